@@ -1,0 +1,1 @@
+"""runback.cli package."""

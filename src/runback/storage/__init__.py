@@ -1,0 +1,1 @@
+"""runback.storage package."""

@@ -1,0 +1,67 @@
+"""Apply Alembic migrations programmatically; the same path on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from runback.errors import SchemaVersionError
+
+__all__ = ["current_revision", "head_revision", "upgrade"]
+
+_HERE = Path(__file__).parent / "migrations"
+
+
+def _config() -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_HERE))
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the newest migration this runback knows."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_config()).get_current_head()  # type: ignore[arg-type]
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's migration revision, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known(script: object, revision: str) -> bool:
+    from alembic.util import CommandError
+
+    try:
+        return script.get_revision(revision) is not None  # type: ignore[attr-defined]
+    except CommandError:
+        return False
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema up to `revision`; refuse a database from a newer runback."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = _config()
+    current = current_revision(engine)
+    script = ScriptDirectory.from_config(cfg)  # type: ignore[arg-type]
+    if current is not None and not _known(script, current):
+        raise SchemaVersionError(
+            f"the database is at schema {current!r}, newer than this runback knows; "
+            "upgrade runback to use it"
+        )
+    if current == head_revision() and "users" in inspect(engine).get_table_names():
+        return
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
+        command.upgrade(cfg, revision)  # type: ignore[arg-type]

@@ -1,0 +1,157 @@
+"""ORM tables. Every row has a user id; local mode has one implicit user (id 1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from runback.storage.types import UTCDateTime
+
+__all__ = [
+    "Base",
+    "BreakRow",
+    "PainEntryRow",
+    "ProgrammeRow",
+    "RoutineRow",
+    "RunRow",
+    "SessionRow",
+    "UserRow",
+]
+
+
+class Base(DeclarativeBase):
+    """Declarative base for runback tables."""
+
+
+class UserRow(Base):
+    """A person; in local mode the single implicit user."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Preferences (active hours, break interval, run days, targets, slots) as validated JSON.
+    prefs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoutineRow(Base):
+    """A user's own routine (built-in routines live in package data, not here)."""
+
+    __tablename__ = "routines"
+    __table_args__ = (UniqueConstraint("user_id", "slug"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(16))  # builtin | user | physio | plan
+    # The whole validated routine document (steps and any custom exercises).
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionRow(Base):
+    """One guided routine run, recorded from its start so a kill keeps the partial session."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    routine_slug: Mapped[str] = mapped_column(String(80))
+    routine_name: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    steps_total: Mapped[int] = mapped_column(Integer)
+    # Exercise slugs of the steps finished (held to the end), in order.
+    steps_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    steps_skipped: Mapped[list[str]] = mapped_column(JSON, default=list)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    enjoyment: Mapped[int | None] = mapped_column(Integer)
+    context: Mapped[str] = mapped_column(String(16), default="other")
+    active_s: Mapped[float] = mapped_column(Float, default=0.0)
+    # Where the player was, so a reload (web) resumes; null once the session ends.
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __table_args__ = (Index("ix_sessions_user_started", "user_id", "started_at"),)
+
+
+class RunRow(Base):
+    """An imported run (or other activity)."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("user_id", "content_hash"),
+        Index("ix_runs_user_start", "user_id", "start_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    ascent_m: Mapped[float | None] = mapped_column(Float)
+    sport: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(300))
+    source_format: Mapped[str] = mapped_column(String(16))
+    source_file: Mapped[str] = mapped_column(String(500))
+    device: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PainEntryRow(Base):
+    """Back pain logged by the user, usually after a run."""
+
+    __tablename__ = "pain_entries"
+    __table_args__ = (Index("ix_pain_user_at", "user_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(32))
+    intensity: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class BreakRow(Base):
+    """A movement break event: taken, snoozed, skipped, natural or missed."""
+
+    __tablename__ = "breaks"
+    __table_args__ = (Index("ix_breaks_user_due", "user_id", "due_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+
+
+class ProgrammeRow(Base):
+    """A physio's prescribed programme, imported from a programme file."""
+
+    __tablename__ = "programmes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)

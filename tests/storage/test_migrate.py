@@ -1,0 +1,76 @@
+"""Migrations apply on an empty database and refuse one from a newer runback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from runback.errors import SchemaVersionError
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.db import make_engine
+from runback.storage.migrate import current_revision, head_revision, upgrade
+from runback.storage.models import SessionRow
+
+
+def test_migrations_apply_on_empty_database(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert {"users", "routines", "sessions", "runs", "pain_entries", "breaks"} <= tables
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    upgrade(engine)  # idempotent
+    engine.dispose()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'newer.db'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff_future'"))
+    with pytest.raises(SchemaVersionError, match="newer than this runback"):
+        upgrade(engine)
+    engine.dispose()
+
+
+def test_times_round_trip_as_aware_utc(store: Store) -> None:
+    started = datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=1)))
+    with store.tx() as s:
+        row = SessionRow(
+            user_id=LOCAL_USER_ID,
+            routine_slug="back-up-basics",
+            routine_name="Back-up basics",
+            started_at=started,
+            zone="Europe/Berlin",
+            steps_total=3,
+            steps_done=["a"],
+        )
+        s.add(row)
+    with store.factory() as s:
+        got = s.get(SessionRow, row.id)
+        assert got is not None
+        assert got.started_at == started
+        assert got.started_at.tzinfo == UTC
+        assert got.steps_done == ["a"]
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    from sqlalchemy.exc import StatementError
+
+    with pytest.raises(StatementError, match="timezone-aware"), store.tx() as s:
+        s.add(
+            SessionRow(
+                user_id=LOCAL_USER_ID,
+                routine_slug="x",
+                routine_name="x",
+                started_at=datetime(2026, 1, 1),
+                zone="UTC",
+                steps_total=1,
+            )
+        )
