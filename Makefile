@@ -14,18 +14,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The web app on the local SQLite database; `runback serve` prints its address.
 run: setup
-	$(BIN)/runback today
-	@echo
-	@echo "Start today's back-up work with:  $(BIN)/runback session"
+	$(BIN)/runback serve
 
 # Debian packages the tests need (skipped when already present or not root-capable).
 system-deps:
 	@bash .ci/system-deps.sh
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: setup
 	$(BIN)/mypy

@@ -7,9 +7,11 @@ RunbackError
  │    ├── DamagedFileError  bad CRC, truncated, unparsable
  │    ├── NotAnActivityError  a route, course, settings or monitoring file
  │    └── UnsafeFileError   entity bombs, zip bombs, path traversal, too large
+ ├── PlanError              no routine fits the request (time, place, pain)
  ├── NotFoundError          a routine, run or session that does not exist (for this user)
  ├── SchemaVersionError     the database (or an export) is from a newer runback
  └── AuthError              hosted mode: bad credentials, rate-limited, CSRF
+      └── RateLimitedError  too many failed logins: try again later
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ __all__ = [
     "DamagedFileError",
     "NotAnActivityError",
     "NotFoundError",
+    "PlanError",
+    "RateLimitedError",
     "RunbackError",
     "SchemaVersionError",
     "UnsafeFileError",
@@ -71,9 +75,21 @@ class NotFoundError(RunbackError):
     """The requested thing does not exist, or belongs to someone else."""
 
 
+class PlanError(RunbackError):
+    """No routine fits the request: too little time, or nothing left after the constraints."""
+
+
 class SchemaVersionError(RunbackError):
     """The database or export comes from a newer runback than this one."""
 
 
 class AuthError(RunbackError):
     """Hosted mode: wrong credentials, too many attempts, or a missing CSRF token."""
+
+
+class RateLimitedError(AuthError):
+    """Too many failed logins for this email and address; `retry_after_s` says when to retry."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

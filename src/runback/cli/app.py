@@ -20,6 +20,19 @@ app = typer.Typer(
 # `runback --help` must start fast.
 _COMMAND_MODULES = [
     "runback.cli.today",
+    "runback.cli.runs",
+    "runback.cli.session",
+    "runback.cli.serve",
+    "runback.cli.remind",
+    "runback.cli.breaks",
+    "runback.cli.calendar",
+    "runback.cli.routine",
+    "runback.cli.pain",
+    "runback.cli.stats",
+    "runback.cli.plan",
+    "runback.cli.programme",
+    "runback.cli.report",
+    "runback.cli.backup",
 ]
 
 

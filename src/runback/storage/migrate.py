@@ -8,7 +8,7 @@ from sqlalchemy import Engine, inspect
 
 from runback.errors import SchemaVersionError
 
-__all__ = ["current_revision", "head_revision", "upgrade"]
+__all__ = ["current_revision", "head_revision", "known_revision", "upgrade"]
 
 _HERE = Path(__file__).parent / "migrations"
 
@@ -45,6 +45,13 @@ def _known(script: object, revision: str) -> bool:
         return script.get_revision(revision) is not None  # type: ignore[attr-defined]
     except CommandError:
         return False
+
+
+def known_revision(revision: str) -> bool:
+    """Tell whether this runback knows a schema revision (False: it is from a newer one)."""
+    from alembic.script import ScriptDirectory
+
+    return _known(ScriptDirectory.from_config(_config()), revision)  # type: ignore[arg-type]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

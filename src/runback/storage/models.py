@@ -23,6 +23,7 @@ from runback.storage.types import UTCDateTime
 __all__ = [
     "Base",
     "BreakRow",
+    "LoginAttemptRow",
     "PainEntryRow",
     "ProgrammeRow",
     "RoutineRow",
@@ -155,3 +156,14 @@ class ProgrammeRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginAttemptRow(Base):
+    """A failed login, kept briefly so every worker rate-limits from the same place."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # sha256 of what is limited (email+IP, or IP): no addresses or emails stored in clear.
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -34,6 +34,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("email"),
     )
     op.create_table(
+        "login_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.create_index("ix_login_attempts_key_at", ["key", "at"], unique=False)
+
+    op.create_table(
         "programmes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -174,4 +184,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_programmes_user_id"))
 
     op.drop_table("programmes")
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempts_key_at")
+
+    op.drop_table("login_attempts")
     op.drop_table("users")

@@ -1,0 +1,286 @@
+"""Benchmark: the hosted web app on PostgreSQL with 1,000 users x 3 years of data.
+
+Usage: .venv/bin/python bench/web.py [--users N] [--years Y] [--seconds S] [--concurrency C]
+       [--workers W] [--json]
+
+Starts a throwaway PostgreSQL (tests/pg.py), seeds it server-side with generate_series (one
+INSERT ... SELECT per table), runs `runback serve` with W uvicorn workers in hosted mode, and
+loads GET /api/v1/today, the Today page (/) and the bare endpoint from a second process over
+loopback with a small keep-alive HTTP/1.1 client (C connections, each logged in as a different
+user). Reports req/s, p50 and p99 per endpoint and each endpoint's share of bare throughput.
+Goals: Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+__all__ = ["main"]
+
+P99_GOAL_MS = 50.0
+SHARE_GOAL = 0.40
+PASSWORD = "bench password 123"
+SECRET = "bench-secret-bench-secret-bench-secret-0123"
+ENDPOINTS = ["/api/v1/bare", "/api/v1/today", "/"]
+
+
+def seed(url: str, users: int, years: int) -> dict[str, int]:
+    """Fill the database server-side; return row counts per table."""
+    import psycopg
+    from argon2 import PasswordHasher
+
+    digest = PasswordHasher().hash(PASSWORD)  # one real hash, shared by every bench user
+    days = 365 * years
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    start = "date_trunc('day', now()) - make_interval(days => %(days)s)"
+    stmts = [
+        f"""INSERT INTO users (id, email, password_hash, zone, prefs, created_at)
+            SELECT u, 'user' || u || '@bench.example', %(hash)s,
+                   (ARRAY['Europe/Berlin','America/New_York','Asia/Tokyo','UTC'])[1 + u % 4],
+                   '{{}}'::json, {start}
+            FROM generate_series(1, %(users)s) u""",
+        "SELECT setval(pg_get_serial_sequence('users', 'id'), %(users)s)",
+        # About six sessions a week: skip one day in seven.
+        f"""INSERT INTO sessions (user_id, routine_slug, routine_name, started_at, ended_at, zone,
+                steps_total, steps_done, steps_skipped, completed, enjoyment, context, active_s)
+            SELECT u, 'desk-reset', 'Desk reset',
+                   {start} + make_interval(days => d, hours => 7, mins => u % 50),
+                   {start} + make_interval(days => d, hours => 7, mins => u % 50 + 8),
+                   'UTC', 6, '["cat-cow","hip-flexor-stretch"]'::json, '[]'::json, true,
+                   1 + (u + d) % 5, 'desk', 480
+            FROM generate_series(1, %(users)s) u, generate_series(0, %(days)s) d
+            WHERE (u + d) % 7 <> 0""",
+        # Three runs a week.
+        f"""INSERT INTO runs (user_id, start_at, zone, elapsed_s, moving_s, distance_m, ascent_m,
+                sport, name, source_format, source_file, device, content_hash, imported_at)
+            SELECT u, {start} + make_interval(days => d, hours => 17),
+                   'UTC', 2400, 2300, 5000 + (u * d) % 7000, 40, 'run', 'Evening run', 'fit',
+                   'run-' || d || '.fit', 'bench watch', md5(u || '-' || d), now()
+            FROM generate_series(1, %(users)s) u, generate_series(0, %(days)s) d
+            WHERE d % 7 IN (1, 3, 5)""",
+        # Pain once a week, after Wednesday's run.
+        f"""INSERT INTO pain_entries (user_id, at, zone, region, intensity, red_flags, notes)
+            SELECT u, {start} + make_interval(days => d, hours => 18),
+                   'UTC', 'lower_back', (u + d) % 6, '[]'::json, ''
+            FROM generate_series(1, %(users)s) u, generate_series(0, %(days)s) d
+            WHERE d % 7 = 3""",
+        # Four movement breaks a working day.
+        f"""INSERT INTO breaks (user_id, due_at, at, zone, outcome)
+            SELECT u, {start} + make_interval(days => d, hours => 9 + 2 * b),
+                   {start} + make_interval(days => d, hours => 9 + 2 * b, mins => 2), 'UTC',
+                   (ARRAY['taken','snoozed','skipped','natural','missed'])[1 + (u + d + b) % 5]
+            FROM generate_series(1, %(users)s) u, generate_series(0, %(days)s) d,
+                 generate_series(0, 3) b
+            WHERE d % 7 < 5""",
+    ]
+    params = {"hash": digest, "users": users, "days": days}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for sql in stmts:
+            # psycopg placeholders use %: the SQL modulo operator must be doubled.
+            conn.execute(sql.replace(" % ", " %% "), params)  # type: ignore[call-overload]
+        conn.execute("VACUUM ANALYZE")
+        counts = {}
+        for table in ("users", "sessions", "runs", "pain_entries", "breaks"):
+            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+async def _get(reader: Any, writer: Any, path: str, cookie: str) -> tuple[int, bytes]:
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        "Accept: */*\r\n\r\n".encode()
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    body = await reader.readexactly(length)
+    return status, body
+
+
+async def _load(port: int, path: str, cookies: list[str], seconds: float) -> dict[str, Any]:
+    """Keep len(cookies) connections busy on `path` for `seconds`; return the latencies."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(cookie: str) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                status, _ = await _get(reader, writer, path, cookie)
+                latencies.append(time.perf_counter() - t0)
+                if status != 200:
+                    errors += 1
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in cookies))
+    elapsed = time.perf_counter() - t0
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "path": path,
+        "requests": n,
+        "errors": errors,
+        "rps": n / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))],
+    }
+
+
+def load_process(port: int, cookies: list[str], seconds: float) -> None:
+    """Run in the second process: warm up, then measure each endpoint; print JSON."""
+    results = []
+    for path in ENDPOINTS:
+        asyncio.run(_load(port, path, cookies, min(1.0, seconds)))  # warm-up
+        results.append(asyncio.run(_load(port, path, cookies, seconds)))
+    print(json.dumps(results))
+
+
+def _set_cookie(response: Any, name: str) -> str:
+    # Hosted cookies are Secure, so a client on plain-http loopback will not keep them itself.
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith(f"{name}="):
+            return str(header.split(";", 1)[0])
+    raise RuntimeError(f"no {name} cookie in the response")
+
+
+def _login(base: str, users: int, n: int) -> list[str]:
+    import httpx
+
+    cookies = []
+    with httpx.Client(base_url=base) as http:
+        for i in range(n):
+            r = http.get("/api/v1/csrf")
+            csrf = _set_cookie(r, "runback_csrf")
+            user = 1 + (i * 97) % users  # spread over the users
+            r = http.post(
+                "/api/v1/login",
+                json={"email": f"user{user}@bench.example", "password": PASSWORD},
+                headers={"X-CSRF-Token": r.json()["csrf_token"], "Cookie": csrf},
+            )
+            r.raise_for_status()
+            cookies.append(_set_cookie(r, "runback_session"))
+            http.cookies.clear()
+    return cookies
+
+
+def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    for _ in range(200):
+        if proc.poll() is not None:
+            raise RuntimeError("runback serve exited early")
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("runback serve did not come up")
+
+
+def main() -> int:
+    """Seed, serve, load, report; exit 1 when a goal is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per endpoint")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--load", help=argparse.SUPPRESS)  # internal: the load process
+    args = parser.parse_args()
+    if args.load:
+        spec = json.loads(args.load)
+        load_process(spec["port"], spec["cookies"], spec["seconds"])
+        return 0
+
+    from tests.pg import PgServer, find_pg_bin, free_port
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        print("PostgreSQL is not installed (make system-deps)", file=sys.stderr)
+        return 2
+    pg = PgServer(bin_dir)
+    pg.start()
+    proc = None
+    try:
+        url = pg.create_database()
+        t0 = time.perf_counter()
+        counts = seed(url, args.users, args.years)
+        seed_s = time.perf_counter() - t0
+        port = free_port()
+        env = {
+            **os.environ,
+            "RUNBACK_MODE": "hosted",
+            "RUNBACK_DATABASE_URL": url,
+            "RUNBACK_SECRET_KEY": SECRET,
+        }
+        argv = [sys.executable, "-m", "runback", "serve", "--port", str(port)]
+        argv += ["--workers", str(args.workers)]
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        _wait_up(base, proc)
+        cookies = _login(base, args.users, args.concurrency)
+        spec = json.dumps({"port": port, "cookies": cookies, "seconds": args.seconds})
+        out = subprocess.run(
+            [sys.executable, __file__, "--load", spec], capture_output=True, text=True, check=True
+        )
+        results = json.loads(out.stdout)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        pg.stop()
+
+    bare = results[0]["rps"]
+    for r in results:
+        r["share_of_bare"] = r["rps"] / bare
+    report = {
+        "users": args.users,
+        "years": args.years,
+        "rows": counts,
+        "seed_s": seed_s,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "results": results,
+    }
+    today = [r for r in results if r["path"] in ("/api/v1/today", "/")]
+    ok = all(r["p99_ms"] < P99_GOAL_MS and r["share_of_bare"] >= SHARE_GOAL for r in today)
+    ok = ok and all(r["errors"] == 0 for r in results)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"seeded {counts} in {seed_s:.1f} s")
+        print(f"{'endpoint':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}{'errors':>8}")
+        for r in results:
+            print(
+                f"{r['path']:<16}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+                f"{100 * r['share_of_bare']:>8.0f}%{r['errors']:>8}"
+            )
+        print("goals met" if ok else f"goal missed: p99 < {P99_GOAL_MS} ms, >= 40 % of bare")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

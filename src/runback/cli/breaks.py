@@ -1,0 +1,48 @@
+"""`runback breaks`: today's and this week's movement breaks, taken vs due."""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+
+    @app.command("breaks")
+    def breaks_cmd(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """Show today's and this week's breaks: taken vs due, longest unbroken sit."""
+        from runback.cli.common import handle_errors
+
+        handle_errors(_show)(json_out)
+
+
+def _show(json_out: bool) -> None:
+    import dataclasses
+    import json
+
+    from rich.table import Table
+
+    from runback.cli.common import console, store
+    from runback.services import breaks
+
+    result = breaks.summary(store())
+    if json_out:
+        print(json.dumps(dataclasses.asdict(result), indent=2))
+        return
+    table = Table(title="Movement breaks")
+    for col in ("", "taken", "due", "natural", "snoozed", "skipped", "missed", "longest sit"):
+        table.add_column(col, justify="right" if col else "left")
+    for label, p in (("today", result.today), ("this week", result.week)):
+        table.add_row(
+            label,
+            str(p.taken),
+            str(p.due),
+            str(p.natural),
+            str(p.snoozed),
+            str(p.skipped),
+            str(p.missed),
+            f"{p.longest_sit_min:.0f} min",
+        )
+    console().print(table)

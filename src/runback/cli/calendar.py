@@ -1,0 +1,42 @@
+"""`runback calendar export`: the break schedule as an .ics file for any calendar app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `calendar` command group to the app."""
+    calendar = typer.Typer(
+        help="Calendar feed of your movement breaks and pre-run reminders.", no_args_is_help=True
+    )
+    app.add_typer(calendar, name="calendar")
+
+    @calendar.command("export")
+    def export(file: Path = typer.Argument(..., help="Where to write the .ics file.")) -> None:
+        """Write breaks and pre-run reminders as an iCalendar file with alarms."""
+        from runback.cli.common import handle_errors
+
+        handle_errors(_export)(file)
+
+
+def _export(file: Path) -> None:
+    from runback.cli.common import console, store
+    from runback.errors import ConfigError
+    from runback.remind.calendar import build_calendar
+    from runback.services import breaks
+
+    s = store()
+    data = build_calendar(breaks.get_prefs(s), s.user_zone())
+    tmp = file.with_name(file.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(file)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"{file}: cannot write the calendar: {exc.strerror}") from exc
+    console().print(f"Wrote {file} ({len(data)} bytes). Import it in your phone's calendar.")

@@ -1,0 +1,233 @@
+"""`runback pain`: log back pain (asked step by step, or from flags) and show what to do next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from runback.core.triage import Advice
+    from runback.services.pain import PainEntry
+
+__all__ = ["print_advice", "register"]
+
+_REGION_HELP = (
+    "Where it hurts: lower-back, mid-back, upper-back (between the shoulder blades), "
+    "neck-shoulders or hips."
+)
+_REGION_LABELS = {
+    "lower-back": "lower back",
+    "mid-back": "middle of the back",
+    "upper-back": "upper back, between the shoulder blades",
+    "neck-shoulders": "neck and shoulders",
+    "hips": "hips",
+}
+_STYLE = {
+    "emergency": "bold red",
+    "urgent": "bold yellow",
+    "see-physio": "bold cyan",
+    "self-care": "green",
+}
+_TITLE = {
+    "emergency": "EMERGENCY",
+    "urgent": "See a doctor soon",
+    "see-physio": "See a physio or osteopath",
+    "self-care": "Looking after your back",
+}
+
+
+def print_advice(out: Console, advice: Advice) -> None:
+    """Print the advice as a panel coloured by how urgent it is."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    style = _STYLE[advice.level]
+    lines = [f"[{style}]{escape(advice.headline)}[/]", ""]
+    lines += [f"• {escape(step)}" for step in advice.steps]
+    if advice.reasons:
+        lines += ["", "[bold]Why:[/]"] + [f"• {escape(r)}" for r in advice.reasons]
+    lines += ["", f"[dim]{escape(advice.disclaimer)}[/]"]
+    out.print(Panel("\n".join(lines), title=_TITLE[advice.level], border_style=style))
+
+
+def _ask_region(out: Console) -> str:
+    from rich.prompt import Prompt
+
+    from runback.core.catalog import PAIN_REGIONS
+
+    for i, region in enumerate(PAIN_REGIONS, 1):
+        out.print(f"  {i}. {region:<15} [dim]{_REGION_LABELS.get(region, '')}[/]")
+    while True:
+        answer = Prompt.ask("Where does it hurt? (number or name)", console=out).strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(PAIN_REGIONS):
+            return PAIN_REGIONS[int(answer) - 1]
+        if answer in PAIN_REGIONS:
+            return answer
+        out.print(f"[red]Please answer 1-{len(PAIN_REGIONS)} or one of the names above.[/]")
+
+
+def _ask_intensity(out: Console) -> int:
+    from rich.prompt import IntPrompt
+
+    while True:
+        value = IntPrompt.ask(
+            "How strong is it, from 0 (none) to 10 (worst imaginable)?", console=out
+        )
+        if 0 <= value <= 10:
+            return value
+        out.print("[red]Please give a whole number from 0 to 10.[/]")
+
+
+def _ask_flags(out: Console, already: list[str]) -> list[str]:
+    """Ask each red-flag question; stop at the first emergency "yes" so advice comes at once."""
+    from rich.prompt import Confirm
+
+    from runback.core.triage import QUESTIONS
+
+    out.print("\n[bold]A few safety questions[/] (answer y or n):")
+    flags = list(already)
+    for q in QUESTIONS:
+        if q.id in flags:
+            continue
+        if Confirm.ask(q.question, default=False, console=out):
+            flags.append(q.id)
+            if q.level == "emergency":
+                break
+    return flags
+
+
+def _print_history(out: Console, entries: list[PainEntry]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from runback.core.timezones import to_zone
+
+    if not entries:
+        out.print("No pain logged in the last 28 days.")
+        return
+    table = Table(title="Pain log, last 28 days")
+    for col in ("when", "region", "pain", "run", "red flags", "notes"):
+        table.add_column(col)
+    for e in entries:
+        when = e.at.astimezone(to_zone(e.zone)).strftime("%a %d %b %H:%M")
+        table.add_row(
+            when,
+            e.region,
+            f"{e.intensity}/10",
+            str(e.run_id) if e.run_id is not None else "-",
+            ", ".join(e.red_flags) or "-",
+            escape(e.notes),
+        )
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    from runback.cli.common import handle_errors
+
+    @app.command("pain")
+    @handle_errors
+    def pain(
+        region: str | None = typer.Option(None, "--region", help=_REGION_HELP),
+        intensity: int | None = typer.Option(
+            None, "--intensity", help="0 (no pain) to 10 (worst imaginable)."
+        ),
+        run: int | None = typer.Option(
+            None, "--run", help="Link to this run id (default: the latest run in the last 24 h)."
+        ),
+        no_run: bool = typer.Option(False, "--no-run", help="Do not link the entry to any run."),
+        flag: list[str] = typer.Option(
+            [], "--flag", help="A red-flag question answered yes (repeatable); see --questions."
+        ),
+        notes: str | None = typer.Option(None, "--notes", help="Anything worth remembering."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+        history: bool = typer.Option(
+            False, "--history", help="List the last 28 days of pain and today's advice."
+        ),
+        questions: bool = typer.Option(
+            False, "--questions", help="List the red-flag questions and their ids."
+        ),
+    ) -> None:
+        """Log back pain and get advice on when to see someone (asks when flags are missing)."""
+        import json
+
+        from runback.cli.common import console, err_console, fail, store
+
+        out = console()
+        if questions:
+            from runback.services.pain import red_flag_questions
+
+            qs = red_flag_questions()
+            if json_out:
+                print(json.dumps([q.model_dump() for q in qs], indent=2))
+            else:
+                for q in qs:
+                    out.print(f"[{_STYLE[q.level]}]{q.level:<10}[/] {q.id:<18} {q.question}")
+            return
+
+        s = store()
+        if history:
+            from runback.services.pain import current_advice, pain_history
+
+            entries = pain_history(s)
+            advice = current_advice(s)
+            if json_out:
+                data = {
+                    "entries": [e.model_dump(mode="json") for e in entries],
+                    "advice": advice.model_dump(mode="json"),
+                }
+                print(json.dumps(data, indent=2))
+            else:
+                _print_history(out, entries)
+                print_advice(out, advice)
+            return
+
+        if run is not None and no_run:
+            fail("give --run ID or --no-run, not both")
+        interactive = region is None or intensity is None
+        if interactive and json_out:
+            fail("--json needs --region and --intensity (it never asks questions)")
+        flags = list(flag)
+        if interactive:
+            if region is None:
+                region = _ask_region(out)
+            if intensity is None:
+                intensity = _ask_intensity(out)
+            flags = _ask_flags(out, flags)
+            if notes is None:
+                from runback.core.triage import QUESTIONS
+
+                emergency = any(q.level == "emergency" and q.id in flags for q in QUESTIONS)
+                if not emergency:
+                    from rich.prompt import Prompt
+
+                    notes = Prompt.ask("Notes (optional)", default="", console=out)
+        assert region is not None and intensity is not None
+
+        from runback.services.pain import log_pain
+
+        logged = log_pain(
+            s,
+            region=region,
+            intensity=intensity,
+            run_id=run,
+            link_run=not no_run,
+            red_flags=flags,
+            notes=notes or "",
+        )
+        advice = logged.advice
+        if json_out:
+            if advice.level == "emergency":
+                # Scripts read stdout; a person watching still needs to see this.
+                err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
+            print(logged.model_dump_json(indent=2))
+            return
+        if advice.level == "emergency":
+            out.print(f"[bold red]{advice.headline}[/]\n")
+        e = logged.entry
+        linked = f", linked to run {e.run_id}" if e.run_id is not None else ", no run linked"
+        out.print(f"Logged {e.region} pain {e.intensity}/10{linked} (entry {e.id}).")
+        print_advice(out, advice)

@@ -1,0 +1,262 @@
+"""`runback remind`: the movement-break daemon, its systemd unit, status, pauses and settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+__all__ = ["register"]
+
+
+def _parse_duration(text: str) -> float:
+    """Return seconds for '90', '90s', '45m', '8h'."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    text = text.strip().lower()
+    try:
+        if text and text[-1] in units:
+            return float(text[:-1]) * units[text[-1]]
+        return float(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a duration like 90s, 45m or 8h") from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `remind` command group to the app."""
+    remind = typer.Typer(
+        help="Movement-break reminders: run the daemon, install it, pause it, configure it.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+    app.add_typer(remind, name="remind")
+
+    @remind.callback()
+    def run(
+        ctx: typer.Context,
+        speed: float = typer.Option(1.0, "--speed", help="Run the clock N times faster (demos)."),
+        notifier: str = typer.Option(
+            "auto", "--notifier", help="auto | dbus | terminal: where reminders appear."
+        ),
+        run_for: str | None = typer.Option(
+            None, "--run-for", help="Stop after this much clock time (e.g. 8h)."
+        ),
+        start_at: str | None = typer.Option(
+            None, "--start-at", help="Start the clock at this ISO time (with --speed, demos)."
+        ),
+    ) -> None:
+        """Run the reminder daemon: remind you to move while you sit."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from runback.cli.common import handle_errors
+
+        handle_errors(_run_daemon)(speed, notifier, run_for, start_at)
+
+    @remind.command("install")
+    def install(
+        enable: bool = typer.Option(True, "--enable/--no-enable", help="Enable and start it."),
+    ) -> None:
+        """Write (and enable) a systemd --user unit that runs `runback remind`."""
+        import os
+
+        from runback.cli.common import console
+        from runback.remind.systemd import install_unit, unit_text
+
+        text = unit_text(os.environ.get("RUNBACK_DATABASE_URL"), os.environ.get("RUNBACK_ZONE"))
+        path, what = install_unit(text, enable=enable)
+        console().print(f"{path}: {what}", highlight=False)
+
+    @remind.command("status")
+    def status(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """Show when the next break and pre-run reminder are due."""
+        from runback.cli.common import handle_errors
+
+        handle_errors(_status)(json_out)
+
+    @remind.command("pause")
+    def pause(
+        how: str = typer.Argument(..., help="1h (or any span: 30m, 2h) or tomorrow."),
+    ) -> None:
+        """Hold reminders back for a while, or until tomorrow."""
+        from datetime import timedelta
+
+        from runback.cli.common import console, handle_errors, store
+        from runback.services import breaks
+
+        span: str | timedelta = (
+            how if how in ("1h", "tomorrow") else timedelta(seconds=_parse_duration(how))
+        )
+
+        def go() -> None:
+            s = store()
+            until = breaks.pause(s, span)  # type: ignore[arg-type]
+            zone = s.user_zone()
+            console().print(f"Reminders paused until {until.astimezone(_tz(zone)):%a %H:%M}.")
+
+        handle_errors(go)()
+
+    @remind.command("resume")
+    def resume() -> None:
+        """End a pause now."""
+        from runback.cli.common import console, handle_errors, store
+        from runback.services import breaks
+
+        handle_errors(lambda: breaks.resume(store()))()
+        console().print("Reminders resumed.")
+
+    @remind.command("config")
+    def config(
+        set_: list[str] = typer.Option(
+            [], "--set", help='FIELD=VALUE, e.g. interval_min=45 or run_days={"tue":"18:30"}.'
+        ),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Show reminder settings, or change them with --set FIELD=VALUE."""
+        from runback.cli.common import handle_errors
+
+        handle_errors(_config)(set_, json_out)
+
+
+def _tz(zone: str) -> tzinfo:
+    from runback.core.timezones import to_zone
+
+    return to_zone(zone)
+
+
+def _config(pairs: list[str], json_out: bool) -> None:
+    import json
+
+    from runback.cli.common import console, store
+    from runback.errors import ValidationError
+    from runback.services import breaks
+
+    s = store()
+    if pairs:
+        changes: dict[str, object] = {}
+        for pair in pairs:
+            field, sep, value = pair.partition("=")
+            if not sep:
+                raise ValidationError("--set", [f"{pair!r}: write FIELD=VALUE"])
+            try:
+                changes[field.strip()] = json.loads(value)
+            except json.JSONDecodeError:
+                changes[field.strip()] = value
+        prefs = breaks.set_prefs(s, changes, merge=True)
+    else:
+        prefs = breaks.get_prefs(s)
+    data = prefs.model_dump(mode="json")
+    if json_out:
+        print(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        console().print(f"{key:20} {json.dumps(value)}", highlight=False)
+
+
+def _status(json_out: bool) -> None:
+    import json
+
+    from runback.cli.common import console, store
+    from runback.services import breaks
+
+    s = store()
+    sched = breaks.schedule_for(s)
+    now = s.clock.now()
+    due = breaks.next_break(s)
+    prerun = sched.next_prerun(now)
+    paused = (
+        sched.prefs.paused_until
+        if sched.prefs.paused_until and sched.prefs.paused_until > now
+        else None
+    )
+    if json_out:
+        print(
+            json.dumps(
+                {
+                    "next_break": due.isoformat() if due else None,
+                    "next_prerun": prerun.isoformat() if prerun else None,
+                    "paused_until": paused.isoformat() if paused else None,
+                    "mode": sched.prefs.mode,
+                    "enabled": sched.prefs.enabled,
+                }
+            )
+        )
+        return
+    c = console()
+
+    def fmt(t: object) -> str:
+        from datetime import datetime
+
+        assert isinstance(t, datetime)
+        return f"{t.astimezone(sched.tz):%a %d %b %H:%M} ({sched.zone})"
+
+    if not sched.prefs.enabled:
+        c.print("Reminders are off (runback remind config --set enabled=true).")
+    if paused:
+        c.print(f"Paused until {fmt(paused)}.")
+    c.print(f"Next break: {fmt(due) if due else 'none (no active hours set)'}")
+    if prerun:
+        c.print(f"Next pre-run reminder: {fmt(prerun)}")
+
+
+def _run_daemon(
+    speed: float, notifier_kind: str, run_for: str | None, start_at: str | None
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from runback.cli.common import err_console, store
+    from runback.core.clock import Clock, ScaledClock, SystemClock
+    from runback.errors import ConfigError
+    from runback.remind.daemon import Daemon, StartAtClock, default_beeper, terminal_launcher
+    from runback.remind.idle import detect_idle_source
+    from runback.remind.notify import choose_notifier
+    from runback.services import breaks
+
+    if speed <= 0:
+        raise ConfigError("--speed must be positive")
+    clock: Clock
+    if start_at:
+        try:
+            start = datetime.fromisoformat(start_at)
+        except ValueError:
+            raise ConfigError(
+                f"--start-at {start_at!r}: use an ISO time like 2026-03-02T09:00+01:00"
+            ) from None
+        if start.tzinfo is None:
+            raise ConfigError(f"--start-at {start_at!r}: add a UTC offset, e.g. +01:00")
+        clock = ScaledClock(speed, base=StartAtClock(start.astimezone(UTC)))
+    else:
+        clock = ScaledClock(speed) if speed != 1 else SystemClock()
+    s = store()
+    s.clock = clock
+    err = err_console()
+    notifier, notice = choose_notifier(notifier_kind)
+    if notice:
+        err.print(notice, highlight=False)
+    idle = None
+    if breaks.get_prefs(s).mode == "adaptive":
+        idle = detect_idle_source()
+        if idle is None:
+            err.print(
+                "no idle source (logind IdleHint or xprintidle): fixed mode, breaks on the clock",
+                highlight=False,
+            )
+    until = clock.now() + timedelta(seconds=_parse_duration(run_for)) if run_for else None
+    daemon = Daemon(
+        store=s,
+        notifier=notifier,
+        idle=idle,
+        clock=clock,
+        beep=default_beeper(),
+        launcher=terminal_launcher(),
+        real_per_clock_s=1 / speed,
+        out=lambda line: err.print(line, highlight=False),
+    )
+    try:
+        daemon.run(until)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        notifier.close()
+        s.close()

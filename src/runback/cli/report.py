@@ -1,0 +1,32 @@
+"""`runback report`: a PDF for your physio: pain, red flags, runs and adherence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    from runback.cli.common import handle_errors
+
+    @app.command("report")
+    @handle_errors
+    def report_cmd(
+        weeks: int = typer.Option(4, "--weeks", min=1, max=52, help="Weeks to cover."),
+        out: Path = typer.Option(Path("report.pdf"), "--out", "-o", help="PDF file to write."),
+    ) -> None:
+        """Write an A4 PDF report for your physio covering the last WEEKS weeks."""
+        from runback.cli.common import console, store
+        from runback.services.report import build_report
+        from runback.services.store import LOCAL_USER_ID
+
+        pdf = build_report(store(), LOCAL_USER_ID, weeks)
+        # Write beside the target and rename, so a failure never leaves half a PDF.
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(pdf)
+        tmp.replace(out)
+        console().print(f"Wrote {out} ({len(pdf) // 1024} KiB, {weeks} weeks)", highlight=False)

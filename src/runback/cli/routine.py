@@ -1,0 +1,290 @@
+"""`runback routine ...`: list, show, create, import, export and delete routines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from runback.core.catalog import Catalog, Exercise, Routine
+
+__all__ = ["register"]
+
+
+def _minutes(seconds: int) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{m} min {s:02d} s" if m else f"{s} s"
+
+
+def _emit_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _list_exercises(catalog: Catalog, json_out: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from runback.cli.common import console
+
+    exercises = sorted(catalog.exercises.values(), key=lambda e: e.slug)
+    if json_out:
+        _emit_json([e.model_dump(mode="json") for e in exercises])
+        return
+    table = Table(title="Exercises", title_justify="left")
+    table.add_column("slug", no_wrap=True)  # the thing people copy: never break it
+    for col in ("name", "areas", "position", "equipment", "hold"):
+        table.add_column(col)
+    for ex in exercises:
+        hold = f"{ex.hold_s} s" + (" per side" if ex.sides != "none" else "")
+        if ex.reps > 1:
+            hold += f" x{ex.reps}"
+        table.add_row(
+            ex.slug, escape(ex.name), ", ".join(ex.areas), ex.position, ex.equipment, hold
+        )
+    console().print(table)
+
+
+def _show_routine(catalog: Catalog, routine: Routine) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from runback.cli.common import console
+
+    out = console()
+    out.print(
+        f"[bold]{escape(routine.name)}[/] ({routine.slug}, {routine.origin})", highlight=False
+    )
+    if routine.description:
+        out.print(escape(routine.description), highlight=False)
+    table = Table()
+    for col in ("#", "exercise", "hold", "reps", "sides", "time"):
+        table.add_column(col)
+    for n, step in enumerate(catalog.resolve(routine), 1):
+        sides: str = step.sides
+        if step.sides != "none":
+            sides = escape(f"{step.sides} ({' / '.join(step.exercise.side_labels)})")
+        table.add_row(
+            str(n),
+            f"{escape(step.exercise.name)} [dim]{step.exercise.slug}[/]",
+            f"{step.hold_s} s",
+            str(step.reps),
+            sides,
+            _minutes(step.duration_s()),
+        )
+    out.print(table)
+    out.print(f"Total: {_minutes(catalog.duration_s(routine))}", highlight=False)
+
+
+def _show_exercise(ex: Exercise) -> None:
+    from rich.markup import escape
+
+    from runback.cli.common import console
+
+    out = console()
+    out.print(f"[bold]{escape(ex.name)}[/] ({ex.slug})", highlight=False)
+    out.print(escape(ex.summary), highlight=False)
+    per_side = f" per side ({' / '.join(ex.side_labels)})" if ex.sides != "none" else ""
+    info = f"areas: {', '.join(ex.areas)} · {ex.position} · equipment: {ex.equipment}"
+    out.print(escape(f"{info} · {ex.hold_s} s{per_side}"), highlight=False)
+    for n, line in enumerate(ex.instructions, 1):
+        out.print(f"  {n}. {escape(line)}", highlight=False)
+    for line in ex.cautions:
+        out.print(f"  [yellow]caution:[/] {escape(line)}", highlight=False)
+
+
+def _parse_steps(specs: list[str]) -> list[dict[str, Any]]:
+    from runback.cli.common import fail
+
+    steps: list[dict[str, Any]] = []
+    for spec in specs:
+        slug, _, hold = spec.partition(":")
+        step: dict[str, Any] = {"exercise": slug.strip()}
+        if hold:
+            if not hold.strip().isdigit():
+                fail(f"--step {spec!r}: the hold must be whole seconds, e.g. cat-cow:30")
+            step["hold_s"] = int(hold)
+        steps.append(step)
+    return steps
+
+
+def _prompt_steps(catalog: Catalog) -> list[dict[str, Any]]:
+    import difflib
+
+    from runback.cli.common import console
+
+    out = console()
+    out.print(
+        "Add steps by exercise slug; leave empty to finish. (runback routine list --exercises)"
+    )
+    steps: list[dict[str, Any]] = []
+    while True:
+        slug = typer.prompt(f"Step {len(steps) + 1} exercise", default="", show_default=False)
+        slug = slug.strip()
+        if not slug:
+            if steps:
+                return steps
+            out.print("A routine needs at least one step.")
+            continue
+        ex = catalog.exercises.get(slug)
+        if ex is None:
+            close = difflib.get_close_matches(slug, list(catalog.exercises), n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            out.print(f"No exercise {slug!r}.{hint}", highlight=False)
+            continue
+        hold: int = typer.prompt("  hold seconds", default=ex.hold_s, type=int)
+        if not 5 <= hold <= 600:
+            out.print("  The hold must be 5 to 600 seconds; using the default.")
+            hold = ex.hold_s
+        steps.append({"exercise": slug} | ({"hold_s": hold} if hold != ex.hold_s else {}))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `routine` command group to the app."""
+    from runback.cli.common import handle_errors
+
+    group = typer.Typer(
+        help="List, show, create, import and export routines.", no_args_is_help=True
+    )
+    app.add_typer(group, name="routine")
+
+    @group.command("list")
+    @handle_errors
+    def list_cmd(
+        exercises: bool = typer.Option(False, "--exercises", help="List exercises instead."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """List routines (built-in and your own) or, with --exercises, every exercise."""
+        from rich.markup import escape
+        from rich.table import Table
+
+        from runback.cli.common import console, store
+        from runback.services.catalog import load_builtin
+        from runback.services.routines import list_routines
+
+        if exercises:
+            _list_exercises(load_builtin(), json_out)
+            return
+        items = list_routines(store())
+        if json_out:
+            _emit_json([i.model_dump() for i in items])
+            return
+        table = Table(title="Routines", title_justify="left")
+        table.add_column("slug", no_wrap=True)
+        for col in ("name", "origin", "steps", "time"):
+            table.add_column(col)
+        for i in items:
+            table.add_row(i.slug, escape(i.name), i.origin, str(i.steps), _minutes(i.duration_s))
+        console().print(table)
+
+    @group.command("show")
+    @handle_errors
+    def show_cmd(
+        slug: str = typer.Argument(..., help="Routine (or exercise) slug."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Show a routine's steps and total time, or an exercise's instructions."""
+        from runback.cli.common import store
+        from runback.errors import NotFoundError
+        from runback.services.routines import get_routine, user_catalog
+
+        s = store()
+        catalog = user_catalog(s)
+        try:
+            routine = get_routine(s, slug)
+        except NotFoundError:
+            if slug not in catalog.exercises:
+                raise
+            ex = catalog.exercises[slug]
+            if json_out:
+                _emit_json(ex.model_dump(mode="json"))
+            else:
+                _show_exercise(ex)
+            return
+        if json_out:
+            _emit_json(
+                routine.model_dump(mode="json") | {"duration_s": catalog.duration_s(routine)}
+            )
+        else:
+            _show_routine(catalog, routine)
+
+    @group.command("new")
+    @handle_errors
+    def new_cmd(
+        name: str | None = typer.Option(None, "--name", help="Routine name."),
+        step: list[str] = typer.Option(
+            [], "--step", help="Step as SLUG or SLUG:HOLD_SECONDS; repeat for more steps."
+        ),
+        slug: str | None = typer.Option(None, "--slug", help="Slug (default: from the name)."),
+        description: str = typer.Option("", "--description", help="One-line description."),
+    ) -> None:
+        """Create a routine from catalog exercises, by prompts or with --name and --step."""
+        from runback.cli.common import console, store
+        from runback.services.catalog import load_builtin
+        from runback.services.routines import create_routine
+
+        if name is None:
+            name = typer.prompt("Routine name").strip()
+        steps = _parse_steps(step) if step else _prompt_steps(load_builtin())
+        s = store()
+        routine = create_routine(s, name, steps, slug=slug, description=description)
+        console().print(
+            f"Created {routine.slug!r} with {len(routine.steps)} step(s), "
+            f"{_minutes(load_builtin().duration_s(routine))}. "
+            f"See it with: runback routine show {routine.slug}",
+            highlight=False,
+        )
+
+    @group.command("import")
+    @handle_errors
+    def import_cmd(
+        file: Path = typer.Argument(..., help="Routine TOML file (docs/routine-format.md)."),
+        replace: bool = typer.Option(False, "--replace", help="Update a routine you already have."),
+    ) -> None:
+        """Import a routine from a TOML file; a bad file is refused and changes nothing."""
+        from runback.cli.common import console, store
+        from runback.services.routines import import_routine
+
+        result = import_routine(store(), file, replace=replace)
+        console().print(
+            f"{result.action.capitalize()} {result.routine.slug!r} ({result.routine.name}): "
+            f"{len(result.routine.steps)} step(s), {_minutes(result.duration_s)}.",
+            highlight=False,
+        )
+
+    @group.command("export")
+    @handle_errors
+    def export_cmd(
+        slug: str = typer.Argument(..., help="Routine slug."),
+        out: Path | None = typer.Option(None, "--out", help="Write to this file, not stdout."),
+    ) -> None:
+        """Export a routine as TOML that `runback routine import` accepts."""
+        from runback.cli.common import err_console, store
+        from runback.services.routines import export_routine
+
+        text = export_routine(store(), slug)
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        out.write_text(text, encoding="utf-8")
+        err_console().print(f"Wrote {out}", highlight=False)
+
+    @group.command("delete")
+    @handle_errors
+    def delete_cmd(
+        slug: str = typer.Argument(..., help="Slug of one of your routines."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    ) -> None:
+        """Delete one of your own routines."""
+        from runback.cli.common import console, store
+        from runback.services.routines import delete_routine, get_routine
+
+        s = store()
+        get_routine(s, slug)
+        if not yes:
+            typer.confirm(f"Delete routine {slug!r}?", abort=True)
+        delete_routine(s, slug)
+        console().print(f"Deleted {slug!r}.", highlight=False)

@@ -1,0 +1,193 @@
+"""`runback session`: a guided routine with a countdown, cues and keys; stored as it goes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import typer
+
+if TYPE_CHECKING:
+    from runback.core.engine import Engine
+    from runback.services.store import Store
+
+__all__ = ["CONTEXT_CHOICES", "register"]
+
+# Same values as services.sessions.CONTEXTS (a test keeps them equal); repeated here so
+# `--help` does not import SQLAlchemy.
+ContextChoice = Literal["before-run", "after-run", "desk-break", "other"]
+CONTEXT_CHOICES: tuple[str, ...] = get_args(ContextChoice)
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP arrived: save the partial session and exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    from runback.cli.common import handle_errors
+
+    @app.command("session")
+    @handle_errors
+    def session(
+        routine: str = typer.Argument(
+            "back-up-basics", help="Routine slug (see `runback routine list`)."
+        ),
+        context: ContextChoice = typer.Option("other", "--context", help="When you are doing it."),
+        speed: float = typer.Option(
+            1.0, "--speed", min=0.01, max=1000.0, help="Run the clock N times faster (demo)."
+        ),
+        voice: bool = typer.Option(False, "--voice", help="Speak cues (needs espeak-ng)."),
+        enjoyment: int | None = typer.Option(
+            None, "--enjoyment", min=1, max=5, help="How it felt, 1–5 (skips the question)."
+        ),
+        no_sound: bool = typer.Option(False, "--no-sound", help="No beeps or bell."),
+    ) -> None:
+        """Run a guided routine (default Back-up basics) with a countdown and cues."""
+        run_session(routine, context, speed, voice, enjoyment, no_sound)
+
+
+def run_session(
+    slug: str, context: str, speed: float, voice: bool, enjoyment: int | None, no_sound: bool
+) -> None:
+    """Play a routine on this terminal and store it, also when interrupted."""
+    import contextlib
+    import signal
+    import sys
+
+    from runback.cli.common import console, store
+    from runback.cli.player import KeyReader, Player
+    from runback.core.clock import ScaledClock, SystemClock
+    from runback.core.engine import Engine, expand
+    from runback.services import sessions
+    from runback.services.routines import get_routine, user_catalog
+    from runback.services.store import LOCAL_USER_ID
+    from runback.sound import SilentSounder, Sounder
+
+    st = store()
+    routine = get_routine(st, slug, LOCAL_USER_ID)
+    steps = user_catalog(st, LOCAL_USER_ID).resolve(routine)
+    clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
+    engine = Engine(expand(steps), clock)
+    cues = SilentSounder() if no_sound else Sounder(voice=voice)
+    interactive = sys.stdin.isatty()
+    out = console()
+
+    sid = sessions.start_session(st, LOCAL_USER_ID, routine, context, steps_total=len(steps))
+
+    def save(e: Engine) -> None:
+        sessions.record_progress(
+            st,
+            LOCAL_USER_ID,
+            sid,
+            steps_done=e.steps_done,
+            steps_skipped=e.steps_skipped,
+            active_s=e.active_s,
+            state=e.snapshot(),
+        )
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        raise _Stopped(signum)
+
+    watched = [signal.SIGTERM, signal.SIGHUP]
+    previous = {s: signal.signal(s, on_signal) for s in watched}
+    keys = KeyReader(sys.stdin.fileno()) if interactive else None
+    status = 0
+    ended = False
+    try:
+        player = Player(
+            engine,
+            title=routine.name,
+            console=out,
+            cues=cues,
+            keys=keys,
+            speed=speed,
+            on_progress=save,
+        )
+        if keys is not None:
+            with keys:
+                player.run()
+        else:
+            player.run()
+        _finish(st, sid, engine, completed=engine.completed)
+        ended = True
+        rating = enjoyment
+        if rating is None and interactive and (engine.completed or engine.steps_done):
+            rating = _ask_enjoyment()
+        if rating is not None:
+            sessions.rate_session(st, LOCAL_USER_ID, sid, rating)
+    except KeyboardInterrupt:
+        status = 130
+    except _Stopped as exc:
+        status = 128 + exc.signum
+    finally:
+        # Nothing may interrupt saving what was done.
+        for s in (signal.SIGINT, *watched):
+            signal.signal(s, signal.SIG_IGN)
+        if not ended:
+            engine.quit()
+            _finish(st, sid, engine, completed=False, rating=enjoyment)
+        # After saving: a hung-up terminal (SIGHUP) may refuse to be restored.
+        if keys is not None:
+            with contextlib.suppress(Exception):
+                keys.restore()
+        if isinstance(cues, Sounder):
+            cues.close(timeout=0.5)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+        _summary(out, engine, sid, status)
+    if status:
+        raise typer.Exit(status)
+
+
+def _finish(
+    st: Store, sid: int, engine: Engine, *, completed: bool, rating: int | None = None
+) -> None:
+    from runback.services import sessions
+    from runback.services.store import LOCAL_USER_ID
+
+    sessions.finish_session(
+        st,
+        LOCAL_USER_ID,
+        sid,
+        completed=completed,
+        enjoyment=rating,
+        steps_done=engine.steps_done,
+        steps_skipped=engine.steps_skipped,
+        active_s=engine.active_s,
+    )
+
+
+def _ask_enjoyment() -> int | None:
+    """Ask how the session felt; Enter (or end of input) skips."""
+    while True:
+        try:
+            answer = input("How did that feel? 1 (meh) – 5 (great), Enter to skip: ").strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        if answer in {"1", "2", "3", "4", "5"}:
+            return int(answer)
+        print("Please type a number from 1 to 5, or just Enter.")
+
+
+def _summary(out: Any, engine: Engine, sid: int, status: int) -> None:
+    done, total = len(engine.steps_done), engine.steps_total
+    minutes, seconds = divmod(round(engine.active_s), 60)
+    if engine.completed:
+        head = "Session complete"
+    elif status:
+        head = "Session stopped: partial session saved"
+    else:
+        head = "Session ended early: saved"
+    skipped = f", {len(engine.steps_skipped)} skipped" if engine.steps_skipped else ""
+    out.print(
+        f"[bold]{head}[/] (#{sid}): {done}/{total} steps done{skipped}, {minutes} min {seconds} s.",
+        highlight=False,
+    )

@@ -1,0 +1,147 @@
+"""`runback stats`: streaks, weekly adherence, back-up work before runs, pain, and a heatmap."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from runback.core.consistency import Heatmap, PainGroup
+    from runback.services.stats import Stats
+
+__all__ = ["heatmap_text", "register"]
+
+# Shade glyphs carry the minutes even without colour (NO_COLOR, pipes); colours echo GitHub's.
+_GLYPHS = ("·", "░", "▒", "▓", "█")
+_GREENS = ("grey35", "color(28)", "color(34)", "color(40)", "color(46)")
+_RUN_STYLE = "bold dodger_blue1"
+_PAIN_STYLE = "bold red"
+_PAIN_MARK = 4  # pain at or above this shows red
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def heatmap_text(hm: Heatmap) -> Text:
+    """Render the heatmap as rows Mon..Sun by week columns with month labels above."""
+    from rich.text import Text
+
+    columns = (len(hm.days) + 6) // 7
+    labels = [" "] * (columns + 3)
+    last_end = -1
+    for col in range(columns):
+        week = hm.days[col * 7 : col * 7 + 7]
+        first_of_month = next((d.day for d in week if d.day.day == 1), None)
+        if first_of_month is not None and col > last_end:
+            name = first_of_month.strftime("%b")
+            labels[col : col + 3] = list(name)
+            last_end = col + len(name)
+    text = Text("    " + "".join(labels).rstrip() + "\n")
+    for row in range(7):
+        text.append(f"{_DAY_NAMES[row]} ")
+        for col in range(columns):
+            i = col * 7 + row
+            if i >= len(hm.days):
+                break
+            day = hm.days[i]
+            style = _GREENS[day.level]
+            if day.max_pain is not None and day.max_pain >= _PAIN_MARK:
+                style = _PAIN_STYLE
+            elif day.run:
+                style = _RUN_STYLE
+            text.append(_GLYPHS[day.level], style=style)
+        text.append("\n")
+    text.append("    less ")
+    for level, glyph in enumerate(_GLYPHS):
+        text.append(glyph, style=_GREENS[level])
+    text.append(" more back-up work   ")
+    text.append("█", style=_RUN_STYLE)
+    text.append(" run day   ")
+    text.append("█", style=_PAIN_STYLE)
+    text.append(f" pain {_PAIN_MARK}+")
+    return text
+
+
+def _pain_line(label: str, group: PainGroup) -> str:
+    if group.run_days == 0:
+        return f"  {label}: no run days"
+    if group.mean_pain is None:
+        return f"  {label}: {group.run_days} run days, no pain logged after them"
+    return (
+        f"  {label}: average {group.mean_pain:.1f}/10 "
+        f"(worst {group.max_pain}/10; pain logged on {group.days_with_pain_logged} "
+        f"of {group.run_days} run days)"
+    )
+
+
+def _print(out: Console, stats: Stats) -> None:
+    from rich.table import Table
+
+    st = stats.streaks
+    out.print(
+        f"[bold]Streak:[/] {st.current} day{'s' if st.current != 1 else ''} of back-up work "
+        f"(longest {st.longest}, {st.practice_days} days in all)"
+    )
+    adh = stats.adherence
+    out.print(
+        f"[bold]Weekly target:[/] {adh.target} of 7 days — met in {adh.weeks_met} of the last "
+        f"{adh.weeks_finished} finished weeks"
+    )
+    table = Table(title=f"Last {stats.weeks} weeks", title_justify="left")
+    for col, just in (
+        ("week of", "left"),
+        ("back-up days", "left"),
+        ("runs", "right"),
+        ("km", "right"),
+        ("mean pain", "right"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for week, load in zip(adh.weeks, stats.weekly_load, strict=True):
+        bar = "■" * week.days_done + "□" * (week.days_so_far - week.days_done)
+        mark = " [green]✓[/]" if week.met else ""
+        table.add_row(
+            week.week_start.strftime("%a %d %b %Y"),
+            f"{bar} {week.days_done}/{week.days_so_far}{mark}",
+            str(load.runs),
+            f"{load.km:.1f}",
+            f"{load.mean_pain:.1f}" if load.mean_pain is not None else "-",
+        )
+    out.print(table)
+    br = stats.before_run
+    if br.run_days and br.share is not None:
+        out.print(
+            f"[bold]Before runs:[/] back-up work done before the run on {br.prepared_days} of "
+            f"{br.run_days} run days ({br.share:.0%})"
+        )
+    else:
+        out.print("[bold]Before runs:[/] no runs in this period")
+    cmp = stats.pain_after_runs
+    out.print("[bold]Pain after runs[/] (worst pain linked to the day's runs):")
+    out.print(_pain_line("with back-up work first", cmp.with_backup))
+    out.print(_pain_line("without", cmp.without_backup))
+    out.print()
+    out.print("[bold]Last 12 months[/]")
+    out.print(heatmap_text(stats.heatmap))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    from runback.cli.common import handle_errors
+
+    @app.command("stats")
+    @handle_errors
+    def stats(
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+        weeks: int = typer.Option(12, "--weeks", help="How many weeks the weekly numbers cover."),
+    ) -> None:
+        """Show streaks, weekly adherence, pain after runs and a 12-month heatmap."""
+        from runback.cli.common import console, store
+        from runback.services.stats import gather_stats
+
+        result = gather_stats(store(), weeks=weeks)
+        if json_out:
+            print(result.model_dump_json(indent=2))
+            return
+        _print(console(), result)

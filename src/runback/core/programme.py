@@ -1,0 +1,214 @@
+"""A physio's programme: what to do, how often, until when; as a model, a routine and TOML.
+
+The file format is documented in docs/programme-format.md. Parsing with line-numbered errors
+lives in services/programmes.py (it needs the catalog and the TOML locator); this module is pure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep, Sides
+
+__all__ = [
+    "FORMAT_VERSION",
+    "DayCount",
+    "Prescribed",
+    "Programme",
+    "WeekAdherence",
+    "programme_routine_slug",
+    "to_routine",
+    "to_toml",
+    "week_adherence",
+]
+
+FORMAT_VERSION = 1
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Prescribed(BaseModel):
+    """One prescribed exercise: a catalog slug or one of the file's own exercises."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exercise: str = Field(pattern=_SLUG, max_length=80)
+    hold_s: int | None = Field(default=None, ge=5, le=600)
+    reps: int | None = Field(default=None, ge=1, le=30)
+    sets: int = Field(default=1, ge=1, le=10)
+    sides: Sides | None = None
+    rest_s: int = Field(default=30, ge=0, le=300, description="rest between sets")
+    notes: str = Field(default="", max_length=500)
+
+
+class Programme(BaseModel):
+    """A prescribed programme: exercises, dose, frequency, dates and the clinician's notes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal[1] = 1
+    name: str = Field(min_length=1, max_length=200)
+    clinician: str = Field(default="", max_length=200)
+    start: date
+    review: date | None = None
+    times_per_day: int = Field(default=1, ge=1, le=6)
+    days_per_week: int = Field(default=7, ge=1, le=7)
+    notes: str = Field(default="", max_length=5000)
+    prescription: list[Prescribed] = Field(min_length=1)
+    exercises: list[Exercise] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_and_slugs(self) -> Programme:
+        if self.review is not None and self.review < self.start:
+            raise ValueError(
+                f"review date {self.review} is before the start date {self.start}; check both dates"
+            )
+        slugs = [e.slug for e in self.exercises]
+        dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+        if dupes:
+            raise ValueError(f"exercise slugs defined twice: {', '.join(dupes)}")
+        return self
+
+    @property
+    def sessions_per_week(self) -> int:
+        """Return how many sessions a full week asks for."""
+        return self.times_per_day * self.days_per_week
+
+    def frequency(self) -> str:
+        """Return the dose in words, e.g. "2×/day, 7 days a week"."""
+        days = "every day" if self.days_per_week == 7 else f"{self.days_per_week} days a week"
+        return f"{self.times_per_day}×/day, {days}"
+
+
+def programme_routine_slug(programme: Programme) -> str:
+    """Return the slug under which the programme is stored and played as a routine."""
+    base = re.sub(r"[^a-z0-9]+", "-", programme.name.lower()).strip("-") or "programme"
+    return f"physio-{base}"[:80].rstrip("-")
+
+
+def to_routine(programme: Programme, catalog: Catalog) -> Routine:
+    """Return the programme as a playable routine: one step per set, rest between sets."""
+    own = {e.slug: e for e in programme.exercises}
+    steps: list[RoutineStep] = []
+    for item in programme.prescription:
+        ex = own.get(item.exercise) or catalog.exercise(item.exercise)
+        for n in range(item.sets):
+            last = n == item.sets - 1
+            note = item.notes
+            if item.sets > 1:
+                note = f"set {n + 1} of {item.sets}" + (f" — {note}" if note else "")
+            steps.append(
+                RoutineStep(
+                    exercise=ex.slug,
+                    hold_s=item.hold_s,
+                    reps=item.reps,
+                    sides=item.sides,
+                    rest_s=0 if last else item.rest_s,
+                    note=note,
+                )
+            )
+    by = f" by {programme.clinician}" if programme.clinician else ""
+    return Routine(
+        slug=programme_routine_slug(programme),
+        name=programme.name,
+        description=f"Physio programme{by}, {programme.frequency()}.",
+        origin="physio",
+        steps=steps,
+        exercises=list(programme.exercises),
+    )
+
+
+class DayCount(BaseModel):
+    """Sessions done on one local day of a programme week."""
+
+    day: date
+    done: int
+    prescribed: int
+
+
+class WeekAdherence(BaseModel):
+    """A programme week: sessions done against sessions prescribed."""
+
+    week_start: date
+    done: int
+    prescribed: int
+    days: list[DayCount]
+
+    def summary(self, programme: Programme) -> str:
+        """Return e.g. "prescribed 2×/day, done 11 of 14 this week"."""
+        return f"prescribed {programme.frequency()}, done {self.done} of {self.prescribed}"
+
+
+def week_adherence(
+    programme: Programme, week_start: date, done_per_day: dict[date, int]
+) -> WeekAdherence:
+    """Return adherence for the Monday-based week starting week_start.
+
+    Each day counts at most times_per_day sessions; the week counts at most days_per_week days'
+    worth, so doing more on one day never hides a missed one. Days before the programme starts
+    or after it ended (review date) prescribe nothing.
+    """
+    days: list[DayCount] = []
+    active_days = 0
+    for i in range(7):
+        day = week_start + timedelta(days=i)
+        active = day >= programme.start and (programme.review is None or day <= programme.review)
+        active_days += active
+        days.append(
+            DayCount(
+                day=day,
+                done=done_per_day.get(day, 0),
+                prescribed=programme.times_per_day if active else 0,
+            )
+        )
+    prescribed = programme.times_per_day * min(programme.days_per_week, active_days)
+    done = min(prescribed, sum(min(d.done, d.prescribed) for d in days))
+    return WeekAdherence(week_start=week_start, done=done, prescribed=prescribed, days=days)
+
+
+def to_toml(programme: Programme) -> str:
+    """Return the programme as a programme file that imports back to an equal programme."""
+    data = programme.model_dump(mode="json", exclude_none=True)
+    lines = ["# runback physio programme (see docs/programme-format.md)"]
+    for key in ("format", "name", "clinician", "start", "review"):
+        if key in data:
+            lines.append(_kv(key, data[key], raw_date=key in ("start", "review")))
+    for key in ("times_per_day", "days_per_week", "notes"):
+        lines.append(_kv(key, data[key]))
+    for item in programme.prescription:
+        lines += ["", "[[prescription]]"]
+        for key, value in item.model_dump(mode="json", exclude_defaults=True).items():
+            lines.append(_kv(key, value))
+    for ex in programme.exercises:
+        lines += ["", "[[exercises]]"]
+        for key, value in ex.model_dump(mode="json", exclude_defaults=True).items():
+            lines.append(_kv(key, value))
+    return "\n".join(lines) + "\n"
+
+
+def _kv(key: str, value: Any, raw_date: bool = False) -> str:
+    return f"{key} = {value if raw_date else _value(value)}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        plain = all(c >= " " or c in "\t\n" for c in value) and "\x7f" not in value
+        if "\n" in value and "'''" not in value and plain:
+            # A literal multi-line string keeps the clinician's notes readable.
+            return "'''\n" + value + "'''"
+        # JSON string escapes are all valid TOML basic-string escapes.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        items = [_value(v) for v in value]
+        if sum(len(i) + 2 for i in items) > 80:
+            return "[\n" + "".join(f"  {i},\n" for i in items) + "]"
+        return "[" + ", ".join(items) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")

@@ -1,0 +1,236 @@
+"""Daily slots (morning, desk breaks, before and after a run) and what is due in them now.
+
+Slots live in users.prefs["slots"] as a list of Slot documents; a missing or partial list is
+completed with DEFAULT_SLOTS. Each slot names a routine, or a plan request that the planner
+turns into a routine sized for the slot. An active physio programme takes over the first slots
+of the day (programme_slots), and is also shown as its own line with today's count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from runback.core.planner import Place
+
+__all__ = [
+    "DEFAULT_SLOTS",
+    "SLOT_NAMES",
+    "DueSlot",
+    "PlanSpec",
+    "Slot",
+    "SlotName",
+    "SlotSession",
+    "parse_slots",
+    "programme_slots",
+    "what_is_due",
+]
+
+SlotName = Literal["morning", "desk-break", "before-run", "after-run"]
+SLOT_NAMES: tuple[str, ...] = SlotName.__args__  # type: ignore[attr-defined]
+Status = Literal["due", "done", "upcoming", "missed", "not-today"]
+_LABELS = {
+    "morning": "Morning",
+    "desk-break": "Desk breaks",
+    "before-run": "Before the run",
+    "after-run": "After the run",
+    "programme": "Physio programme",
+}
+# Programme sessions go into these slots first; never before a run (floor work at a trailhead).
+_PROGRAMME_ORDER = ("morning", "after-run", "desk-break")
+
+
+class PlanSpec(BaseModel):
+    """The part of a plan request a slot stores; history is added when the plan is made."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    minutes: float = Field(gt=0, le=60)
+    areas: list[str] = Field(default_factory=list)
+    where: Place = "anywhere"
+
+
+class Slot(BaseModel):
+    """One moment of the day and what to do in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: SlotName
+    enabled: bool = True
+    routine: str | None = None
+    plan: PlanSpec | None = None
+    times: int = Field(default=1, ge=1, le=12, description="sessions wanted per day")
+    # Local window (morning, desk breaks); None for the run slots, which follow the run.
+    start: time | None = None
+    end: time | None = None
+    weekdays_only: bool = False
+
+    @model_validator(mode="after")
+    def _one_thing_to_do(self) -> Slot:
+        if (self.routine is None) == (self.plan is None):
+            raise ValueError(f"slot {self.name!r}: give either a routine or a plan, not both")
+        if (self.start is None) != (self.end is None):
+            raise ValueError(f"slot {self.name!r}: give both start and end, or neither")
+        return self
+
+
+DEFAULT_SLOTS: tuple[Slot, ...] = (
+    Slot(
+        name="morning",
+        plan=PlanSpec(minutes=5, areas=["lower-back", "hips"], where="home"),
+        start=time(6),
+        end=time(11),
+    ),
+    Slot(
+        name="desk-break",
+        plan=PlanSpec(
+            minutes=3, areas=["upper-back", "neck-shoulders", "lower-back"], where="desk"
+        ),
+        times=3,
+        start=time(9),
+        end=time(17, 30),
+        weekdays_only=True,
+    ),
+    Slot(name="before-run", plan=PlanSpec(minutes=5, areas=["hips", "legs"], where="anywhere")),
+    Slot(
+        name="after-run",
+        plan=PlanSpec(minutes=8, areas=["lower-back", "hamstrings", "glutes"], where="home"),
+    ),
+)
+
+
+def parse_slots(value: Any) -> list[Slot]:
+    """Return slots from a prefs value, completed with the defaults for any slot not set."""
+    mine = {s.name: s for s in (Slot.model_validate(v) for v in (value or []))}
+    return [mine.get(d.name, d) for d in DEFAULT_SLOTS]
+
+
+def programme_slots(slots: Sequence[Slot], routine_slug: str, times_per_day: int) -> list[Slot]:
+    """Return slots with the programme's routine in the first times_per_day suitable ones."""
+    out = list(slots)
+    left = times_per_day
+    for name in _PROGRAMME_ORDER:
+        for i, slot in enumerate(out):
+            if left and slot.name == name and slot.enabled:
+                out[i] = slot.model_copy(update={"routine": routine_slug, "plan": None})
+                left -= 1
+    return out
+
+
+@dataclass(frozen=True)
+class SlotSession:
+    """A session of today, as the slots see it."""
+
+    started_local: datetime
+    context: str
+    routine_slug: str
+    completed: bool
+
+
+class DueSlot(BaseModel):
+    """A slot's state right now: what to do, how many done, and why it is (or is not) due."""
+
+    slot: str
+    label: str
+    status: Status
+    done: int
+    wanted: int
+    routine: str | None = None
+    plan: PlanSpec | None = None
+    reason: str
+
+
+def _done(slot: Slot, sessions: Sequence[SlotSession]) -> int:
+    if slot.name in ("desk-break", "before-run", "after-run"):
+        return sum(1 for s in sessions if s.context == slot.name)
+    # Morning: any other session in the morning window (or of the slot's routine).
+    count = 0
+    for s in sessions:
+        if s.context in ("desk-break", "before-run", "after-run"):
+            continue
+        in_window = slot.start is not None and slot.end is not None
+        if (in_window and slot.start <= s.started_local.time() < slot.end) or (  # type: ignore[operator]
+            slot.routine is not None and s.routine_slug == slot.routine
+        ):
+            count += 1
+    return count
+
+
+def what_is_due(
+    slots: Sequence[Slot],
+    sessions: Sequence[SlotSession],
+    run_day: bool,
+    ran_at: datetime | None,
+    now_local: datetime,
+    programme: tuple[str, int] | None = None,
+) -> list[DueSlot]:
+    """Return every enabled slot's state now; programme is (routine slug, times per day) or None.
+
+    sessions are today's completed sessions; run_day says a run is planned or done today;
+    ran_at is when today's run started (local), if one is recorded.
+    """
+    done_sessions = [s for s in sessions if s.completed]
+    out: list[DueSlot] = []
+    now = now_local.time()
+    for slot in slots:
+        if not slot.enabled:
+            continue
+        done = _done(slot, done_sessions)
+        status: Status
+        if slot.name in ("before-run", "after-run"):
+            if not run_day:
+                status, reason = "not-today", "no run planned today"
+            elif done >= slot.times:
+                status, reason = "done", "done today"
+            elif slot.name == "before-run":
+                status, reason = (
+                    ("missed", "the run is done") if ran_at else ("due", "before you head out")
+                )
+            else:
+                status, reason = (
+                    ("due", "your run is in") if ran_at else ("upcoming", "after your run")
+                )
+        elif slot.weekdays_only and now_local.weekday() >= 5:
+            status, reason = "not-today", "weekend"
+        elif done >= slot.times:
+            status, reason = "done", "done today"
+        else:
+            assert slot.start is not None and slot.end is not None
+            window = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
+            if now < slot.start:
+                status, reason = "upcoming", f"from {slot.start:%H:%M}"
+            elif now >= slot.end:
+                status, reason = "missed", f"the {window} window has passed"
+            else:
+                status, reason = "due", f"until {slot.end:%H:%M}"
+        out.append(
+            DueSlot(
+                slot=slot.name,
+                label=_LABELS[slot.name],
+                status=status,
+                done=done,
+                wanted=slot.times,
+                routine=slot.routine,
+                plan=slot.plan,
+                reason=reason,
+            )
+        )
+    if programme is not None:
+        slug, times = programme
+        done = sum(1 for s in done_sessions if s.routine_slug == slug)
+        out.append(
+            DueSlot(
+                slot="programme",
+                label=_LABELS["programme"],
+                status="done" if done >= times else "due",
+                done=min(done, times),
+                wanted=times,
+                routine=slug,
+                reason=f"prescribed {times}×/day, done {min(done, times)} today",
+            )
+        )
+    return out

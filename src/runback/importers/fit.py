@@ -1,0 +1,111 @@
+"""FIT files (Garmin and others) via fitdecode, with CRC checks on."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+from runback.errors import DamagedFileError, NotAnActivityError
+from runback.importers.activity import Activity, content_hash, map_sport
+
+__all__ = ["parse_fit"]
+
+
+def _decode(
+    data: bytes, source: str, check_crc: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the file_id fields and every session's fields; raise fitdecode's errors."""
+    import fitdecode
+
+    file_id: dict[str, Any] = {}
+    sessions: list[dict[str, Any]] = []
+    crc = fitdecode.CrcCheck.ENABLED if check_crc else fitdecode.CrcCheck.DISABLED
+    with fitdecode.FitReader(
+        io.BytesIO(data), check_crc=crc, error_handling=fitdecode.ErrorHandling.RAISE
+    ) as reader:
+        for frame in reader:
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            if frame.name == "file_id" and not file_id:
+                file_id = {f.name: f.value for f in frame.fields}
+            elif frame.name == "session":
+                sessions.append({f.name: f.value for f in frame.fields})
+    return file_id, sessions
+
+
+def _damage_reason(exc: Exception) -> str:
+    import fitdecode
+
+    detail = str(exc)
+    if isinstance(exc, fitdecode.FitCRCError):
+        return f"damaged FIT file: the checksum does not match ({detail})"
+    if isinstance(exc, fitdecode.FitHeaderError):
+        return f"damaged FIT file: bad or missing FIT header ({detail})"
+    if isinstance(exc, fitdecode.FitEOFError):
+        return f"damaged FIT file: it ends too early, probably truncated ({detail})"
+    return f"damaged FIT file: it cannot be decoded ({detail})"
+
+
+def parse_fit(data: bytes, source: str) -> Activity:
+    """Read a FIT activity from bytes; DamagedFileError or NotAnActivityError when it is not one."""
+    import fitdecode
+
+    from runback.importers.fit_repair import repair_text_mode
+
+    note = None
+    try:
+        file_id, sessions = _decode(data, source, check_crc=True)
+    except fitdecode.FitError as exc:
+        repaired = repair_text_mode(data)
+        if repaired is None:
+            raise DamagedFileError(source, _damage_reason(exc)) from exc
+        fixed, restored, crc_ok = repaired
+        try:
+            file_id, sessions = _decode(fixed, source, check_crc=crc_ok)
+        except fitdecode.FitError:
+            raise DamagedFileError(source, _damage_reason(exc)) from exc
+        note = f"repaired a text-mode copy of the file ({restored} lost CR bytes put back); " + (
+            "the checksum confirms it" if crc_ok else "the checksum could not confirm it"
+        )
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        # fitdecode raises plain errors on some malformed field definitions.
+        raise DamagedFileError(source, f"damaged FIT file: it cannot be decoded ({exc})") from exc
+
+    kind = file_id.get("type")
+    if kind is not None and kind != "activity":
+        raise NotAnActivityError(source, f"this is a FIT {kind} file, not a recorded activity")
+    usable = [s for s in sessions if isinstance(s.get("start_time"), datetime)]
+    if not usable:
+        raise NotAnActivityError(source, "this FIT file has no session summary, so no activity")
+    return Activity(
+        start=min(s["start_time"] for s in usable).astimezone(UTC),
+        elapsed_s=_total(usable, "total_elapsed_time") or 0.0,
+        moving_s=_total(usable, "total_timer_time"),
+        distance_m=_total(usable, "total_distance") or 0.0,
+        ascent_m=_total(usable, "total_ascent"),
+        sport=_sport(usable),
+        name=None,
+        device=_device(file_id),
+        source_format="fit",
+        content_hash=content_hash(data),
+        note=note,
+    )
+
+
+def _total(sessions: list[dict[str, Any]], key: str) -> float | None:
+    values = [float(s[key]) for s in sessions if isinstance(s.get(key), int | float)]
+    return sum(values) if values else None
+
+
+def _sport(sessions: list[dict[str, Any]]) -> Any:
+    sports = {map_sport(s.get("sport")) for s in sessions}
+    # A multisport file (triathlon, brick) is not one sport.
+    return sports.pop() if len(sports) == 1 else "other"
+
+
+def _device(file_id: dict[str, Any]) -> str | None:
+    maker = file_id.get("manufacturer")
+    product = file_id.get("product_name") or file_id.get("garmin_product") or file_id.get("product")
+    parts = [str(p) for p in (maker, product) if p is not None]
+    return " ".join(parts) or None

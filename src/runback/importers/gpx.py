@@ -1,0 +1,95 @@
+"""GPX tracks via gpxpy, after defusedxml has vetted the XML."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from runback.errors import DamagedFileError, NotAnActivityError
+from runback.importers.activity import Activity, content_hash, map_sport
+from runback.importers.xmlsafe import decode_xml, parse_xml
+
+__all__ = ["EARLIEST_PLAUSIBLE", "MIN_TIMED_SHARE", "parse_gpx"]
+
+# GPS receivers log nothing earlier; 1901-12-13 (the most negative 32-bit Unix time) is a classic
+# "no clock" value.
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+# Share of track points that must carry a time (first and last always) for a trustworthy duration.
+MIN_TIMED_SHARE = 0.95
+
+
+def parse_gpx(data: bytes, source: str) -> Activity:
+    """Read a recorded GPX track from bytes; raise a clear ActivityFileError when it is not one."""
+    import gpxpy
+    import gpxpy.gpx
+
+    root = parse_xml(data, source)
+    if not root.tag.endswith("gpx"):
+        raise DamagedFileError(source, f"not a GPX file: the root element is <{root.tag}>")
+    try:
+        gpx = gpxpy.parse(decode_xml(data, source))
+    except gpxpy.gpx.GPXException as exc:
+        raise DamagedFileError(source, f"damaged GPX: {exc}") from exc
+
+    points = [p for t in gpx.tracks for s in t.segments for p in s.points]
+    if not points:
+        if any(r.points for r in gpx.routes):
+            raise NotAnActivityError(
+                source, "this GPX holds a planned route, not a recorded activity"
+            )
+        raise NotAnActivityError(source, "this GPX has no track points, so no recorded activity")
+    times = [_utc(p.time) for p in points if p.time is not None]
+    if not times:
+        raise NotAnActivityError(
+            source,
+            "this GPX track has no times: a planned track (from a route planner), not a recording",
+        )
+    early = min(times)
+    if early < EARLIEST_PLAUSIBLE:
+        raise DamagedFileError(
+            source,
+            f"GPX timestamps not usable (they say {early:%Y-%m-%d}; the device had no clock)",
+        )
+    if len(times) < len(points) and (
+        points[0].time is None
+        or points[-1].time is None
+        or len(times) < MIN_TIMED_SHARE * len(points)
+    ):
+        raise NotAnActivityError(
+            source,
+            f"only {len(times)} of {len(points)} track points have a time, so the duration is "
+            "unknown; export the activity again from the device or app that recorded it",
+        )
+    # Recorded time summed over segments, like gpxpy's get_duration: the gaps between segments
+    # (the device was paused or off) are not part of the activity.
+    elapsed = float(gpx.get_duration() or 0.0)
+    if elapsed <= 0:
+        raise DamagedFileError(source, "GPX timestamps not usable (every point has the same time)")
+    moving = gpx.get_moving_data()
+    climb = gpx.get_uphill_downhill()
+    return Activity(
+        start=min(times),
+        elapsed_s=elapsed,
+        moving_s=float(moving.moving_time) if moving and moving.moving_time else None,
+        distance_m=float(gpx.length_2d()),
+        ascent_m=float(climb.uphill)
+        if climb and any(p.elevation is not None for p in points)
+        else None,
+        sport=map_sport(next((t.type for t in gpx.tracks if t.type), None)),
+        name=_name(gpx),
+        device=gpx.creator or None,
+        source_format="gpx",
+        content_hash=content_hash(data),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    # GPX times are UTC by the standard; a missing zone means UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _name(gpx: Any) -> str | None:
+    for candidate in [t.name for t in gpx.tracks] + [gpx.name]:
+        if candidate and str(candidate).strip():
+            return str(candidate).strip()
+    return None

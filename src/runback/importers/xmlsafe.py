@@ -1,0 +1,54 @@
+"""Parse untrusted XML safely: no DTDs, no entities, no external references."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import TYPE_CHECKING
+
+from runback.errors import DamagedFileError, UnsafeFileError
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+__all__ = ["decode_xml", "parse_xml", "strip_xml_prelude"]
+
+_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def strip_xml_prelude(data: bytes) -> bytes:
+    """Drop a UTF-8 byte order mark and the whitespace Strava puts before `<?xml`."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    return data.lstrip(b" \t\r\n")
+
+
+def parse_xml(data: bytes, source: str) -> Element:
+    """Return the root element; UnsafeFileError for DTDs/entities, DamagedFileError if malformed."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        root: Element = fromstring(strip_xml_prelude(data), forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        # Activity files never need a DTD; one is how entity bombs and external entities come in.
+        raise UnsafeFileError(
+            source,
+            f"refused: the XML declares a DTD or entities, which activity files never need ({exc})",
+        ) from exc
+    except ParseError as exc:
+        raise DamagedFileError(source, f"damaged XML: {exc}") from exc
+    return root
+
+
+def decode_xml(data: bytes, source: str) -> str:
+    """Return the XML text, decoded with the encoding it declares (UTF-8 when it declares none)."""
+    data = strip_xml_prelude(data)
+    match = _ENCODING.match(data)
+    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise DamagedFileError(source, f"damaged XML: the text is not valid {encoding}") from exc

@@ -1,0 +1,126 @@
+"""An iCalendar (RFC 5545) feed of the break schedule, so a phone beeps without runback running.
+
+One weekly-recurring VEVENT per break time of day (grouped by the weekdays that share it) with
+a VALARM at its start, and one per pre-run reminder, all in the user's zone with a VTIMEZONE.
+Times are wall-clock, like the schedule: a 09:30 break stays at 09:30 across a DST change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from runback.core.schedule import WEEKDAYS, ReminderPrefs, Weekday
+from runback.core.timezones import to_zone
+
+if TYPE_CHECKING:
+    Component = Any
+
+__all__ = ["build_calendar", "wall_slots"]
+
+_ICAL_DAY = {
+    "mon": "MO",
+    "tue": "TU",
+    "wed": "WE",
+    "thu": "TH",
+    "fri": "FR",
+    "sat": "SA",
+    "sun": "SU",
+}
+# Recurrences start on this Monday (a fixed date keeps the feed byte-stable between fetches).
+_EPOCH = date(2024, 1, 1)
+
+
+def wall_slots(prefs: ReminderPrefs) -> dict[time, list[Weekday]]:
+    """Return each break time of day (on-time breaks) and the weekdays it falls on."""
+    slots: dict[time, list[Weekday]] = defaultdict(list)
+    step = timedelta(minutes=prefs.interval_min)
+    for day in WEEKDAYS:
+        w = prefs.active_hours.get(day)
+        if w is None:
+            continue
+        at = datetime.combine(_EPOCH, w.start) + step
+        end = datetime.combine(_EPOCH, w.end)
+        while at < end:
+            slots[at.time()].append(day)
+            at += step
+    return dict(sorted(slots.items()))
+
+
+def _first_on(days: list[Weekday]) -> date:
+    wanted = {WEEKDAYS.index(d) for d in days}
+    day = _EPOCH
+    while day.weekday() not in wanted:
+        day += timedelta(days=1)
+    return day
+
+
+def _event(
+    summary: str, description: str, uid: str, at: time, days: list[Weekday], minutes: int, zone: str
+) -> Component:
+    from icalendar import Alarm, Event
+
+    tz = to_zone(zone)
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("dtstamp", datetime.combine(_EPOCH, time(0), tzinfo=to_zone("UTC")))
+    event.add("dtstart", datetime.combine(_first_on(days), at, tzinfo=tz))
+    event.add("duration", timedelta(minutes=minutes))
+    event.add("rrule", {"freq": "weekly", "byday": [_ICAL_DAY[d] for d in days]})
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(0))
+    event.add_component(alarm)
+    return event
+
+
+def build_calendar(prefs: ReminderPrefs, zone: str) -> bytes:
+    """Return the .ics bytes for the user's breaks and pre-run reminders."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", "-//runback//movement breaks//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "runback: movement breaks")
+    cal.add("x-wr-timezone", zone)
+    for at, days in wall_slots(prefs).items():
+        uid = f"break-{at:%H%M}-{'-'.join(days)}@runback"
+        cal.add_component(
+            _event(
+                "Movement break",
+                f"{prefs.break_min} minutes: stand up, walk, stretch your back.",
+                uid,
+                at,
+                days,
+                prefs.break_min,
+                zone,
+            )
+        )
+    by_time: dict[tuple[time, int], list[Weekday]] = defaultdict(list)
+    lead = timedelta(minutes=prefs.prerun_lead_min)
+    for day, run_at in prefs.run_days.items():
+        start = datetime.combine(_EPOCH, run_at) - lead
+        shift = (start.date() - _EPOCH).days  # a long lead can move it to the day before
+        by_time[(start.time(), shift)].append(WEEKDAYS[(WEEKDAYS.index(day) + shift) % 7])
+    for (at, _shift), days in sorted(by_time.items()):
+        days.sort(key=WEEKDAYS.index)
+        cal.add_component(
+            _event(
+                "Back-up work before your run",
+                "Your run is coming up: do your back routine before you go.",
+                f"prerun-{at:%H%M}-{'-'.join(days)}@runback",
+                at,
+                days,
+                10,
+                zone,
+            )
+        )
+    cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data

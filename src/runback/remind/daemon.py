@@ -1,0 +1,257 @@
+"""The reminder daemon: sleep until the next deadline, then remind, listen, and log the break.
+
+There is no per-second polling: the loop sleeps (Clock.sleep) until the earliest of the next
+break, the next pre-run reminder, the next idle check (only in adaptive mode, timed so that
+an idle stretch is seen the moment it reaches the threshold) and a cap that picks up changed
+preferences (pause, resume, config) from the database.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from runback.core.clock import Clock
+from runback.core.schedule import BreakEvent, Schedule
+from runback.remind.idle import IdleSource
+from runback.remind.notify import Notice, Notifier
+from runback.services import breaks
+from runback.services.store import LOCAL_USER_ID, Store
+
+__all__ = [
+    "DEFAULT_MAX_SLEEP_S",
+    "Daemon",
+    "Fired",
+    "StartAtClock",
+    "default_beeper",
+    "terminal_launcher",
+]
+
+# Longest single sleep: how soon a pause/resume/config change made elsewhere is noticed.
+DEFAULT_MAX_SLEEP_S = 600.0
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A reminder the daemon showed: kind (break | prerun), due and shown times, the answer."""
+
+    kind: str
+    due: datetime
+    at: datetime
+    outcome: str
+
+
+class StartAtClock:
+    """The real clock, but starting at a chosen instant (base of a ScaledClock for demos)."""
+
+    def __init__(self, start: datetime) -> None:
+        import time
+
+        self._start = start
+        self._m0 = time.monotonic()
+
+    def now(self) -> datetime:
+        """Return the start plus the real time elapsed."""
+        import time
+
+        return self._start + timedelta(seconds=time.monotonic() - self._m0)
+
+    def monotonic(self) -> float:
+        """Return time.monotonic()."""
+        import time
+
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep for real."""
+        import time
+
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+def default_beeper() -> Callable[[], None]:
+    """Return the shared Sounder's beep when available, else the terminal bell."""
+    try:
+        from runback.sound import Sounder  # type: ignore[import-not-found, unused-ignore]
+
+        return Sounder().beep  # type: ignore[no-any-return, unused-ignore]
+    except Exception:  # the sound module is optional: a missing one must not stop reminders
+
+        def bell() -> None:
+            if sys.stderr.isatty():
+                sys.stderr.write("\a")
+                sys.stderr.flush()
+
+        return bell
+
+
+def terminal_launcher() -> Callable[[], bool] | None:
+    """Return a function that runs the Desk break routine here, when there is a terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+
+    def launch() -> bool:
+        import subprocess
+
+        cmd = [sys.executable, "-m", "runback", "session", "desk-break", "--context", "desk-break"]
+        return subprocess.run(cmd, check=False).returncode == 0
+
+    return launch
+
+
+@dataclass
+class Daemon:
+    """The reminder loop for one user."""
+
+    store: Store
+    notifier: Notifier
+    idle: IdleSource | None
+    clock: Clock
+    beep: Callable[[], None] = field(default=lambda: None)
+    launcher: Callable[[], bool] | None = None
+    user_id: int = LOCAL_USER_ID
+    max_sleep_s: float = DEFAULT_MAX_SLEEP_S
+    # Real seconds per clock second (1/speed), to turn response windows into real waits.
+    real_per_clock_s: float = 1.0
+    out: Callable[[str], None] = field(default=lambda _line: None)
+    fired: list[Fired] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    _started: datetime | None = None
+    _prerun_after: datetime | None = None
+    _away: tuple[int, datetime] | None = None  # natural break row id and its current end
+    _next_idle_check: datetime | None = None
+
+    def _say(self, at: datetime, text: str, sched: Schedule) -> None:
+        line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
+        self.log.append(line)
+        self.out(line)
+
+    def run(self, until: datetime | None = None) -> None:
+        """Remind until `until` (clock time) or forever."""
+        self._started = self._prerun_after = self.clock.now()
+        while until is None or self.clock.now() < until:
+            self.step(until)
+
+    def _history(self, now: datetime) -> list[BreakEvent]:
+        return breaks.history(self.store, now - timedelta(days=1), None, self.user_id)
+
+    def step(self, until: datetime | None = None) -> None:
+        """Sleep to the next deadline and handle whatever is due then."""
+        now = self.clock.now()
+        if self._started is None:
+            self._started = self._prerun_after = now
+        sched = breaks.schedule_for(self.store, self.user_id)
+        adaptive = sched.prefs.mode == "adaptive" and self.idle is not None
+        due = sched.next_due(now, self._history(now)) if sched.prefs.enabled else None
+        prerun = sched.next_prerun(self._prerun_after or now) if sched.prefs.enabled else None
+        wake = [now + timedelta(seconds=self.max_sleep_s)]
+        wake += [t for t in (due, prerun, until) if t is not None]
+        if adaptive and sched.prefs.enabled and self._next_idle_check is not None:
+            wake.append(self._next_idle_check)
+        elif adaptive and sched.prefs.enabled and sched.is_active(now):
+            wake.append(now)
+        target = min(wake)
+        if target > now:
+            self.clock.sleep((target - now).total_seconds())
+        now = self.clock.now()
+        if until is not None and now >= until:
+            return
+        if prerun is not None and now >= prerun:
+            self._prerun(sched, prerun, now)
+            return
+        if adaptive and (self._next_idle_check is None or now >= self._next_idle_check):
+            self._check_idle(sched, now, due)
+        due = sched.next_due(now, self._history(now)) if sched.prefs.enabled else None
+        if due is not None and now >= due:
+            self._remind(sched, due, now)
+
+    # -- natural breaks ------------------------------------------------------------------
+    def _check_idle(self, sched: Schedule, now: datetime, due: datetime | None) -> None:
+        assert self.idle is not None
+        threshold = sched.idle_threshold
+        if not sched.is_active(now):
+            self._next_idle_check = None
+            self._away = None
+            return
+        idle_s = self.idle.idle_seconds()
+        if idle_s is None:
+            self._next_idle_check = now + threshold
+            return
+        idle = timedelta(seconds=idle_s)
+        if idle >= threshold:
+            if self._away is None:
+                row = breaks.log_break(self.store, due or now, "natural", now, user_id=self.user_id)
+                self._say(now, f"natural break (idle {idle_s / 60:.0f} min)", sched)
+                self._away = (row, now)
+            else:
+                breaks.update_break(self.store, self._away[0], now, self.user_id)
+                self._away = (self._away[0], now)
+            self._next_idle_check = now + threshold
+            return
+        if self._away is not None:
+            # Back at the desk: the sitting clock restarts at the last input seen.
+            back = max(self._away[1], now - idle)
+            breaks.update_break(self.store, self._away[0], back, self.user_id)
+            self._say(
+                now, f"back after natural break (since {back.astimezone(sched.tz):%H:%M})", sched
+            )
+            self._away = None
+        # The earliest moment the current idle stretch could reach the threshold.
+        self._next_idle_check = now + (threshold - idle)
+
+    # -- reminders -----------------------------------------------------------------------
+    def _prerun(self, sched: Schedule, prerun: datetime, now: datetime) -> None:
+        self._prerun_after = prerun
+        run_at = prerun + sched.prerun_lead
+        notice = Notice(
+            "Run today",
+            f"Your run is at {run_at.astimezone(sched.tz):%H:%M}: "
+            "do your back-up work before you go.",
+        )
+        self.beep()
+        self.notifier.notify(notice)
+        self.fired.append(Fired("prerun", prerun, now, "shown"))
+        self._say(now, "pre-run reminder", sched)
+
+    def _remind(self, sched: Schedule, due: datetime, now: datetime) -> None:
+        history = self._history(now)
+        # A snoozed break keeps its original due time through the snooze chain.
+        orig_due = due
+        for event in reversed(history):
+            if event.outcome != "snoozed":
+                break
+            orig_due = event.due_at
+        late = now - due
+        if late > sched.break_len and self._started is not None and due >= self._started:
+            # Asleep (suspend) through the reminder: record it, do not nag long after.
+            breaks.log_break(self.store, orig_due, "missed", now, user_id=self.user_id)
+            self.fired.append(Fired("break", due, now, "missed"))
+            self._say(now, f"missed (due {due.astimezone(sched.tz):%H:%M}, woke late)", sched)
+            return
+        actions = [("start", "Start")]
+        if sched.can_snooze(history):
+            actions.append(("snooze", f"Snooze {sched.prefs.snooze_min} min"))
+        actions.append(("skip", "Skip"))
+        notice = Notice(
+            "Time to move",
+            f"A {sched.prefs.break_min}-minute desk break: stand up, stretch your back.",
+            tuple(actions),
+        )
+        self.beep()
+        self.notifier.notify(notice)
+        wait = sched.snooze.total_seconds() * self.real_per_clock_s
+        answer = self.notifier.wait_action(wait)
+        at = self.clock.now()
+        if answer == "snooze" and not sched.can_snooze(history):
+            answer = None
+        outcome = {"start": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
+            answer or "", "missed"
+        )
+        if outcome == "taken" and self.launcher is not None:
+            self.launcher()
+        breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
+        self.fired.append(Fired("break", due, now, outcome))
+        self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome}", sched)

@@ -1,0 +1,231 @@
+"""Movement-break use cases: reminder preferences, the break log, pauses and the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from runback.core.schedule import BreakEvent, Outcome, ReminderPrefs, Schedule
+from runback.core.timezones import day_bounds_utc, local_date
+from runback.errors import NotFoundError, ValidationError
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import BreakRow, UserRow
+
+__all__ = [
+    "PREFS_KEY",
+    "BreakSummary",
+    "PeriodSummary",
+    "get_prefs",
+    "history",
+    "log_break",
+    "next_break",
+    "pause",
+    "resume",
+    "schedule_for",
+    "set_prefs",
+    "summary",
+    "update_break",
+]
+
+PREFS_KEY = "reminders"
+
+
+def _user(session: Any, user_id: int) -> UserRow:
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise NotFoundError(f"user {user_id} does not exist")
+    assert isinstance(user, UserRow)
+    return user
+
+
+def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
+    import pydantic
+
+    try:
+        return ReminderPrefs.model_validate(dict(raw))
+    except pydantic.ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc']) or 'reminders'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ValidationError(source, problems) from None
+
+
+def get_prefs(store: Store, user_id: int = LOCAL_USER_ID) -> ReminderPrefs:
+    """Return the user's reminder preferences (defaults for anything not set)."""
+    with store.factory() as session:
+        user = _user(session, user_id)
+        raw = (user.prefs or {}).get(PREFS_KEY) or {}
+    return _validate(raw, f"users.prefs[{PREFS_KEY!r}]")
+
+
+def set_prefs(
+    store: Store,
+    prefs: ReminderPrefs | Mapping[str, Any],
+    user_id: int = LOCAL_USER_ID,
+    *,
+    merge: bool = False,
+) -> ReminderPrefs:
+    """Validate and store reminder preferences; with merge, change only the given fields."""
+    with store.tx() as session:
+        user = _user(session, user_id)
+        current = dict((user.prefs or {}).get(PREFS_KEY) or {})
+        if isinstance(prefs, ReminderPrefs):
+            valid = prefs
+        else:
+            valid = _validate({**current, **prefs} if merge else prefs, "reminder settings")
+        # Reassign the whole dict so SQLAlchemy sees the JSON change; keep other keys intact.
+        user.prefs = {**(user.prefs or {}), PREFS_KEY: valid.model_dump(mode="json")}
+    return valid
+
+
+def schedule_for(store: Store, user_id: int = LOCAL_USER_ID) -> Schedule:
+    """Return the user's schedule in their zone."""
+    return Schedule(get_prefs(store, user_id), store.user_zone(user_id))
+
+
+def history(
+    store: Store, since: datetime, until: datetime | None = None, user_id: int = LOCAL_USER_ID
+) -> list[BreakEvent]:
+    """Return logged breaks with `at` in [since, until), oldest first."""
+    query = select(BreakRow).where(BreakRow.user_id == user_id, BreakRow.at >= since)
+    if until is not None:
+        query = query.where(BreakRow.at < until)
+    with store.factory() as session:
+        rows = session.scalars(query.order_by(BreakRow.at, BreakRow.id)).all()
+        return [BreakEvent(r.due_at, r.at, r.outcome) for r in rows]  # type: ignore[arg-type]
+
+
+def log_break(
+    store: Store,
+    due_at: datetime,
+    outcome: Outcome,
+    at: datetime | None = None,
+    *,
+    session_id: int | None = None,
+    user_id: int = LOCAL_USER_ID,
+) -> int:
+    """Record one break outcome and return its id."""
+    zone = store.user_zone(user_id)
+    with store.tx() as session:
+        row = BreakRow(
+            user_id=user_id,
+            due_at=due_at,
+            at=at or store.clock.now(),
+            zone=zone,
+            outcome=outcome,
+            session_id=session_id,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def update_break(store: Store, break_id: int, at: datetime, user_id: int = LOCAL_USER_ID) -> None:
+    """Move a logged break's time (a natural break ends when the user comes back)."""
+    with store.tx() as session:
+        row = session.get(BreakRow, break_id)
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(f"break {break_id} does not exist")
+        row.at = at
+
+
+def next_break(store: Store, user_id: int = LOCAL_USER_ID) -> datetime | None:
+    """Return when the next break is due for the user, from today's log."""
+    sched = schedule_for(store, user_id)
+    now = store.clock.now()
+    return sched.next_due(now, history(store, now - timedelta(days=1), None, user_id))
+
+
+def pause(
+    store: Store, how: Literal["1h", "tomorrow"] | timedelta, user_id: int = LOCAL_USER_ID
+) -> datetime:
+    """Start a quiet period and return when it ends."""
+    sched = schedule_for(store, user_id)
+    until = sched.pause_until(store.clock.now(), how)
+    set_prefs(store, {"paused_until": until.isoformat()}, user_id, merge=True)
+    return until
+
+
+def resume(store: Store, user_id: int = LOCAL_USER_ID) -> None:
+    """End any quiet period now."""
+    set_prefs(store, {"paused_until": None}, user_id, merge=True)
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """Breaks in a period: taken vs due, and the longest unbroken sit."""
+
+    start: str
+    end: str
+    due: int
+    taken: int
+    natural: int
+    snoozed: int
+    skipped: int
+    missed: int
+    longest_sit_min: float
+
+
+@dataclass(frozen=True)
+class BreakSummary:
+    """Today's and this week's break summaries."""
+
+    today: PeriodSummary
+    week: PeriodSummary
+
+
+def _period(
+    sched: Schedule, events: list[BreakEvent], start: datetime, end: datetime, now: datetime
+) -> PeriodSummary:
+    counts = {o: 0 for o in ("taken", "natural", "snoozed", "skipped", "missed")}
+    for e in events:
+        if start <= e.at < end:
+            counts[e.outcome] += 1
+    # Every break that fell due ends taken, skipped or missed (snoozes are on the way there).
+    due = counts["taken"] + counts["skipped"] + counts["missed"]
+    # The longest sit counts active hours already passed, on days with something logged
+    # (a day with no log at all means reminders were not running: nothing is known).
+    logged_days = {e.at.astimezone(sched.tz).date() for e in events if start <= e.at < end}
+    longest = timedelta(0)
+    day = start.astimezone(sched.tz).date()
+    while True:
+        w = sched.window(day)
+        if w is not None and w[0] < end and day in logged_days:
+            w_end = min(w[1], end, now)
+            if w_end > w[0]:
+                longest = max(longest, sched.longest_sit(events, w[0], w_end))
+        day += timedelta(days=1)
+        if day_bounds_utc(day, sched.zone)[0] >= end:
+            break
+    return PeriodSummary(
+        start=start.isoformat(),
+        end=end.isoformat(),
+        due=due,
+        taken=counts["taken"],
+        natural=counts["natural"],
+        snoozed=counts["snoozed"],
+        skipped=counts["skipped"],
+        missed=counts["missed"],
+        longest_sit_min=round(longest.total_seconds() / 60, 1),
+    )
+
+
+def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
+    """Summarise today's and this (Monday-started) week's breaks in the user's zone."""
+    sched = schedule_for(store, user_id)
+    now = store.clock.now()
+    today = local_date(now, sched.zone)
+    monday = today - timedelta(days=today.weekday())
+    week_start = day_bounds_utc(monday, sched.zone)[0]
+    week_end = day_bounds_utc(monday + timedelta(days=6), sched.zone)[1]
+    day_start, day_end = day_bounds_utc(today, sched.zone)
+    events = history(store, week_start, week_end, user_id)
+    return BreakSummary(
+        today=_period(sched, events, day_start, day_end, now),
+        week=_period(sched, events, week_start, week_end, now),
+    )

@@ -1,0 +1,249 @@
+"""Plan a routine from the user's history, save it, and say which daily slots are due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pydantic
+from sqlalchemy import select
+
+from runback.core.catalog import PAIN_REGIONS, Catalog, Routine
+from runback.core.planner import Plan, PlanRequest, plan
+from runback.core.slots import (
+    DueSlot,
+    Slot,
+    SlotSession,
+    parse_slots,
+    programme_slots,
+    what_is_due,
+)
+from runback.errors import RunbackError, ValidationError
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import PainEntryRow, RoutineRow, RunRow, SessionRow, UserRow
+
+__all__ = [
+    "PAIN_DAYS",
+    "RECENT_DAYS",
+    "SLOTS_KEY",
+    "due_slots",
+    "get_slots",
+    "history_request",
+    "make_plan",
+    "save_plan",
+    "set_slots",
+]
+
+SLOTS_KEY = "slots"
+# Pain this recent (and at least this strong) keeps cautious exercises out of a plan.
+PAIN_DAYS = 3
+PAIN_MIN_INTENSITY = 3
+# Exercises done this recently are rotated out for variety when others fit as well.
+RECENT_DAYS = 2
+_RATING_DAYS = 180
+
+
+def history_request(
+    store: Store,
+    user_id: int,
+    minutes: float,
+    areas: Sequence[str] = (),
+    where: str = "anywhere",
+    equipment: Sequence[str] | None = None,
+    seed: int | None = None,
+) -> PlanRequest:
+    """Return a plan request with the user's ratings, recent pain and recent exercises."""
+    now = store.clock.now()
+    ratings: dict[str, list[int]] = {}
+    recent: list[str] = []
+    with store.factory() as s:
+        rows = s.execute(
+            select(SessionRow.started_at, SessionRow.steps_done, SessionRow.enjoyment).where(
+                SessionRow.user_id == user_id,
+                SessionRow.started_at >= now - timedelta(days=_RATING_DAYS),
+            )
+        )
+        for started, steps, enjoyment in rows:
+            for slug in steps or []:
+                if enjoyment is not None:
+                    ratings.setdefault(slug, []).append(enjoyment)
+                if started >= now - timedelta(days=RECENT_DAYS) and slug not in recent:
+                    recent.append(slug)
+        pain = sorted(
+            set(
+                s.scalars(
+                    select(PainEntryRow.region).where(
+                        PainEntryRow.user_id == user_id,
+                        PainEntryRow.at >= now - timedelta(days=PAIN_DAYS),
+                        PainEntryRow.intensity >= PAIN_MIN_INTENSITY,
+                    )
+                )
+            )
+            & set(PAIN_REGIONS)
+        )
+    if seed is None:
+        # Same plan all day (a re-run shows what you saw), a new mix tomorrow.
+        from runback.core.timezones import local_date
+
+        seed = local_date(now, store.user_zone(user_id)).toordinal()
+    try:
+        return PlanRequest.model_validate(
+            {
+                "minutes": minutes,
+                "areas": list(areas),
+                "where": where,
+                "equipment": list(equipment) if equipment is not None else None,
+                "recent_pain": pain,
+                "ratings": {k: sum(v) / len(v) for k, v in sorted(ratings.items())},
+                "recently_used": recent,
+                "seed": seed,
+            }
+        )
+    except pydantic.ValidationError as exc:
+        problems = [
+            f"{'.'.join(map(str, e['loc'])) or 'request'}: "
+            + str(e["msg"]).removeprefix("Value error, ")
+            for e in exc.errors()
+        ]
+        raise ValidationError("plan request", problems) from None
+
+
+def make_plan(
+    store: Store,
+    user_id: int,
+    minutes: float,
+    areas: Sequence[str] = (),
+    where: str = "anywhere",
+    equipment: Sequence[str] | None = None,
+    seed: int | None = None,
+    catalog: Catalog | None = None,
+) -> Plan:
+    """Return a plan for the user that fits `minutes` exactly."""
+    if catalog is None:
+        from runback.services.catalog import load_builtin
+
+        catalog = load_builtin()
+    request = history_request(store, user_id, minutes, areas, where, equipment, seed)
+    return plan(catalog, request)
+
+
+def save_plan(store: Store, user_id: int, made: Plan, slug: str, replace: bool = False) -> Routine:
+    """Store a plan as one of the user's routines under `slug`."""
+    try:
+        routine = made.routine.model_copy(update={"slug": slug})
+        routine = Routine.model_validate(routine.model_dump())
+    except ValueError:
+        raise ValidationError(
+            "--save", [f"{slug!r} is not a slug; use lowercase letters, digits and hyphens"]
+        ) from None
+    from runback.services.catalog import load_builtin
+
+    if slug in load_builtin().routines:
+        raise ValidationError("--save", [f"{slug!r} is a built-in routine; choose another slug"])
+    now = store.clock.now()
+    with store.tx() as s:
+        row = s.scalars(
+            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)
+        ).one_or_none()
+        if row is not None and not replace:
+            raise ValidationError(
+                "--save", [f"you already have a routine {slug!r}; choose another slug"]
+            )
+        body: dict[str, Any] = routine.model_dump(mode="json")
+        if row is None:
+            s.add(
+                RoutineRow(
+                    user_id=user_id,
+                    slug=slug,
+                    name=routine.name,
+                    origin="plan",
+                    body=body,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        else:
+            row.name, row.origin, row.body, row.updated_at = routine.name, "plan", body, now
+    return routine
+
+
+def get_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[Slot]:
+    """Return the user's slots (defaults for any not set)."""
+    with store.factory() as s:
+        user = s.get(UserRow, user_id)
+        raw = (user.prefs or {}).get(SLOTS_KEY) if user else None
+    try:
+        return parse_slots(raw)
+    except ValueError as exc:
+        raise ValidationError(f"users.prefs[{SLOTS_KEY!r}]", [str(exc)]) from None
+
+
+def set_slots(store: Store, slots: Sequence[Slot], user_id: int = LOCAL_USER_ID) -> None:
+    """Store the user's slots."""
+    with store.tx() as s:
+        user = s.get(UserRow, user_id)
+        if user is None:
+            raise ValidationError("user", [f"no user {user_id}"])
+        user.prefs = {
+            **(user.prefs or {}),
+            SLOTS_KEY: [slot.model_dump(mode="json", exclude_defaults=True) for slot in slots],
+        }
+
+
+def _run_day(store: Store, user_id: int, weekday: int) -> bool:
+    try:
+        from runback.services.breaks import get_prefs
+
+        days = get_prefs(store, user_id).run_days
+    except RunbackError:
+        # Broken reminder prefs must not hide the slots; a recorded run still makes a run day.
+        return False
+    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday] in days
+
+
+def due_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[DueSlot]:
+    """Return what is due in each daily slot now (and the programme's count for today)."""
+    from runback.core.timezones import day_bounds_utc, local_date, to_zone
+    from runback.services.programmes import active_programme
+
+    zone = store.user_zone(user_id)
+    now = store.clock.now()
+    today = local_date(now, zone)
+    start, end = day_bounds_utc(today, zone)
+    tz = to_zone(zone)
+    with store.factory() as s:
+        sessions = [
+            SlotSession(r.started_at.astimezone(tz), r.context, r.routine_slug, r.completed)
+            for r in s.scalars(
+                select(SessionRow).where(
+                    SessionRow.user_id == user_id,
+                    SessionRow.started_at >= start,
+                    SessionRow.started_at < end,
+                )
+            )
+        ]
+        ran = s.scalars(
+            select(RunRow.start_at)
+            .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
+            .order_by(RunRow.start_at)
+        ).first()
+    slots = get_slots(store, user_id)
+    programme: tuple[str, int] | None = None
+    stored = active_programme(store, user_id)
+    if stored is not None:
+        from runback.core.programme import programme_routine_slug
+
+        p = stored.programme
+        if p.start <= today and (p.review is None or today <= p.review):
+            programme = (programme_routine_slug(p), p.times_per_day)
+            slots = programme_slots(slots, programme[0], p.times_per_day)
+    run_day = ran is not None or _run_day(store, user_id, today.weekday())
+    return what_is_due(
+        slots,
+        sessions,
+        run_day,
+        ran.astimezone(tz) if ran is not None else None,
+        now.astimezone(tz),
+        programme,
+    )

@@ -1,0 +1,210 @@
+"""The report for the physio: gather pain, red flags, runs and adherence, render a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from runback.errors import ValidationError
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import PainEntryRow, RunRow, SessionRow
+
+__all__ = [
+    "MAX_WEEKS",
+    "PainMark",
+    "ProgrammeWeeks",
+    "RedFlag",
+    "ReportData",
+    "WeekRow",
+    "build_report",
+    "gather_report",
+]
+
+MAX_WEEKS = 52
+_DEFAULT_TARGET_DAYS = 6
+
+
+@dataclass(frozen=True)
+class PainMark:
+    """One pain entry: its local day, region and intensity."""
+
+    day: date
+    region: str
+    intensity: int
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A pain entry where red-flag questions were answered yes."""
+
+    day: date
+    region: str
+    intensity: int
+    labels: list[str]
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One 7-day block of the report period."""
+
+    start: date
+    end: date
+    runs: int
+    distance_km: float
+    practice_days: int
+    sessions: int
+    pain_entries: int
+    pain_max: int | None
+
+
+@dataclass(frozen=True)
+class ProgrammeWeeks:
+    """The active programme and its adherence per report week."""
+
+    name: str
+    clinician: str
+    frequency: str
+    start: date
+    review: date | None
+    notes: str
+    done: list[int]
+    prescribed: list[int]
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, gathered from the database for one user."""
+
+    first: date
+    last: date
+    zone: str
+    generated_at: datetime
+    target_days: int
+    weeks: list[WeekRow] = field(default_factory=list)
+    pain: list[PainMark] = field(default_factory=list)
+    red_flags: list[RedFlag] = field(default_factory=list)
+    programme: ProgrammeWeeks | None = None
+
+    @property
+    def total_km(self) -> float:
+        """Return the period's total distance in km."""
+        return sum(w.distance_km for w in self.weeks)
+
+    @property
+    def total_runs(self) -> int:
+        """Return the period's number of runs."""
+        return sum(w.runs for w in self.weeks)
+
+
+def _target_days(store: Store, user_id: int) -> int:
+    try:
+        from runback.services.accounts import get_targets
+
+        return get_targets(store, user_id).days_per_week
+    except (ImportError, ValidationError):
+        return _DEFAULT_TARGET_DAYS
+
+
+def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) -> ReportData:
+    """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
+    from runback.core.timezones import day_bounds_utc, local_date
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
+    zone = store.user_zone(user_id)
+    now = store.clock.now()
+    last = local_date(now, zone)
+    first = last - timedelta(days=7 * weeks - 1)
+    since, _ = day_bounds_utc(first, zone)
+    _, until = day_bounds_utc(last, zone)
+    labels = _flag_labels()
+    data = ReportData(first, last, zone, now, _target_days(store, user_id))
+    run_days: dict[date, list[float]] = {}
+    session_days: dict[date, int] = {}
+    with store.factory() as s:
+        for row in s.scalars(
+            select(PainEntryRow)
+            .where(PainEntryRow.user_id == user_id)
+            .where(PainEntryRow.at >= since, PainEntryRow.at < until)
+            .order_by(PainEntryRow.at)
+        ):
+            day = local_date(row.at, zone)
+            data.pain.append(PainMark(day, row.region, row.intensity))
+            if row.red_flags:
+                flags = [labels.get(f, f) for f in row.red_flags]
+                data.red_flags.append(RedFlag(day, row.region, row.intensity, flags))
+        for start, dist in s.execute(
+            select(RunRow.start_at, RunRow.distance_m).where(
+                RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.start_at < until
+            )
+        ):
+            run_days.setdefault(local_date(start, zone), []).append(dist)
+        for (start,) in s.execute(
+            select(SessionRow.started_at).where(
+                SessionRow.user_id == user_id,
+                SessionRow.completed.is_(True),
+                SessionRow.started_at >= since,
+                SessionRow.started_at < until,
+            )
+        ):
+            day = local_date(start, zone)
+            session_days[day] = session_days.get(day, 0) + 1
+    for n in range(weeks):
+        ws = first + timedelta(days=7 * n)
+        days = [ws + timedelta(days=i) for i in range(7)]
+        pains = [p.intensity for p in data.pain if ws <= p.day <= days[-1]]
+        data.weeks.append(
+            WeekRow(
+                start=ws,
+                end=days[-1],
+                runs=sum(len(run_days.get(d, [])) for d in days),
+                distance_km=round(sum(sum(run_days.get(d, [])) for d in days) / 1000, 1),
+                practice_days=sum(1 for d in days if session_days.get(d)),
+                sessions=sum(session_days.get(d, 0) for d in days),
+                pain_entries=len(pains),
+                pain_max=max(pains) if pains else None,
+            )
+        )
+    data.programme = _programme_weeks(store, user_id, data, zone)
+    return data
+
+
+def _flag_labels() -> dict[str, str]:
+    try:
+        from runback.core.triage import QUESTIONS
+    except ImportError:
+        return {}
+    return {q.id: q.label for q in QUESTIONS}
+
+
+def _programme_weeks(
+    store: Store, user_id: int, data: ReportData, zone: str
+) -> ProgrammeWeeks | None:
+    from runback.core.programme import week_adherence
+    from runback.services.programmes import active_programme, done_per_day
+
+    stored = active_programme(store, user_id)
+    if stored is None:
+        return None
+    p = stored.programme
+    counts = done_per_day(store, user_id, p, data.first, data.last, zone)
+    weeks = [week_adherence(p, w.start, counts) for w in data.weeks]
+    return ProgrammeWeeks(
+        name=p.name,
+        clinician=p.clinician,
+        frequency=p.frequency(),
+        start=p.start,
+        review=p.review,
+        notes=p.notes,
+        done=[w.done for w in weeks],
+        prescribed=[w.prescribed for w in weeks],
+    )
+
+
+def build_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) -> bytes:
+    """Return the physio report for the last `weeks` weeks as A4 PDF bytes."""
+    from runback.report.pdf import render
+
+    return render(gather_report(store, user_id, weeks))

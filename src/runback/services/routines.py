@@ -1,0 +1,278 @@
+"""Routine use cases: list, show, create, import, export and delete (CLI and web share these)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep
+from runback.errors import NotFoundError, RunbackError, ValidationError
+from runback.services.catalog import (
+    load_builtin,
+    parse_routine,
+    read_routine_file,
+    validate_routine,
+)
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.toml_locate import TomlLocator
+from runback.storage.models import RoutineRow
+
+__all__ = [
+    "ImportResult",
+    "RoutineSummary",
+    "create_routine",
+    "delete_routine",
+    "export_routine",
+    "get_routine",
+    "import_routine",
+    "import_routine_text",
+    "list_routines",
+    "routine_to_toml",
+    "slugify",
+    "user_catalog",
+]
+
+
+class RoutineSummary(BaseModel):
+    """One line of the routine list."""
+
+    slug: str
+    name: str
+    description: str
+    origin: str
+    builtin: bool
+    steps: int
+    duration_s: int
+
+
+class ImportResult(BaseModel):
+    """What an import did."""
+
+    routine: Routine
+    action: Literal["created", "replaced"]
+    duration_s: int
+
+
+def _user_routines(session: Session, user_id: int) -> list[Routine]:
+    rows = session.scalars(
+        select(RoutineRow).where(RoutineRow.user_id == user_id).order_by(RoutineRow.name)
+    )
+    out = []
+    for row in rows:
+        try:
+            out.append(Routine.model_validate(row.body))
+        except ValueError:
+            # Bodies are validated before they are stored; one that no longer fits the model
+            # (an older format) is hidden rather than breaking every listing.
+            continue
+    return out
+
+
+def user_catalog(store: Store, user_id: int = LOCAL_USER_ID) -> Catalog:
+    """Return the built-in catalog plus the user's routines and their inline exercises."""
+    builtin = load_builtin()
+    with store.factory() as session:
+        mine = _user_routines(session, user_id)
+    exercises: dict[str, Exercise] = dict(builtin.exercises)
+    for routine in mine:
+        for ex in routine.exercises:
+            exercises.setdefault(ex.slug, ex)  # built-ins always win; first user one next
+    routines = [*builtin.routines.values(), *(r for r in mine if r.slug not in builtin.routines)]
+    return Catalog(list(exercises.values()), routines)
+
+
+def _summary(catalog: Catalog, routine: Routine) -> RoutineSummary:
+    return RoutineSummary(
+        slug=routine.slug,
+        name=routine.name,
+        description=routine.description,
+        origin=routine.origin,
+        builtin=routine.origin == "builtin",
+        steps=len(routine.steps),
+        duration_s=catalog.duration_s(routine),
+    )
+
+
+def list_routines(store: Store, user_id: int = LOCAL_USER_ID) -> list[RoutineSummary]:
+    """Return built-in routines, then the user's own, each with its full duration."""
+    catalog = user_catalog(store, user_id)
+    builtin = [r for r in catalog.routines.values() if r.origin == "builtin"]
+    mine = [r for r in catalog.routines.values() if r.origin != "builtin"]
+    ordered = sorted(builtin, key=lambda r: r.name.lower()) + sorted(
+        mine, key=lambda r: r.name.lower()
+    )
+    return [_summary(catalog, r) for r in ordered]
+
+
+def get_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> Routine:
+    """Return one routine (built-in or the user's own) by slug."""
+    catalog = user_catalog(store, user_id)
+    try:
+        return catalog.routines[slug]
+    except KeyError:
+        close = difflib.get_close_matches(slug, list(catalog.routines), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise NotFoundError(f"no routine {slug!r}; {hint}(runback routine list)") from None
+
+
+def _store_routine(
+    store: Store, routine: Routine, source: str, slug_problem: str, replace: bool, user_id: int
+) -> Literal["created", "replaced"]:
+    """Insert or (with replace) update one validated routine in a single transaction."""
+    body: dict[str, Any] = routine.model_dump(mode="json")
+    now = store.clock.now()
+    with store.tx() as session:
+        row = session.scalars(
+            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == routine.slug)
+        ).one_or_none()
+        if row is not None and not replace:
+            raise ValidationError(source, [slug_problem])
+        if row is None:
+            session.add(
+                RoutineRow(
+                    user_id=user_id,
+                    slug=routine.slug,
+                    name=routine.name,
+                    origin=routine.origin,
+                    body=body,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return "created"
+        row.name = routine.name
+        row.origin = routine.origin
+        row.body = body
+        row.updated_at = now
+        return "replaced"
+
+
+def import_routine_text(
+    store: Store,
+    text: str,
+    source: str,
+    *,
+    replace: bool = False,
+    user_id: int = LOCAL_USER_ID,
+) -> ImportResult:
+    """Validate routine TOML fully, then store it; a bad file changes nothing."""
+    catalog = load_builtin()
+    routine = parse_routine(text, source, catalog)
+    line = TomlLocator(text).line_of(("slug",)) or 1
+    problem = (
+        f"{Path(source).name} line {line}: you already have a routine {routine.slug!r}; "
+        "import again with --replace to update it, or change its slug"
+    )
+    action = _store_routine(store, routine, source, problem, replace, user_id)
+    return ImportResult(routine=routine, action=action, duration_s=catalog.duration_s(routine))
+
+
+def import_routine(
+    store: Store, path: Path, *, replace: bool = False, user_id: int = LOCAL_USER_ID
+) -> ImportResult:
+    """Import a routine TOML file (see docs/routine-format.md)."""
+    text = read_routine_file(path)
+    return import_routine_text(store, text, str(path), replace=replace, user_id=user_id)
+
+
+def slugify(name: str) -> str:
+    """Return a slug made from a name: lowercase words joined by hyphens."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80].strip("-")
+    return slug or "my-routine"
+
+
+def create_routine(
+    store: Store,
+    name: str,
+    steps: Sequence[RoutineStep | Mapping[str, Any]],
+    *,
+    slug: str | None = None,
+    description: str = "",
+    user_id: int = LOCAL_USER_ID,
+) -> Routine:
+    """Create a user routine from built-in exercises; refuse an existing slug.
+
+    Steps may be raw mappings (from a form or the command line) so that bad values are
+    reported with the same messages as a bad file.
+    """
+    slug = slug or slugify(name)
+    data: dict[str, Any] = {
+        "slug": slug,
+        "name": name,
+        "description": description,
+        "origin": "user",
+        "steps": [
+            s.model_dump(exclude_defaults=True) if isinstance(s, RoutineStep) else dict(s)
+            for s in steps
+        ],
+    }
+    source = "new routine"
+    routine = validate_routine(data, source, load_builtin())
+    problem = f"{source}: you already have a routine {slug!r}; choose another name or slug"
+    _store_routine(store, routine, source, problem, False, user_id)
+    return routine
+
+
+def export_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str:
+    """Return a routine as TOML text that `import` accepts back."""
+    return routine_to_toml(get_routine(store, slug, user_id))
+
+
+def delete_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> None:
+    """Delete one of the user's routines; built-in routines cannot be deleted."""
+    if slug in load_builtin().routines:
+        raise RunbackError(f"{slug!r} is a built-in routine and cannot be deleted")
+    with store.tx() as session:
+        row = session.scalars(
+            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no routine {slug!r} of yours; (runback routine list)")
+        session.delete(row)
+
+
+def _toml_value(value: Any, indent: str = "") -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        # JSON string escapes are all valid TOML basic-string escapes.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        items = [_toml_value(v) for v in value]
+        one_line = f"[{', '.join(items)}]"
+        if len(one_line) <= 80:
+            return one_line
+        return "[\n" + "".join(f"{indent}  {item},\n" for item in items) + f"{indent}]"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def routine_to_toml(routine: Routine) -> str:
+    """Return the routine as TOML in the documented format."""
+    out = ["# A runback routine (format: docs/routine-format.md)."]
+    if routine.origin == "builtin":
+        out.append("# Exported from a built-in routine: change the slug to import your version.")
+    out.append(f"slug = {_toml_value(routine.slug)}")
+    out.append(f"name = {_toml_value(routine.name)}")
+    if routine.description:
+        out.append(f"description = {_toml_value(routine.description)}")
+    if routine.origin not in ("builtin", "user"):
+        out.append(f"origin = {_toml_value(routine.origin)}")
+    for step in routine.steps:
+        out.append("\n[[steps]]")
+        for key, value in step.model_dump(exclude_defaults=True).items():
+            out.append(f"{key} = {_toml_value(value)}")
+    for ex in routine.exercises:
+        out.append("\n[[exercises]]")
+        for key, value in ex.model_dump(mode="json", exclude_defaults=True).items():
+            out.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(out) + "\n"

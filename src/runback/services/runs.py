@@ -1,0 +1,355 @@
+"""Runs: import activity files (one transaction per file, with dedup) and list them."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from runback.errors import ActivityFileError, UnsafeFileError
+from runback.importers.activity import Activity
+from runback.importers.files import is_activity_name, parse_activity
+from runback.importers.strava import ExportItem, ZipLimits, is_export_dir, open_zip, read_export_dir
+from runback.services.store import Store
+from runback.storage.models import RunRow
+
+__all__ = [
+    "SAME_RUN_ELAPSED_SHARE",
+    "SAME_RUN_WINDOW",
+    "FileResult",
+    "ImportReport",
+    "Progress",
+    "Run",
+    "import_bytes",
+    "import_paths",
+    "list_runs",
+]
+
+# Two files are the same run when they start within a minute and last about as long.
+SAME_RUN_WINDOW = timedelta(seconds=60)
+SAME_RUN_ELAPSED_SHARE = 0.10
+
+Status = Literal["imported", "duplicate", "skipped"]
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file (or one activity inside an export)."""
+
+    name: str
+    status: Status
+    reason: str | None = None  # why skipped or which run it duplicates
+    run_id: int | None = None
+    note: str | None = None  # e.g. a repaired file
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "file": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "run_id": self.run_id,
+            "note": self.note,
+        }
+
+
+@dataclass
+class ImportReport:
+    """Per-file results of one import, plus files that were not activity files at all."""
+
+    results: list[FileResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        """Return how many files ended with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "imported": self.count("imported"),
+            "duplicates": self.count("duplicate"),
+            "skipped": self.count("skipped"),
+            "ignored": self.ignored,
+            "files": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stored run, detached from the database."""
+
+    id: int
+    start: datetime
+    zone: str
+    elapsed_s: float
+    moving_s: float | None
+    distance_m: float
+    ascent_m: float | None
+    sport: str
+    name: str | None
+    source_format: str
+    source_file: str
+    device: str | None
+
+    @classmethod
+    def from_row(cls, row: RunRow) -> Run:
+        """Copy a RunRow."""
+        return cls(
+            id=row.id,
+            start=row.start_at,
+            zone=row.zone,
+            elapsed_s=row.elapsed_s,
+            moving_s=row.moving_s,
+            distance_m=row.distance_m,
+            ascent_m=row.ascent_m,
+            sport=row.sport,
+            name=row.name,
+            source_format=row.source_format,
+            source_file=row.source_file,
+            device=row.device,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (start as UTC ISO 8601)."""
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "zone": self.zone,
+            "elapsed_s": self.elapsed_s,
+            "moving_s": self.moving_s,
+            "distance_m": self.distance_m,
+            "ascent_m": self.ascent_m,
+            "sport": self.sport,
+            "name": self.name,
+            "source_format": self.source_format,
+            "source_file": self.source_file,
+            "device": self.device,
+        }
+
+
+def _same_device(a: str | None, b: str | None) -> bool:
+    # A watch's file and Strava's copy of it name the same device; two devices recording the same
+    # ride (a bike computer and a watch) are two recordings, kept apart.
+    if not a or not b:
+        return True
+    a, b = a.lower().strip(), b.lower().strip()
+    return a == b or "strava" in a or "strava" in b
+
+
+def _find_duplicate(session: Any, user_id: int, activity: Activity) -> tuple[RunRow, str] | None:
+    same_file = session.scalars(
+        select(RunRow).where(
+            RunRow.user_id == user_id, RunRow.content_hash == activity.content_hash
+        )
+    ).first()
+    if same_file is not None:
+        return same_file, f"already imported as run #{same_file.id} ({same_file.source_file})"
+    nearby = session.scalars(
+        select(RunRow).where(
+            RunRow.user_id == user_id,
+            RunRow.start_at >= activity.start - SAME_RUN_WINDOW,
+            RunRow.start_at <= activity.start + SAME_RUN_WINDOW,
+        )
+    ).all()
+    for row in nearby:
+        longest = max(row.elapsed_s, activity.elapsed_s, 1.0)
+        if abs(row.elapsed_s - activity.elapsed_s) <= SAME_RUN_ELAPSED_SHARE * longest and (
+            _same_device(row.device, activity.device)
+        ):
+            return row, f"the same run as run #{row.id} ({row.source_file})"
+    return None
+
+
+def _store_activity(
+    store: Store, user_id: int, zone: str, name: str, activity: Activity
+) -> FileResult:
+    """Insert one activity in its own transaction, unless it duplicates a stored run."""
+    try:
+        with store.tx() as session:
+            found = _find_duplicate(session, user_id, activity)
+            if found is not None:
+                row, why = found
+                if row.name is None and activity.name:
+                    row.name = activity.name  # Strava knows the name the watch never had
+                return FileResult(name, "duplicate", why, row.id, activity.note)
+            row = RunRow(
+                user_id=user_id,
+                start_at=activity.start,
+                zone=zone,
+                elapsed_s=activity.elapsed_s,
+                moving_s=activity.moving_s,
+                distance_m=activity.distance_m,
+                ascent_m=activity.ascent_m,
+                sport=activity.sport,
+                name=activity.name[:300] if activity.name else None,
+                source_format=activity.source_format,
+                source_file=name[-500:],
+                device=activity.device[:200] if activity.device else None,
+                content_hash=activity.content_hash,
+                imported_at=store.clock.now(),
+            )
+            session.add(row)
+            session.flush()
+            return FileResult(name, "imported", None, row.id, activity.note)
+    except IntegrityError:
+        # Another import stored the same file between our check and our insert.
+        return FileResult(name, "duplicate", "already imported (by a concurrent import)")
+
+
+def _import_item(store: Store, user_id: int, zone: str, item: ExportItem) -> FileResult:
+    try:
+        activity = item.load()
+    except ActivityFileError as exc:
+        return FileResult(item.name, "skipped", exc.reason)
+    except OSError as exc:
+        return FileResult(item.name, "skipped", f"cannot read the file: {exc.strerror or exc}")
+    except Exception as exc:  # a parser bug must not stop the batch
+        return FileResult(item.name, "skipped", f"could not be read ({type(exc).__name__}: {exc})")
+    return _store_activity(store, user_id, zone, item.name, activity)
+
+
+def _file_item(path: Path, max_bytes: int) -> ExportItem:
+    def load() -> Activity:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnsafeFileError(
+                str(path), f"refused: the file is {size} bytes, over the limit of {max_bytes}"
+            )
+        return parse_activity(str(path), path.read_bytes(), max_bytes)
+
+    return ExportItem(str(path), load)
+
+
+def _failed(name: str, reason: str) -> ExportItem:
+    def load() -> Activity:
+        raise ActivityFileError(name, reason)
+
+    return ExportItem(name, load)
+
+
+def _zip_items(stack: ExitStack, path: Path, limits: ZipLimits) -> list[ExportItem]:
+    try:
+        return stack.enter_context(open_zip(path, str(path), limits))
+    except ActivityFileError as exc:
+        return [_failed(exc.source, exc.reason)]
+
+
+def _collect(
+    stack: ExitStack, paths: Iterable[Path], max_bytes: int, ignored: list[str]
+) -> Iterator[ExportItem]:
+    """Expand the given paths into activities, walking folders and opening exports."""
+    limits = ZipLimits.for_file_limit(max_bytes)
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(stack, path, max_bytes, limits, ignored)
+        elif path.suffix.lower() == ".zip" and path.is_file():
+            yield from _zip_items(stack, path, limits)
+        elif path.exists():
+            yield _file_item(path, max_bytes)
+        else:
+            yield _failed(str(path), "no such file or folder")
+
+
+def _walk(
+    stack: ExitStack, root: Path, max_bytes: int, limits: ZipLimits, ignored: list[str]
+) -> Iterator[ExportItem]:
+    if is_export_dir(root):
+        try:
+            yield from read_export_dir(root, max_bytes)
+        except ActivityFileError as exc:
+            yield _failed(exc.source, exc.reason)
+        return
+    # Symlinked folders are not followed: a link loop must not hang the import.
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for sub in sorted(dirs):
+            if is_export_dir(here / sub):
+                dirs.remove(sub)
+                yield from _walk(stack, here / sub, max_bytes, limits, ignored)
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            if is_activity_name(name):
+                yield _file_item(path, max_bytes)
+            elif name.lower().endswith(".zip"):
+                yield from _zip_items(stack, path, limits)
+            else:
+                ignored.append(str(path))
+
+
+def _run_items(
+    store: Store, user_id: int, items: list[ExportItem], progress: Progress | None
+) -> list[FileResult]:
+    zone = store.user_zone(user_id)
+    results = []
+    for done, item in enumerate(items):
+        if progress:
+            progress(done, len(items), item.name)
+        results.append(_import_item(store, user_id, zone, item))
+    if progress:
+        progress(len(items), len(items), "")
+    return results
+
+
+def import_paths(
+    store: Store,
+    user_id: int,
+    paths: Iterable[Path | str],
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import files, folders (recursively) and Strava exports; one transaction per activity."""
+    report = ImportReport()
+    max_bytes = store.settings.max_file_bytes
+    with ExitStack() as stack:
+        items = list(_collect(stack, [Path(p) for p in paths], max_bytes, report.ignored))
+        report.results = _run_items(store, user_id, items, progress)
+    return report
+
+
+def import_bytes(
+    store: Store, user_id: int, name: str, data: bytes, progress: Progress | None = None
+) -> ImportReport:
+    """Import one uploaded file (an activity file or a Strava export zip)."""
+    report = ImportReport()
+    limit = store.settings.max_upload_bytes
+    if len(data) > limit:
+        reason = f"refused: the upload is {len(data)} bytes, over the limit of {limit}"
+        report.results.append(FileResult(name, "skipped", reason))
+        return report
+    max_bytes = store.settings.max_file_bytes
+    with ExitStack() as stack:
+        if name.lower().endswith(".zip"):
+            limits = ZipLimits.for_file_limit(max_bytes)
+            try:
+                items = stack.enter_context(open_zip(io.BytesIO(data), name, limits))
+            except ActivityFileError as exc:
+                items = [_failed(exc.source, exc.reason)]
+        else:
+            items = [ExportItem(name, lambda: parse_activity(name, data, max_bytes))]
+        report.results = _run_items(store, user_id, items, progress)
+    return report
+
+
+def list_runs(
+    store: Store, user_id: int, since: datetime | None = None, until: datetime | None = None
+) -> list[Run]:
+    """Return the user's runs starting in [since, until), oldest first."""
+    query = select(RunRow).where(RunRow.user_id == user_id)
+    if since is not None:
+        query = query.where(RunRow.start_at >= since)
+    if until is not None:
+        query = query.where(RunRow.start_at < until)
+    with store.factory() as session:
+        return [
+            Run.from_row(r) for r in session.scalars(query.order_by(RunRow.start_at, RunRow.id))
+        ]

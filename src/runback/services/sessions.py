@@ -1,0 +1,195 @@
+"""Guided sessions: stored from their start, updated after every step, finished or left partial.
+
+Each call is its own short transaction, so a player that is killed keeps everything up to the
+last step. The `state` column holds the player's position ({phase_index, remaining_s, paused,
+done_steps, skipped_steps}, see Engine.snapshot) so a reloaded web page can resume; it is
+cleared when the session ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from runback.core.catalog import Routine
+from runback.errors import NotFoundError, ValidationError
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import SessionRow
+
+__all__ = [
+    "CONTEXTS",
+    "Context",
+    "SessionPublic",
+    "finish_session",
+    "get_session",
+    "list_sessions",
+    "rate_session",
+    "record_progress",
+    "start_session",
+]
+
+Context = Literal["before-run", "after-run", "desk-break", "other"]
+CONTEXTS: tuple[str, ...] = get_args(Context)
+
+
+class SessionPublic(BaseModel):
+    """A stored session as the CLI, web app and API show it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    routine_slug: str
+    routine_name: str
+    started_at: datetime
+    ended_at: datetime | None
+    zone: str
+    steps_total: int
+    steps_done: list[str]
+    steps_skipped: list[str]
+    completed: bool
+    enjoyment: int | None
+    context: str
+    active_s: float
+    state: dict[str, Any] | None
+
+
+def _check_context(context: str) -> None:
+    if context not in CONTEXTS:
+        raise ValidationError("context", [f"{context!r} is not one of: {', '.join(CONTEXTS)}"])
+
+
+def _check_enjoyment(enjoyment: int | None) -> None:
+    if enjoyment is not None and (
+        isinstance(enjoyment, bool) or not isinstance(enjoyment, int) or not 1 <= enjoyment <= 5
+    ):
+        raise ValidationError("enjoyment", [f"must be a whole number 1–5, got {enjoyment!r}"])
+
+
+def _row(session: Any, user_id: int, session_id: int) -> SessionRow:
+    row = session.get(SessionRow, session_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"no session {session_id}")
+    assert isinstance(row, SessionRow)
+    return row
+
+
+def start_session(
+    store: Store,
+    user_id: int,
+    routine: Routine,
+    context: str = "other",
+    *,
+    steps_total: int | None = None,
+    zone: str | None = None,
+    state: dict[str, Any] | None = None,
+) -> int:
+    """Store a new session now (before any step runs) and return its id."""
+    _check_context(context)
+    zone = zone or store.user_zone(user_id)
+    with store.tx() as s:
+        row = SessionRow(
+            user_id=user_id,
+            routine_slug=routine.slug,
+            routine_name=routine.name,
+            started_at=store.clock.now(),
+            ended_at=None,
+            zone=zone,
+            steps_total=steps_total if steps_total is not None else len(routine.steps),
+            steps_done=[],
+            steps_skipped=[],
+            completed=False,
+            enjoyment=None,
+            context=context,
+            active_s=0.0,
+            state=state,
+        )
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+
+def record_progress(
+    store: Store,
+    user_id: int,
+    session_id: int,
+    *,
+    steps_done: Sequence[str],
+    steps_skipped: Sequence[str],
+    active_s: float,
+    state: dict[str, Any] | None = None,
+) -> None:
+    """Store how far a running session got (call after every step)."""
+    with store.tx() as s:
+        row = _row(s, user_id, session_id)
+        if row.ended_at is not None:
+            raise ValidationError(f"session {session_id}", ["it has already ended"])
+        row.steps_done = list(steps_done)
+        row.steps_skipped = list(steps_skipped)
+        row.active_s = max(0.0, float(active_s))
+        row.state = state
+
+
+def finish_session(
+    store: Store,
+    user_id: int,
+    session_id: int,
+    *,
+    completed: bool,
+    enjoyment: int | None = None,
+    steps_done: Sequence[str] | None = None,
+    steps_skipped: Sequence[str] | None = None,
+    active_s: float | None = None,
+) -> None:
+    """End a session now, completed or partial, with its final progress and enjoyment."""
+    _check_enjoyment(enjoyment)
+    with store.tx() as s:
+        row = _row(s, user_id, session_id)
+        if row.ended_at is None:
+            row.ended_at = store.clock.now()
+        row.completed = completed
+        if enjoyment is not None:
+            row.enjoyment = enjoyment
+        if steps_done is not None:
+            row.steps_done = list(steps_done)
+        if steps_skipped is not None:
+            row.steps_skipped = list(steps_skipped)
+        if active_s is not None:
+            row.active_s = max(0.0, float(active_s))
+        row.state = None
+
+
+def rate_session(store: Store, user_id: int, session_id: int, enjoyment: int) -> None:
+    """Store how much the user enjoyed a session (1–5)."""
+    _check_enjoyment(enjoyment)
+    with store.tx() as s:
+        _row(s, user_id, session_id).enjoyment = enjoyment
+
+
+def get_session(store: Store, user_id: int, session_id: int) -> SessionPublic:
+    """Return one of the user's sessions."""
+    with store.factory() as s:
+        return SessionPublic.model_validate(_row(s, user_id, session_id))
+
+
+def list_sessions(
+    store: Store,
+    user_id: int = LOCAL_USER_ID,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[SessionPublic]:
+    """Return the user's sessions started in [since, until), oldest first."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware")
+    query = select(SessionRow).where(SessionRow.user_id == user_id)
+    if since is not None:
+        query = query.where(SessionRow.started_at >= since)
+    if until is not None:
+        query = query.where(SessionRow.started_at < until)
+    query = query.order_by(SessionRow.started_at, SessionRow.id)
+    with store.factory() as s:
+        return [SessionPublic.model_validate(r) for r in s.scalars(query)]

@@ -1,0 +1,151 @@
+"""Build the FastAPI app: store, templates, static files, security, and every route module."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from starlette.responses import Response
+
+    from runback.services.store import Store
+    from runback.settings import Settings
+
+__all__ = ["ROUTE_MODULES", "app_secret", "create_app", "create_app_from_env"]
+
+# Each module exposes `router: APIRouter` (its HTML pages and its /api/v1/ JSON). Modules that
+# do not exist yet are skipped; a module that exists but fails to import is an error.
+ROUTE_MODULES = [
+    "runback.web.routes.health",
+    "runback.web.routes.auth",
+    "runback.web.routes.settings",
+    "runback.web.routes.today",
+    "runback.web.routes.player",
+    "runback.web.routes.routines",
+    "runback.web.routes.runs",
+    "runback.web.routes.pain",
+    "runback.web.routes.progress",
+    "runback.web.routes.calendar",
+]
+
+MIN_SECRET_LEN = 32
+
+
+def app_secret(settings: Settings) -> str:
+    """Return the signing secret, or ConfigError if hosted mode lacks a strong one."""
+    import secrets
+
+    from runback.errors import ConfigError
+
+    if settings.mode == "hosted":
+        if not settings.secret_key or len(settings.secret_key) < MIN_SECRET_LEN:
+            raise ConfigError(
+                f"hosted mode needs RUNBACK_SECRET_KEY of at least {MIN_SECRET_LEN} characters "
+                "(shared by every worker); make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return settings.secret_key
+    # Local mode has no login; a per-process secret only protects the CSRF token.
+    return settings.secret_key or secrets.token_urlsafe(48)
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Return the web app for these settings, opening (and migrating) the store if none given."""
+    from importlib.resources import files
+    from urllib.parse import quote
+
+    from fastapi import Depends, FastAPI
+    from fastapi.responses import JSONResponse, RedirectResponse
+    from fastapi.staticfiles import StaticFiles
+    from starlette.exceptions import HTTPException
+
+    from runback.errors import AuthError, ConfigError, NotFoundError, RunbackError, ValidationError
+    from runback.services.store import open_store
+    from runback.web.auth import LoginRequired, safe_next
+    from runback.web.deps import is_api, make_templates, render, verify_csrf
+    from runback.web.security import SecurityMiddleware
+
+    secret = app_secret(settings)
+    owns_store = store is None
+    the_store = store if store is not None else open_store(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_store:
+            the_store.close()
+
+    app = FastAPI(
+        title="runback",
+        version="1",
+        summary="Back-care companion for runners who sit all day.",
+        openapi_url="/api/v1/openapi.json",
+        # The interactive docs pages load scripts from a CDN: we serve nothing from one.
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.public_settings = settings.model_copy(
+        update={"secret_key": None, "database_url": settings.database_url.split(":", 1)[0]}
+    )
+    app.state.store = the_store
+    app.state.secret = secret
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=str(files("runback.web") / "static")), "static")
+
+    for name in ROUTE_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        app.include_router(module.router, dependencies=[Depends(verify_csrf)])
+
+    @app.get("/api/v1/bare", include_in_schema=False)
+    async def bare() -> dict[str, bool]:
+        """Return a constant (the benchmark's baseline)."""
+        return {"ok": True}
+
+    def _error(request: Request, status: int, message: str) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return render(request, "error.html", {"status": status, "message": message}, status)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = quote(safe_next(exc.next_path), safe="/")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(RunbackError)
+    async def runback_error(request: Request, exc: RunbackError) -> Response:
+        if isinstance(exc, NotFoundError):
+            return _error(request, 404, str(exc))
+        if isinstance(exc, ValidationError | ConfigError):
+            return _error(request, 422, str(exc))
+        if isinstance(exc, AuthError):
+            return _error(request, 403, str(exc))
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if is_api(request) or request.url.path.startswith("/static/"):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        response = _error(request, exc.status_code, str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    app.add_middleware(SecurityMiddleware, hosted=settings.mode == "hosted")
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Build the app from RUNBACK_* environment variables (uvicorn factory for each worker)."""
+    from runback.settings import Settings
+
+    return create_app(Settings())

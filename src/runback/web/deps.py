@@ -1,0 +1,179 @@
+"""What every route module codes against: the store, the user, CSRF, and `render`.
+
+How a route module looks (one `router` holding its HTML pages and its JSON under /api/v1/)::
+
+    router = APIRouter()
+
+    @router.get("/runs", response_class=HTMLResponse)
+    def runs_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
+        \"\"\"Show the runs.\"\"\"
+        return render(request, "runs.html", {"runs": list_runs(store, user_id)})
+
+    @router.post("/api/v1/runs/{run_id}/delete")
+    def delete_run(run_id: int, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None: ...
+
+Rules:
+- Every route that shows or changes a user's data takes `UserDep` and passes that id to the
+  service; never read a user id from the path, query or body.
+- Unsafe methods (POST/PUT/PATCH/DELETE) are CSRF-checked for every router that `create_app`
+  includes; add `CsrfDep` too to make it visible. HTML forms carry
+  `<input type="hidden" name="csrf_token" value="{{ csrf_token }}">`; our JS reads
+  `<meta name="csrf-token">` and sends the `X-CSRF-Token` header.
+- The Content-Security-Policy forbids inline scripts, inline `style=` attributes and event
+  handler attributes: put JS in web/static/*.js and CSS in web/static/app.css.
+- A `runback.errors.NotFoundError` raised by a service becomes 404 (JSON under /api/, an error
+  page otherwise); `ValidationError`/`ConfigError` become 422 with the message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.settings import Settings
+from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session, session_fingerprint
+from runback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_token_valid
+
+__all__ = [
+    "CsrfDep",
+    "StoreDep",
+    "UserDep",
+    "current_user_id",
+    "get_store",
+    "is_api",
+    "make_templates",
+    "render",
+    "request_csrf_token",
+    "verify_csrf",
+]
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def make_templates() -> Jinja2Templates:
+    """Return the Jinja2 environment over the package's web/templates (autoescaped)."""
+    from importlib.resources import files
+
+    folder = files("runback.web") / "templates"
+    return Jinja2Templates(directory=str(folder))
+
+
+def get_store(request: Request) -> Store:
+    """Return the app's Store."""
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+"""The Store of this app (engine, session factory, clock); use `store.tx()` for writes."""
+
+
+def is_api(request: Request) -> bool:
+    """Tell whether the request is for the JSON API (rather than an HTML page)."""
+    return request.url.path.startswith("/api/")
+
+
+def current_user_id(request: Request, store: StoreDep) -> int:
+    """Return the id of the user making the request.
+
+    Local mode: always LOCAL_USER_ID, no login. Hosted mode: the user named by the signed
+    session cookie; without a valid one, JSON routes get 401 and HTML pages redirect to /login.
+    """
+    settings: Settings = store.settings
+    if settings.mode == "local":
+        request.state.user = {"id": LOCAL_USER_ID, "email": None}
+        return LOCAL_USER_ID
+    from runback.storage.models import UserRow
+
+    secret: str = request.app.state.secret
+    found = read_session(secret, request.cookies.get(SESSION_COOKIE))
+    if found is not None:
+        with store.factory() as session:
+            row = session.get(UserRow, found[0])
+            if row is not None and session_fingerprint(secret, row.password_hash) == found[1]:
+                request.state.user = {"id": row.id, "email": row.email}
+                return row.id
+    if is_api(request):
+        raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Cookie"})
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raise LoginRequired(path)
+
+
+UserDep = Annotated[int, Depends(current_user_id)]
+"""The id of the current user: pass it to every service call."""
+
+
+def request_csrf_token(request: Request) -> str:
+    """Return the CSRF token for this browser (what forms and the meta tag carry)."""
+    nonce: str = request.scope.get("state", {}).get("csrf_nonce", "")
+    return csrf_token(request.app.state.secret, nonce)
+
+
+def _cross_site(request: Request) -> bool:
+    # Browsers send these on cross-site requests; a page on another site must not drive ours,
+    # even in local mode (any web page can post to 127.0.0.1).
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return True
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin == "null"
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1] != host
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse (403) an unsafe request that is cross-site or, in hosted mode, lacks the token."""
+    if request.method not in _UNSAFE:
+        return
+    if _cross_site(request):
+        raise HTTPException(403, "cross-site request refused")
+    if request.app.state.settings.mode != "hosted":
+        return
+    token = request.headers.get(CSRF_HEADER)
+    if token is None and request.headers.get("content-type", "").startswith(_FORM_TYPES):
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        token = field if isinstance(field, str) else None
+    nonce = request.scope.get("state", {}).get("csrf_nonce")
+    if not csrf_token_valid(request.app.state.secret, nonce, token):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+
+CsrfDep = Annotated[None, Depends(verify_csrf)]
+"""Checks the CSRF token of unsafe requests (`_: CsrfDep` in the signature)."""
+
+
+def render(
+    request: Request,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a template, adding `csrf_token`, `user`, `mode` and `settings` to its context.
+
+    `user` is `{"id", "email"}` or None (hosted mode, not logged in); `settings` hides secrets.
+    """
+    app_state = request.app.state
+    mode = app_state.settings.mode
+    user = getattr(request.state, "user", None)
+    if user is None and mode == "local":
+        user = {"id": LOCAL_USER_ID, "email": None}
+    full = {
+        "csrf_token": request_csrf_token(request),
+        "user": user,
+        "mode": mode,
+        "settings": app_state.public_settings,
+        **(context or {}),
+    }
+    templates: Jinja2Templates = app_state.templates
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template_name, full, status_code=status_code
+    )
+    # Pages show one person's data: never let a shared cache keep them.
+    response.headers.setdefault("cache-control", "no-store")
+    return response

@@ -1,0 +1,1 @@
+"""Route modules: each exposes `router` with its HTML pages and its /api/v1/ JSON."""

@@ -1,0 +1,68 @@
+"""Small helpers shared by the page routes: formatting for templates, and `page()` to render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from runback.core.timezones import to_zone
+from runback.web.deps import render
+
+__all__ = ["duration", "km", "local_day", "local_time", "minutes", "page"]
+
+
+def local_time(at: datetime | None, zone: str) -> str:
+    """Format an instant in a zone as "Mon 5 Jan 2026, 09:00"."""
+    if at is None:
+        return "—"
+    local = at.astimezone(to_zone(zone))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def local_day(at: datetime | None, zone: str) -> str:
+    """Format an instant's local day as "Mon 5 Jan"."""
+    if at is None:
+        return "—"
+    local = at.astimezone(to_zone(zone))
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def duration(seconds: float | None) -> str:
+    """Format seconds as "1:02:03" or "12:34"."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def minutes(seconds: float | None) -> str:
+    """Format seconds as whole minutes ("4 min"), at least 1 for anything above zero."""
+    if not seconds:
+        return "0 min"
+    return f"{max(1, round(seconds / 60))} min"
+
+
+def km(metres: float | None) -> str:
+    """Format metres as kilometres with two decimals."""
+    return "—" if metres is None else f"{metres / 1000:.2f} km"
+
+
+_HELPERS = {
+    "local_time": local_time,
+    "local_day": local_day,
+    "duration": duration,
+    "minutes": minutes,
+    "km": km,
+}
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render a page template with the formatting helpers available."""
+    return render(request, template, {**_HELPERS, **context}, status_code)

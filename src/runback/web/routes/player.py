@@ -1,0 +1,352 @@
+"""The session player page and the sessions API it logs through (start, progress, finish).
+
+The browser runs the countdown; the server keeps the session. Progress carries the same
+snapshot as core/engine.py (`phase_index`, `remaining_s`, `paused`, `done_steps`,
+`skipped_steps`), stored in the session's `state`, so reloading the page resumes it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from runback.core.catalog import Catalog, ResolvedStep, Routine
+from runback.core.engine import Phase, expand
+from runback.errors import ValidationError
+from runback.services.routines import list_routines, user_catalog
+from runback.services.sessions import (
+    SessionPublic,
+    finish_session,
+    get_session,
+    list_sessions,
+    rate_session,
+    record_progress,
+    start_session,
+)
+from runback.services.store import Store
+from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.routes._helpers import page
+
+__all__ = [
+    "EnjoymentIn",
+    "PhaseOut",
+    "PlayerOut",
+    "SessionFinish",
+    "SessionProgress",
+    "SessionStart",
+    "Snapshot",
+    "open_session",
+    "player_data",
+    "resolve_routine",
+    "router",
+]
+
+router = APIRouter()
+
+API = "/api/v1"
+# A session left open longer than this is not offered for resuming (it stays partial).
+RESUME_WINDOW = timedelta(hours=12)
+MAX_SPEED = 1000.0
+
+ContextName = Literal["before-run", "after-run", "desk-break", "other"]
+
+
+class PhaseOut(BaseModel):
+    """One timed phase of a routine as the player shows it."""
+
+    index: int
+    kind: Literal["setup", "hold", "transition", "rest"]
+    step: int = Field(description="index of the routine step this phase belongs to")
+    exercise: str
+    name: str
+    title: str = Field(description="what to do now: Get ready, Hold, Switch sides, Again, Rest")
+    side: str | None
+    rep: int
+    reps: int
+    duration_s: float
+    cue: str
+    last_hold: bool
+
+
+class Snapshot(BaseModel):
+    """Where the player is (the engine's snapshot), stored so a reload resumes."""
+
+    phase_index: int = Field(ge=0)
+    remaining_s: float = Field(ge=0)
+    paused: bool = False
+    done_steps: list[int] = Field(default_factory=list)
+    skipped_steps: list[int] = Field(default_factory=list)
+
+
+class PlayerOut(BaseModel):
+    """Everything the player needs for one routine, and the session to resume if any."""
+
+    routine: Routine
+    steps_total: int
+    duration_s: int
+    phases: list[PhaseOut]
+    session: SessionPublic | None
+
+
+class SessionStart(BaseModel):
+    """Start a session of a routine."""
+
+    routine_slug: str
+    context: ContextName = "other"
+
+
+class SessionProgress(BaseModel):
+    """How far a running session got."""
+
+    state: Snapshot
+    active_s: float = Field(default=0.0, ge=0)
+
+
+class SessionFinish(BaseModel):
+    """End a session: completed (every phase ran out) or stopped early."""
+
+    completed: bool
+    state: Snapshot | None = None
+    active_s: float | None = Field(default=None, ge=0)
+    enjoyment: int | None = Field(default=None, ge=1, le=5)
+
+
+class EnjoymentIn(BaseModel):
+    """How much the session was enjoyed, 1 (not at all) to 5 (a lot)."""
+
+    enjoyment: int = Field(ge=1, le=5)
+
+
+def resolve_routine(store: Store, user_id: int, slug: str) -> tuple[Catalog, Routine]:
+    """Return the user's catalog and one routine from it (NotFoundError names close slugs)."""
+    from runback.services.routines import get_routine
+
+    routine = get_routine(store, slug, user_id)
+    return user_catalog(store, user_id), routine
+
+
+def _title(phase: Phase) -> str:
+    if phase.kind == "setup":
+        return "Get ready"
+    if phase.kind == "rest":
+        return "Rest"
+    if phase.kind == "transition":
+        return "Switch sides" if phase.text == "switch sides" else "Again"
+    verb = "Move" if phase.exercise.kind == "movement" else "Hold"
+    return verb if phase.reps == 1 else f"{verb} · rep {phase.rep} of {phase.reps}"
+
+
+def _cue(phase: Phase) -> str:
+    ex = phase.exercise
+    if phase.kind == "setup":
+        return ex.instructions[0]
+    if phase.kind == "hold" and ex.cues:
+        # Rotate cues through the holds so a long step does not repeat one line.
+        return ex.cues[(phase.rep - 1) % len(ex.cues)]
+    return ex.summary if phase.kind == "hold" else ""
+
+
+def phases_out(steps: list[ResolvedStep]) -> list[PhaseOut]:
+    """Return the routine's timed phases for the player."""
+    return [
+        PhaseOut(
+            index=i,
+            kind=p.kind,
+            step=p.step_index,
+            exercise=p.exercise.slug,
+            name=p.exercise.name,
+            title=_title(p),
+            side=p.side,
+            rep=p.rep,
+            reps=p.reps,
+            duration_s=p.duration_s,
+            cue=_cue(p),
+            last_hold=p.last_hold,
+        )
+        for i, p in enumerate(expand(steps))
+    ]
+
+
+def open_session(store: Store, user_id: int, slug: str) -> SessionPublic | None:
+    """Return the latest unfinished session of this routine that can be resumed, if any."""
+    since = store.clock.now() - RESUME_WINDOW
+    open_ = [
+        s
+        for s in list_sessions(store, user_id, since=since)
+        if s.routine_slug == slug and s.ended_at is None and s.state is not None
+    ]
+    return open_[-1] if open_ else None
+
+
+def player_data(store: Store, user_id: int, slug: str) -> PlayerOut:
+    """Return the phases of a routine and the session to resume."""
+    catalog, routine = resolve_routine(store, user_id, slug)
+    return _player_out(store, user_id, catalog, routine)
+
+
+def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) -> PlayerOut:
+    steps = catalog.resolve(routine)
+    return PlayerOut(
+        routine=routine,
+        steps_total=len(steps),
+        duration_s=catalog.duration_s(routine),
+        phases=phases_out(steps),
+        session=open_session(store, user_id, routine.slug),
+    )
+
+
+def _step_slugs(store: Store, user_id: int, session: SessionPublic, state: Snapshot) -> tuple[
+    list[str], list[str]
+]:
+    """Turn step indices from the browser into exercise slugs, refusing impossible ones."""
+    catalog, routine = resolve_routine(store, user_id, session.routine_slug)
+    slugs = [s.exercise.slug for s in catalog.resolve(routine)]
+    n_phases = len(expand(catalog.resolve(routine)))
+    problems = [
+        f"state.{name}: step {i} is outside 0..{len(slugs) - 1}"
+        for name, lst in (("done_steps", state.done_steps), ("skipped_steps", state.skipped_steps))
+        for i in lst
+        if not 0 <= i < len(slugs)
+    ]
+    if state.phase_index >= n_phases:
+        problems.append(f"state.phase_index: {state.phase_index} is outside 0..{n_phases - 1}")
+    if problems:
+        raise ValidationError(f"session {session.id}", problems)
+    return [slugs[i] for i in state.done_steps], [slugs[i] for i in state.skipped_steps]
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/player", response_class=HTMLResponse)
+def player_index(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
+    """Show the routines to start a session with."""
+    routines = list_routines(store, user_id)
+    return page(request, "player_index.html", {"routines": routines})
+
+
+@router.get("/player/{slug}", response_class=HTMLResponse)
+def player_page(
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    user_id: UserDep,
+    speed: Annotated[float, Query(gt=0, le=MAX_SPEED)] = 1.0,
+    context: ContextName = "other",
+) -> HTMLResponse:
+    """Show the player for a routine (speed > 1 runs the clock faster, for tests and demos)."""
+    catalog, routine = resolve_routine(store, user_id, slug)
+    data = _player_out(store, user_id, catalog, routine)
+    client = {
+        **data.model_dump(mode="json", include={"steps_total", "phases", "session"}),
+        "routine": {"slug": routine.slug, "name": routine.name},
+        "speed": speed,
+        "context": context,
+        "api": API,
+    }
+    return page(
+        request,
+        "player.html",
+        {
+            "data": data,
+            "steps": catalog.resolve(routine),
+            "client": client,
+            "speed": speed,
+        },
+    )
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+
+@router.get(f"{API}/routines/{{slug}}/player")
+def api_player(slug: str, store: StoreDep, user_id: UserDep) -> PlayerOut:
+    """Return a routine's timed phases and the unfinished session to resume, if any."""
+    return player_data(store, user_id, slug)
+
+
+@router.get(f"{API}/sessions")
+def api_sessions(store: StoreDep, user_id: UserDep, days: int = Query(30, ge=1, le=3660)) -> list[
+    SessionPublic
+]:
+    """Return the sessions started in the last `days` days, oldest first."""
+    since = store.clock.now() - timedelta(days=days)
+    return list_sessions(store, user_id, since=since)
+
+
+@router.get(f"{API}/sessions/{{session_id}}")
+def api_session(session_id: int, store: StoreDep, user_id: UserDep) -> SessionPublic:
+    """Return one session."""
+    return get_session(store, user_id, session_id)
+
+
+@router.post(f"{API}/sessions", status_code=201)
+def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep) -> SessionPublic:
+    """Start a session now; it is stored (as partial) before any step runs."""
+    catalog, routine = resolve_routine(store, user_id, body.routine_slug)
+    steps = catalog.resolve(routine)
+    first = expand(steps)[0]
+    state = Snapshot(phase_index=0, remaining_s=first.duration_s, paused=True)
+    session_id = start_session(
+        store,
+        user_id,
+        routine,
+        body.context,
+        steps_total=len(steps),
+        state=state.model_dump(),
+    )
+    return get_session(store, user_id, session_id)
+
+
+@router.post(f"{API}/sessions/{{session_id}}/progress")
+def api_progress(
+    session_id: int, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> SessionPublic:
+    """Store how far the session got and where the player is."""
+    session = get_session(store, user_id, session_id)
+    done, skipped = _step_slugs(store, user_id, session, body.state)
+    record_progress(
+        store,
+        user_id,
+        session_id,
+        steps_done=done,
+        steps_skipped=skipped,
+        active_s=body.active_s,
+        state=body.state.model_dump(),
+    )
+    return get_session(store, user_id, session_id)
+
+
+@router.post(f"{API}/sessions/{{session_id}}/finish")
+def api_finish(
+    session_id: int, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> SessionPublic:
+    """End the session, completed or stopped early, keeping what was done."""
+    session = get_session(store, user_id, session_id)
+    done = skipped = None
+    if body.state is not None:
+        done, skipped = _step_slugs(store, user_id, session, body.state)
+    finish_session(
+        store,
+        user_id,
+        session_id,
+        completed=body.completed,
+        enjoyment=body.enjoyment,
+        steps_done=done,
+        steps_skipped=skipped,
+        active_s=body.active_s,
+    )
+    return get_session(store, user_id, session_id)
+
+
+@router.post(f"{API}/sessions/{{session_id}}/enjoyment")
+def api_enjoyment(
+    session_id: int, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> SessionPublic:
+    """Store how much the session was enjoyed (1–5)."""
+    rate_session(store, user_id, session_id, body.enjoyment)
+    return get_session(store, user_id, session_id)

@@ -1,0 +1,136 @@
+"""The progress page: a year of back-up work, weekly adherence, pain and distance, as SVG."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from runback.services.stats import Stats, gather_stats
+from runback.web.charts import Bar, HeatCell, bar_chart, calendar_heatmap, combo_chart
+from runback.web.deps import StoreDep, UserDep
+from runback.web.routes._helpers import page
+
+__all__ = ["Charts", "charts_for", "router"]
+
+router = APIRouter()
+
+API = "/api/v1"
+WEEKS = 12
+
+
+class Charts(BaseModel):
+    """The four progress charts as inline SVG."""
+
+    heatmap: str
+    adherence: str
+    pain: str
+    distance: str
+
+
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _week(d: date) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def _heat_cells(stats: Stats) -> list[HeatCell]:
+    cells = []
+    for day in stats.heatmap.days:
+        parts = [f"{round(day.minutes)} min back-up work" if day.minutes else "no back-up work"]
+        if day.run:
+            parts.append("run")
+        if day.max_pain is not None:
+            parts.append(f"pain {day.max_pain}/10")
+        tip = f"{_day(day.day)}: {', '.join(parts)}"
+        cells.append(HeatCell(day.day, day.level, tip, dot=day.run))
+    return cells
+
+
+def _weekly_minutes(stats: Stats) -> dict[date, float]:
+    out: dict[date, float] = defaultdict(float)
+    for day in stats.heatmap.days:
+        out[day.day - timedelta(days=day.day.weekday())] += day.minutes
+    return out
+
+
+def charts_for(stats: Stats) -> Charts:
+    """Draw the progress charts from the stats."""
+    active = sum(1 for d in stats.heatmap.days if d.minutes > 0)
+    runs = sum(1 for d in stats.heatmap.days if d.run)
+    heat = calendar_heatmap(
+        _heat_cells(stats),
+        title="Back-up work, last 12 months",
+        summary=f"{active} days with back-up work and {runs} run days since "
+        f"{_day(stats.heatmap.first)}; darker means more minutes, a dot marks a run.",
+    )
+    target = stats.adherence.target
+    adherence = bar_chart(
+        [
+            Bar(
+                _week(w.week_start),
+                w.days_done,
+                note=f"{w.days_done} of {w.days_so_far} days, target {w.target}"
+                + (" – met" if w.met else ""),
+            )
+            for w in stats.adherence.weeks
+        ],
+        title="Days of back-up work per week",
+        unit=" d",
+        top=7,
+        target=target,
+    )
+    per_week = _weekly_minutes(stats)
+    loads = stats.weekly_load
+    pain = combo_chart(
+        [_week(w.week_start) for w in loads],
+        [round(per_week.get(w.week_start, 0.0), 1) for w in loads],
+        [w.mean_pain for w in loads],
+        title="Pain vs back-up work per week",
+        bar_name="back-up minutes",
+        line_name="mean pain",
+        bar_unit=" min",
+    )
+    distance = bar_chart(
+        [Bar(_week(w.week_start), round(w.km, 1), note=f"{w.runs} runs") for w in loads],
+        title="Weekly running distance",
+        unit=" km",
+    )
+    return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance)
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    weeks: int = Query(WEEKS, ge=4, le=52),
+) -> HTMLResponse:
+    """Show streaks, the 12-month calendar, weekly adherence, pain and distance."""
+    stats = gather_stats(store, user_id, weeks=weeks)
+    return page(
+        request,
+        "progress.html",
+        {"stats": stats, "charts": charts_for(stats), "weeks": weeks},
+    )
+
+
+@router.get(f"{API}/progress")
+def api_progress(
+    store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=1, le=260)
+) -> Stats:
+    """Return streaks, adherence, pain comparisons, weekly load and the 12-month heatmap."""
+    return gather_stats(store, user_id, weeks=weeks)
+
+
+@router.get(f"{API}/progress/charts")
+def api_charts(
+    store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=4, le=52)
+) -> Charts:
+    """Return the progress charts as SVG documents (what the page embeds)."""
+    return charts_for(gather_stats(store, user_id, weeks=weeks))

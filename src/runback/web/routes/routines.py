@@ -1,0 +1,359 @@
+"""Routines: browse the catalog by area and position, build or edit a routine, import a file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from runback.core.catalog import AREAS, Exercise, Routine
+from runback.errors import ValidationError
+from runback.services.catalog import MAX_ROUTINE_BYTES, load_builtin, validate_routine
+from runback.services.routines import (
+    ImportResult,
+    RoutineSummary,
+    create_routine,
+    delete_routine,
+    export_routine,
+    get_routine,
+    import_routine,
+    import_routine_text,
+    list_routines,
+    routine_to_toml,
+    user_catalog,
+)
+from runback.services.store import Store
+from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.routes._helpers import page
+
+__all__ = ["RoutineIn", "import_upload", "router", "save_routine"]
+
+router = APIRouter()
+
+API = "/api/v1"
+POSITIONS = ("standing", "seated", "floor")
+SIDES = ("", "none", "both", "alternate")
+BLANK_ROWS = 3
+
+
+class RoutineIn(BaseModel):
+    """A routine to create or replace: steps use built-in exercises (or the routine's own)."""
+
+    name: str
+    slug: str | None = None
+    description: str = ""
+    steps: list[dict[str, Any]] = Field(
+        description="each {exercise, hold_s?, reps?, sides?, rest_s?, note?}",
+        examples=[[{"exercise": "cat-cow", "hold_s": 30}]],
+    )
+
+
+def save_routine(
+    store: Store, user_id: int, body: RoutineIn, *, replace_slug: str | None = None
+) -> Routine:
+    """Create a routine, or (replace_slug) replace one of the user's routines; same checks."""
+    if replace_slug is None:
+        return create_routine(
+            store, body.name, body.steps, slug=body.slug, description=body.description,
+            user_id=user_id,
+        )
+    old = get_routine(store, replace_slug, user_id)
+    if old.origin == "builtin":
+        raise ValidationError(
+            "edited routine", [f"{replace_slug!r} is built-in: save your version under a new slug"]
+        )
+    data: dict[str, Any] = {
+        "slug": replace_slug,
+        "name": body.name,
+        "description": body.description,
+        "origin": old.origin,
+        "steps": body.steps,
+        "exercises": [e.model_dump(mode="json") for e in old.exercises],
+    }
+    routine = validate_routine(data, "edited routine", load_builtin())
+    # The import path stores with replace in one transaction, after the same validation.
+    return import_routine_text(
+        store, routine_to_toml(routine), "edited routine", replace=True, user_id=user_id
+    ).routine
+
+
+async def import_upload(
+    store: Store, user_id: int, upload: UploadFile, *, replace: bool
+) -> ImportResult:
+    """Import an uploaded routine file exactly as `runback routine import FILE` would."""
+    name = Path(upload.filename or "routine.toml").name or "routine.toml"
+    data = await upload.read(MAX_ROUTINE_BYTES + 1)
+    # Through a real file named like the upload, so every check and message is the CLI's.
+    with tempfile.TemporaryDirectory(prefix="runback-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            return import_routine(store, path, replace=replace, user_id=user_id)
+        except ValidationError as exc:
+            raise ValidationError(name, exc.problems) from None
+
+
+def _exercises(area: str | None, position: str | None) -> list[Exercise]:
+    out = [
+        e
+        for e in load_builtin().exercises.values()
+        if (not area or area in e.areas) and (not position or e.position == position)
+    ]
+    return sorted(out, key=lambda e: e.name.lower())
+
+
+def _steps_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [*steps, *({} for _ in range(BLANK_ROWS))]
+
+
+def _form_steps(
+    exercise: list[str], hold_s: list[str], reps: list[str], sides: list[str], rest_s: list[str]
+) -> list[dict[str, Any]]:
+    """Turn the form's parallel step columns into step mappings; blank rows are dropped."""
+    steps: list[dict[str, Any]] = []
+    for i, ex in enumerate(exercise):
+        if not ex.strip():
+            continue
+        step: dict[str, Any] = {"exercise": ex.strip()}
+        for key, column in (("hold_s", hold_s), ("reps", reps), ("sides", sides), ("rest_s", rest_s)):
+            value = column[i].strip() if i < len(column) else ""
+            if value:
+                step[key] = value
+        steps.append(step)
+    return steps
+
+
+def _form_page(
+    request: Request,
+    *,
+    routine: dict[str, Any],
+    editing: str | None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        "routine_form.html",
+        {
+            "routine": routine,
+            "rows": _steps_form(routine.get("steps", [])),
+            "editing": editing,
+            "errors": errors or [],
+            "exercises": sorted(load_builtin().exercises.values(), key=lambda e: e.name.lower()),
+            "sides": SIDES,
+        },
+        status,
+    )
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/routines", response_class=HTMLResponse)
+def routines_page(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    area: str | None = None,
+    position: str | None = None,
+) -> HTMLResponse:
+    """Show the routines and the exercise catalog, filtered by body area and position."""
+    area = area if area in AREAS else None
+    position = position if position in POSITIONS else None
+    return page(
+        request,
+        "routines.html",
+        {
+            "routines": list_routines(store, user_id),
+            "exercises": _exercises(area, position),
+            "areas": AREAS,
+            "positions": POSITIONS,
+            "area": area,
+            "position": position,
+        },
+    )
+
+
+@router.get("/routines/new", response_class=HTMLResponse)
+def routine_new(request: Request, store: StoreDep, user_id: UserDep, copy: str = "") -> HTMLResponse:
+    """Show an empty routine form, or a copy of a routine to change."""
+    routine: dict[str, Any] = {"name": "", "slug": "", "description": "", "steps": []}
+    if copy:
+        src = get_routine(store, copy, user_id)
+        routine = {
+            "name": f"My {src.name}",
+            "slug": f"my-{src.slug}"[:80],
+            "description": src.description,
+            "steps": [s.model_dump(exclude_defaults=True) for s in src.steps],
+        }
+    return _form_page(request, routine=routine, editing=None)
+
+
+@router.get("/routines/{slug}/edit", response_class=HTMLResponse)
+def routine_edit(request: Request, slug: str, store: StoreDep, user_id: UserDep) -> Response:
+    """Show the form for one of the user's routines (built-ins open as a copy)."""
+    routine = get_routine(store, slug, user_id)
+    if routine.origin == "builtin":
+        return RedirectResponse(f"/routines/new?copy={slug}", status_code=303)
+    data = routine.model_dump(mode="json", exclude_defaults=False)
+    data["steps"] = [s.model_dump(exclude_defaults=True) for s in routine.steps]
+    return _form_page(request, routine=data, editing=slug)
+
+
+@router.post("/routines/save", response_class=HTMLResponse)
+def routine_save(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    name: Annotated[str, Form()] = "",
+    slug: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    editing: Annotated[str, Form()] = "",
+    step_exercise: Annotated[list[str] | None, Form()] = None,
+    step_hold_s: Annotated[list[str] | None, Form()] = None,
+    step_reps: Annotated[list[str] | None, Form()] = None,
+    step_sides: Annotated[list[str] | None, Form()] = None,
+    step_rest_s: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Create or update a routine from the form; problems are shown with nothing stored."""
+    steps = _form_steps(
+        step_exercise or [], step_hold_s or [], step_reps or [], step_sides or [], step_rest_s or []
+    )
+    body = RoutineIn(
+        name=name.strip(), slug=slug.strip() or None, description=description.strip(), steps=steps
+    )
+    try:
+        routine = save_routine(store, user_id, body, replace_slug=editing or None)
+    except ValidationError as exc:
+        form = {"name": name, "slug": slug, "description": description, "steps": steps}
+        return _form_page(
+            request, routine=form, editing=editing or None, errors=exc.problems, status=422
+        )
+    return RedirectResponse(f"/routines/{routine.slug}?saved=1", status_code=303)
+
+
+@router.post("/routines/import", response_class=HTMLResponse)
+async def routine_import(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    file: Annotated[UploadFile, File()],
+    replace: Annotated[bool, Form()] = False,
+) -> Response:
+    """Import a routine file; show every problem in it when it is refused."""
+    try:
+        result = await import_upload(store, user_id, file, replace=replace)
+    except ValidationError as exc:
+        return page(
+            request,
+            "routine_import_error.html",
+            {"source": exc.source, "problems": exc.problems},
+            422,
+        )
+    return RedirectResponse(
+        f"/routines/{result.routine.slug}?imported={result.action}", status_code=303
+    )
+
+
+@router.get("/routines/{slug}.toml", response_class=PlainTextResponse)
+def routine_export(slug: str, store: StoreDep, user_id: UserDep) -> PlainTextResponse:
+    """Download a routine as a TOML file that import accepts back."""
+    return PlainTextResponse(
+        export_routine(store, slug, user_id),
+        media_type="application/toml",
+        headers={"content-disposition": f'attachment; filename="{slug}.toml"'},
+    )
+
+
+@router.post("/routines/{slug}/delete")
+def routine_delete(slug: str, store: StoreDep, user_id: UserDep, _: CsrfDep) -> RedirectResponse:
+    """Delete one of the user's routines."""
+    delete_routine(store, slug, user_id)
+    return RedirectResponse("/routines", status_code=303)
+
+
+@router.get("/routines/{slug}", response_class=HTMLResponse)
+def routine_page(
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    user_id: UserDep,
+    saved: str = "",
+    imported: str = "",
+) -> HTMLResponse:
+    """Show a routine's steps with links to start, edit, export or delete it."""
+    catalog = user_catalog(store, user_id)
+    routine = get_routine(store, slug, user_id)
+    return page(
+        request,
+        "routine.html",
+        {
+            "routine": routine,
+            "steps": catalog.resolve(routine),
+            "duration_s": catalog.duration_s(routine),
+            "saved": bool(saved),
+            "imported": imported,
+        },
+    )
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+
+@router.get(f"{API}/routines")
+def api_routines(store: StoreDep, user_id: UserDep) -> list[RoutineSummary]:
+    """Return the built-in routines, then the user's own."""
+    return list_routines(store, user_id)
+
+
+@router.get(f"{API}/routines/{{slug}}")
+def api_routine(slug: str, store: StoreDep, user_id: UserDep) -> Routine:
+    """Return one routine."""
+    return get_routine(store, slug, user_id)
+
+
+@router.get(f"{API}/exercises")
+def api_exercises(
+    area: Annotated[str | None, Query(description=f"one of {', '.join(AREAS)}")] = None,
+    position: Annotated[str | None, Query(description="standing, seated or floor")] = None,
+) -> list[Exercise]:
+    """Return the built-in exercises, filtered by body area and position."""
+    return _exercises(area, position)
+
+
+@router.post(f"{API}/routines", status_code=201)
+def api_create(body: RoutineIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Routine:
+    """Create a routine from built-in exercises."""
+    return save_routine(store, user_id, body)
+
+
+@router.put(f"{API}/routines/{{slug}}")
+def api_replace(
+    slug: str, body: RoutineIn, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Routine:
+    """Replace the name, description and steps of one of the user's routines."""
+    return save_routine(store, user_id, body, replace_slug=slug)
+
+
+@router.post(f"{API}/routines/import")
+async def api_import(
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    file: Annotated[UploadFile, File()],
+    replace: Annotated[bool, Form()] = False,
+) -> ImportResult:
+    """Import a routine TOML file (422 lists every problem with its line)."""
+    return await import_upload(store, user_id, file, replace=replace)
+
+
+@router.delete(f"{API}/routines/{{slug}}", status_code=204)
+def api_delete(slug: str, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
+    """Delete one of the user's routines."""
+    delete_routine(store, slug, user_id)

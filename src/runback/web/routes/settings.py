@@ -1,0 +1,228 @@
+"""Settings: zone, reminders (active hours, break interval, idle threshold, run days), targets,
+and the subscribable calendar feed (a secret URL, served without login)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from runback.core.schedule import WEEKDAYS, ReminderPrefs
+from runback.errors import NotFoundError, ValidationError
+from runback.services import accounts, breaks
+from runback.services.accounts import Targets
+from runback.services.store import Store
+from runback.web.deps import CsrfDep, StoreDep, UserDep, render
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["settings"])
+
+DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
+
+
+class SettingsPublic(BaseModel):
+    """Everything the settings page shows."""
+
+    zone: str
+    targets: Targets
+    reminders: dict[str, Any] = Field(
+        description="see ReminderPrefs: interval_min, active_hours..."
+    )
+    calendar_url: str | None = Field(description="subscribable .ics feed, or null when off")
+
+
+class SettingsUpdate(BaseModel):
+    """A change to settings: only the fields given change (reminders merge field by field)."""
+
+    zone: str | None = Field(default=None, max_length=64)
+    targets: Targets | None = None
+    reminders: dict[str, Any] | None = None
+
+
+class CalendarFeed(BaseModel):
+    """The calendar feed's secret URL."""
+
+    calendar_url: str
+
+
+def _feed_url(request: Request, token: str | None) -> str | None:
+    return f"{str(request.base_url).rstrip('/')}/calendar/{token}.ics" if token else None
+
+
+def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
+    account = accounts.get_account(store, user_id)
+    return SettingsPublic(
+        zone=account.zone,
+        targets=accounts.get_targets(store, user_id),
+        reminders=breaks.get_prefs(store, user_id).model_dump(mode="json"),
+        calendar_url=_feed_url(request, accounts.calendar_token(store, user_id)),
+    )
+
+
+def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
+    """Validate every part first, then store them, so a bad field changes nothing."""
+    from runback.core.timezones import to_zone
+
+    problems: list[str] = []
+    prefs: ReminderPrefs | None = None
+    if change.zone is not None:
+        try:
+            to_zone(change.zone)
+        except Exception as exc:
+            problems.append(f"zone: {exc}")
+    if change.reminders is not None:
+        current = breaks.get_prefs(store, user_id).model_dump(mode="json")
+        try:
+            prefs = ReminderPrefs.model_validate({**current, **change.reminders})
+        except Exception as exc:
+            problems.extend(_pydantic_problems(exc, "reminders"))
+    if problems:
+        raise ValidationError("settings", problems)
+    if change.zone is not None:
+        accounts.set_zone(store, change.zone, user_id)
+    if change.targets is not None:
+        accounts.set_targets(store, change.targets, user_id)
+    if prefs is not None:
+        breaks.set_prefs(store, prefs, user_id)
+
+
+def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
+    import pydantic
+
+    if not isinstance(exc, pydantic.ValidationError):
+        return [f"{prefix}: {exc}"]
+    return [
+        f"{prefix}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}".rstrip(".:")
+        for e in exc.errors()
+    ]
+
+
+@router.get("/api/v1/settings")
+def get_settings(request: Request, store: StoreDep, user_id: UserDep) -> SettingsPublic:
+    """Return the user's settings."""
+    return _current(request, store, user_id)
+
+
+@router.patch("/api/v1/settings")
+def patch_settings(
+    change: SettingsUpdate, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> SettingsPublic:
+    """Change some settings; 422 naming every bad field, and nothing stored, if any is wrong."""
+    _apply(store, user_id, change)
+    return _current(request, store, user_id)
+
+
+@router.post("/api/v1/settings/calendar-token", status_code=201)
+def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> CalendarFeed:
+    """Make a new secret calendar feed URL (any old one stops working)."""
+    url = _feed_url(request, accounts.new_calendar_token(store, user_id))
+    assert url is not None
+    return CalendarFeed(calendar_url=url)
+
+
+@router.delete("/api/v1/settings/calendar-token", status_code=204)
+def revoke_feed(store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
+    """Turn the calendar feed off."""
+    accounts.revoke_calendar_token(store, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/calendar/{token}.ics", response_class=Response, include_in_schema=False)
+def calendar_feed(token: str, store: StoreDep) -> Response:
+    """Serve a user's break calendar to whoever holds the secret token (no login)."""
+    from runback.remind.calendar import build_calendar
+
+    user_id = accounts.user_for_calendar_token(store, token)
+    if user_id is None:
+        raise NotFoundError("no calendar feed at this address (it may have been revoked)")
+    body = build_calendar(breaks.get_prefs(store, user_id), store.user_zone(user_id))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
+
+
+def _page(
+    request: Request, store: Store, user_id: int, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    context = {
+        "current": _current(request, store, user_id),
+        "days": DAY_NAMES,
+        "error": error,
+        "saved": request.query_params.get("saved") == "1",
+    }
+    return render(request, "settings.html", context, status)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
+    """Show the settings form."""
+    return _page(request, store, user_id)
+
+
+def _from_form(form: dict[str, str]) -> SettingsUpdate:
+    """Turn the settings form into an update (empty day fields mean "off that day")."""
+
+    def number(name: str) -> Any:
+        value = form.get(name, "").strip()
+        return value if value else None
+
+    reminders: dict[str, Any] = {
+        "enabled": form.get("enabled") == "on",
+        "active_hours": {
+            d: {"start": form[f"{d}_start"], "end": form[f"{d}_end"]}
+            for d in WEEKDAYS
+            if form.get(f"{d}_start") and form.get(f"{d}_end")
+        },
+        "run_days": {d: form[f"run_{d}"] for d in WEEKDAYS if form.get(f"run_{d}")},
+    }
+    for name in ("interval_min", "idle_threshold_min"):
+        if number(name) is not None:
+            reminders[name] = number(name)
+    targets = {k: number(k) for k in ("days_per_week", "minutes_per_day") if number(k)}
+    try:
+        parsed = Targets.model_validate(targets)
+    except Exception as exc:
+        raise ValidationError("settings", _pydantic_problems(exc, "targets")) from None
+    return SettingsUpdate(zone=form.get("zone") or None, targets=parsed, reminders=reminders)
+
+
+@router.post("/settings", response_class=HTMLResponse)
+async def settings_form(
+    request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Response:
+    """Save the settings form."""
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+
+    def save() -> Response:
+        try:
+            _apply(store, user_id, _from_form(form))
+        except ValidationError as exc:
+            return _page(request, store, user_id, "; ".join(exc.problems), 422)
+        return RedirectResponse("/settings?saved=1", 303)
+
+    return await run_in_threadpool(save)
+
+
+@router.post("/settings/calendar", response_class=HTMLResponse)
+async def calendar_form(
+    request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Response:
+    """Make a new calendar feed URL, or turn the feed off (form field `action`)."""
+    action = (await request.form()).get("action")
+
+    def save() -> None:
+        if action == "revoke":
+            accounts.revoke_calendar_token(store, user_id)
+        else:
+            accounts.new_calendar_token(store, user_id)
+
+    await run_in_threadpool(save)
+    return RedirectResponse("/settings#calendar", 303)

@@ -1,0 +1,152 @@
+"""Today: what is due, breaks so far, today's run and the pain prompt after it; break reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import AwareDatetime, BaseModel, Field
+
+from runback.core.timezones import day_bounds_utc
+from runback.services.breaks import get_prefs, log_break, next_break, summary
+from runback.services.pain import pain_history
+from runback.services.routines import list_routines
+from runback.services.runs import list_runs
+from runback.services.store import Store
+from runback.services.today import TodaySummary, today_summary
+from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.routes._helpers import page
+from runback.web.routes.runs import RunOut
+
+__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "BreaksToday", "PainPrompt", "TodayOut", "router"]
+
+router = APIRouter()
+
+API = "/api/v1"
+BREAK_ROUTINE = ("desk-break", "Desk break")
+# After a run, ask about the back for this long (unless pain was logged since).
+PAIN_PROMPT_WINDOW = timedelta(hours=24)
+
+
+class BreaksToday(BaseModel):
+    """Movement breaks so far today and when the next one is due."""
+
+    enabled: bool
+    due: int
+    taken: int
+    natural: int
+    skipped: int
+    longest_sit_min: float
+    next_due: datetime | None
+
+
+class PainPrompt(BaseModel):
+    """A run without a pain entry since: ask how the back feels."""
+
+    run_id: int
+    text: str
+
+
+class TodayOut(BaseModel):
+    """Everything the Today page shows."""
+
+    summary: TodaySummary
+    breaks: BreaksToday
+    runs_today: list[RunOut]
+    pain_prompt: PainPrompt | None
+
+
+class BreakNext(BaseModel):
+    """When the next movement break is due (what the open browser tabs poll)."""
+
+    enabled: bool
+    due_at: datetime | None
+    seconds_until: float | None = Field(description="negative when the break is overdue")
+    message: str
+    routine_slug: str
+    routine_name: str
+
+
+class BreakIn(BaseModel):
+    """Answer a break reminder: taken, snoozed or skipped."""
+
+    due_at: AwareDatetime
+    outcome: Literal["taken", "snoozed", "skipped"]
+
+
+def _breaks(store: Store, user_id: int) -> BreaksToday:
+    prefs = get_prefs(store, user_id)
+    today = summary(store, user_id).today
+    return BreaksToday(
+        enabled=prefs.enabled,
+        due=today.due,
+        taken=today.taken,
+        natural=today.natural,
+        skipped=today.skipped,
+        longest_sit_min=today.longest_sit_min,
+        next_due=next_break(store, user_id) if prefs.enabled else None,
+    )
+
+
+def _pain_prompt(store: Store, user_id: int) -> PainPrompt | None:
+    now = store.clock.now()
+    runs = list_runs(store, user_id, since=now - PAIN_PROMPT_WINDOW, until=now)
+    if not runs:
+        return None
+    run = runs[-1]
+    if any(e.at >= run.start for e in pain_history(store, user_id, days=2)):
+        return None
+    return PainPrompt(run_id=run.id, text="You ran recently: how does your back feel?")
+
+
+def today_data(store: Store, user_id: int) -> TodayOut:
+    """Return today's summary, breaks, runs and whether to ask about pain."""
+    day = today_summary(store, user_id)
+    start, end = day_bounds_utc(day.date, day.zone)
+    runs = list_runs(store, user_id, since=start, until=end)
+    return TodayOut(
+        summary=day,
+        breaks=_breaks(store, user_id),
+        runs_today=[RunOut.model_validate(r) for r in runs],
+        pain_prompt=_pain_prompt(store, user_id),
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def today_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
+    """Show what is due today, the streak, breaks so far and today's run."""
+    data = today_data(store, user_id)
+    slug = data.summary.suggestion.routine_slug
+    names = {r.slug: r.name for r in list_routines(store, user_id)}
+    return page(request, "today.html", {"t": data, "suggested_name": names.get(slug or "")})
+
+
+@router.get(f"{API}/today")
+def api_today(store: StoreDep, user_id: UserDep) -> TodayOut:
+    """Return today's sessions, streaks, suggestion, breaks, runs and the pain prompt."""
+    return today_data(store, user_id)
+
+
+@router.get(f"{API}/breaks/next")
+def api_next_break(store: StoreDep, user_id: UserDep) -> BreakNext:
+    """Return when the next movement break is due, from the user's reminder schedule."""
+    prefs = get_prefs(store, user_id)
+    due = next_break(store, user_id) if prefs.enabled else None
+    now = store.clock.now()
+    return BreakNext(
+        enabled=due is not None,
+        due_at=due,
+        seconds_until=(due - now).total_seconds() if due is not None else None,
+        message=f"Time for a movement break: stand up and move for {prefs.break_min} minutes.",
+        routine_slug=BREAK_ROUTINE[0],
+        routine_name=BREAK_ROUTINE[1],
+    )
+
+
+@router.post(f"{API}/breaks", status_code=201)
+def api_log_break(body: BreakIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> BreakNext:
+    """Record the answer to a break reminder and return the next one."""
+    log_break(store, body.due_at, body.outcome, user_id=user_id)
+    return api_next_break(store, user_id)

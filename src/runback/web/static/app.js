@@ -1,0 +1,37 @@
+// runback: small shared helpers (our own code; CSP forbids inline scripts, so pages load files).
+"use strict";
+(function () {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.getAttribute("content") : "";
+
+  /** Call the JSON API with the CSRF header; resolve to parsed JSON (or null for 204). */
+  async function api(method, url, body) {
+    const opts = { method, headers: { "X-CSRF-Token": csrf, Accept: "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    const res = await fetch(url, opts);
+    if (res.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
+    if (!res.ok) {
+      let detail = res.statusText;
+      try { detail = (await res.json()).detail || detail; } catch (_) { /* not JSON */ }
+      throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+    }
+    return res.status === 204 ? null : res.json();
+  }
+
+  // Registration: prefill the time zone from the browser.
+  document.addEventListener("DOMContentLoaded", () => {
+    const zone = document.querySelector('input[name="zone"][data-autofill], form[action="/register"] input[name="zone"]');
+    if (zone && !zone.value) {
+      try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { /* old browser */ }
+    }
+    // Buttons that need a confirmation carry data-confirm (no inline onclick under our CSP).
+    document.querySelectorAll("form[data-confirm]").forEach((form) => {
+      form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });
+    });
+  });
+
+  window.runback = Object.assign(window.runback || {}, { api, csrf });
+})();

@@ -1,0 +1,94 @@
+/* runback break reminders: while any runback tab is open, ask the server when the next
+   movement break is due and, when it is, show a banner, beep and (if allowed) notify.
+   One tab notifies per break: the others see the mark in localStorage. */
+(function () {
+  "use strict";
+  if (!window.runback || !window.fetch) return;
+  var rb = window.runback;
+  var POLL_MS = 60000;
+  var KEY = "runback.break.notified";
+  var pending = null;
+
+  function already(due) {
+    try { return localStorage.getItem(KEY) === due; } catch (e) { return false; }
+  }
+  function mark(due) {
+    try { localStorage.setItem(KEY, due); } catch (e) { /* private mode: notify anyway */ }
+  }
+
+  function banner(b) {
+    var old = document.getElementById("break-banner");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.id = "break-banner";
+    box.className = "break-banner";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = b.message || "Time for a movement break.";
+    box.appendChild(text);
+    if (b.routine_slug) {
+      var go = document.createElement("a");
+      go.className = "button";
+      go.href = "/player/" + encodeURIComponent(b.routine_slug) + "?context=desk-break";
+      go.textContent = "Start " + (b.routine_name || "a break");
+      box.appendChild(go);
+    }
+    [["taken", "I moved"], ["snoozed", "Snooze"], ["skipped", "Skip"]].forEach(function (pair) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = pair[1];
+      btn.addEventListener("click", function () {
+        box.remove();
+        rb.api("POST", "/api/v1/breaks", { due_at: b.due_at, outcome: pair[0] })
+          .then(handle).catch(function () { /* the next poll shows the state */ });
+      });
+      box.appendChild(btn);
+    });
+    var main = document.getElementById("main") || document.body;
+    main.insertBefore(box, main.firstChild);
+  }
+
+  function fire(b) {
+    pending = null;
+    if (already(b.due_at)) return;
+    mark(b.due_at);
+    banner(b);
+    rb.beep(880, 180);
+    setTimeout(function () { rb.beep(1046, 220); }, 250);
+    if ("Notification" in window && Notification.permission === "granted") {
+      try {
+        var n = new Notification("runback: movement break", {
+          body: b.message || "Time to get up and move.", tag: "runback-break"
+        });
+        n.onclick = function () { window.focus(); n.close(); };
+      } catch (e) { /* some browsers only notify from a service worker: the banner is there */ }
+    }
+  }
+
+  function handle(b) {
+    if (!b || !b.enabled || !b.due_at || b.seconds_until === null) return;
+    if (pending) { clearTimeout(pending); pending = null; }
+    var wait = b.seconds_until * 1000;
+    if (wait <= 0) fire(b);
+    else if (wait < POLL_MS) pending = setTimeout(function () { fire(b); }, wait);
+  }
+
+  function check() {
+    rb.api("GET", "/api/v1/breaks/next").then(handle).catch(function () { /* offline: retry */ });
+  }
+
+  // A button (on the Today page) to allow notifications: browsers ask only after a click.
+  var ask = document.getElementById("break-notify");
+  if (ask && "Notification" in window && Notification.permission === "default") {
+    ask.hidden = false;
+    ask.addEventListener("click", function (ev) {
+      if (!ev.target.closest("button")) return;
+      rb.unlockAudio();
+      Notification.requestPermission().then(function () { ask.hidden = true; });
+    });
+  }
+  // Any click unlocks audio so the break beep can sound later.
+  document.addEventListener("click", function () { rb.unlockAudio(); }, { once: true });
+  check();
+  setInterval(check, POLL_MS);
+})();

@@ -1,0 +1,387 @@
+/* runback session player: countdown, sides, beeps, spoken cues, wake lock, resume.
+   The page renders the routine as a plain list first; this script turns it into a player.
+   The session lives on the server (start -> progress on every phase -> finish), and its
+   `state` is the same snapshot the terminal player keeps, so a reload resumes. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("player-data");
+  var root = document.getElementById("player");
+  if (!dataEl || !root || !window.runback || !window.runback.api) return;
+  var rb = window.runback;
+  var data = JSON.parse(dataEl.textContent);
+  var phases = data.phases;
+  var speed = data.speed > 0 ? data.speed : 1;
+  var api = data.api;
+  var total = phases.reduce(function (a, p) { return a + p.duration_s; }, 0);
+  var noop = function () {};
+  var beep = rb.beep || noop;
+  var unlockAudio = rb.unlockAudio || noop;
+
+  var idx = 0;          // current phase
+  var elapsed = 0;      // routine seconds into the current phase
+  var running = false;
+  var started = false;
+  var finished = false;
+  var activeS = 0;      // routine seconds spent running (pauses excluded)
+  var lastTick = 0;
+  var timer = null;
+  var sessionId = null;
+  var wakeLock = null;
+  var doneSteps = [];
+  var skippedSteps = [];
+  var chain = Promise.resolve();
+  var progressQueued = false;
+
+  function $(id) { return document.getElementById(id); }
+  var el = {
+    count: $("pl-count"), kind: $("pl-kind"), name: $("pl-name"), side: $("pl-side"),
+    cue: $("pl-cue"), next: $("pl-next"), bar: $("pl-bar"), stepno: $("pl-stepno"),
+    start: $("pl-start"), restart: $("pl-restart"), pause: $("pl-pause"), skip: $("pl-skip"),
+    back: $("pl-back"), stop: $("pl-stop"), speak: $("pl-speak"), status: $("pl-status"),
+    finish: $("pl-finish"), done: $("pl-done"), controls: $("pl-controls"), live: $("pl-live")
+  };
+
+  function setState(s) { root.setAttribute("data-state", s); }
+  function showError(msg) {
+    el.status.textContent = msg;
+    el.status.hidden = false;
+  }
+
+  /* API calls run one after another, so progress always lands after start. */
+  function queue(fn) {
+    chain = chain.then(fn).catch(function (err) {
+      showError("Could not save to the server: " + err.message);
+    });
+    return chain;
+  }
+
+  function remove(list, v) {
+    var i = list.indexOf(v);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  function snapshot() {
+    var p = phases[Math.min(idx, phases.length - 1)];
+    return {
+      phase_index: Math.min(idx, phases.length - 1),
+      remaining_s: Math.max(0, Math.round((p.duration_s - elapsed) * 1000) / 1000),
+      paused: !running,
+      done_steps: doneSteps.slice(),
+      skipped_steps: skippedSteps.slice()
+    };
+  }
+
+  /* Save where we are; calls that pile up while one is queued collapse into one. */
+  function saveProgress() {
+    if (finished || progressQueued) return;
+    progressQueued = true;
+    queue(function () {
+      progressQueued = false;
+      if (sessionId === null || finished) return null;
+      return rb.api("POST", api + "/sessions/" + sessionId + "/progress", {
+        state: snapshot(), active_s: Math.round(activeS * 10) / 10
+      });
+    });
+  }
+
+  function speak(text) {
+    if (!el.speak || !el.speak.checked || !("speechSynthesis" in window)) return;
+    if (speed > 2) return;  // at test or demo speeds speech would only pile up
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  }
+
+  function fmt(s) {
+    var secs = Math.max(0, Math.ceil(s - 1e-6));
+    if (secs < 60) return String(secs);
+    var m = Math.floor(secs / 60);
+    var r = secs % 60;
+    return m + ":" + (r < 10 ? "0" : "") + r;
+  }
+
+  function render() {
+    var p = phases[Math.min(idx, phases.length - 1)];
+    el.count.textContent = fmt(p.duration_s - elapsed);
+    el.kind.textContent = p.title;
+    el.name.textContent = p.name;
+    el.side.textContent = p.side ? "Side: " + p.side : "";
+    el.side.hidden = !p.side;
+    el.cue.textContent = p.cue || "";
+    var n = phases[idx + 1];
+    el.next.textContent = n ? "Next: " + n.title + " – " + n.name + (n.side ? " (" + n.side + ")" : "")
+      : "Next: done";
+    var done = elapsed;
+    for (var i = 0; i < idx; i++) done += phases[i].duration_s;
+    el.bar.value = total ? Math.min(1, done / total) : 1;
+    el.bar.textContent = Math.round(100 * el.bar.value) + "%";
+    el.stepno.textContent = "Step " + (p.step + 1) + " of " + data.steps_total;
+    root.setAttribute("data-phase", String(idx));
+    root.setAttribute("data-kind", p.kind);
+    root.className = "player kind-" + p.kind;
+  }
+
+  function announce(p) {
+    el.live.textContent = p.title + ": " + p.name + (p.side ? ", " + p.side : "");
+    if (p.kind === "setup") speak(p.name + ". Get into position.");
+    else if (p.kind === "hold") speak((p.side ? p.side + ". " : "") + (p.cue || "Hold"));
+    else speak(p.title);
+  }
+
+  /* Leave the current phase for phase i (or the end). */
+  function advance(i) {
+    var prev = phases[idx];
+    if (prev && prev.last_hold) {
+      remove(skippedSteps, prev.step);
+      if (doneSteps.indexOf(prev.step) < 0) doneSteps.push(prev.step);
+    }
+    idx = i;
+    elapsed = 0;
+    if (idx >= phases.length) { complete(true); return; }
+    saveProgress();
+    var p = phases[idx];
+    beep(p.kind === "hold" ? 1046 : 660, 220);
+    announce(p);
+  }
+
+  function tick() {
+    var now = performance.now();
+    var dt = (now - lastTick) / 1000 * speed;
+    lastTick = now;
+    if (!running || finished) return;
+    var p = phases[idx];
+    var before = p.duration_s - elapsed;
+    elapsed += dt;
+    activeS += dt;
+    // Count-down beeps over the last three seconds of a hold, at a human pace only.
+    if (speed <= 4 && p.kind === "hold" && p.duration_s > 3) {
+      var after = p.duration_s - elapsed;
+      for (var s = 3; s >= 1; s--) if (before > s && after <= s) beep(880, 90, 0.12);
+    }
+    while (!finished && elapsed >= phases[idx].duration_s) {
+      var carry = elapsed - phases[idx].duration_s;
+      advance(idx + 1);
+      if (!finished) elapsed = carry;
+    }
+    if (!finished) render();
+  }
+
+  function requestWakeLock() {
+    if (!("wakeLock" in navigator) || wakeLock) return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }).catch(noop);  // refused (battery saver, hidden tab): the player works without it
+  }
+  function releaseWakeLock() {
+    if (wakeLock) { wakeLock.release().catch(noop); wakeLock = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && running) requestWakeLock();
+  });
+
+  function play() {
+    if (finished) return;
+    running = true;
+    lastTick = performance.now();
+    if (!timer) timer = setInterval(tick, 50);
+    el.pause.textContent = "Pause";
+    el.pause.setAttribute("aria-pressed", "false");
+    setState("running");
+    requestWakeLock();
+    saveProgress();
+  }
+
+  function pause() {
+    if (!running) return;
+    tick();
+    running = false;
+    el.pause.textContent = "Resume";
+    el.pause.setAttribute("aria-pressed", "true");
+    setState("paused");
+    saveProgress();
+    releaseWakeLock();
+  }
+
+  function startSession() {
+    queue(function () {
+      return rb.api("POST", api + "/sessions", {
+        routine_slug: data.routine.slug, context: data.context
+      }).then(function (s) {
+        sessionId = s.id;
+        root.setAttribute("data-session", String(s.id));
+      });
+    });
+  }
+
+  function begin() {
+    if (started) return;
+    started = true;
+    el.start.hidden = true;
+    el.restart.hidden = true;
+    el.controls.hidden = false;
+    unlockAudio();
+    if (sessionId === null) startSession();
+    announce(phases[idx]);
+    beep(phases[idx].kind === "hold" ? 1046 : 660, 220);
+    play();
+  }
+
+  /* Resume offered, but the user wants a fresh start: close the old one as partial. */
+  function restart() {
+    var old = sessionId;
+    sessionId = null;
+    idx = 0; elapsed = 0; activeS = 0; doneSteps = []; skippedSteps = [];
+    root.removeAttribute("data-resumed");
+    queue(function () {
+      return rb.api("POST", api + "/sessions/" + old + "/finish", { completed: false });
+    });
+    render();
+    begin();
+  }
+
+  function togglePause() {
+    if (!started) { begin(); return; }
+    if (running) pause(); else play();
+  }
+
+  function firstPhaseOf(step) {
+    for (var i = 0; i < phases.length; i++) if (phases[i].step === step) return i;
+    return phases.length;
+  }
+
+  function jump(target) {
+    idx = target;
+    elapsed = 0;
+    if (idx >= phases.length) { complete(true); return; }
+    saveProgress();
+    beep(660, 150);
+    announce(phases[idx]);
+    render();
+  }
+
+  function skip() {
+    if (!started || finished) return;
+    var step = phases[idx].step;
+    if (doneSteps.indexOf(step) < 0 && skippedSteps.indexOf(step) < 0) skippedSteps.push(step);
+    jump(firstPhaseOf(step + 1));
+  }
+
+  function back() {
+    if (!started || finished) return;
+    var step = phases[idx].step;
+    var first = firstPhaseOf(step);
+    var into = elapsed;
+    for (var i = first; i < idx; i++) into += phases[i].duration_s;
+    // Within two seconds of a step's start, "back" goes to the previous step.
+    if (into < 2 && step > 0) { step -= 1; first = firstPhaseOf(step); }
+    remove(doneSteps, step);
+    remove(skippedSteps, step);
+    jump(first);
+  }
+
+  function complete(completed) {
+    var state = snapshot();
+    finished = true;
+    running = false;
+    if (timer) { clearInterval(timer); timer = null; }
+    releaseWakeLock();
+    el.count.textContent = "0";
+    el.bar.value = 1;
+    el.controls.hidden = true;
+    el.kind.textContent = completed ? "Done" : "Stopped";
+    el.next.textContent = "";
+    setState("finishing");
+    beep(1318, 400);
+    speak("Well done. How did it feel?");
+    queue(function () {
+      if (sessionId === null) throw new Error("the session was never started on the server");
+      return rb.api("POST", api + "/sessions/" + sessionId + "/finish", {
+        completed: completed, state: state, active_s: Math.round(activeS * 10) / 10
+      }).then(function () {
+        el.finish.hidden = false;
+        setState("done");
+        var first = el.finish.querySelector("button");
+        if (first) first.focus();
+      });
+    });
+  }
+
+  function stopEarly() {
+    if (!started || finished) return;
+    if (!window.confirm("End this session now? What you did so far is kept.")) return;
+    complete(false);
+  }
+
+  function rate(enjoyment) {
+    el.finish.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    var after = function () {
+      el.finish.hidden = true;
+      el.done.hidden = false;
+      setState("rated");
+    };
+    if (enjoyment === null) { after(); return; }
+    queue(function () {
+      return rb.api("POST", api + "/sessions/" + sessionId + "/enjoyment", {
+        enjoyment: enjoyment
+      }).then(after);
+    });
+  }
+
+  el.start.addEventListener("click", begin);
+  el.restart.addEventListener("click", restart);
+  el.pause.addEventListener("click", togglePause);
+  el.skip.addEventListener("click", skip);
+  el.back.addEventListener("click", back);
+  el.stop.addEventListener("click", stopEarly);
+  el.finish.addEventListener("click", function (ev) {
+    var b = ev.target.closest("button[data-enjoyment]");
+    if (!b) return;
+    var v = b.getAttribute("data-enjoyment");
+    rate(v === "" ? null : parseInt(v, 10));
+  });
+  if (el.speak) {
+    try { el.speak.checked = localStorage.getItem("runback.speak") === "1"; } catch (e) { /* ok */ }
+    el.speak.addEventListener("change", function () {
+      try { localStorage.setItem("runback.speak", el.speak.checked ? "1" : "0"); } catch (e) { /* ok */ }
+    });
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || finished) return;
+    if (ev.key === " " || ev.key === "Spacebar") {
+      // Space on a focused button would also click it: handle it once, here.
+      ev.preventDefault();
+      togglePause();
+    } else if (ev.key === "s" || ev.key === "S") skip();
+    else if (ev.key === "b" || ev.key === "B") back();
+  });
+
+  document.addEventListener("keyup", function (ev) {
+    // A focused button would treat the space's keyup as a click on top of our toggle.
+    if ((ev.key === " " || ev.key === "Spacebar") && ev.target && ev.target.tagName === "BUTTON") {
+      ev.preventDefault();
+    }
+  });
+
+  // Turn the no-JS page into the player.
+  root.hidden = false;
+  var plain = document.getElementById("player-plain");
+  if (plain) plain.hidden = true;
+  if (data.session) {
+    sessionId = data.session.id;
+    root.setAttribute("data-session", String(sessionId));
+    root.setAttribute("data-resumed", "1");
+    var st = data.session.state || {};
+    idx = Math.max(0, Math.min(phases.length - 1, st.phase_index || 0));
+    var rem = typeof st.remaining_s === "number" ? st.remaining_s : phases[idx].duration_s;
+    elapsed = Math.max(0, phases[idx].duration_s - Math.min(rem, phases[idx].duration_s));
+    doneSteps = (st.done_steps || []).slice();
+    skippedSteps = (st.skipped_steps || []).slice();
+    activeS = data.session.active_s || 0;
+    el.start.textContent = "Resume session";
+    el.restart.hidden = false;
+  }
+  setState("ready");
+  render();
+})();

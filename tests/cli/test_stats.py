@@ -1,0 +1,141 @@
+"""`runback stats` prints streaks, weekly numbers, pain comparisons and a calendar heatmap."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from runback.cli import stats as stats_cli
+from runback.core.consistency import PainPoint, RunPoint, SessionPoint, heatmap
+from runback.services.store import LOCAL_USER_ID, open_store
+from runback.settings import Settings
+from runback.storage.models import PainEntryRow, RunRow, SessionRow
+
+
+@pytest.fixture
+def app(cli_env: dict[str, str]) -> typer.Typer:
+    """Return an app holding only this command (other commands may be mid-change)."""
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Test root."""
+
+    stats_cli.register(app)
+    return app
+
+
+def seed(db_url: str) -> None:
+    """Store three days of work, a run after work yesterday, and pain after it."""
+    s = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
+    # Anchor at noon Berlin time today so a run never falls on another day than its session.
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime.now(berlin).replace(hour=12, minute=0, second=0, microsecond=0)
+    try:
+        with s.tx() as tx:
+            for days_ago in (1, 2, 3):
+                start = now - timedelta(days=days_ago, hours=2)
+                tx.add(
+                    SessionRow(
+                        user_id=LOCAL_USER_ID,
+                        routine_slug="r",
+                        routine_name="R",
+                        started_at=start,
+                        ended_at=start + timedelta(minutes=12),
+                        zone="Europe/Berlin",
+                        steps_total=2,
+                        steps_done=["a", "b"],
+                        completed=True,
+                        active_s=720.0,
+                    )
+                )
+            run = RunRow(
+                user_id=LOCAL_USER_ID,
+                start_at=now - timedelta(days=1, hours=1),
+                zone="Europe/Berlin",
+                elapsed_s=1800.0,
+                moving_s=None,
+                distance_m=7500.0,
+                ascent_m=None,
+                sport="running",
+                name=None,
+                source_format="gpx",
+                source_file="r.gpx",
+                device=None,
+                content_hash="h",
+                imported_at=now,
+            )
+            tx.add(run)
+            tx.flush()
+            tx.add(
+                PainEntryRow(
+                    user_id=LOCAL_USER_ID,
+                    at=now - timedelta(days=1),
+                    zone="Europe/Berlin",
+                    region="hips",
+                    intensity=3,
+                    run_id=run.id,
+                    red_flags=[],
+                    notes="",
+                )
+            )
+    finally:
+        s.close()
+
+
+def test_stats_show_every_section(app: typer.Typer, db_url: str) -> None:
+    seed(db_url)
+    result = CliRunner().invoke(app, ["stats", "--weeks", "3"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Weekly target: 6 of 7 days" in out
+    assert "Last 3 weeks" in out
+    assert "Before runs:" in out and "on 1 of 1 run days (100%)" in out
+    assert "with back-up work first: average 3.0/10" in out
+    assert "without: no run days" in out
+    lines = out.splitlines()
+    rows = [line for line in lines if line[:4] in {"Mon ", "Tue ", "Wed ", "Sun "}]
+    assert len(rows) == 4
+    assert "more back-up work" in out and "run day" in out and "pain 4+" in out
+
+
+def test_stats_json_is_the_service_model(app: typer.Typer, db_url: str) -> None:
+    seed(db_url)
+    result = CliRunner().invoke(app, ["stats", "--json", "--weeks", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["adherence"]["weeks"]) == 2
+    assert data["streaks"]["longest"] >= 3
+    assert data["before_run"]["share"] == 1.0
+    assert sum(d["minutes"] for d in data["heatmap"]["days"]) == pytest.approx(36)
+
+
+def test_bad_weeks_give_a_clear_error(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["stats", "--weeks", "0"])
+    assert result.exit_code == 1
+    assert "weeks" in result.output and "must be 1 to 260" in result.output
+
+
+def test_heatmap_text_lays_out_weeks_in_columns_with_month_labels() -> None:
+    today = date(2026, 6, 10)  # a Wednesday
+    at = datetime(2026, 6, 1, 8, tzinfo=UTC)
+    hm = heatmap(
+        [SessionPoint(at, at + timedelta(minutes=30), "UTC", 30.0)],
+        [RunPoint(1, at + timedelta(days=1), "UTC", 5000.0)],
+        [PainPoint(at + timedelta(days=2), "UTC", 7)],
+        today,
+    )
+    lines = stats_cli.heatmap_text(hm).plain.splitlines()
+    assert len(lines) == 9  # months, Mon..Sun, legend
+    columns = (len(hm.days) + 6) // 7
+    assert len(lines[1]) == 4 + columns  # Monday row is full
+    assert len(lines[7]) == 4 + columns - 1  # this week's Sunday has not come yet
+    assert "Jun" in lines[0] and "Jul" in lines[0]
+    june_col = lines[0].index("Jun") - 4
+    assert lines[1][4 + june_col] == "█"  # 1 June 2026 is a Monday with 30 minutes
+    assert lines[2][4 + june_col] == "·"  # the run day without work: shade 0

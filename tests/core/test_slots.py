@@ -1,0 +1,100 @@
+"""Daily slots: defaults, validation, what is due now, and the programme taking over."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from runback.core.slots import (
+    DEFAULT_SLOTS,
+    PlanSpec,
+    Slot,
+    SlotSession,
+    parse_slots,
+    programme_slots,
+    what_is_due,
+)
+
+TZ = ZoneInfo("Europe/Berlin")
+
+
+def at(hour: int, minute: int = 0, day: int = 7) -> datetime:
+    """Return a local time on Wednesday 2026-01-07 (day=10 is a Saturday)."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=TZ)
+
+
+def sess(hour: int, context: str = "other", slug: str = "x", done: bool = True) -> SlotSession:
+    return SlotSession(at(hour), context, slug, done)
+
+
+def by_name(items: list, name: str):  # type: ignore[no-untyped-def]
+    return next(i for i in items if i.slot == name)
+
+
+def test_defaults_fill_missing_slots() -> None:
+    slots = parse_slots([{"name": "morning", "routine": "back-up-basics"}])
+    assert [s.name for s in slots] == ["morning", "desk-break", "before-run", "after-run"]
+    assert slots[0].routine == "back-up-basics" and slots[0].plan is None
+    assert slots[1] == DEFAULT_SLOTS[1]
+
+
+def test_slot_needs_exactly_one_thing_to_do() -> None:
+    with pytest.raises(ValueError, match="either a routine or a plan"):
+        Slot(name="morning", routine="a", plan=PlanSpec(minutes=3))
+    with pytest.raises(ValueError, match="either a routine or a plan"):
+        Slot(name="morning")
+
+
+def test_morning_window() -> None:
+    slots = list(DEFAULT_SLOTS)
+    assert by_name(what_is_due(slots, [], False, None, at(5)), "morning").status == "upcoming"
+    assert by_name(what_is_due(slots, [], False, None, at(7)), "morning").status == "due"
+    assert by_name(what_is_due(slots, [], False, None, at(12)), "morning").status == "missed"
+    done = what_is_due(slots, [sess(7)], False, None, at(12))
+    assert by_name(done, "morning").status == "done"
+
+
+def test_desk_breaks_count_and_weekends() -> None:
+    sessions = [sess(10, "desk-break"), sess(11, "desk-break")]
+    due = by_name(what_is_due(list(DEFAULT_SLOTS), sessions, False, None, at(14)), "desk-break")
+    assert (due.status, due.done, due.wanted) == ("due", 2, 3)
+    weekend = what_is_due(list(DEFAULT_SLOTS), [], False, None, at(14, day=10))
+    assert by_name(weekend, "desk-break").status == "not-today"
+
+
+def test_run_slots_follow_the_run() -> None:
+    slots = list(DEFAULT_SLOTS)
+    none = what_is_due(slots, [], False, None, at(8))
+    assert by_name(none, "before-run").status == "not-today"
+    planned = what_is_due(slots, [], True, None, at(8))
+    assert by_name(planned, "before-run").status == "due"
+    assert by_name(planned, "after-run").status == "upcoming"
+    ran = what_is_due(slots, [], True, at(17), at(18))
+    assert by_name(ran, "before-run").status == "missed"
+    assert by_name(ran, "after-run").status == "due"
+    after = what_is_due(slots, [sess(18, "after-run")], True, at(17), at(19))
+    assert by_name(after, "after-run").status == "done"
+
+
+def test_disabled_slots_are_hidden_and_incomplete_sessions_do_not_count() -> None:
+    slots = parse_slots([{"name": "desk-break", "enabled": False, "routine": "desk-break"}])
+    due = what_is_due(slots, [sess(7, done=False)], False, None, at(8))
+    assert "desk-break" not in {d.slot for d in due}
+    assert by_name(due, "morning").status == "due"
+
+
+def test_programme_takes_first_slots_and_is_counted() -> None:
+    slots = programme_slots(list(DEFAULT_SLOTS), "physio-back", 2)
+    assert [s.routine for s in slots] == ["physio-back", None, None, "physio-back"]
+    due = what_is_due(slots, [sess(7, slug="physio-back")], True, None, at(8), ("physio-back", 2))
+    line = by_name(due, "programme")
+    assert (line.status, line.done, line.wanted) == ("due", 1, 2)
+    assert line.reason == "prescribed 2×/day, done 1 today"
+    assert by_name(due, "morning").status == "done"
+
+
+def test_windows_are_local_times() -> None:
+    slot = Slot(name="morning", routine="r", start=time(6), end=time(7))
+    assert what_is_due([slot], [], False, None, at(6, 30))[0].status == "due"

@@ -1,0 +1,84 @@
+"""The exported .ics, parsed back and expanded, rings exactly when the schedule says."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+
+from runback.core.schedule import BreakEvent, ReminderPrefs, Schedule
+from runback.remind.calendar import build_calendar
+
+ZONE = "Europe/Berlin"
+TZ = ZoneInfo(ZONE)
+# Eight weeks around the 2026-03-29 change from CET to CEST.
+START = datetime(2026, 3, 2, tzinfo=TZ)
+END = datetime(2026, 4, 27, tzinfo=TZ)
+
+
+def alarm_times(data: bytes, summary: str) -> list[datetime]:
+    cal = icalendar.Calendar.from_ical(data)
+    times = []
+    for event in recurring_ical_events.of(cal).between(START, END):
+        if str(event["SUMMARY"]) != summary:
+            continue
+        start = event["DTSTART"].dt
+        for alarm in event.walk("VALARM"):
+            times.append((start + alarm["TRIGGER"].dt).astimezone(UTC))
+    return sorted(times)
+
+
+def schedule_times(prefs: ReminderPrefs) -> list[datetime]:
+    sched = Schedule(prefs, ZONE)
+    now, history, dues = START.astimezone(UTC), list[BreakEvent](), []
+    while True:
+        due = sched.next_due(now, history)
+        assert due is not None
+        if due >= END:
+            return dues
+        dues.append(due)
+        history.append(BreakEvent(due, due, "taken"))
+        now = due
+
+
+def test_break_alarms_equal_schedule_over_dst() -> None:
+    prefs = ReminderPrefs(
+        interval_min=45,
+        active_hours={
+            "mon": {"start": "09:00", "end": "17:30"},
+            "tue": {"start": "09:00", "end": "17:30"},
+            "wed": {"start": "08:15", "end": "12:00"},
+            "fri": {"start": "10:00", "end": "16:00"},
+        },
+    )
+    data = build_calendar(prefs, ZONE)
+    expected = schedule_times(prefs)
+    got = alarm_times(data, "Movement break")
+    assert len(expected) > 8 * 20
+    assert got == expected
+    # The DST change really is inside: the same local time has two UTC offsets.
+    offsets = {t.astimezone(TZ).utcoffset() for t in got}
+    assert offsets == {timedelta(hours=1), timedelta(hours=2)}
+    assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/Berlin" in data
+    assert b"RRULE:FREQ=WEEKLY" in data and b"BEGIN:VALARM" in data
+
+
+def test_prerun_alarms_equal_schedule() -> None:
+    prefs = ReminderPrefs(run_days={"tue": time(18, 30), "thu": time(18, 30), "sun": time(0, 30)})
+    sched = Schedule(prefs, ZONE)
+    expected, after = [], START.astimezone(UTC)
+    while (nxt := sched.next_prerun(after)) is not None and nxt < END:
+        expected.append(nxt)
+        after = nxt
+    got = alarm_times(build_calendar(prefs, ZONE), "Back-up work before your run")
+    assert got == expected
+    # Sunday 00:30 with a 60-minute lead rings on Saturday 23:30.
+    assert any(t.astimezone(TZ).weekday() == 5 for t in got)
+    assert date(2026, 3, 3) in {t.astimezone(TZ).date() for t in got}
+
+
+def test_calendar_is_stable_bytes() -> None:
+    prefs = ReminderPrefs()
+    assert build_calendar(prefs, ZONE) == build_calendar(prefs, ZONE)

@@ -1,0 +1,147 @@
+"""The daemon loop over a simulated Monday with a fake clock, notifier and idle source."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from runback.core.clock import FakeClock
+from runback.remind.daemon import Daemon
+from runback.remind.idle import FakeIdle
+from runback.remind.notify import FakeNotifier, Notice
+from runback.services import breaks
+from runback.services.store import Store
+
+TZ = ZoneInfo("Europe/Berlin")
+
+
+def local(hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 1, 5, hh, mm, tzinfo=TZ).astimezone(UTC)
+
+
+class CountingClock(FakeClock):
+    """A fake clock that counts sleeps (the daemon must not poll)."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self.sleeps = 0
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps += 1
+        super().sleep(seconds)
+
+
+def script(answers: list[str | None]) -> FakeNotifier:
+    it = iter(answers)
+
+    def answer(notice: Notice) -> str | None:
+        if not notice.actions:
+            return None  # the pre-run reminder has no actions
+        return next(it, "start")
+
+    return FakeNotifier(answers=answer)
+
+
+def test_simulated_day_adaptive(store: Store) -> None:
+    breaks.set_prefs(store, {"run_days": {"mon": "18:00"}})
+    clock = CountingClock(local(8, 30))
+    store.clock = clock
+
+    def idle() -> float:
+        now = clock.now()
+        if local(12, 0) <= now < local(12, 45):  # lunch away from the desk
+            return (now - local(12, 0)).total_seconds()
+        return 0.0
+
+    # start, snooze, snooze, (no snooze offered) skip, then no answer once, then start.
+    notifier = script(["start", "snooze", "snooze", "skip", None])
+    beeps: list[datetime] = []
+    launched: list[datetime] = []
+
+    def launch() -> bool:
+        launched.append(clock.now())
+        return True
+
+    daemon = Daemon(
+        store=store,
+        notifier=notifier,
+        idle=FakeIdle(idle),
+        clock=clock,
+        beep=lambda: beeps.append(clock.now()),
+        launcher=launch,
+    )
+    daemon.run(until=local(17, 30))
+
+    assert daemon.log == [
+        "Mon 09:30:00 break due 09:30: taken",
+        "Mon 10:00:00 break due 10:00: snoozed",
+        "Mon 10:05:00 break due 10:05: snoozed",
+        "Mon 10:10:00 break due 10:10: skipped",
+        "Mon 10:40:00 break due 10:40: missed",
+        "Mon 11:10:00 break due 11:10: taken",
+        "Mon 11:40:00 break due 11:40: taken",
+        "Mon 12:03:00 natural break (idle 3 min)",
+        "Mon 12:45:00 back after natural break (since 12:45)",
+        "Mon 13:15:00 break due 13:15: taken",
+        "Mon 13:45:00 break due 13:45: taken",
+        "Mon 14:15:00 break due 14:15: taken",
+        "Mon 14:45:00 break due 14:45: taken",
+        "Mon 15:15:00 break due 15:15: taken",
+        "Mon 15:45:00 break due 15:45: taken",
+        "Mon 16:15:00 break due 16:15: taken",
+        "Mon 16:45:00 break due 16:45: taken",
+        "Mon 17:00:00 pre-run reminder",
+        "Mon 17:15:00 break due 17:15: taken",
+    ]
+    # Snooze is not offered a third time in a row.
+    offered = [tuple(k for k, _ in n.actions) for n in notifier.sent if n.actions]
+    assert offered[3] == ("start", "skip")
+    assert offered[0] == ("start", "snooze", "skip")
+    rows = breaks.history(store, local(0))
+    assert [r.outcome for r in rows].count("taken") == 12
+    natural = next(r for r in rows if r.outcome == "natural")
+    assert natural.at == local(12, 45)
+    # A snoozed chain keeps the original due time.
+    assert {r.due_at for r in rows if r.outcome in ("snoozed", "skipped")} == {local(10, 0)}
+    assert len(launched) == 12 and len(beeps) == len(notifier.sent) == 17
+    # Sleeps: one per deadline or idle check (every 3 min while active), never per second.
+    assert clock.sleeps < 200
+
+
+def test_fixed_mode_ignores_idle_and_wakes_only_for_breaks(store: Store) -> None:
+    breaks.set_prefs(store, {"mode": "fixed"})
+    clock = CountingClock(local(9))
+    store.clock = clock
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
+    daemon.run(until=local(17, 30))
+    assert len(notifier.sent) == 16
+    assert daemon.fired[0].due == local(9, 30) and daemon.fired[-1].due == local(17, 0)
+    # One sleep per deadline, the longest 10 minutes (to see changed settings): no polling.
+    assert clock.sleeps <= 8.5 * 6 + 16
+
+
+def test_wakes_late_after_suspend_logs_missed(store: Store) -> None:
+    clock = FakeClock(local(9))
+    store.clock = clock
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock, max_sleep_s=86400)
+    daemon.step()  # sleeps to 09:30 and reminds
+    assert daemon.fired[-1].outcome == "taken"
+    real_sleep = clock.sleep
+    # Suspended for an hour: the sleep overshoots the 10:00 deadline.
+    clock.sleep = lambda s: real_sleep(s + 3600)  # type: ignore[method-assign]
+    daemon.step()
+    assert daemon.fired[-1].outcome == "missed"
+    assert breaks.history(store, local(0))[-1].outcome == "missed"
+    assert notifier.sent and len(notifier.sent) == 1
+
+
+def test_pause_is_picked_up_and_holds_reminders(store: Store) -> None:
+    clock = FakeClock(local(9))
+    store.clock = clock
+    breaks.pause(store, timedelta(hours=2))
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
+    daemon.run(until=local(11, 30))
+    assert [f.due for f in daemon.fired] == [local(11, 0)]

@@ -1,0 +1,90 @@
+"""Reminder preferences in users.prefs, the break log, pauses and the summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from runback.core.clock import FakeClock
+from runback.core.schedule import ReminderPrefs
+from runback.errors import ValidationError
+from runback.services import breaks
+from runback.services.store import Store
+from runback.storage.models import UserRow
+
+TZ = ZoneInfo("Europe/Berlin")
+
+
+def local(d: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 1, d, hh, mm, tzinfo=TZ).astimezone(UTC)
+
+
+def test_defaults_when_nothing_stored(store: Store) -> None:
+    assert breaks.get_prefs(store) == ReminderPrefs()
+
+
+def test_set_and_get_keeps_other_pref_keys(store: Store) -> None:
+    with store.tx() as s:
+        user = s.get(UserRow, 1)
+        assert user is not None
+        user.prefs = {"targets": {"sessions": 5}}
+    breaks.set_prefs(store, {"interval_min": 45, "run_days": {"tue": "18:30"}})
+    prefs = breaks.get_prefs(store)
+    assert prefs.interval_min == 45 and prefs.run_days == {"tue": time(18, 30)}
+    with store.factory() as s:
+        user = s.get(UserRow, 1)
+        assert user is not None and user.prefs["targets"] == {"sessions": 5}
+    breaks.set_prefs(store, {"break_min": 4}, merge=True)
+    assert breaks.get_prefs(store).interval_min == 45
+    assert breaks.get_prefs(store).break_min == 4
+
+
+def test_bad_prefs_are_refused_and_nothing_changes(store: Store) -> None:
+    breaks.set_prefs(store, {"interval_min": 40})
+    with pytest.raises(ValidationError) as info:
+        breaks.set_prefs(
+            store, {"interval_min": 1, "active_hours": {"mon": {"start": "x", "end": "y"}}}
+        )
+    text = str(info.value)
+    assert "interval_min" in text and "active_hours.mon" in text
+    assert breaks.get_prefs(store).interval_min == 40
+
+
+def test_log_history_and_next_break(store: Store, clock: FakeClock) -> None:
+    # The fake clock starts Monday 08:00 UTC = 09:00 Berlin.
+    assert breaks.next_break(store) == local(5, 9, 30)
+    clock.advance(40 * 60)
+    breaks.log_break(store, local(5, 9, 30), "taken", clock.now())
+    assert [e.outcome for e in breaks.history(store, local(5, 0))] == ["taken"]
+    assert breaks.next_break(store) == local(5, 10, 10)
+
+
+def test_pause_and_resume(store: Store, clock: FakeClock) -> None:
+    until = breaks.pause(store, "1h")
+    assert until == clock.now() + timedelta(hours=1)
+    assert breaks.get_prefs(store).paused_until == until
+    assert breaks.next_break(store) == until
+    breaks.resume(store)
+    assert breaks.get_prefs(store).paused_until is None
+    until = breaks.pause(store, "tomorrow")
+    assert until == local(6, 0)
+
+
+def test_summary_today_and_week(store: Store, clock: FakeClock) -> None:
+    clock.advance(24 * 3600)  # Tuesday 09:00 Berlin
+    breaks.log_break(store, local(5, 9, 30), "taken", local(5, 9, 31))
+    breaks.log_break(store, local(6, 9, 30), "snoozed", local(6, 9, 30))
+    breaks.log_break(store, local(6, 9, 30), "taken", local(6, 9, 35))
+    breaks.log_break(store, local(6, 10, 5), "skipped", local(6, 10, 5))
+    breaks.log_break(store, local(6, 10, 35), "natural", local(6, 10, 20))
+    clock.advance(3 * 3600)  # Tuesday 12:00
+    result = breaks.summary(store)
+    assert (result.today.taken, result.today.due, result.today.snoozed) == (1, 2, 1)
+    assert (result.today.skipped, result.today.natural) == (1, 1)
+    assert (result.week.taken, result.week.due) == (2, 3)
+    # Tuesday: 10:20 natural break, then sitting until now (12:00) = 100 min;
+    # Monday: 09:31 taken, then nothing until 17:30 = 479 min.
+    assert result.today.longest_sit_min == 100
+    assert result.week.longest_sit_min == 479

@@ -1,0 +1,70 @@
+"""Today's summary: the user's local day, streaks from stored sessions, the next suggestion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from runback.core.clock import FakeClock
+from runback.services.catalog import load_builtin
+from runback.services.sessions import finish_session, record_progress, start_session
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.today import today_summary
+
+
+def _session(store: Store, *, completed: bool, done: list[str], zone: str | None = None) -> int:
+    routine = load_builtin().routines["back-up-basics"]
+    sid = start_session(store, LOCAL_USER_ID, routine, "after-run", zone=zone)
+    record_progress(store, LOCAL_USER_ID, sid, steps_done=done, steps_skipped=[], active_s=10)
+    finish_session(store, LOCAL_USER_ID, sid, completed=completed)
+    return sid
+
+
+def test_empty_day_suggests_back_up_basics(store: Store) -> None:
+    summary = today_summary(store)
+    assert summary.sessions == [] and not summary.practiced_today
+    assert summary.current_streak == 0 == summary.longest_streak
+    assert summary.suggestion.command == "runback session"
+    assert summary.suggestion.text == "Do Back-up basics (5 min): runback session"
+    assert summary.zone == "Europe/Berlin"
+
+
+def test_streak_and_done_for_today(store: Store, clock: FakeClock) -> None:
+    for _ in range(3):
+        _session(store, completed=True, done=["roll-down"])
+        clock.advance(86400)
+    # Day 4, not done yet: the streak of 3 is still alive.
+    summary = today_summary(store)
+    assert summary.current_streak == 3 and not summary.practiced_today
+    assert summary.suggestion.routine_slug == "back-up-basics"
+    sid = _session(store, completed=False, done=["hip-table-stretch"])
+    summary = today_summary(store)
+    assert summary.practiced_today and summary.current_streak == 4 == summary.longest_streak
+    assert [s.id for s in summary.sessions] == [sid]
+    assert summary.suggestion.command is None
+    assert summary.suggestion.text.startswith("Done for today")
+
+
+def test_skipped_through_session_does_not_count(store: Store) -> None:
+    _session(store, completed=False, done=[])
+    summary = today_summary(store)
+    assert len(summary.sessions) == 1 and not summary.practiced_today
+    assert summary.current_streak == 0
+
+
+def test_local_day_boundaries(store: Store, clock: FakeClock) -> None:
+    assert clock.now() == datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    _session(store, completed=True, done=["roll-down"])
+    clock.advance(14 * 3600 + 3599)  # 23:59:59 Berlin, still Jan 5 (22:59:59 UTC)
+    summary = today_summary(store)
+    assert str(summary.date) == "2026-01-05" and len(summary.sessions) == 1
+    clock.advance(1)  # midnight in Berlin: a new local day, though still Jan 5 in UTC
+    summary = today_summary(store)
+    assert str(summary.date) == "2026-01-06"
+    assert summary.sessions == [] and summary.current_streak == 1
+
+
+def test_summary_is_json_ready(store: Store) -> None:
+    _session(store, completed=True, done=["roll-down"])
+    data = today_summary(store).model_dump(mode="json")
+    assert data["sessions"][0]["routine_slug"] == "back-up-basics"
+    assert data["date"] == "2026-01-05" and data["current_streak"] == 1

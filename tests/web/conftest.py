@@ -1,0 +1,143 @@
+"""Web fixtures: the app on SQLite (local mode), and hosted mode on SQLite or real PostgreSQL.
+
+- `app` / `client`: local mode on the per-test SQLite store (FakeClock), no login.
+- `hosted_client(db_url)`: a factory for hosted-mode clients on that database; use
+  `signup(client, email)` to register and log in, and `client.csrf` for unsafe requests.
+- `any_db_url`: the per-test SQLite URL and a fresh PostgreSQL database (marked `postgres`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from runback.core.clock import FakeClock
+from runback.services.store import Store, open_store
+from runback.settings import Settings
+from tests.pg import PgServer, pg_server_or_skip
+
+SECRET = "test-secret-key-0123456789abcdef0123456789"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use a cheap argon2 cost in tests (the real cost is for real passwords)."""
+    from runback.services import accounts
+
+    monkeypatch.setattr(
+        accounts, "HASH_PARAMS", {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    )
+    accounts.hasher.cache_clear()
+
+
+@pytest.fixture
+def app(settings: Settings, store: Store) -> FastAPI:
+    """Return the app in local mode over the per-test store."""
+    from runback.web.app import create_app
+
+    return create_app(settings, store)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """Return a test client for the local-mode app."""
+    with TestClient(app) as c:
+        yield c
+
+
+class HostedClient(TestClient):
+    """A TestClient over https that knows its CSRF token."""
+
+    @property
+    def csrf(self) -> str:
+        """Return the CSRF token for this client's cookie (fetching one if needed)."""
+        token: str = self.get("/api/v1/csrf").json()["csrf_token"]
+        return token
+
+    def unsafe(self, method: str, url: str, **kwargs: Any) -> Any:
+        """Send an unsafe request with the CSRF header."""
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return self.request(method, url, headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """Start one real PostgreSQL server for the whole session (skip if none installed)."""
+    yield from pg_server_or_skip()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: PgServer) -> str:
+    """Return the URL of the session's PostgreSQL template database."""
+    return pg_server.url("postgres")
+
+
+@pytest.fixture
+def pg_db_url(pg_server: PgServer) -> Iterator[str]:
+    """Return the URL of a fresh PostgreSQL database for this test, dropped afterwards."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """Return a fresh database URL: the SQLite file, then a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return db_url
+    url: str = request.getfixturevalue("pg_db_url")
+    return url
+
+
+@pytest.fixture
+def hosted_client(
+    clock: FakeClock,
+) -> Iterator[Callable[..., HostedClient]]:
+    """Return a factory: hosted_client(db_url) gives an https client of a hosted app."""
+    from runback.web.app import create_app
+
+    opened: list[tuple[Store, HostedClient]] = []
+
+    def make(db_url: str, **overrides: Any) -> HostedClient:
+        options: dict[str, Any] = {"mode": "hosted", "secret_key": SECRET, "zone": "UTC"}
+        settings = Settings(database_url=db_url, **{**options, **overrides})
+        store = open_store(settings, clock)
+        c = HostedClient(create_app(settings, store), base_url="https://testserver")
+        c.__enter__()
+        opened.append((store, c))
+        return c
+
+    yield make
+    for store, c in opened:
+        c.__exit__(None, None, None)
+        store.close()
+
+
+def api_routes(app: Any) -> list[APIRoute]:
+    """Return every APIRoute of the app, looking inside included routers (lazy in new FastAPI)."""
+    out: list[APIRoute] = []
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            out.extend(
+                c.original_route for c in contexts() if isinstance(c.original_route, APIRoute)
+            )
+        elif isinstance(route, APIRoute):
+            out.append(route)
+    return out
+
+
+def signup(c: HostedClient, email: str, password: str = PASSWORD, zone: str = "UTC") -> int:
+    """Register and log in through the JSON API; return the new user id."""
+    r = c.unsafe(
+        "POST", "/api/v1/register", json={"email": email, "password": password, "zone": zone}
+    )
+    assert r.status_code == 201, r.text
+    user_id: int = r.json()["id"]
+    return user_id

@@ -1,0 +1,140 @@
+"""The sessions API the player logs through: start, progress (resume state), finish, rating."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+
+from runback.core.clock import FakeClock
+from runback.services.store import Store
+
+SLUG = "back-up-basics"
+
+
+def _player(client: TestClient, slug: str = SLUG) -> dict:  # type: ignore[type-arg]
+    r = client.get(f"/api/v1/routines/{slug}/player")
+    assert r.status_code == 200, r.text
+    data: dict = r.json()  # type: ignore[type-arg]
+    return data
+
+
+def _state(phase: int, remaining: float, done: list[int], skipped: list[int] | None = None) -> dict:  # type: ignore[type-arg]
+    return {
+        "phase_index": phase,
+        "remaining_s": remaining,
+        "paused": False,
+        "done_steps": done,
+        "skipped_steps": skipped or [],
+    }
+
+
+def test_player_data_has_every_phase_with_sides_and_durations(client: TestClient) -> None:
+    data = _player(client)
+    phases = data["phases"]
+    assert sum(p["duration_s"] for p in phases) == data["duration_s"]
+    assert phases[0]["kind"] == "setup" and phases[0]["title"] == "Get ready"
+    assert [p["index"] for p in phases] == list(range(len(phases)))
+    assert {p["step"] for p in phases} == set(range(data["steps_total"]))
+    assert sum(1 for p in phases if p["last_hold"]) == data["steps_total"]
+    assert data["session"] is None
+
+
+def test_a_whole_session_is_logged_and_counts_today(client: TestClient, clock: FakeClock) -> None:
+    data = _player(client)
+    r = client.post("/api/v1/sessions", json={"routine_slug": SLUG, "context": "before-run"})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    assert r.json()["ended_at"] is None and r.json()["state"]["phase_index"] == 0
+    last = len(data["phases"]) - 1
+    clock.advance(60)
+    r = client.post(
+        f"/api/v1/sessions/{sid}/progress",
+        json={"state": _state(3, 10.0, [0]), "active_s": 60},
+    )
+    assert r.status_code == 200, r.text
+    first_slug = data["phases"][0]["exercise"]
+    assert r.json()["steps_done"] == [first_slug]
+    clock.advance(data["duration_s"] - 60)
+    done = list(range(data["steps_total"]))
+    r = client.post(
+        f"/api/v1/sessions/{sid}/finish",
+        json={"completed": True, "state": _state(last, 0, done), "active_s": data["duration_s"]},
+    )
+    assert r.status_code == 200, r.text
+    s = r.json()
+    assert s["completed"] is True and s["ended_at"] is not None and s["state"] is None
+    assert len(s["steps_done"]) == data["steps_total"]
+    assert s["context"] == "before-run"
+    r = client.post(f"/api/v1/sessions/{sid}/enjoyment", json={"enjoyment": 4})
+    assert r.json()["enjoyment"] == 4
+    today = client.get("/api/v1/today").json()
+    assert today["summary"]["practiced_today"] is True
+    assert today["summary"]["current_streak"] == 1
+    assert [x["id"] for x in today["summary"]["sessions"]] == [sid]
+    assert [x["id"] for x in client.get("/api/v1/sessions").json()] == [sid]
+
+
+def test_reload_mid_session_offers_the_saved_state(client: TestClient) -> None:
+    sid = client.post("/api/v1/sessions", json={"routine_slug": SLUG}).json()["id"]
+    state = _state(4, 12.5, [0], [1])
+    client.post(f"/api/v1/sessions/{sid}/progress", json={"state": state, "active_s": 42})
+    data = _player(client)
+    assert data["session"]["id"] == sid
+    assert data["session"]["state"] == state
+    # The page embeds the same, for the player script.
+    page = client.get(f"/player/{SLUG}").text
+    embedded = re.search(r'<script type="application/json" id="player-data">(.*?)</script>', page, re.S)
+    assert embedded is not None
+    client_data = json.loads(embedded.group(1))
+    assert client_data["session"]["id"] == sid
+    assert client_data["session"]["state"] == state
+    # Once finished (even stopped early) it is no longer offered.
+    r = client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": False})
+    assert r.json()["completed"] is False
+    assert r.json()["steps_done"] == [data["phases"][0]["exercise"]]
+    assert _player(client)["session"] is None
+
+
+def test_impossible_progress_is_refused_and_changes_nothing(client: TestClient) -> None:
+    sid = client.post("/api/v1/sessions", json={"routine_slug": SLUG}).json()["id"]
+    steps = _player(client)["steps_total"]
+    r = client.post(
+        f"/api/v1/sessions/{sid}/progress", json={"state": _state(0, 5, [steps]), "active_s": 1}
+    )
+    assert r.status_code == 422
+    assert f"step {steps} is outside" in r.json()["detail"]
+    r = client.post(
+        f"/api/v1/sessions/{sid}/progress", json={"state": _state(9999, 5, []), "active_s": 1}
+    )
+    assert r.status_code == 422 and "phase_index" in r.json()["detail"]
+    s = client.get(f"/api/v1/sessions/{sid}").json()
+    assert s["steps_done"] == [] and s["state"]["phase_index"] == 0
+
+
+def test_bad_requests_name_what_is_wrong(client: TestClient) -> None:
+    r = client.post("/api/v1/sessions", json={"routine_slug": "back-up-basic"})
+    assert r.status_code == 404
+    assert "did you mean 'back-up-basics'" in r.json()["detail"]
+    r = client.post("/api/v1/sessions", json={"routine_slug": SLUG, "context": "lunch"})
+    assert r.status_code == 422
+    assert client.post("/api/v1/sessions/999/finish", json={"completed": True}).status_code == 404
+    sid = client.post("/api/v1/sessions", json={"routine_slug": SLUG}).json()["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/enjoyment", json={"enjoyment": 6})
+    assert r.status_code == 422
+    client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": True})
+    r = client.post(
+        f"/api/v1/sessions/{sid}/progress", json={"state": _state(0, 5, []), "active_s": 1}
+    )
+    assert r.status_code == 422 and "already ended" in r.json()["detail"]
+
+
+def test_cross_site_posts_are_refused(client: TestClient, store: Store) -> None:
+    r = client.post(
+        "/api/v1/sessions",
+        json={"routine_slug": SLUG},
+        headers={"origin": "https://evil.example", "sec-fetch-site": "cross-site"},
+    )
+    assert r.status_code == 403
+    assert client.get("/api/v1/sessions").json() == []

@@ -1,0 +1,87 @@
+"""Runs: multipart upload (API and plain form) with per-file messages, and the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+
+def _files(fixtures_dir: Path, *names: str) -> list[tuple[str, tuple[str, bytes]]]:
+    return [("files", (Path(n).name, (fixtures_dir / n).read_bytes())) for n in names]
+
+
+def test_upload_imports_good_files_and_explains_the_rest(
+    client: TestClient, fixtures_dir: Path
+) -> None:
+    r = client.post(
+        "/api/v1/runs/import",
+        files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx", "gpx/route.gpx", "fit/invalid/"
+        + sorted(p.name for p in (fixtures_dir / "fit/invalid").iterdir())[0]),
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["imported"], out["skipped"]) == (1, 2)
+    by_file = {f["file"]: f for f in out["files"]}
+    good = by_file["cerknicko-jezero.gpx"]
+    assert good["status"] == "imported" and "km" in good["message"]
+    assert "planned route" in by_file["route.gpx"]["message"]
+    assert out["summary"] == "1 imported, 2 not imported."
+    runs = client.get("/api/v1/runs").json()
+    assert [run["id"] for run in runs] == [good["run_id"]]
+    # The same file again is a duplicate, not a second run.
+    again = client.post(
+        "/api/v1/runs/import", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx")
+    ).json()
+    assert again["duplicates"] == 1 and again["files"][0]["status"] == "duplicate"
+    assert len(client.get("/api/v1/runs").json()) == 1
+
+
+def test_strava_export_zip_and_the_watch_file_give_one_run(
+    client: TestClient, fixtures_dir: Path
+) -> None:
+    out = client.post(
+        "/api/v1/runs/import",
+        files=_files(
+            fixtures_dir, "strava-export.zip", "same-run/2022-05-29-15-53-35_Laufen_Landal_Park.fit"
+        ),
+    ).json()
+    assert out["imported"] == 1 and out["duplicates"] == 1
+    assert len(client.get("/api/v1/runs").json()) == 1
+
+
+def test_plain_form_upload_renders_messages_and_the_list(
+    client: TestClient, fixtures_dir: Path
+) -> None:
+    r = client.post(
+        "/runs", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx", "gpx/route.gpx")
+    )
+    assert r.status_code == 200
+    page = r.text
+    assert 'class="result result-imported"><strong>cerknicko-jezero.gpx</strong>' in page
+    assert "planned route" in page
+    assert page.count("data-run-id=") == 1
+    assert "Thu 5 Aug 2010" in page  # start in the user's zone
+
+
+def test_oversized_upload_is_refused_by_name(
+    settings: object, store: object, fixtures_dir: Path
+) -> None:
+    from runback.services.store import Store
+    from runback.settings import Settings
+    from runback.web.app import create_app
+
+    assert isinstance(settings, Settings) and isinstance(store, Store)
+    store.settings = settings.model_copy(update={"max_upload_bytes": 1000})
+    with TestClient(create_app(store.settings, store)) as c:
+        out = c.post(
+            "/api/v1/runs/import", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx")
+        ).json()
+    assert out["skipped"] == 1
+    assert "over the limit of 1000" in out["files"][0]["message"]
+
+
+def test_empty_runs_page_says_what_to_do(client: TestClient) -> None:
+    page = client.get("/runs").text
+    assert "No runs yet" in page
+    assert 'enctype="multipart/form-data"' in page and 'data-api="/api/v1/runs/import"' in page
