@@ -93,7 +93,7 @@ def seed(url: str, users: int, years: int) -> dict[str, int]:
         conn.execute("VACUUM ANALYZE")
         counts = {}
         for table in ("users", "sessions", "runs", "pain_entries", "breaks"):
-            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
             counts[table] = int(row[0]) if row else 0
     return counts
 

@@ -87,7 +87,12 @@ def test_disabled_slots_are_hidden_and_incomplete_sessions_do_not_count() -> Non
 
 def test_programme_takes_first_slots_and_is_counted() -> None:
     slots = programme_slots(list(DEFAULT_SLOTS), "physio-back", 2)
-    assert [s.routine for s in slots] == ["physio-back", None, None, "physio-back"]
+    assert [s.routine for s in slots] == [
+        "physio-back",
+        "desk-break",
+        "back-up-basics",
+        "physio-back",
+    ]
     due = what_is_due(slots, [sess(7, slug="physio-back")], True, None, at(8), ("physio-back", 2))
     line = by_name(due, "programme")
     assert (line.status, line.done, line.wanted) == ("due", 1, 2)

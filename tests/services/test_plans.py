@@ -133,4 +133,4 @@ def test_due_slots_without_anything(store: Store) -> None:
     due = {d.slot: d for d in due_slots(store)}
     assert "programme" not in due
     assert due["before-run"].status == "not-today"
-    assert due["morning"].plan is not None
+    assert due["morning"].routine == "back-up-basics"

@@ -23,8 +23,10 @@ def test_empty_day_suggests_back_up_basics(store: Store) -> None:
     summary = today_summary(store)
     assert summary.sessions == [] and not summary.practiced_today
     assert summary.current_streak == 0 == summary.longest_streak
+    # Monday 09:00 in Berlin: the morning slot's Back-up basics is due.
     assert summary.suggestion.command == "runback session"
-    assert summary.suggestion.text == "Do Back-up basics (5 min): runback session"
+    assert summary.suggestion.text == "Morning: Back-up basics (until 11:00): runback session"
+    assert {d.slot: d.status for d in summary.slots}["morning"] == "due"
     assert summary.zone == "Europe/Berlin"
 
 
@@ -40,6 +42,10 @@ def test_streak_and_done_for_today(store: Store, clock: FakeClock) -> None:
     summary = today_summary(store)
     assert summary.practiced_today and summary.current_streak == 4 == summary.longest_streak
     assert [s.id for s in summary.sessions] == [sid]
+    # Back-up work is done; during work hours the desk breaks are what is due next.
+    assert summary.suggestion.command == "runback session desk-break --context desk-break"
+    clock.advance(10 * 3600)  # 19:00 local: nothing left to do today
+    summary = today_summary(store)
     assert summary.suggestion.command is None
     assert summary.suggestion.text.startswith("Done for today")
 

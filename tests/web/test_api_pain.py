@@ -27,9 +27,7 @@ def test_no_red_flag_gives_self_care(client: TestClient) -> None:
 
 
 def test_bad_entries_are_refused_and_nothing_is_stored(client: TestClient) -> None:
-    r = client.post(
-        "/api/v1/pain", json={"region": "knee", "intensity": 11, "red_flags": ["nope"]}
-    )
+    r = client.post("/api/v1/pain", json={"region": "knee", "intensity": 11, "red_flags": ["nope"]})
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert "region: 'knee' is not a pain region" in detail

@@ -85,7 +85,9 @@ def test_reload_mid_session_offers_the_saved_state(client: TestClient) -> None:
     assert data["session"]["state"] == state
     # The page embeds the same, for the player script.
     page = client.get(f"/player/{SLUG}").text
-    embedded = re.search(r'<script type="application/json" id="player-data">(.*?)</script>', page, re.S)
+    embedded = re.search(
+        r'<script type="application/json" id="player-data">(.*?)</script>', page, re.S
+    )
     assert embedded is not None
     client_data = json.loads(embedded.group(1))
     assert client_data["session"]["id"] == sid

@@ -51,15 +51,19 @@ def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
     # Resource failures are checked by URL below; browsers ask for /favicon.ico on their own.
     pg.on(
         "console",
-        lambda m: errors.append(m.text)
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     pg.on(
         "response",
-        lambda r: errors.append(f"{r.status} {r.url}")
-        if r.status >= 400 and not r.url.endswith("/favicon.ico")
-        else None,
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
     )
     pg.set_default_timeout(WAIT_MS)
     yield pg
@@ -128,7 +132,9 @@ def test_reload_mid_session_resumes_where_it_was(page: Page) -> None:
 
 def test_upload_a_gpx_and_see_the_run(page: Page, fixtures_dir: Path) -> None:
     page.goto("/runs")
-    page.set_input_files("#upload-form input[type=file]", str(fixtures_dir / "gpx/cerknicko-jezero.gpx"))
+    page.set_input_files(
+        "#upload-form input[type=file]", str(fixtures_dir / "gpx/cerknicko-jezero.gpx")
+    )
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#upload-form[data-state=done]")
     result = page.locator("#upload-results li.result-imported")

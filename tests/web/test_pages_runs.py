@@ -16,8 +16,12 @@ def test_upload_imports_good_files_and_explains_the_rest(
 ) -> None:
     r = client.post(
         "/api/v1/runs/import",
-        files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx", "gpx/route.gpx", "fit/invalid/"
-        + sorted(p.name for p in (fixtures_dir / "fit/invalid").iterdir())[0]),
+        files=_files(
+            fixtures_dir,
+            "gpx/cerknicko-jezero.gpx",
+            "gpx/route.gpx",
+            "fit/invalid/" + sorted(p.name for p in (fixtures_dir / "fit/invalid").iterdir())[0],
+        ),
     )
     assert r.status_code == 200, r.text
     out = r.json()

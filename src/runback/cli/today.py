@@ -76,5 +76,15 @@ def _show(out: Console, summary: TodaySummary) -> None:
         f"(longest {_days(summary.longest_streak)})",
         highlight=False,
     )
+    for due in summary.slots:
+        if due.status == "not-today":
+            continue
+        mark = {"done": "[green]✓[/]", "due": "[bold yellow]•[/]", "missed": "[red]✗[/]"}
+        what = due.routine or (f"a {due.plan.minutes:g}-min plan" if due.plan else "")
+        out.print(
+            f" {mark.get(due.status, '[dim]·[/]')} {escape(due.label)}: {escape(what)} "
+            f"[dim]({due.done}/{due.wanted}, {escape(due.reason)})[/]",
+            highlight=False,
+        )
     style = "green" if summary.practiced_today else "bold"
     out.print(f"Next: [{style}]{escape(summary.suggestion.text)}[/]", highlight=False)

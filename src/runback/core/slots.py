@@ -78,24 +78,19 @@ class Slot(BaseModel):
         return self
 
 
+# The seed: Back-up basics daily, the Desk break every half hour at work, and back-up work done
+# before the evening run; after the run a short plan for what running tightened.
 DEFAULT_SLOTS: tuple[Slot, ...] = (
-    Slot(
-        name="morning",
-        plan=PlanSpec(minutes=5, areas=["lower-back", "hips"], where="home"),
-        start=time(6),
-        end=time(11),
-    ),
+    Slot(name="morning", routine="back-up-basics", start=time(6), end=time(11)),
     Slot(
         name="desk-break",
-        plan=PlanSpec(
-            minutes=3, areas=["upper-back", "neck-shoulders", "lower-back"], where="desk"
-        ),
+        routine="desk-break",
         times=3,
         start=time(9),
         end=time(17, 30),
         weekdays_only=True,
     ),
-    Slot(name="before-run", plan=PlanSpec(minutes=5, areas=["hips", "legs"], where="anywhere")),
+    Slot(name="before-run", routine="back-up-basics"),
     Slot(
         name="after-run",
         plan=PlanSpec(minutes=8, areas=["lower-back", "hamstrings", "glutes"], where="home"),

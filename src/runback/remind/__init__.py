@@ -1,1 +1,3 @@
-"""runback.remind package."""
+"""Movement-break reminders: the daemon and its seams (notifier, idle source, systemd, calendar)."""
+
+__all__: list[str] = []

@@ -84,7 +84,7 @@ def _to_json(value: Any, column_type: Any) -> Any:
     return value
 
 
-def _from_json(value: Any, column_type: Any, where: str) -> Any:
+def _from_json(value: Any, column_type: Any, source: str, where: str) -> Any:
     if value is None:
         return None
     try:
@@ -111,7 +111,7 @@ def _from_json(value: Any, column_type: Any, where: str) -> Any:
             raise ValueError("not text")
         return value
     except ValueError as exc:
-        raise ValidationError(DOCUMENT_NAME, [f"{where}: {value!r} is {exc}"]) from None
+        raise ValidationError(source, [f"{where}: {value!r} is {exc}"]) from None
 
 
 def _csv_cell(value: Any, column_type: Any) -> str:
@@ -121,7 +121,7 @@ def _csv_cell(value: Any, column_type: Any) -> str:
         # "YYYY-MM-DD HH:MM:SS" (UTC) is ISO 8601 that spreadsheets read as a date-time.
         return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(column_type, JSON):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -308,7 +308,7 @@ def _rows_for(table: Table, raw: Any, source: str) -> list[dict[str, Any]]:
             raise ValidationError(source, [f"{where}: unknown column(s) {sorted(unknown)}"])
         rows.append(
             {
-                c.name: _from_json(item[c.name], c.type, f"{where}.{c.name}")
+                c.name: _from_json(item[c.name], c.type, source, f"{where}.{c.name}")
                 for c in table.columns
                 if c.name in item
             }
@@ -361,7 +361,8 @@ def restore_from_zip(engine: Engine, path: Path) -> RestoreResult:
     except RunbackError:
         raise
     except Exception as exc:  # a constraint broken by a hand-edited export: say which file
-        raise ValidationError(str(path), [f"the rows do not fit together: {exc}"]) from None
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ValidationError(str(path), [f"the rows do not fit together: {reason}"]) from None
 
 
 # --- backup ---------------------------------------------------------------------------------

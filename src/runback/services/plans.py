@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 import pydantic
 from sqlalchemy import select
@@ -20,8 +19,9 @@ from runback.core.slots import (
     what_is_due,
 )
 from runback.errors import RunbackError, ValidationError
+from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
-from runback.storage.models import PainEntryRow, RoutineRow, RunRow, SessionRow, UserRow
+from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
 
 __all__ = [
     "PAIN_DAYS",
@@ -141,30 +141,12 @@ def save_plan(store: Store, user_id: int, made: Plan, slug: str, replace: bool =
 
     if slug in load_builtin().routines:
         raise ValidationError("--save", [f"{slug!r} is a built-in routine; choose another slug"])
-    now = store.clock.now()
+    routine = routine.model_copy(update={"origin": "plan"})
     with store.tx() as s:
-        row = s.scalars(
-            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)
-        ).one_or_none()
-        if row is not None and not replace:
+        if upsert_routine(s, routine, user_id, store.clock.now(), replace) == "exists":
             raise ValidationError(
                 "--save", [f"you already have a routine {slug!r}; choose another slug"]
             )
-        body: dict[str, Any] = routine.model_dump(mode="json")
-        if row is None:
-            s.add(
-                RoutineRow(
-                    user_id=user_id,
-                    slug=slug,
-                    name=routine.name,
-                    origin="plan",
-                    body=body,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        else:
-            row.name, row.origin, row.body, row.updated_at = routine.name, "plan", body, now
     return routine
 
 

@@ -23,9 +23,10 @@ from runback.core.programme import (
     week_adherence,
 )
 from runback.errors import NotFoundError, ValidationError
+from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.services.toml_locate import Loc, TomlLocator
-from runback.storage.models import ProgrammeRow, RoutineRow, SessionRow
+from runback.storage.models import ProgrammeRow, SessionRow
 
 __all__ = [
     "MAX_PROGRAMME_BYTES",
@@ -203,25 +204,7 @@ def import_programme(
         )
         s.add(row)
         # Store the programme as a routine too, so every player (CLI, web) can run it.
-        existing = s.scalars(
-            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == routine.slug)
-        ).first()
-        body = routine.model_dump(mode="json")
-        if existing is None:
-            s.add(
-                RoutineRow(
-                    user_id=user_id,
-                    slug=routine.slug,
-                    name=routine.name,
-                    origin="physio",
-                    body=body,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        else:
-            existing.name, existing.origin, existing.body = routine.name, "physio", body
-            existing.updated_at = now
+        upsert_routine(s, routine.model_copy(update={"origin": "physio"}), user_id, now, True)
         s.flush()
         return StoredProgramme(row.id, programme, now, True)
 

@@ -6,6 +6,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ __all__ = [
     "list_routines",
     "routine_to_toml",
     "slugify",
+    "upsert_routine",
     "user_catalog",
 ]
 
@@ -123,36 +125,42 @@ def get_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> Routin
         raise NotFoundError(f"no routine {slug!r}; {hint}(runback routine list)") from None
 
 
+def upsert_routine(
+    session: Session, routine: Routine, user_id: int, now: datetime, replace: bool
+) -> Literal["created", "replaced", "exists"]:
+    """Insert a validated routine, or update it when `replace`; "exists" means left alone."""
+    body: dict[str, Any] = routine.model_dump(mode="json")
+    row = session.scalars(
+        select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == routine.slug)
+    ).one_or_none()
+    if row is None:
+        session.add(
+            RoutineRow(
+                user_id=user_id,
+                slug=routine.slug,
+                name=routine.name,
+                origin=routine.origin,
+                body=body,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return "created"
+    if not replace:
+        return "exists"
+    row.name, row.origin, row.body, row.updated_at = routine.name, routine.origin, body, now
+    return "replaced"
+
+
 def _store_routine(
     store: Store, routine: Routine, source: str, slug_problem: str, replace: bool, user_id: int
 ) -> Literal["created", "replaced"]:
     """Insert or (with replace) update one validated routine in a single transaction."""
-    body: dict[str, Any] = routine.model_dump(mode="json")
-    now = store.clock.now()
     with store.tx() as session:
-        row = session.scalars(
-            select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == routine.slug)
-        ).one_or_none()
-        if row is not None and not replace:
+        action = upsert_routine(session, routine, user_id, store.clock.now(), replace)
+        if action == "exists":
             raise ValidationError(source, [slug_problem])
-        if row is None:
-            session.add(
-                RoutineRow(
-                    user_id=user_id,
-                    slug=routine.slug,
-                    name=routine.name,
-                    origin=routine.origin,
-                    body=body,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            return "created"
-        row.name = routine.name
-        row.origin = routine.origin
-        row.body = body
-        row.updated_at = now
-        return "replaced"
+        return action
 
 
 def import_routine_text(

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from runback.core.slots import DueSlot
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.services.sessions import SessionPublic, list_sessions
@@ -36,9 +37,38 @@ class TodaySummary(BaseModel):
     current_streak: int
     longest_streak: int
     suggestion: Suggestion
+    slots: list[DueSlot] = []
 
 
-def _suggest(practiced: bool) -> Suggestion:
+def _slot_context(slot: str) -> str:
+    return slot if slot in ("before-run", "after-run", "desk-break") else "other"
+
+
+def _routine_name(slug: str) -> str:
+    try:
+        from runback.services.catalog import load_builtin
+
+        return load_builtin().routines[slug].name
+    except Exception:  # a user routine or a broken catalog: the slug will do
+        return slug
+
+
+def _suggest(practiced: bool, slots: list[DueSlot]) -> Suggestion:
+    for due in slots:
+        # Any back-up work today counts for the morning slot, even a partial session.
+        if due.status != "due" or not due.routine or (practiced and due.slot == "morning"):
+            continue
+        context = _slot_context(due.slot)
+        command = "runback session"
+        if due.routine != DEFAULT_ROUTINE:
+            command += f" {due.routine}"
+        if context != "other":
+            command += f" --context {context}"
+        return Suggestion(
+            text=f"{due.label}: {_routine_name(due.routine)} ({due.reason}): {command}",
+            command=command,
+            routine_slug=due.routine,
+        )
     if practiced:
         return Suggestion(text="Done for today: nice work. Your back thanks you.")
     name, minutes = "Back-up basics", None
@@ -73,6 +103,9 @@ def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
         (r.started_at, r.zone) for r in rows if counts_as_practice(r.completed, r.steps_done or [])
     )
     practiced = today in days
+    from runback.services.plans import due_slots
+
+    slots = due_slots(store, user_id)
     return TodaySummary(
         date=today,
         zone=zone,
@@ -80,5 +113,6 @@ def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
         practiced_today=practiced,
         current_streak=current_streak(days, today),
         longest_streak=longest_streak(days),
-        suggestion=_suggest(practiced),
+        suggestion=_suggest(practiced, slots),
+        slots=slots,
     )

@@ -63,10 +63,10 @@ def nice_max(value: float) -> float:
         return 1.0
     exp = math.floor(math.log10(value))
     for step in (1.0, 2.0, 2.5, 5.0, 10.0):
-        top = step * 10**exp
+        top = step * 10.0**exp
         if top >= value - 1e-9:
             return top
-    return 10.0 ** (exp + 1)  # pragma: no cover - the loop always returns
+    return float(10.0 ** (exp + 1))  # pragma: no cover - the loop always returns
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def bar_chart(
     height: int = 160,
 ) -> str:
     """Draw vertical bars with a y axis, and a dashed target line when given."""
-    x0, y0, pad_b = 36, 8, 18
+    x0, y0, pad_b = 46, 8, 18
     h = height - y0 - pad_b
     highest = max([b.value for b in bars] + [target or 0.0, 0.0])
     scale = top if top is not None else nice_max(highest)
@@ -213,14 +213,13 @@ def combo_chart(
     """Draw bars on the left axis and a line (gaps where None) on a 0–``line_top`` right axis."""
     if not (len(labels) == len(bars) == len(line)):
         raise ValueError("labels, bars and line must have the same length")
-    x0, y0, pad_b, right_pad = 36, 8, 30, 26
+    x0, y0, pad_b, right_pad = 46, 8, 30, 26
     h = height - y0 - pad_b
     right = width - right_pad
     scale = nice_max(max([*bars, 0.0]))
     shown = [v for v in line if v is not None]
-    desc = (
-        f"{bar_name} per week as bars; {line_name} as a line"
-        + (f", average {_num(sum(shown) / len(shown))}." if shown else ", none logged.")
+    desc = f"{bar_name} per week as bars; {line_name} as a line" + (
+        f", average {_num(sum(shown) / len(shown))}." if shown else ", none logged."
     )
     out = _open(width, height, title, desc, "chart-combo")
     _y_axis(out, x0, y0, h, scale, bar_unit, right)
@@ -261,9 +260,7 @@ def combo_chart(
     # A legend so the two axes are not confused.
     ly = height - 6
     out.append(f'<rect x="{x0}" y="{ly - 7}" width="8" height="8" fill="#3a9d5a"/>')
-    out.append(
-        f'<text class="axis" x="{x0 + 11}" y="{ly}" font-size="9">{escape(bar_name)}</text>'
-    )
+    out.append(f'<text class="axis" x="{x0 + 11}" y="{ly}" font-size="9">{escape(bar_name)}</text>')
     lx = x0 + 130
     out.append(f'<circle cx="{lx + 4}" cy="{ly - 3}" r="3" fill="#c62828"/>')
     out.append(

@@ -199,9 +199,9 @@ def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) 
     )
 
 
-def _step_slugs(store: Store, user_id: int, session: SessionPublic, state: Snapshot) -> tuple[
-    list[str], list[str]
-]:
+def _step_slugs(
+    store: Store, user_id: int, session: SessionPublic, state: Snapshot
+) -> tuple[list[str], list[str]]:
     """Turn step indices from the browser into exercise slugs, refusing impossible ones."""
     catalog, routine = resolve_routine(store, user_id, session.routine_slug)
     slugs = [s.exercise.slug for s in catalog.resolve(routine)]
@@ -270,9 +270,9 @@ def api_player(slug: str, store: StoreDep, user_id: UserDep) -> PlayerOut:
 
 
 @router.get(f"{API}/sessions")
-def api_sessions(store: StoreDep, user_id: UserDep, days: int = Query(30, ge=1, le=3660)) -> list[
-    SessionPublic
-]:
+def api_sessions(
+    store: StoreDep, user_id: UserDep, days: int = Query(30, ge=1, le=3660)
+) -> list[SessionPublic]:
     """Return the sessions started in the last `days` days, oldest first."""
     since = store.clock.now() - timedelta(days=days)
     return list_sessions(store, user_id, since=since)

@@ -129,8 +129,6 @@ def api_progress(
 
 
 @router.get(f"{API}/progress/charts")
-def api_charts(
-    store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=4, le=52)
-) -> Charts:
+def api_charts(store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=4, le=52)) -> Charts:
     """Return the progress charts as SVG documents (what the page embeds)."""
     return charts_for(gather_stats(store, user_id, weeks=weeks))

@@ -58,7 +58,11 @@ def save_routine(
     """Create a routine, or (replace_slug) replace one of the user's routines; same checks."""
     if replace_slug is None:
         return create_routine(
-            store, body.name, body.steps, slug=body.slug, description=body.description,
+            store,
+            body.name,
+            body.steps,
+            slug=body.slug,
+            description=body.description,
             user_id=user_id,
         )
     old = get_routine(store, replace_slug, user_id)
@@ -119,7 +123,12 @@ def _form_steps(
         if not ex.strip():
             continue
         step: dict[str, Any] = {"exercise": ex.strip()}
-        for key, column in (("hold_s", hold_s), ("reps", reps), ("sides", sides), ("rest_s", rest_s)):
+        for key, column in (
+            ("hold_s", hold_s),
+            ("reps", reps),
+            ("sides", sides),
+            ("rest_s", rest_s),
+        ):
             value = column[i].strip() if i < len(column) else ""
             if value:
                 step[key] = value
@@ -179,7 +188,9 @@ def routines_page(
 
 
 @router.get("/routines/new", response_class=HTMLResponse)
-def routine_new(request: Request, store: StoreDep, user_id: UserDep, copy: str = "") -> HTMLResponse:
+def routine_new(
+    request: Request, store: StoreDep, user_id: UserDep, copy: str = ""
+) -> HTMLResponse:
     """Show an empty routine form, or a copy of a routine to change."""
     routine: dict[str, Any] = {"name": "", "slug": "", "description": "", "steps": []}
     if copy:

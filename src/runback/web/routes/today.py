@@ -20,7 +20,15 @@ from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 from runback.web.routes.runs import RunOut
 
-__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "BreaksToday", "PainPrompt", "TodayOut", "router"]
+__all__ = [
+    "BREAK_ROUTINE",
+    "BreakIn",
+    "BreakNext",
+    "BreaksToday",
+    "PainPrompt",
+    "TodayOut",
+    "router",
+]
 
 router = APIRouter()
 

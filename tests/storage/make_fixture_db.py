@@ -1,0 +1,144 @@
+"""Make a stored fixture database: realistic rows, written through the services, at one revision.
+
+    .venv/bin/python -m tests.storage.make_fixture_db 0001
+
+writes tests/storage/fixtures/rev_0001.sqlite. Run it once per released schema, with the code
+of that release checked out, and commit the file: the upgrade test
+(tests/reliability/test_upgrade.py) migrates a copy of every stored fixture to head and
+checks the rows. `populate` is also used by the export/restore and reliability tests.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from runback.core.clock import FakeClock
+from runback.services.store import LOCAL_USER_ID, Store
+
+__all__ = ["FIXTURES", "PROGRAMME", "populate"]
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+START = datetime(2026, 1, 5, 7, 30, tzinfo=UTC)
+
+PROGRAMME = """\
+name = "Back, phase 1 — Dr. Müller"
+start = 2026-01-05
+times_per_day = 2
+
+[[prescription]]
+exercise = "pelvic-tilt"
+sets = 2
+
+[[prescription]]
+exercise = "cat-cow"
+"""
+
+ACTIVITY_FILES = [
+    "fit/garmin-fenix-5-run.fit",
+    "fit/activity-small-fenix2-run.fit",
+    "gpx/cerknicko-jezero.gpx",
+    "tcx/test.tcx",
+    "gpx/unicode_with_bom.gpx",
+]
+
+
+def _at(clock: FakeClock, when: datetime) -> None:
+    clock.advance((when - clock.now()).total_seconds())
+
+
+def populate(store: Store, clock: FakeClock, days: int = 6) -> None:
+    """Fill a store with a week of realistic use: runs, sessions, pain, breaks, routines."""
+    from runback.services import breaks, pain, programmes, routines, runs, sessions
+    from runback.services.accounts import Targets, new_calendar_token, set_targets
+
+    _at(clock, START)
+    set_targets(store, Targets())
+    new_calendar_token(store)
+    breaks.set_prefs(store, {"interval_min": 45, "run_days": {"tue": "18:30"}})
+    routines.create_routine(
+        store,
+        "Lunch ‘desk’ reset",
+        [{"exercise": "seated-twist"}, {"exercise": "neck-side-stretch", "hold_s": 20}],
+        description="Zwei Übungen; =not a formula",
+    )
+    programmes.import_programme(store, LOCAL_USER_ID, PROGRAMME, "physio.toml")
+    runs.import_paths(store, LOCAL_USER_ID, [SHARED / f for f in ACTIVITY_FILES])
+    routine = routines.get_routine(store, "back-up-basics")
+    steps = [s.exercise for s in routine.steps]
+    for day in range(days):
+        _at(clock, START + timedelta(days=day))
+        sid = sessions.start_session(store, LOCAL_USER_ID, routine, "after-run")
+        clock.advance(8 * 60)
+        done = steps if day % 3 else steps[:2]
+        sessions.finish_session(
+            store,
+            LOCAL_USER_ID,
+            sid,
+            completed=day % 3 != 0,
+            enjoyment=1 + day % 5,
+            steps_done=done,
+            steps_skipped=[] if day % 3 else steps[2:3],
+            active_s=61.5 * len(done),
+        )
+        for hour in (2, 3, 4):
+            due = START + timedelta(days=day, hours=hour)
+            _at(clock, due + timedelta(minutes=1))
+            outcome = ("taken", "snoozed", "natural", "skipped")[(day + hour) % 4]
+            breaks.log_break(store, due, outcome)  # type: ignore[arg-type]
+        _at(clock, START + timedelta(days=day, hours=11))
+        pain.log_pain(
+            store,
+            region="lower-back",
+            intensity=day % 6,
+            notes=f"Tag {day}: leicht 😐, after hills" if day % 2 else "",
+        )
+    # A session cut short (the process died): never ended, state kept for a resume.
+    _at(clock, START + timedelta(days=days, hours=1))
+    sid = sessions.start_session(store, LOCAL_USER_ID, routine, "desk-break", state={"step": 1})
+    sessions.record_progress(
+        store,
+        LOCAL_USER_ID,
+        sid,
+        steps_done=steps[:1],
+        steps_skipped=[],
+        active_s=30.25,
+        state={"step": 1},
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Write tests/storage/fixtures/rev_<REVISION>.sqlite for the given revision."""
+    from runback.services.store import open_store
+    from runback.settings import Settings
+    from runback.storage.db import make_engine
+    from runback.storage.migrate import upgrade
+
+    revision = argv[0] if argv else "0001"
+    target = FIXTURES / f"rev_{revision}.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    upgrade(engine, revision)
+    engine.dispose()
+    clock = FakeClock(START)
+    store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
+    try:
+        populate(store, clock)
+    finally:
+        store.close()
+    # One self-contained, compact file (no -wal beside it) that git can store.
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("VACUUM")
+    conn.close()
+    print(f"wrote {target} ({target.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

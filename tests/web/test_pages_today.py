@@ -1,0 +1,68 @@
+"""Today: what is due, streak, breaks, today's run and the pain prompt; break reminder API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+
+from runback.core.clock import FakeClock
+
+# Our own tiny recording: a 2 km run that ended an hour before the FakeClock's "now".
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="runback-test" xmlns="http://www.topografix.com/GPX/1/1">
+<trk><name>Morning run</name><type>running</type><trkseg>
+<trkpt lat="46.0000" lon="14.5000"><time>2026-01-05T06:30:00Z</time></trkpt>
+<trkpt lat="46.0090" lon="14.5000"><time>2026-01-05T06:35:00Z</time></trkpt>
+<trkpt lat="46.0180" lon="14.5000"><time>2026-01-05T06:40:00Z</time></trkpt>
+</trkseg></trk></gpx>
+"""
+
+
+def test_fresh_day_shows_what_is_due(client: TestClient) -> None:
+    page = client.get("/").text
+    assert 'href="/player/back-up-basics"' in page
+    assert "Start Back-up basics" in page
+    assert 'id="streak-current">0<' in page
+    assert 'id="pain-prompt"' not in page
+    data = client.get("/api/v1/today").json()
+    assert data["summary"]["practiced_today"] is False
+    assert data["runs_today"] == [] and data["pain_prompt"] is None
+
+
+def test_after_a_run_today_asks_about_pain_until_it_is_logged(client: TestClient) -> None:
+    r = client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
+    assert r.json()["imported"] == 1, r.text
+    data = client.get("/api/v1/today").json()
+    assert len(data["runs_today"]) == 1
+    assert data["pain_prompt"]["run_id"] == data["runs_today"][0]["id"]
+    page = client.get("/").text
+    assert 'id="pain-prompt"' in page and 'href="/pain"' in page
+    assert 'id="runs-today">1<' in page
+    client.post("/api/v1/pain", json={"region": "lower-back", "intensity": 1})
+    assert client.get("/api/v1/today").json()["pain_prompt"] is None
+
+
+def test_next_break_follows_the_schedule_and_answers(client: TestClient, clock: FakeClock) -> None:
+    # Monday 09:00 in Berlin: active hours just began, the first break is 30 minutes in.
+    nxt = client.get("/api/v1/breaks/next").json()
+    assert nxt["enabled"] is True
+    due = datetime.fromisoformat(nxt["due_at"])
+    assert nxt["seconds_until"] == (due - clock.now()).total_seconds() == 30 * 60
+    assert nxt["routine_slug"] == "desk-break"
+    clock.advance(31 * 60)
+    late = client.get("/api/v1/breaks/next").json()
+    assert late["seconds_until"] < 0  # overdue: the open tab reminds now
+    after = client.post("/api/v1/breaks", json={"due_at": late["due_at"], "outcome": "taken"})
+    assert after.status_code == 201, after.text
+    assert after.json()["seconds_until"] > 0
+    assert client.get("/api/v1/today").json()["breaks"]["taken"] == 1
+    r = client.post("/api/v1/breaks", json={"due_at": "2026-01-05T09:00:00", "outcome": "taken"})
+    assert r.status_code == 422  # a time without a zone is ambiguous
+
+
+def test_pages_load_the_break_reminder_script(client: TestClient) -> None:
+    page = client.get("/").text
+    assert '<script src="/static/breaks.js" defer></script>' in page
+    assert 'id="break-notify" hidden' in page
+    assert client.get("/static/breaks.js").status_code == 200
