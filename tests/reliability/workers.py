@@ -78,7 +78,8 @@ def _daemon(url: str, user_id: int, n: int, seed: int) -> dict[str, Any]:
 
     clock = FakeClock(datetime(2026, 1, 5, 7, 0, tzinfo=UTC))
     store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
-    daemon = Daemon(store=store, notifier=FakeNotifier(answers=answer), idle=None, clock=clock)
+    notifier = FakeNotifier(answers=answer)
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock, user_id=user_id)
     errors: list[str] = []
     try:
         while sum(f.kind == "break" for f in daemon.fired) < n:

@@ -6,13 +6,14 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from runback.core.clock import FakeClock
 from runback.core.schedule import ReminderPrefs
 from runback.errors import ValidationError
 from runback.services import breaks
-from runback.services.store import Store
-from runback.storage.models import UserRow
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import BreakRow, UserRow
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -88,3 +89,29 @@ def test_summary_today_and_week(store: Store, clock: FakeClock) -> None:
     # Monday: 09:31 taken, then nothing until 17:30 = 479 min.
     assert result.today.longest_sit_min == 100
     assert result.week.longest_sit_min == 479
+
+
+def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClock) -> None:
+    from runback.services.catalog import load_builtin
+    from runback.services.sessions import finish_session, start_session
+
+    routine = load_builtin().routines["desk-break"]
+    # On their own: a finished Desk break logs a taken break linked to the session.
+    sid = start_session(store, LOCAL_USER_ID, routine, "desk-break")
+    clock.advance(190)
+    finish_session(store, LOCAL_USER_ID, sid, completed=True)
+    with store.factory() as s:
+        rows = s.scalars(select(BreakRow)).all()
+        assert [(r.outcome, r.session_id) for r in rows] == [("taken", sid)]
+    # After the reminder's "Start": the logged break gets the session, no second row.
+    clock.advance(1800)
+    bid = breaks.log_break(store, clock.now(), "taken")
+    sid2 = start_session(store, LOCAL_USER_ID, routine, "desk-break")
+    clock.advance(190)
+    finish_session(store, LOCAL_USER_ID, sid2, completed=True)
+    # A partial or other-context session is not a break.
+    sid3 = start_session(store, LOCAL_USER_ID, routine, "other")
+    finish_session(store, LOCAL_USER_ID, sid3, completed=True)
+    with store.factory() as s:
+        rows = s.scalars(select(BreakRow).order_by(BreakRow.id)).all()
+        assert [(r.id, r.outcome, r.session_id) for r in rows][1:] == [(bid, "taken", sid2)]

@@ -250,8 +250,9 @@ class Daemon:
         outcome = {"start": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
             answer or "", "missed"
         )
+        # Log first: the Desk break session, when it finishes, links itself to this break.
+        breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
         if outcome == "taken" and self.launcher is not None:
             self.launcher()
-        breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
         self.fired.append(Fired("break", due, now, outcome))
         self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome}", sched)

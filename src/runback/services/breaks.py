@@ -22,6 +22,7 @@ __all__ = [
     "get_prefs",
     "history",
     "log_break",
+    "log_break_session",
     "next_break",
     "pause",
     "resume",
@@ -123,6 +124,33 @@ def log_break(
         session.add(row)
         session.flush()
         return row.id
+
+
+def log_break_session(session: Any, user_id: int, session_id: int, at: datetime, zone: str) -> None:
+    """Count a finished Desk break session as a taken break, inside the caller's transaction.
+
+    A break the reminder logged as taken in the last few minutes gets the session linked;
+    otherwise (the user started the Desk break on their own) a taken break is logged, so the
+    sitting clock restarts either way.
+    """
+    recent = session.scalars(
+        select(BreakRow)
+        .where(
+            BreakRow.user_id == user_id,
+            BreakRow.outcome == "taken",
+            BreakRow.session_id.is_(None),
+            BreakRow.at >= at - timedelta(minutes=15),
+        )
+        .order_by(BreakRow.at.desc())
+    ).first()
+    if recent is not None:
+        recent.session_id = session_id
+        return
+    session.add(
+        BreakRow(
+            user_id=user_id, due_at=at, at=at, zone=zone, outcome="taken", session_id=session_id
+        )
+    )
 
 
 def update_break(store: Store, break_id: int, at: datetime, user_id: int = LOCAL_USER_ID) -> None:

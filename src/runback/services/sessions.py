@@ -148,8 +148,14 @@ def finish_session(
     _check_enjoyment(enjoyment)
     with store.tx() as s:
         row = _row(s, user_id, session_id)
-        if row.ended_at is None:
+        first_finish = row.ended_at is None
+        if first_finish:
             row.ended_at = store.clock.now()
+        if first_finish and completed and row.context == "desk-break":
+            from runback.services.breaks import log_break_session
+
+            s.flush()
+            log_break_session(s, user_id, session_id, store.clock.now(), row.zone)
         row.completed = completed
         if enjoyment is not None:
             row.enjoyment = enjoyment
