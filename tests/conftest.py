@@ -12,7 +12,22 @@ from runback.core.clock import FakeClock
 from runback.services.store import Store, open_store
 from runback.settings import Settings
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+def _shared_fixtures() -> Path:
+    """Find ../shared/fixtures beside the checkout (RUNBACK_SHARED_FIXTURES overrides)."""
+    import os
+
+    if os.environ.get("RUNBACK_SHARED_FIXTURES"):
+        return Path(os.environ["RUNBACK_SHARED_FIXTURES"])
+    here = Path(__file__).resolve()
+    # The workplace keeps shared/ beside the checkout; /work/shared when cloned elsewhere.
+    for parent in [*here.parents[1:], Path("/work")]:
+        candidate = parent / "shared" / "fixtures"
+        if candidate.is_dir():
+            return candidate
+    return here.parents[2] / "shared" / "fixtures"
+
+
+SHARED_FIXTURES = _shared_fixtures()
 
 
 @pytest.fixture

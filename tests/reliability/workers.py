@@ -52,7 +52,7 @@ def _cli(url: str, user_id: int, n: int, seed: int) -> dict[str, Any]:
                     breaks.log_break(store, datetime.now(UTC), "taken", user_id=user_id)
                     wrote["breaks"] += 1
                 else:
-                    open_session = sessions.start_session(store, user_id, routine, "desk-break")
+                    open_session = sessions.start_session(store, user_id, routine, "after-run")
                     wrote["sessions"] += 1
             except Exception:
                 errors.append(traceback.format_exc(limit=3))
@@ -125,6 +125,12 @@ def _web(base: str, marker: str, n: int, seed: int) -> dict[str, Any]:
             elif path == "/api/v1/sessions":
                 wrote["sessions"] += 1
                 open_session = int(response.json()["id"])
+        if open_session is not None:
+            done = client.post(
+                f"/api/v1/sessions/{open_session}/finish", json={"completed": False}, headers=headers
+            )
+            if done.status_code >= 300:
+                errors.append(f"finish: {done.status_code} {done.text[:300]}")
     return {"wrote": wrote, "errors": errors}
 
 

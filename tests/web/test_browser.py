@@ -168,3 +168,31 @@ def test_routines_page_filters_and_builds(page: Page) -> None:
     page.click("#routine-form button[type=submit]")
     page.wait_for_url("**/routines/browser-routine?saved=1")
     assert page.locator("h1").inner_text() == "Browser routine"
+
+
+def test_plan_on_the_routines_page_save_it_and_play_it(page: Page) -> None:
+    page.goto("/routines")
+    page.fill("#quick-plan input[name=minutes]", "2")
+    page.select_option("#quick-plan select[name=where]", "desk")
+    page.click("#quick-plan button[type=submit]")
+    page.wait_for_selector("#plan-result")
+    page.check("#plan-form input[name=areas][value=lower-back]")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_url("**areas=lower-back**")
+    assert "Total: 2 min 00 s" in page.locator("#plan-total").inner_text()
+    steps = page.locator("#plan-steps .plan-step")
+    assert steps.count() >= 1
+    assert all(steps.nth(i).locator(".why").inner_text() for i in range(steps.count()))
+    shot(page, "plan")
+    page.fill("#plan-save input[name=slug]", "browser-plan")
+    page.click("#plan-save-routine")
+    page.wait_for_url("**/routines/browser-plan?saved=1")
+    page.goto("/player/browser-plan?speed=80")
+    page.click("#pl-start")
+    page.wait_for_selector("#player[data-state=done]")
+    page.click("button[data-enjoyment='5']")
+    page.wait_for_selector("#player[data-state=rated]")
+    shot(page, "plan-played")
+    page.goto("/")
+    item = page.locator(".session-item", has_text="2-minute plan")
+    assert "completed" in item.inner_text() and "enjoyed 5/5" in item.inner_text()

@@ -32,6 +32,7 @@ _COMMAND_MODULES = [
     "runback.cli.plan",
     "runback.cli.programme",
     "runback.cli.report",
+    "runback.cli.slots",
     "runback.cli.backup",
 ]
 

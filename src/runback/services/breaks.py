@@ -18,7 +18,9 @@ from runback.storage.models import BreakRow, UserRow
 __all__ = [
     "PREFS_KEY",
     "BreakSummary",
+    "BreaksToday",
     "PeriodSummary",
+    "breaks_today",
     "get_prefs",
     "history",
     "log_break",
@@ -93,12 +95,15 @@ def history(
     store: Store, since: datetime, until: datetime | None = None, user_id: int = LOCAL_USER_ID
 ) -> list[BreakEvent]:
     """Return logged breaks with `at` in [since, until), oldest first."""
-    query = select(BreakRow).where(BreakRow.user_id == user_id, BreakRow.at >= since)
+    # Three columns on the (user_id, at) index: no ORM objects for a read-only list.
+    query = select(BreakRow.due_at, BreakRow.at, BreakRow.outcome).where(
+        BreakRow.user_id == user_id, BreakRow.at >= since
+    )
     if until is not None:
         query = query.where(BreakRow.at < until)
     with store.factory() as session:
-        rows = session.scalars(query.order_by(BreakRow.at, BreakRow.id)).all()
-        return [BreakEvent(r.due_at, r.at, r.outcome) for r in rows]  # type: ignore[arg-type]
+        rows = session.execute(query.order_by(BreakRow.at, BreakRow.id)).all()
+    return [BreakEvent(r.due_at, r.at, r.outcome) for r in rows]
 
 
 def log_break(
@@ -243,17 +248,48 @@ def _period(
     )
 
 
-def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
-    """Summarise today's and this (Monday-started) week's breaks in the user's zone."""
-    sched = schedule_for(store, user_id)
-    now = store.clock.now()
+def _week(sched: Schedule, now: datetime) -> tuple[datetime, datetime]:
     today = local_date(now, sched.zone)
     monday = today - timedelta(days=today.weekday())
-    week_start = day_bounds_utc(monday, sched.zone)[0]
-    week_end = day_bounds_utc(monday + timedelta(days=6), sched.zone)[1]
-    day_start, day_end = day_bounds_utc(today, sched.zone)
-    events = history(store, week_start, week_end, user_id)
+    return day_bounds_utc(monday, sched.zone)[0], day_bounds_utc(monday + timedelta(days=6), sched.zone)[1]
+
+
+def _summarise(sched: Schedule, events: list[BreakEvent], now: datetime) -> BreakSummary:
+    """Summarise today and this week from the week's events (`at` in the week, oldest first)."""
+    week_start, week_end = _week(sched, now)
+    day_start, day_end = day_bounds_utc(local_date(now, sched.zone), sched.zone)
     return BreakSummary(
         today=_period(sched, events, day_start, day_end, now),
         week=_period(sched, events, week_start, week_end, now),
     )
+
+
+def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
+    """Summarise today's and this (Monday-started) week's breaks in the user's zone."""
+    sched = schedule_for(store, user_id)
+    now = store.clock.now()
+    week_start, week_end = _week(sched, now)
+    return _summarise(sched, history(store, week_start, week_end, user_id), now)
+
+
+@dataclass(frozen=True)
+class BreaksToday:
+    """What the Today page shows about breaks: preferences, summaries, the next one due."""
+
+    prefs: ReminderPrefs
+    summary: BreakSummary
+    next_due: datetime | None
+
+
+def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreaksToday:
+    """Return the reminder prefs, today's and this week's summary and the next break due."""
+    sched = schedule_for(store, user_id)
+    now = store.clock.now()
+    week_start, week_end = _week(sched, now)
+    # One read serves both: the week for the summary, the last day for the next break.
+    recent = now - timedelta(days=1)
+    events = history(store, min(week_start, recent), None, user_id)
+    week = [e for e in events if week_start <= e.at < week_end]
+    last_day = [e for e in events if e.at >= recent]
+    due = sched.next_due(now, last_day) if sched.prefs.enabled else None
+    return BreaksToday(sched.prefs, _summarise(sched, week, now), due)

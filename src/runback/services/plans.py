@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 import pydantic
 from sqlalchemy import select
@@ -42,6 +43,19 @@ PAIN_MIN_INTENSITY = 3
 # Exercises done this recently are rotated out for variety when others fit as well.
 RECENT_DAYS = 2
 _RATING_DAYS = 180
+
+
+class _Started(Protocol):
+    """What due_slots needs of a session: a stored row, or a SessionPublic."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def routine_slug(self) -> str: ...
+    @property
+    def completed(self) -> bool: ...
 
 
 def history_request(
@@ -184,8 +198,13 @@ def _run_day(store: Store, user_id: int, weekday: int) -> bool:
     return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday] in days
 
 
-def due_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[DueSlot]:
-    """Return what is due in each daily slot now (and the programme's count for today)."""
+def due_slots(
+    store: Store, user_id: int = LOCAL_USER_ID, *, sessions: Sequence[_Started] | None = None
+) -> list[DueSlot]:
+    """Return what is due in each daily slot now (and the programme's count for today).
+
+    `sessions`: today's sessions (in the user's local day) when the caller has read them.
+    """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme
 
@@ -195,20 +214,28 @@ def due_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[DueSlot]:
     start, end = day_bounds_utc(today, zone)
     tz = to_zone(zone)
     with store.factory() as s:
-        sessions = [
-            SlotSession(r.started_at.astimezone(tz), r.context, r.routine_slug, r.completed)
-            for r in s.scalars(
-                select(SessionRow).where(
+        if sessions is None:
+            sessions = s.execute(
+                select(
+                    SessionRow.started_at,
+                    SessionRow.context,
+                    SessionRow.routine_slug,
+                    SessionRow.completed,
+                ).where(
                     SessionRow.user_id == user_id,
                     SessionRow.started_at >= start,
                     SessionRow.started_at < end,
                 )
-            )
+            ).all()
+        done = [
+            SlotSession(r.started_at.astimezone(tz), r.context, r.routine_slug, r.completed)
+            for r in sessions
         ]
         ran = s.scalars(
             select(RunRow.start_at)
             .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
             .order_by(RunRow.start_at)
+            .limit(1)
         ).first()
     slots = get_slots(store, user_id)
     programme: tuple[str, int] | None = None
@@ -223,7 +250,7 @@ def due_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[DueSlot]:
     run_day = ran is not None or _run_day(store, user_id, today.weekday())
     return what_is_due(
         slots,
-        sessions,
+        done,
         run_day,
         ran.astimezone(tz) if ran is not None else None,
         now.astimezone(tz),

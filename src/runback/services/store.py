@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from runback.core.clock import Clock, SystemClock
@@ -14,9 +15,45 @@ from runback.settings import Settings
 from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.models import UserRow
 
-__all__ = ["LOCAL_USER_ID", "Store", "open_store"]
+__all__ = ["LOCAL_USER_ID", "ReadOnlyStoreError", "Store", "open_store"]
 
 LOCAL_USER_ID = 1
+
+
+class ReadOnlyStoreError(RuntimeError):
+    """A write was attempted through a read scope (`Store.reading()`): a programming error."""
+
+
+class _ScopeSession(Session):
+    """The one session of a read scope: `with store.factory() as s:` leaves it open."""
+
+    def __enter__(self) -> _ScopeSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass  # Store.reading() closes it, once, at the end of the scope
+
+
+class _OneSession(sessionmaker[Session]):
+    """A session factory that hands out the read scope's session every time."""
+
+    def __init__(self, session: _ScopeSession, kw: dict[str, Any]) -> None:
+        # No sessionmaker.__init__: it builds a new Session subclass, too slow per request.
+        self.class_ = _ScopeSession
+        self.kw = kw
+        self.one = session
+
+    def __call__(self, **local_kw: Any) -> Session:
+        return self.one
+
+
+def _keep(session: Session, instance: object) -> None:
+    # The identity map holds rows weakly: keep every row read in a scope alive until its end,
+    # so `session.get(UserRow, id)` asked again by the next service is answered without SQL.
+    session.info.setdefault("keep", []).append(instance)
+
+
+_listening: list[bool] = []
 
 
 @dataclass
@@ -27,12 +64,35 @@ class Store:
     engine: Engine
     factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    read_only: bool = False
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
         """Yield a session in one transaction: all of it is stored, or none of it."""
+        if self.read_only:
+            raise ReadOnlyStoreError("store.tx() inside Store.reading(): write outside the scope")
         with self.factory() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Yield a read-only view whose reads share one session, connection and identity map.
+
+        Every `with store.factory() as s:` inside the scope gets the same open session, so a
+        request of many use cases checks out one connection and reads each row (the user row
+        above all) once. Writes (`tx()`) are refused; nested scopes reuse the outer one.
+        """
+        if self.read_only:
+            yield self
+            return
+        if not _listening:
+            event.listen(_ScopeSession, "loaded_as_persistent", _keep)
+            _listening.append(True)
+        session = _ScopeSession(**self.factory.kw)
+        try:
+            yield replace(self, factory=_OneSession(session, self.factory.kw), read_only=True)
+        finally:
+            session.close()
 
     def user_zone(self, user_id: int = LOCAL_USER_ID) -> str:
         """Return the user's IANA zone."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.types import Date
 
 from runback.core.slots import DueSlot
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
@@ -14,7 +18,7 @@ from runback.services.sessions import SessionPublic, list_sessions
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import SessionRow
 
-__all__ = ["DEFAULT_ROUTINE", "Suggestion", "TodaySummary", "today_summary"]
+__all__ = ["DEFAULT_ROUTINE", "Streaks", "Suggestion", "TodaySummary", "streaks", "today_summary"]
 
 DEFAULT_ROUTINE = "back-up-basics"
 
@@ -88,31 +92,96 @@ def _suggest(practiced: bool, slots: list[DueSlot]) -> Suggestion:
     )
 
 
-def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
-    """Return today's sessions, current and longest streak, and the next suggested thing."""
-    zone = store.user_zone(user_id)
-    today = local_date(store.clock.now(), zone)
-    start, end = day_bounds_utc(today, zone)
-    sessions = list_sessions(store, user_id, since=start, until=end)
+@dataclass(frozen=True)
+class Streaks:
+    """Whether today counts as back-up work, the current and the longest streak."""
+
+    practiced_today: bool
+    current: int
+    longest: int
+
+
+def _streaks_in_python(session: Session, user_id: int, today: date) -> Streaks:
     query = select(
         SessionRow.started_at, SessionRow.zone, SessionRow.completed, SessionRow.steps_done
     ).where(SessionRow.user_id == user_id)
-    with store.factory() as s:
-        rows = s.execute(query).all()
+    rows = session.execute(query).all()
     days = practice_days(
         (r.started_at, r.zone) for r in rows if counts_as_practice(r.completed, r.steps_done or [])
     )
-    practiced = today in days
-    from runback.services.plans import due_slots
+    return Streaks(today in days, current_streak(days, today), longest_streak(days))
 
-    slots = due_slots(store, user_id)
+
+def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks:
+    # The same rules as core.streaks, run where the rows are: each practice session's local
+    # day in its own zone, then runs of consecutive days ("gaps and islands": day minus its
+    # rank is constant along a run). Returns the newest few runs and the longest length, so
+    # Python reads a handful of rows instead of every session the user ever did.
+    steps = SessionRow.steps_done
+    practice = SessionRow.completed | case(
+        (func.json_typeof(steps) == "array", func.json_array_length(steps) > 0), else_=False
+    )
+    day = cast(func.timezone(SessionRow.zone, SessionRow.started_at), Date).label("day")
+    days = (
+        select(day).distinct().where(SessionRow.user_id == user_id, practice).subquery("days")
+    )
+    rank = cast(func.row_number().over(order_by=days.c.day), Integer)
+    ranked = select(days.c.day, (days.c.day - rank).label("grp")).subquery("ranked")
+    runs = (
+        select(
+            func.min(ranked.c.day).label("first"),
+            func.max(ranked.c.day).label("last"),
+            func.count().label("n"),
+        )
+        .group_by(ranked.c.grp)
+        .subquery("runs")
+    )
+    # A session in a zone ahead of the user's can fall on tomorrow (up to two days ahead):
+    # the runs that can hold today or yesterday are among the newest four.
+    newest = session.execute(
+        select(runs.c.first, runs.c.last, func.max(runs.c.n).over().label("longest"))
+        .order_by(runs.c.last.desc())
+        .limit(4)
+    ).all()
+    if not newest:
+        return Streaks(False, 0, 0)
+
+    def run_with(day: date) -> Any:
+        return next((r for r in newest if r.first <= day <= r.last), None)
+
+    found = run_with(today)
+    anchor = today if found is not None else today - timedelta(days=1)
+    found = found or run_with(anchor)
+    current = (anchor - found.first).days + 1 if found is not None else 0
+    return Streaks(anchor == today, current, int(newest[0].longest))
+
+
+def streaks(store: Store, user_id: int, today: date) -> Streaks:
+    """Return whether `today` has back-up work, and the current and longest streak."""
+    with store.factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            return _streaks_in_postgres(session, user_id, today)
+        return _streaks_in_python(session, user_id, today)
+
+
+def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
+    """Return today's sessions, current and longest streak, and the next suggested thing."""
+    with store.reading() as store:
+        zone = store.user_zone(user_id)
+        today = local_date(store.clock.now(), zone)
+        start, end = day_bounds_utc(today, zone)
+        sessions = list_sessions(store, user_id, since=start, until=end)
+        streak = streaks(store, user_id, today)
+        from runback.services.plans import due_slots
+
+        slots = due_slots(store, user_id, sessions=sessions)
     return TodaySummary(
         date=today,
         zone=zone,
         sessions=sessions,
-        practiced_today=practiced,
-        current_streak=current_streak(days, today),
-        longest_streak=longest_streak(days),
-        suggestion=_suggest(practiced, slots),
+        practiced_today=streak.practiced_today,
+        current_streak=streak.current,
+        longest_streak=streak.longest,
+        suggestion=_suggest(streak.practiced_today, slots),
         slots=slots,
     )

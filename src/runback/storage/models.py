@@ -136,7 +136,11 @@ class BreakRow(Base):
     """A movement break event: taken, snoozed, skipped, natural or missed."""
 
     __tablename__ = "breaks"
-    __table_args__ = (Index("ix_breaks_user_due", "user_id", "due_at"),)
+    # Breaks are read by when they happened (`at`: today's, this week's, the last day's).
+    __table_args__ = (
+        Index("ix_breaks_user_due", "user_id", "due_at"),
+        Index("ix_breaks_user_at", "user_id", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)

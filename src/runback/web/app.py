@@ -29,6 +29,10 @@ ROUTE_MODULES = [
     "runback.web.routes.runs",
     "runback.web.routes.pain",
     "runback.web.routes.progress",
+    "runback.web.routes.report",
+    "runback.web.routes.plans",
+    "runback.web.routes.programme",
+    "runback.web.routes.slots",
     "runback.web.routes.calendar",
 ]
 

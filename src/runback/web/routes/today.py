@@ -10,10 +10,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from runback.core.timezones import day_bounds_utc
-from runback.services.breaks import get_prefs, log_break, next_break, summary
+from runback.services.breaks import breaks_today, get_prefs, log_break, next_break
 from runback.services.pain import pain_history
-from runback.services.routines import list_routines
-from runback.services.runs import list_runs
+from runback.services.runs import Run, list_runs
 from runback.services.store import Store
 from runback.services.today import TodaySummary, today_summary
 from runback.web.deps import CsrfDep, StoreDep, UserDep
@@ -85,25 +84,23 @@ class BreakIn(BaseModel):
 
 
 def _breaks(store: Store, user_id: int) -> BreaksToday:
-    prefs = get_prefs(store, user_id)
-    today = summary(store, user_id).today
+    found = breaks_today(store, user_id)
+    today = found.summary.today
     return BreaksToday(
-        enabled=prefs.enabled,
+        enabled=found.prefs.enabled,
         due=today.due,
         taken=today.taken,
         natural=today.natural,
         skipped=today.skipped,
         longest_sit_min=today.longest_sit_min,
-        next_due=next_break(store, user_id) if prefs.enabled else None,
+        next_due=found.next_due,
     )
 
 
-def _pain_prompt(store: Store, user_id: int) -> PainPrompt | None:
-    now = store.clock.now()
-    runs = list_runs(store, user_id, since=now - PAIN_PROMPT_WINDOW, until=now)
-    if not runs:
+def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | None:
+    if not recent:
         return None
-    run = runs[-1]
+    run = recent[-1]
     if any(e.at >= run.start for e in pain_history(store, user_id, days=2)):
         return None
     return PainPrompt(run_id=run.id, text="You ran recently: how does your back feel?")
@@ -111,24 +108,42 @@ def _pain_prompt(store: Store, user_id: int) -> PainPrompt | None:
 
 def today_data(store: Store, user_id: int) -> TodayOut:
     """Return today's summary, breaks, runs and whether to ask about pain."""
-    day = today_summary(store, user_id)
-    start, end = day_bounds_utc(day.date, day.zone)
-    runs = list_runs(store, user_id, since=start, until=end)
-    return TodayOut(
-        summary=day,
-        breaks=_breaks(store, user_id),
-        runs_today=[RunOut.model_validate(r) for r in runs],
-        pain_prompt=_pain_prompt(store, user_id),
-    )
+    # One read scope: one connection and one read of the user row for the whole page.
+    with store.reading() as store:
+        day = today_summary(store, user_id)
+        start, end = day_bounds_utc(day.date, day.zone)
+        now = store.clock.now()
+        since = now - PAIN_PROMPT_WINDOW
+        # One read of the runs serves today's list and the pain prompt's last 24 hours.
+        runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
+        recent = [r for r in runs if since <= r.start < now]
+        return TodayOut(
+            summary=day,
+            breaks=_breaks(store, user_id),
+            runs_today=[RunOut.model_validate(r) for r in runs if start <= r.start < end],
+            pain_prompt=_pain_prompt(store, user_id, recent),
+        )
+
+
+def _routine_name(store: Store, user_id: int, slug: str | None) -> str | None:
+    if not slug:
+        return None
+    from runback.services.catalog import load_builtin
+    from runback.services.routines import user_catalog
+
+    builtin = load_builtin().routines.get(slug)
+    if builtin is not None:
+        return builtin.name
+    routine = user_catalog(store, user_id).routines.get(slug)
+    return routine.name if routine is not None else None
 
 
 @router.get("/", response_class=HTMLResponse)
 def today_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show what is due today, the streak, breaks so far and today's run."""
     data = today_data(store, user_id)
-    slug = data.summary.suggestion.routine_slug
-    names = {r.slug: r.name for r in list_routines(store, user_id)}
-    return page(request, "today.html", {"t": data, "suggested_name": names.get(slug or "")})
+    name = _routine_name(store, user_id, data.summary.suggestion.routine_slug)
+    return page(request, "today.html", {"t": data, "suggested_name": name})
 
 
 @router.get(f"{API}/today")

@@ -137,6 +137,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("breaks", schema=None) as batch_op:
         batch_op.create_index("ix_breaks_user_due", ["user_id", "due_at"], unique=False)
+        batch_op.create_index("ix_breaks_user_at", ["user_id", "at"], unique=False)
 
     op.create_table(
         "pain_entries",
@@ -164,6 +165,7 @@ def downgrade() -> None:
 
     op.drop_table("pain_entries")
     with op.batch_alter_table("breaks", schema=None) as batch_op:
+        batch_op.drop_index("ix_breaks_user_at")
         batch_op.drop_index("ix_breaks_user_due")
 
     op.drop_table("breaks")
