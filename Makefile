@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps lint typecheck pytest bench clean
+.PHONY: run test check-all setup system-deps lint typecheck pytest pytest-all bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,10 +29,17 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# `make test` runs a bounded version of every test; the full-size slow ones (8 × 500 writes,
+# many kill points, long fuzzing) run in `make check-all`.
 pytest: setup
+	$(BIN)/pytest -q -m "not slow"
+
+pytest-all: setup
 	$(BIN)/pytest -q
 
 test: system-deps setup lint typecheck pytest
+
+check-all: system-deps setup lint typecheck pytest-all
 
 bench: setup
 	$(BIN)/python bench/startup.py

@@ -56,14 +56,14 @@ def main() -> int:
     parser.add_argument("--show-sql", action="store_true")
     args = parser.parse_args()
 
-    from fastapi.testclient import TestClient
-
     from bench.web import PASSWORD, SECRET, seed
+    from fastapi.testclient import TestClient
+    from tests.pg import PgServer, find_pg_bin
+
     from runback.services.store import open_store
     from runback.settings import Settings
     from runback.web.app import create_app
     from runback.web.routes.today import today_data
-    from tests.pg import PgServer, find_pg_bin
 
     bin_dir = find_pg_bin()
     if bin_dir is None:

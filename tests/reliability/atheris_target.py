@@ -47,8 +47,14 @@ def main(argv: list[str]) -> int:
 
     known: set[str] = set()
     atheris.Setup(
-        [sys.argv[0], f"-max_total_time={seconds}", "-max_len=70000", "-rss_limit_mb=4096",
-         f"-artifact_prefix={workdir}/", str(corpus)],  # fmt: skip
+        [
+            sys.argv[0],
+            f"-max_total_time={seconds}",
+            "-max_len=70000",
+            "-rss_limit_mb=4096",
+            f"-artifact_prefix={workdir}/",
+            str(corpus),
+        ],
         one,
     )
     atheris.Fuzz()

@@ -39,7 +39,16 @@ def _add_users(store: Store) -> None:
 
 def _spawn(kind: str, target: str, who: object, n: int, seed: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.workers", kind, target, str(who), str(n), str(seed)],
+        [
+            sys.executable,
+            "-m",
+            "tests.reliability.workers",
+            kind,
+            target,
+            str(who),
+            str(n),
+            str(seed),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -104,7 +113,12 @@ def _hammer(url: str, tmp_path: Path, n: int) -> dict[str, float]:
     finally:
         store.close()
     writes = len(procs) * n
-    figures = {"writers": len(procs), "writes": writes, "seconds": elapsed, "per_s": writes / elapsed}
+    figures = {
+        "writers": len(procs),
+        "writes": writes,
+        "seconds": elapsed,
+        "per_s": writes / elapsed,
+    }
     print(f"\nconcurrency {url.split(':')[0]}: {json.dumps(figures)}")
     return figures
 

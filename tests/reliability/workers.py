@@ -45,7 +45,11 @@ def _cli(url: str, user_id: int, n: int, seed: int) -> dict[str, Any]:
                 kind = rng.choice(("pain", "break", "session"))
                 if kind == "pain":
                     pain.log_pain(
-                        store, user_id, region="lower-back", intensity=i % 11, notes=f"u{user_id}-{i}"
+                        store,
+                        user_id,
+                        region="lower-back",
+                        intensity=i % 11,
+                        notes=f"u{user_id}-{i}",
                     )
                     wrote["pain"] += 1
                 elif kind == "break":
@@ -127,7 +131,9 @@ def _web(base: str, marker: str, n: int, seed: int) -> dict[str, Any]:
                 open_session = int(response.json()["id"])
         if open_session is not None:
             done = client.post(
-                f"/api/v1/sessions/{open_session}/finish", json={"completed": False}, headers=headers
+                f"/api/v1/sessions/{open_session}/finish",
+                json={"completed": False},
+                headers=headers,
             )
             if done.status_code >= 300:
                 errors.append(f"finish: {done.status_code} {done.text[:300]}")

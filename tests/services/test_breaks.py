@@ -6,7 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
 
 from runback.core.clock import FakeClock
 from runback.core.schedule import ReminderPrefs
@@ -115,3 +117,38 @@ def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClo
     with store.factory() as s:
         rows = s.scalars(select(BreakRow).order_by(BreakRow.id)).all()
         assert [(r.id, r.outcome, r.session_id) for r in rows][1:] == [(bid, "taken", sid2)]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    logged=st.lists(
+        st.tuples(
+            st.integers(min_value=-10 * 24 * 60, max_value=60),  # minutes from now
+            st.sampled_from(["taken", "snoozed", "skipped", "natural", "missed"]),
+        ),
+        max_size=25,
+    ),
+    hours=st.integers(min_value=0, max_value=7 * 24),
+    enabled=st.booleans(),
+)
+def test_breaks_today_equals_summary_and_next_break(
+    store: Store, clock: FakeClock, logged: list[tuple[int, str]], hours: int, enabled: bool
+) -> None:
+    # One read for the Today page gives what summary() and next_break() give with two.
+    clock.advance(hours * 3600)
+    try:
+        breaks.set_prefs(store, {"enabled": enabled})
+        with store.tx() as s:
+            s.execute(delete(BreakRow))
+        now = clock.now()
+        for minutes, outcome in logged:
+            at = now + timedelta(minutes=minutes)
+            breaks.log_break(store, at - timedelta(minutes=3), outcome, at)  # type: ignore[arg-type]
+        found = breaks.breaks_today(store)
+        assert found.prefs == breaks.get_prefs(store)
+        assert found.summary == breaks.summary(store)
+        assert found.next_due == (breaks.next_break(store) if enabled else None)
+    finally:
+        clock.advance(-hours * 3600)

@@ -127,6 +127,14 @@ def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> Non
     assert due["before-run"].status == "missed"
     assert due["after-run"].status == "due" and due["after-run"].routine == "physio-back"
     assert due["desk-break"].status == "due"
+    # Given today's sessions already read (what Today does), the answer is the same.
+    from runback.core.timezones import day_bounds_utc
+    from runback.services.sessions import list_sessions
+
+    start, end = day_bounds_utc(now.date(), "Europe/Berlin")
+    today = list_sessions(store, LOCAL_USER_ID, since=start, until=end)
+    assert len(today) == 1
+    assert due_slots(store, sessions=today) == due_slots(store)
 
 
 def test_due_slots_without_anything(store: Store) -> None:

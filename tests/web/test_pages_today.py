@@ -25,6 +25,9 @@ def test_fresh_day_shows_what_is_due(client: TestClient) -> None:
     assert "Start Back-up basics" in page
     assert 'id="streak-current">0<' in page
     assert 'id="pain-prompt"' not in page
+    # Each slot names its routine as the catalog does and plays it in the slot's context.
+    assert 'aria-label="Play Desk break (Desk breaks)"' in page
+    assert 'href="/player/desk-break?context=desk-break"' in page
     data = client.get("/api/v1/today").json()
     assert data["summary"]["practiced_today"] is False
     assert data["runs_today"] == [] and data["pain_prompt"] is None
@@ -66,3 +69,37 @@ def test_pages_load_the_break_reminder_script(client: TestClient) -> None:
     assert '<script src="/static/breaks.js" defer></script>' in page
     assert 'id="break-notify" hidden' in page
     assert client.get("/static/breaks.js").status_code == 200
+
+
+def test_today_reads_through_one_connection_and_reads_the_user_once(
+    client: TestClient,
+) -> None:
+    from typing import Any
+
+    from sqlalchemy import event
+
+    client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
+    engine = client.app.state.store.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+    checkouts: list[int] = []
+
+    def statement(*args: Any) -> None:
+        statements.append(str(args[2]).lstrip())
+
+    def checkout(*args: Any) -> None:
+        checkouts.append(1)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine.pool, "checkout", checkout)
+    try:
+        for path in ("/api/v1/today", "/"):
+            statements.clear()
+            checkouts.clear()
+            assert client.get(path).status_code == 200
+            assert len(checkouts) == 1, path
+            assert sum(s.startswith("SELECT users.") for s in statements) == 1, statements
+            # BEGIN, user, runs, today's sessions, streaks, programme, breaks, pain after the run
+            assert len(statements) <= 8, statements
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine.pool, "checkout", checkout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,18 @@ from runback.errors import DamagedFileError, NotAnActivityError
 from runback.importers.activity import Activity, content_hash, map_sport
 
 __all__ = ["parse_fit"]
+
+# fitdecode raises these plain errors, not a FitError, on some damaged files: struct.error on a
+# header or record cut short, AssertionError on an impossible field definition, and the others
+# on malformed field values.
+_PLAIN_DECODE_ERRORS = (
+    struct.error,
+    AssertionError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+)
 
 
 def _decode(
@@ -44,6 +57,13 @@ def _damage_reason(exc: Exception) -> str:
         return f"damaged FIT file: bad or missing FIT header ({detail})"
     if isinstance(exc, fitdecode.FitEOFError):
         return f"damaged FIT file: it ends too early, probably truncated ({detail})"
+    if isinstance(exc, struct.error):
+        return f"damaged FIT file: a header or record is cut short ({detail})"
+    if isinstance(exc, AssertionError):
+        # fitdecode's asserts carry no text: say what they guard.
+        return "damaged FIT file: a record definition is impossible" + (
+            f" ({detail})" if detail else ""
+        )
     return f"damaged FIT file: it cannot be decoded ({detail})"
 
 
@@ -56,21 +76,18 @@ def parse_fit(data: bytes, source: str) -> Activity:
     note = None
     try:
         file_id, sessions = _decode(data, source, check_crc=True)
-    except fitdecode.FitError as exc:
+    except (fitdecode.FitError, *_PLAIN_DECODE_ERRORS) as exc:
         repaired = repair_text_mode(data)
         if repaired is None:
             raise DamagedFileError(source, _damage_reason(exc)) from exc
         fixed, restored, crc_ok = repaired
         try:
             file_id, sessions = _decode(fixed, source, check_crc=crc_ok)
-        except fitdecode.FitError:
+        except (fitdecode.FitError, *_PLAIN_DECODE_ERRORS):
             raise DamagedFileError(source, _damage_reason(exc)) from exc
         note = f"repaired a text-mode copy of the file ({restored} lost CR bytes put back); " + (
             "the checksum confirms it" if crc_ok else "the checksum could not confirm it"
         )
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        # fitdecode raises plain errors on some malformed field definitions.
-        raise DamagedFileError(source, f"damaged FIT file: it cannot be decoded ({exc})") from exc
 
     kind = file_id.get("type")
     if kind is not None and kind != "activity":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,7 +39,13 @@ def parse_gpx(data: bytes, source: str) -> Activity:
                 source, "this GPX holds a planned route, not a recorded activity"
             )
         raise NotAnActivityError(source, "this GPX has no track points, so no recorded activity")
-    times = [_utc(p.time) for p in points if p.time is not None]
+    _check_numbers(points, source)
+    for point in points:
+        # One zone for every time: gpxpy subtracts neighbours' times, and a naive time next to
+        # an aware one (a file mixing "Z" and zoneless times) cannot be subtracted.
+        if point.time is not None:
+            point.time = _utc(point.time)
+    times = [p.time for p in points if p.time is not None]
     if not times:
         raise NotAnActivityError(
             source,
@@ -62,16 +69,21 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         )
     # Recorded time summed over segments, like gpxpy's get_duration: the gaps between segments
     # (the device was paused or off) are not part of the activity.
-    elapsed = float(gpx.get_duration() or 0.0)
+    try:
+        elapsed = float(gpx.get_duration() or 0.0)
+        moving = gpx.get_moving_data()
+        climb = gpx.get_uphill_downhill()
+        distance = float(gpx.length_2d())
+    except (ValueError, ArithmeticError) as exc:
+        # The checks above keep gpxpy's geometry in its domain; this names the file if not.
+        raise DamagedFileError(source, f"damaged GPX: the track cannot be measured ({exc})") from exc
     if elapsed <= 0:
         raise DamagedFileError(source, "GPX timestamps not usable (every point has the same time)")
-    moving = gpx.get_moving_data()
-    climb = gpx.get_uphill_downhill()
     return Activity(
         start=min(times),
         elapsed_s=elapsed,
         moving_s=float(moving.moving_time) if moving and moving.moving_time else None,
-        distance_m=float(gpx.length_2d()),
+        distance_m=distance,
         ascent_m=float(climb.uphill)
         if climb and any(p.elevation is not None for p in points)
         else None,
@@ -81,6 +93,21 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         source_format="gpx",
         content_hash=content_hash(data),
     )
+
+
+def _check_numbers(points: list[Any], source: str) -> None:
+    """Raise DamagedFileError for a point whose position or elevation is not a real place."""
+    for number, point in enumerate(points, 1):
+        lat, lon, ele = point.latitude, point.longitude, point.elevation
+        problem = None
+        if not (math.isfinite(lat) and -90 <= lat <= 90):
+            problem = f"latitude {lat} is outside -90 to 90"
+        elif not (math.isfinite(lon) and -180 <= lon <= 180):
+            problem = f"longitude {lon} is outside -180 to 180"
+        elif ele is not None and not math.isfinite(ele):
+            problem = f"elevation {ele} is not a number"
+        if problem is not None:
+            raise DamagedFileError(source, f"damaged GPX: track point {number}: {problem}")
 
 
 def _utc(value: datetime) -> datetime:

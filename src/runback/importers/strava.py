@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from runback.errors import ActivityFileError, UnsafeFileError
+from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers.activity import Activity
 from runback.importers.files import is_activity_name, parse_activity
 from runback.importers.strava_csv import CsvActivity, parse_activities_csv
@@ -160,7 +161,7 @@ def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterato
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ActivityFileError(label, f"damaged zip file: {exc}") from exc
+        raise DamagedFileError(label, f"damaged zip file: {exc}") from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_entries:
@@ -177,8 +178,18 @@ def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterato
                 try:
                     with archive.open(info) as stream:
                         data = stream.read(cap + 1)  # headers can lie about sizes
-                except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                    raise ActivityFileError(entry, f"damaged zip entry: {exc}") from exc
+                except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                    # zlib.error: the entry's deflate stream is damaged (zipfile lets it through).
+                    raise DamagedFileError(entry, f"damaged zip entry: {exc}") from exc
+                except NotImplementedError as exc:
+                    raise DamagedFileError(
+                        entry, f"damaged zip entry: unknown compression method ({exc})"
+                    ) from exc
+                except RuntimeError as exc:
+                    # zipfile's only RuntimeError here: the entry is encrypted (a flag bit set).
+                    raise DamagedFileError(
+                        entry, f"damaged zip entry: marked encrypted, which exports never are ({exc})"
+                    ) from exc
                 if len(data) > cap:
                     raise UnsafeFileError(entry, "refused: it unpacks to more than the size limit")
                 budget[0] -= len(data)

@@ -40,6 +40,18 @@ def parse_xml(data: bytes, source: str) -> Element:
         ) from exc
     except ParseError as exc:
         raise DamagedFileError(source, f"damaged XML: {exc}") from exc
+    except LookupError as exc:
+        # expat asks Python's codecs for the declared encoding: an unknown name, or a codec
+        # that is not a text encoding (base64), ends here rather than in a ParseError.
+        raise DamagedFileError(
+            source, f"damaged XML: the declared encoding cannot be used ({exc})"
+        ) from exc
+    except ValueError as exc:
+        # expat reads only single-byte or UTF-8/UTF-16 input; a declared UTF-32 (or other
+        # multi-byte codec) is refused with a ValueError.
+        raise DamagedFileError(
+            source, f"damaged XML: the declared encoding is not supported ({exc})"
+        ) from exc
     return root
 
 

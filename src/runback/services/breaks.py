@@ -17,8 +17,8 @@ from runback.storage.models import BreakRow, UserRow
 
 __all__ = [
     "PREFS_KEY",
+    "BreakOverview",
     "BreakSummary",
-    "BreaksToday",
     "PeriodSummary",
     "breaks_today",
     "get_prefs",
@@ -251,7 +251,9 @@ def _period(
 def _week(sched: Schedule, now: datetime) -> tuple[datetime, datetime]:
     today = local_date(now, sched.zone)
     monday = today - timedelta(days=today.weekday())
-    return day_bounds_utc(monday, sched.zone)[0], day_bounds_utc(monday + timedelta(days=6), sched.zone)[1]
+    return day_bounds_utc(monday, sched.zone)[0], day_bounds_utc(
+        monday + timedelta(days=6), sched.zone
+    )[1]
 
 
 def _summarise(sched: Schedule, events: list[BreakEvent], now: datetime) -> BreakSummary:
@@ -273,7 +275,7 @@ def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
 
 
 @dataclass(frozen=True)
-class BreaksToday:
+class BreakOverview:
     """What the Today page shows about breaks: preferences, summaries, the next one due."""
 
     prefs: ReminderPrefs
@@ -281,7 +283,7 @@ class BreaksToday:
     next_due: datetime | None
 
 
-def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreaksToday:
+def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreakOverview:
     """Return the reminder prefs, today's and this week's summary and the next break due."""
     sched = schedule_for(store, user_id)
     now = store.clock.now()
@@ -292,4 +294,4 @@ def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreaksToday:
     week = [e for e in events if week_start <= e.at < week_end]
     last_day = [e for e in events if e.at >= recent]
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
-    return BreaksToday(sched.prefs, _summarise(sched, week, now), due)
+    return BreakOverview(sched.prefs, _summarise(sched, week, now), due)

@@ -199,11 +199,16 @@ def _run_day(store: Store, user_id: int, weekday: int) -> bool:
 
 
 def due_slots(
-    store: Store, user_id: int = LOCAL_USER_ID, *, sessions: Sequence[_Started] | None = None
+    store: Store,
+    user_id: int = LOCAL_USER_ID,
+    *,
+    sessions: Sequence[_Started] | None = None,
+    run_starts: Sequence[datetime] | None = None,
 ) -> list[DueSlot]:
     """Return what is due in each daily slot now (and the programme's count for today).
 
-    `sessions`: today's sessions (in the user's local day) when the caller has read them.
+    `sessions` and `run_starts`: today's sessions and run start instants (in the user's local
+    day, at the store clock's now) when the caller has read them already.
     """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme
@@ -231,12 +236,15 @@ def due_slots(
             SlotSession(r.started_at.astimezone(tz), r.context, r.routine_slug, r.completed)
             for r in sessions
         ]
-        ran = s.scalars(
-            select(RunRow.start_at)
-            .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
-            .order_by(RunRow.start_at)
-            .limit(1)
-        ).first()
+        if run_starts is None:
+            ran = s.scalars(
+                select(RunRow.start_at)
+                .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
+                .order_by(RunRow.start_at)
+                .limit(1)
+            ).first()
+        else:
+            ran = min(run_starts, default=None)
     slots = get_slots(store, user_id)
     programme: tuple[str, int] | None = None
     stored = active_programme(store, user_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -15,13 +16,9 @@ from runback.settings import Settings
 from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.models import UserRow
 
-__all__ = ["LOCAL_USER_ID", "ReadOnlyStoreError", "Store", "open_store"]
+__all__ = ["LOCAL_USER_ID", "Store", "open_store"]
 
 LOCAL_USER_ID = 1
-
-
-class ReadOnlyStoreError(RuntimeError):
-    """A write was attempted through a read scope (`Store.reading()`): a programming error."""
 
 
 class _ScopeSession(Session):
@@ -47,13 +44,30 @@ class _OneSession(sessionmaker[Session]):
         return self.one
 
 
+@dataclass(frozen=True)
+class _PinnedClock:
+    """One instant for a whole read scope: every use case in it agrees on "now" and "today"."""
+
+    at: datetime
+    base: Clock
+
+    def now(self) -> datetime:
+        """Return the scope's instant."""
+        return self.at
+
+    def monotonic(self) -> float:
+        """Return the base clock's monotonic seconds."""
+        return self.base.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep on the base clock."""
+        self.base.sleep(seconds)
+
+
 def _keep(session: Session, instance: object) -> None:
     # The identity map holds rows weakly: keep every row read in a scope alive until its end,
     # so `session.get(UserRow, id)` asked again by the next service is answered without SQL.
     session.info.setdefault("keep", []).append(instance)
-
-
-_listening: list[bool] = []
 
 
 @dataclass
@@ -65,12 +79,14 @@ class Store:
     factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     read_only: bool = False
+    _autocommit: Engine | None = field(default=None, repr=False, compare=False)
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
         """Yield a session in one transaction: all of it is stored, or none of it."""
         if self.read_only:
-            raise ReadOnlyStoreError("store.tx() inside Store.reading(): write outside the scope")
+            # A programming error, never the user's: no RunbackError.
+            raise RuntimeError("store.tx() inside Store.reading(): write outside the scope")
         with self.factory() as session, session.begin():
             yield session
 
@@ -80,17 +96,29 @@ class Store:
 
         Every `with store.factory() as s:` inside the scope gets the same open session, so a
         request of many use cases checks out one connection and reads each row (the user row
-        above all) once. Writes (`tx()`) are refused; nested scopes reuse the outer one.
+        above all) once. The clock is pinned to the scope's start, so its use cases agree on
+        the day. Writes (`tx()`) are refused; nested scopes reuse the outer one.
         """
         if self.read_only:
             yield self
             return
-        if not _listening:
+        if not event.contains(_ScopeSession, "loaded_as_persistent", _keep):
             event.listen(_ScopeSession, "loaded_as_persistent", _keep)
-            _listening.append(True)
-        session = _ScopeSession(**self.factory.kw)
+        kw = dict(self.factory.kw)
+        if self.engine.dialect.name == "postgresql":
+            # Reads only, so no BEGIN and ROLLBACK (two round trips saved): under READ COMMITTED
+            # each statement takes its own snapshot inside a transaction too.
+            if self._autocommit is None:
+                self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            kw["bind"] = self._autocommit
+        session = _ScopeSession(**kw)
         try:
-            yield replace(self, factory=_OneSession(session, self.factory.kw), read_only=True)
+            yield replace(
+                self,
+                factory=_OneSession(session, self.factory.kw),
+                clock=_PinnedClock(self.clock.now(), self.clock),
+                read_only=True,
+            )
         finally:
             session.close()
 

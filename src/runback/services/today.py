@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, Select, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Date
 
@@ -112,18 +114,21 @@ def _streaks_in_python(session: Session, user_id: int, today: date) -> Streaks:
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
 
 
-def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks:
+@cache
+def _newest_runs() -> Select[Any]:
     # The same rules as core.streaks, run where the rows are: each practice session's local
     # day in its own zone, then runs of consecutive days ("gaps and islands": day minus its
-    # rank is constant along a run). Returns the newest few runs and the longest length, so
-    # Python reads a handful of rows instead of every session the user ever did.
+    # rank is constant along a run). Built once: building it costs more than running it.
     steps = SessionRow.steps_done
     practice = SessionRow.completed | case(
         (func.json_typeof(steps) == "array", func.json_array_length(steps) > 0), else_=False
     )
     day = cast(func.timezone(SessionRow.zone, SessionRow.started_at), Date).label("day")
     days = (
-        select(day).distinct().where(SessionRow.user_id == user_id, practice).subquery("days")
+        select(day)
+        .distinct()
+        .where(SessionRow.user_id == bindparam("user_id"), practice)
+        .subquery("days")
     )
     rank = cast(func.row_number().over(order_by=days.c.day), Integer)
     ranked = select(days.c.day, (days.c.day - rank).label("grp")).subquery("ranked")
@@ -138,11 +143,16 @@ def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks
     )
     # A session in a zone ahead of the user's can fall on tomorrow (up to two days ahead):
     # the runs that can hold today or yesterday are among the newest four.
-    newest = session.execute(
+    return (
         select(runs.c.first, runs.c.last, func.max(runs.c.n).over().label("longest"))
         .order_by(runs.c.last.desc())
         .limit(4)
-    ).all()
+    )
+
+
+def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks:
+    # Python reads a handful of rows instead of every session the user ever did.
+    newest = session.execute(_newest_runs(), {"user_id": user_id}).all()
     if not newest:
         return Streaks(False, 0, 0)
 
@@ -164,8 +174,13 @@ def streaks(store: Store, user_id: int, today: date) -> Streaks:
         return _streaks_in_python(session, user_id, today)
 
 
-def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
-    """Return today's sessions, current and longest streak, and the next suggested thing."""
+def today_summary(
+    store: Store, user_id: int = LOCAL_USER_ID, *, run_starts: Sequence[datetime] | None = None
+) -> TodaySummary:
+    """Return today's sessions, current and longest streak, and the next suggested thing.
+
+    `run_starts`: when today's runs were read already (at the store clock's now), their starts.
+    """
     with store.reading() as store:
         zone = store.user_zone(user_id)
         today = local_date(store.clock.now(), zone)
@@ -174,7 +189,7 @@ def today_summary(store: Store, user_id: int = LOCAL_USER_ID) -> TodaySummary:
         streak = streaks(store, user_id, today)
         from runback.services.plans import due_slots
 
-        slots = due_slots(store, user_id, sessions=sessions)
+        slots = due_slots(store, user_id, sessions=sessions, run_starts=run_starts)
     return TodaySummary(
         date=today,
         zone=zone,

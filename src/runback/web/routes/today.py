@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
-from runback.core.timezones import day_bounds_utc
+from runback.core.timezones import day_bounds_utc, local_date
 from runback.services.breaks import breaks_today, get_prefs, log_break, next_break
 from runback.services.pain import pain_history
 from runback.services.runs import Run, list_runs
@@ -109,19 +109,21 @@ def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | 
 def today_data(store: Store, user_id: int) -> TodayOut:
     """Return today's summary, breaks, runs and whether to ask about pain."""
     # One read scope: one connection and one read of the user row for the whole page.
+    # (The scope also pins the clock: the summary's day is the day the runs were read for.)
     with store.reading() as store:
-        day = today_summary(store, user_id)
-        start, end = day_bounds_utc(day.date, day.zone)
+        zone = store.user_zone(user_id)
         now = store.clock.now()
+        start, end = day_bounds_utc(local_date(now, zone), zone)
         since = now - PAIN_PROMPT_WINDOW
-        # One read of the runs serves today's list and the pain prompt's last 24 hours.
+        # One read of the runs serves the slots, today's list and the pain prompt's last 24 h.
         runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
-        recent = [r for r in runs if since <= r.start < now]
+        today = [r for r in runs if start <= r.start < end]
+        day = today_summary(store, user_id, run_starts=[r.start for r in today])
         return TodayOut(
             summary=day,
             breaks=_breaks(store, user_id),
-            runs_today=[RunOut.model_validate(r) for r in runs if start <= r.start < end],
-            pain_prompt=_pain_prompt(store, user_id, recent),
+            runs_today=[RunOut.model_validate(r) for r in today],
+            pain_prompt=_pain_prompt(store, user_id, [r for r in runs if since <= r.start < now]),
         )
 
 
@@ -142,8 +144,11 @@ def _routine_name(store: Store, user_id: int, slug: str | None) -> str | None:
 def today_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show what is due today, the streak, breaks so far and today's run."""
     data = today_data(store, user_id)
-    name = _routine_name(store, user_id, data.summary.suggestion.routine_slug)
-    return page(request, "today.html", {"t": data, "suggested_name": name})
+    slugs = {d.routine for d in data.summary.slots if d.routine}
+    slugs.add(data.summary.suggestion.routine_slug or "")
+    names = {slug: _routine_name(store, user_id, slug) or slug for slug in slugs if slug}
+    name = names.get(data.summary.suggestion.routine_slug or "")
+    return page(request, "today.html", {"t": data, "suggested_name": name, "routine_names": names})
 
 
 @router.get(f"{API}/today")

@@ -1,0 +1,146 @@
+"""Streaks on PostgreSQL (computed in SQL) equal the core functions on random histories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert
+
+from runback.core.clock import FakeClock
+from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
+from runback.services.store import LOCAL_USER_ID, Store, open_store
+from runback.services.today import Streaks, streaks, today_summary
+from runback.settings import Settings
+from runback.storage.models import SessionRow
+from tests.pg import PgServer, pg_server_or_skip
+
+pytestmark = pytest.mark.postgres
+
+# Zones far ahead of and behind UTC (a session can land on the user's tomorrow), DST at
+# midnight (Santiago), half-hour DST (Lord Howe) and a quarter-hour offset (Kathmandu).
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+]
+NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)  # Europe's spring-forward day
+
+Session = tuple[datetime, str, bool, list[str] | None]
+sessions = st.lists(
+    st.tuples(
+        # Mostly the last few weeks (streaks that touch today), sometimes much older.
+        st.one_of(
+            st.integers(min_value=-21 * 24 * 60, max_value=2 * 24 * 60),
+            st.integers(min_value=-800 * 24 * 60, max_value=0),
+        ).map(lambda m: NOW + timedelta(minutes=m)),
+        st.sampled_from(ZONES),
+        st.booleans(),
+        st.sampled_from([[], ["cat-cow"], ["cat-cow", "bird-dog"], None]),
+    ),
+    max_size=40,
+)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    """Start one PostgreSQL server for this module (skip when none is installed)."""
+    yield from pg_server_or_skip()
+
+
+@pytest.fixture(scope="module")
+def pg_store(pg: PgServer) -> Iterator[Store]:
+    """Return a store on a fresh PostgreSQL database, user zone Europe/Berlin."""
+    url = pg.create_database()
+    clock = FakeClock(NOW)
+    store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
+    yield store
+    store.close()
+    pg.drop_database(url)
+
+
+def _expected(rows: list[Session], today: date) -> Streaks:
+    days = practice_days(
+        (at, zone) for at, zone, done, steps in rows if counts_as_practice(done, steps or [])
+    )
+    return Streaks(today in days, current_streak(days, today), longest_streak(days))
+
+
+def _store_sessions(store: Store, rows: list[Session]) -> None:
+    with store.tx() as s:
+        s.execute(delete(SessionRow))
+        if rows:
+            s.execute(
+                insert(SessionRow),
+                [
+                    {
+                        "user_id": LOCAL_USER_ID,
+                        "routine_slug": "back-up-basics",
+                        "routine_name": "Back-up basics",
+                        "started_at": at,
+                        "ended_at": at + timedelta(minutes=8),
+                        "zone": zone,
+                        "steps_total": 5,
+                        "steps_done": steps,
+                        "steps_skipped": [],
+                        "completed": done,
+                        "context": "other",
+                        "active_s": 60.0,
+                    }
+                    for at, zone, done, steps in rows
+                ],
+            )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=sessions, today_offset=st.integers(min_value=-2, max_value=2))
+def test_sql_streaks_equal_the_core_functions(
+    pg_store: Store, rows: list[Session], today_offset: int
+) -> None:
+    _store_sessions(pg_store, rows)
+    today = date(2026, 3, 29) + timedelta(days=today_offset)
+    assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today)
+
+
+def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
+    rows: list[Session] = [
+        (NOW - timedelta(days=d), "Europe/Berlin", True, ["cat-cow"])
+        for d in range(3 * 365)
+        if d != 400
+    ]
+    _store_sessions(pg_store, rows)
+    today = date(2026, 3, 29)
+    assert streaks(pg_store, LOCAL_USER_ID, today) == Streaks(True, 400, 3 * 365 - 401)
+    summary = today_summary(pg_store)
+    assert summary.practiced_today and summary.current_streak == 400
+    assert summary.longest_streak == 3 * 365 - 401 and len(summary.sessions) == 1
+
+
+def test_a_session_on_the_users_tomorrow_keeps_yesterdays_streak(pg_store: Store) -> None:
+    # Today is Mar 28 for a user in Pago Pago (UTC-11); at 23:30 it is already Mar 30 in
+    # Kiritimati (UTC+14). Days after today must not hide the streak that ends yesterday.
+    at = datetime(2026, 3, 29, 10, 30, tzinfo=UTC)
+    rows: list[Session] = [
+        (at - timedelta(days=2), "Pacific/Pago_Pago", True, None),
+        (at - timedelta(days=1), "Pacific/Pago_Pago", True, None),
+        (at, "Pacific/Kiritimati", False, ["cat-cow"]),
+    ]
+    _store_sessions(pg_store, rows)
+    expected = Streaks(False, 2, 2)
+    assert _expected(rows, date(2026, 3, 28)) == expected
+    assert streaks(pg_store, LOCAL_USER_ID, date(2026, 3, 28)) == expected
+
+
+def test_no_sessions_no_streak(pg_store: Store) -> None:
+    _store_sessions(pg_store, [])
+    assert streaks(pg_store, LOCAL_USER_ID, date(2026, 3, 29)) == Streaks(False, 0, 0)
