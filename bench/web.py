@@ -1,14 +1,20 @@
 """Benchmark: the hosted web app on PostgreSQL with 1,000 users x 3 years of data.
 
 Usage: .venv/bin/python bench/web.py [--users N] [--years Y] [--seconds S] [--concurrency C]
-       [--workers W] [--json]
+       [--workers W] [--client auto|wrk|python|both] [--json]
 
 Starts a throwaway PostgreSQL (tests/pg.py), seeds it server-side with generate_series (one
 INSERT ... SELECT per table), runs `runback serve` with W uvicorn workers in hosted mode, and
-loads GET /api/v1/today, the Today page (/) and the bare endpoint from a second process over
-loopback with a small keep-alive HTTP/1.1 client (C connections, each logged in as a different
-user). Reports req/s, p50 and p99 per endpoint and each endpoint's share of bare throughput.
-Goals: Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when a goal is missed.
+loads each endpoint in turn from a second process over loopback (C keep-alive connections,
+each logged in as a different user): the bare endpoint (a constant), /api/v1/csrf (a sync route,
+no database), /api/v1/me (login check + one user read: what any logged-in read costs),
+/api/v1/today and the Today page (/). The load comes from wrk when it is installed
+(`apt-get install wrk`; it is in no test dependency list, as the bench is run by hand), else
+from a small asyncio HTTP/1.1 client in Python; `--client both` runs both. Reports req/s, p50,
+p99, each endpoint's share of bare throughput, and the CPU the client, the uvicorn workers and
+PostgreSQL used (in % of one core), since on a small machine the client competes with them.
+Goals (on the first client): Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when
+a goal is missed.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +42,9 @@ P99_GOAL_MS = 50.0
 SHARE_GOAL = 0.40
 PASSWORD = "bench password 123"
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
-ENDPOINTS = ["/api/v1/bare", "/api/v1/today", "/"]
+ENDPOINTS = ["/api/v1/bare", "/api/v1/csrf", "/api/v1/me", "/api/v1/today", "/"]
+TODAY = ("/api/v1/today", "/")
+WARMUP_S = 1.0
 
 
 def seed(url: str, users: int, years: int) -> dict[str, int]:
@@ -138,7 +149,6 @@ async def _load(port: int, path: str, cookies: list[str], seconds: float) -> dic
     latencies.sort()
     n = len(latencies)
     return {
-        "path": path,
         "requests": n,
         "errors": errors,
         "rps": n / elapsed,
@@ -147,13 +157,112 @@ async def _load(port: int, path: str, cookies: list[str], seconds: float) -> dic
     }
 
 
-def load_process(port: int, cookies: list[str], seconds: float) -> None:
-    """Run in the second process: warm up, then measure each endpoint; print JSON."""
-    results = []
-    for path in ENDPOINTS:
-        asyncio.run(_load(port, path, cookies, min(1.0, seconds)))  # warm-up
-        results.append(asyncio.run(_load(port, path, cookies, seconds)))
-    print(json.dumps(results))
+def load_process(port: int, path: str, cookies: list[str], seconds: float) -> None:
+    """Run in the second process: warm up, then measure one endpoint; print JSON."""
+    asyncio.run(_load(port, path, cookies, min(WARMUP_S, seconds)))
+    print(json.dumps(asyncio.run(_load(port, path, cookies, seconds))))
+
+
+# One wrk thread per connection, so each connection can carry its own user's cookie.
+WRK_SCRIPT = """
+local cookies = {%s}
+local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("cookie", cookies[(n - 1) %% #cookies + 1])
+end
+function init(args)
+  req = wrk.format(nil, nil, {["Cookie"] = cookie})
+end
+function request()
+  return req
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\n{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "errors": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def _wrk(url: str, cookies: list[str], seconds: float) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % ", ".join(json.dumps(c) for c in cookies))
+    n = str(len(cookies))
+    try:
+        for duration in (WARMUP_S, seconds):
+            argv = ["wrk", "-t", n, "-c", n, "-d", f"{max(1, round(duration))}s"]
+            out = subprocess.run(
+                [*argv, "--timeout", "5s", "-s", f.name, url],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+    finally:
+        os.unlink(f.name)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    return {
+        "requests": found["requests"],
+        "errors": found["errors"],
+        "rps": found["requests"] / (found["duration_us"] / 1e6),
+        "p50_ms": found["p50_us"] / 1000,
+        "p99_ms": found["p99_us"] / 1000,
+    }
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """Return the CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone: a PostgreSQL backend that ended
+        # utime, stime, and those of ended children (PostgreSQL backends that closed).
+        total += sum(int(x) for x in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """Return pid and its descendants (the uvicorn workers; PostgreSQL's backends)."""
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out  # it ended meanwhile
+    for child in children:
+        out += _tree(int(child))
+    return out
+
+
+def _client_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(
+    client: str, port: int, path: str, cookies: list[str], seconds: float, servers: dict[str, int]
+) -> dict[str, Any]:
+    """Load one endpoint with one client; add the CPU used by the client and each server."""
+    before = {name: _cpu_s(_tree(pid)) for name, pid in servers.items()}
+    client_before = _client_cpu_s()
+    t0 = time.perf_counter()
+    if client == "wrk":
+        result = _wrk(f"http://127.0.0.1:{port}{path}", cookies, seconds)
+    else:
+        spec = json.dumps({"port": port, "path": path, "cookies": cookies, "seconds": seconds})
+        out = subprocess.run(
+            [sys.executable, __file__, "--load", spec], capture_output=True, text=True, check=True
+        )
+        result = json.loads(out.stdout)
+    wall = time.perf_counter() - t0  # warm-up included, for the client as for the servers
+    cpu = {name: _cpu_s(_tree(pid)) - before[name] for name, pid in servers.items()}
+    cpu["client"] = _client_cpu_s() - client_before
+    result.update(client=client, path=path)
+    result["cpu_pct"] = {name: round(100 * s / wall) for name, s in cpu.items()}
+    return result
 
 
 def _set_cookie(response: Any, name: str) -> str:
@@ -199,6 +308,33 @@ def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("runback serve did not come up")
 
 
+def _clients(choice: str) -> list[str]:
+    has_wrk = shutil.which("wrk") is not None
+    if choice in ("wrk", "both") and not has_wrk:
+        raise SystemExit("wrk is not installed: apt-get install wrk (or --client python)")
+    if choice == "both":
+        return ["wrk", "python"]
+    if choice == "auto":
+        return ["wrk" if has_wrk else "python"]
+    return [choice]
+
+
+def _print(report: dict[str, Any], ok: bool) -> None:
+    print(f"seeded {report['rows']} in {report['seed_s']:.1f} s; load average {report['load']}")
+    print(
+        f"{'client':<7}{'endpoint':<15}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>8}"
+        f"{'errors':>7}   CPU % of a core: client / uvicorn / postgres"
+    )
+    for r in report["results"]:
+        cpu = r["cpu_pct"]
+        print(
+            f"{r['client']:<7}{r['path']:<15}{r['rps']:>7.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
+            f"{100 * r['share_of_bare']:>7.0f}%{r['errors']:>7}   "
+            f"{cpu['client']:>3} / {cpu['uvicorn']:>3} / {cpu['postgres']:>3}"
+        )
+    print("goals met" if ok else f"goal missed: p99 < {P99_GOAL_MS} ms, >= 40 % of bare")
+
+
 def main() -> int:
     """Seed, serve, load, report; exit 1 when a goal is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,13 +343,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--client", choices=["auto", "wrk", "python", "both"], default="auto")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--load", help=argparse.SUPPRESS)  # internal: the load process
     args = parser.parse_args()
     if args.load:
         spec = json.loads(args.load)
-        load_process(spec["port"], spec["cookies"], spec["seconds"])
+        load_process(spec["port"], spec["path"], spec["cookies"], spec["seconds"])
         return 0
+    clients = _clients(args.client)
 
     from tests.pg import PgServer, find_pg_bin, free_port
 
@@ -224,6 +362,7 @@ def main() -> int:
     pg = PgServer(bin_dir)
     pg.start()
     proc = None
+    results = []
     try:
         url = pg.create_database()
         t0 = time.perf_counter()
@@ -242,19 +381,21 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         _wait_up(base, proc)
         cookies = _login(base, args.users, args.concurrency)
-        spec = json.dumps({"port": port, "cookies": cookies, "seconds": args.seconds})
-        out = subprocess.run(
-            [sys.executable, __file__, "--load", spec], capture_output=True, text=True, check=True
-        )
-        results = json.loads(out.stdout)
+        postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+        servers = {"uvicorn": proc.pid, "postgres": postmaster}
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        for client in clients:
+            for path in ENDPOINTS:
+                results.append(measure(client, port, path, cookies, args.seconds, servers))
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
         pg.stop()
 
-    bare = results[0]["rps"]
     for r in results:
+        # ENDPOINTS[0] is bare: the first result of each client.
+        bare = next(b["rps"] for b in results if b["client"] == r["client"])
         r["share_of_bare"] = r["rps"] / bare
     report = {
         "users": args.users,
@@ -263,22 +404,16 @@ def main() -> int:
         "seed_s": seed_s,
         "workers": args.workers,
         "concurrency": args.concurrency,
+        "load": load,
         "results": results,
     }
-    today = [r for r in results if r["path"] in ("/api/v1/today", "/")]
+    today = [r for r in results if r["path"] in TODAY and r["client"] == clients[0]]
     ok = all(r["p99_ms"] < P99_GOAL_MS and r["share_of_bare"] >= SHARE_GOAL for r in today)
     ok = ok and all(r["errors"] == 0 for r in results)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"seeded {counts} in {seed_s:.1f} s")
-        print(f"{'endpoint':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}{'errors':>8}")
-        for r in results:
-            print(
-                f"{r['path']:<16}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-                f"{100 * r['share_of_bare']:>8.0f}%{r['errors']:>8}"
-            )
-        print("goals met" if ok else f"goal missed: p99 < {P99_GOAL_MS} ms, >= 40 % of bare")
+        _print(report, ok)
     return 0 if ok else 1
 
 

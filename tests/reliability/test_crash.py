@@ -101,6 +101,13 @@ def _check_runs(db: Path) -> int:
     """Check every stored run is whole: all fields there, and the same as a full parse."""
     conn = _db(db)
     try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "runs" not in tables:
+            # Killed while the first migration ran: it is one transaction, so none of it is there.
+            assert not tables & set(Base.metadata.tables), tables
+            if "alembic_version" in tables:
+                assert conn.execute("SELECT * FROM alembic_version").fetchall() == []
+            return 0
         rows = conn.execute("SELECT * FROM runs").fetchall()
     finally:
         conn.close()

@@ -53,6 +53,16 @@ def print_advice(out: Console, advice: Advice) -> None:
     out.print(Panel("\n".join(lines), title=_TITLE[advice.level], border_style=style))
 
 
+def _choice(answer: str) -> int | None:
+    """Return the menu number typed, or None; "¹" passes isdigit() but not int(), so try int()."""
+    if not (answer.isascii() and answer.isdigit()):
+        return None
+    try:
+        return int(answer)
+    except ValueError:  # more digits than int() converts (4300)
+        return None
+
+
 def _ask_region(out: Console) -> str:
     from rich.prompt import Prompt
 
@@ -62,8 +72,9 @@ def _ask_region(out: Console) -> str:
         out.print(f"  {i}. {region:<15} [dim]{_REGION_LABELS.get(region, '')}[/]")
     while True:
         answer = Prompt.ask("Where does it hurt? (number or name)", console=out).strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(PAIN_REGIONS):
-            return PAIN_REGIONS[int(answer) - 1]
+        number = _choice(answer)
+        if number is not None and 1 <= number <= len(PAIN_REGIONS):
+            return PAIN_REGIONS[number - 1]
         if answer in PAIN_REGIONS:
             return answer
         out.print(f"[red]Please answer 1-{len(PAIN_REGIONS)} or one of the names above.[/]")

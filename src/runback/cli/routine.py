@@ -96,6 +96,17 @@ def _show_exercise(ex: Exercise) -> None:
         out.print(f"  [yellow]caution:[/] {escape(line)}", highlight=False)
 
 
+def _whole_seconds(text: str) -> int | None:
+    """Return ASCII digits as a number, or None; "¹" passes isdigit() but int() refuses it."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts (4300)
+        return None
+
+
 def _parse_steps(specs: list[str]) -> list[dict[str, Any]]:
     from runback.cli.common import fail
 
@@ -104,9 +115,10 @@ def _parse_steps(specs: list[str]) -> list[dict[str, Any]]:
         slug, _, hold = spec.partition(":")
         step: dict[str, Any] = {"exercise": slug.strip()}
         if hold:
-            if not hold.strip().isdigit():
+            seconds = _whole_seconds(hold)
+            if seconds is None:
                 fail(f"--step {spec!r}: the hold must be whole seconds, e.g. cat-cow:30")
-            step["hold_s"] = int(hold)
+            step["hold_s"] = seconds
         steps.append(step)
     return steps
 

@@ -61,7 +61,7 @@ def _damage_reason(exc: Exception) -> str:
         return f"damaged FIT file: a header or record is cut short ({detail})"
     if isinstance(exc, AssertionError):
         # fitdecode's asserts carry no text: say what they guard.
-        return "damaged FIT file: a record definition is impossible" + (
+        return "damaged FIT file: its records do not fit the structure its header declares" + (
             f" ({detail})" if detail else ""
         )
     return f"damaged FIT file: it cannot be decoded ({detail})"

@@ -76,7 +76,9 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         distance = float(gpx.length_2d())
     except (ValueError, ArithmeticError) as exc:
         # The checks above keep gpxpy's geometry in its domain; this names the file if not.
-        raise DamagedFileError(source, f"damaged GPX: the track cannot be measured ({exc})") from exc
+        raise DamagedFileError(
+            source, f"damaged GPX: the track cannot be measured ({exc})"
+        ) from exc
     if elapsed <= 0:
         raise DamagedFileError(source, "GPX timestamps not usable (every point has the same time)")
     return Activity(

@@ -178,17 +178,24 @@ def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterato
                 try:
                     with archive.open(info) as stream:
                         data = stream.read(cap + 1)  # headers can lie about sizes
-                except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-                    # zlib.error: the entry's deflate stream is damaged (zipfile lets it through).
+                except (zipfile.BadZipFile, OSError, EOFError) as exc:
                     raise DamagedFileError(entry, f"damaged zip entry: {exc}") from exc
+                except zlib.error as exc:
+                    # zipfile lets zlib's error on a damaged deflate stream through as it is.
+                    raise DamagedFileError(
+                        entry, f"damaged zip entry: its compressed data is corrupt ({exc})"
+                    ) from exc
                 except NotImplementedError as exc:
                     raise DamagedFileError(
-                        entry, f"damaged zip entry: unknown compression method ({exc})"
+                        entry,
+                        f"damaged zip entry: unknown compression method {info.compress_type}",
                     ) from exc
                 except RuntimeError as exc:
                     # zipfile's only RuntimeError here: the entry is encrypted (a flag bit set).
                     raise DamagedFileError(
-                        entry, f"damaged zip entry: marked encrypted, which exports never are ({exc})"
+                        entry,
+                        "damaged zip entry: it is marked encrypted (password-protected), "
+                        "which exports never are",
                     ) from exc
                 if len(data) > cap:
                     raise UnsafeFileError(entry, "refused: it unpacks to more than the size limit")

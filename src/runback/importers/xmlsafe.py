@@ -30,8 +30,9 @@ def parse_xml(data: bytes, source: str) -> Element:
     import defusedxml
     from defusedxml.ElementTree import fromstring
 
+    data = strip_xml_prelude(data)
     try:
-        root: Element = fromstring(strip_xml_prelude(data), forbid_dtd=True)
+        root: Element = fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
         # Activity files never need a DTD; one is how entity bombs and external entities come in.
         raise UnsafeFileError(
@@ -44,22 +45,30 @@ def parse_xml(data: bytes, source: str) -> Element:
         # expat asks Python's codecs for the declared encoding: an unknown name, or a codec
         # that is not a text encoding (base64), ends here rather than in a ParseError.
         raise DamagedFileError(
-            source, f"damaged XML: the declared encoding cannot be used ({exc})"
+            source,
+            f"damaged XML: the declared encoding {_declared(data)!r} cannot be used ({exc})",
         ) from exc
     except ValueError as exc:
-        # expat reads only single-byte or UTF-8/UTF-16 input; a declared UTF-32 (or other
+        # expat reads only single-byte codecs, UTF-8 and UTF-16; a declared UTF-32 (or another
         # multi-byte codec) is refused with a ValueError.
         raise DamagedFileError(
-            source, f"damaged XML: the declared encoding is not supported ({exc})"
+            source,
+            f"damaged XML: the declared encoding {_declared(data)!r} is not supported ({exc}); "
+            "save the file as UTF-8",
         ) from exc
     return root
+
+
+def _declared(data: bytes) -> str | None:
+    """Return the encoding the XML declaration names, or None; `data` is already stripped."""
+    match = _ENCODING.match(data)
+    return match.group(1).decode("ascii") if match else None
 
 
 def decode_xml(data: bytes, source: str) -> str:
     """Return the XML text, decoded with the encoding it declares (UTF-8 when it declares none)."""
     data = strip_xml_prelude(data)
-    match = _ENCODING.match(data)
-    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    encoding = _declared(data) or "utf-8"
     try:
         return data.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:

@@ -64,6 +64,22 @@ class _PinnedClock:
         self.base.sleep(seconds)
 
 
+class _Shared:
+    """The session that one request's read scopes share (see `Store.for_request`)."""
+
+    __slots__ = ("session",)
+
+    def __init__(self) -> None:
+        self.session: _ScopeSession | None = None
+
+    def drop(self) -> None:
+        """Forget every row read so far (after a write, or after an error)."""
+        if self.session is not None:
+            self.session.close()
+            self.session.info.clear()
+            self.session = None
+
+
 def _keep(session: Session, instance: object) -> None:
     # The identity map holds rows weakly: keep every row read in a scope alive until its end,
     # so `session.get(UserRow, id)` asked again by the next service is answered without SQL.
@@ -80,6 +96,18 @@ class Store:
     clock: Clock = field(default_factory=SystemClock)
     read_only: bool = False
     _autocommit: Engine | None = field(default=None, repr=False, compare=False)
+    _shared: _Shared | None = field(default=None, repr=False, compare=False)
+
+    def for_request(self) -> Store:
+        """Return a copy for one request (one thread at a time) whose read scopes share a session.
+
+        The login check and the page's own `reading()` scope then read the user row once, on
+        one connection. The connection goes back to the pool at the end of each scope (so a
+        request never holds two); the rows stay until the next `tx()` or the end of the request.
+        """
+        if self._autocommit is None and self.engine.dialect.name == "postgresql":
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return replace(self, _shared=_Shared())
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
@@ -87,8 +115,13 @@ class Store:
         if self.read_only:
             # A programming error, never the user's: no RunbackError.
             raise RuntimeError("store.tx() inside Store.reading(): write outside the scope")
-        with self.factory() as session, session.begin():
-            yield session
+        try:
+            with self.factory() as session, session.begin():
+                yield session
+        finally:
+            if self._shared is not None:
+                # Rows read before the write may be stale now: the next scope reads afresh.
+                self._shared.drop()
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -111,16 +144,31 @@ class Store:
             if self._autocommit is None:
                 self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
             kw["bind"] = self._autocommit
-        session = _ScopeSession(**kw)
+        shared = self._shared
+        session = shared.session if shared is not None else None
+        if session is None:
+            session = _ScopeSession(**kw)
+            if shared is not None:
+                shared.session = session
         try:
             yield replace(
                 self,
                 factory=_OneSession(session, self.factory.kw),
                 clock=_PinnedClock(self.clock.now(), self.clock),
                 read_only=True,
+                _shared=None,
             )
-        finally:
+        except BaseException:
+            if shared is not None:
+                shared.drop()
             session.close()
+            raise
+        if shared is None:
+            session.close()
+        else:
+            # Give the connection back but keep the rows (expire_on_commit=False); in
+            # autocommit there is no transaction, so this sends nothing to the server.
+            session.commit()
 
     def user_zone(self, user_id: int = LOCAL_USER_ID) -> str:
         """Return the user's IANA zone."""

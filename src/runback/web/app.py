@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
     from starlette.responses import Response
+    from starlette.types import Scope
 
     from runback.services.store import Store
     from runback.settings import Settings
 
-__all__ = ["ROUTE_MODULES", "app_secret", "create_app", "create_app_from_env"]
+__all__ = [
+    "MULTIPART_ALLOWANCE",
+    "ROUTE_MODULES",
+    "app_secret",
+    "create_app",
+    "create_app_from_env",
+]
 
 # Each module exposes `router: APIRouter` (its HTML pages and its /api/v1/ JSON). Modules that
 # do not exist yet are skipped; a module that exists but fails to import is an error.
@@ -62,7 +70,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from importlib.resources import files
     from urllib.parse import quote
 
-    from fastapi import Depends, FastAPI
+    from fastapi import Depends, FastAPI, Request
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
     from starlette.exceptions import HTTPException
@@ -70,8 +80,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from runback.errors import AuthError, ConfigError, NotFoundError, RunbackError, ValidationError
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
-    from runback.web.deps import is_api, make_templates, render, verify_csrf
-    from runback.web.security import SecurityMiddleware
+    from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
+    from runback.web.security import BodyLimitMiddleware, BodyTooLarge, SecurityMiddleware
 
     secret = app_secret(settings)
     owns_store = store is None
@@ -106,7 +116,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if importlib.util.find_spec(name) is None:
             continue
         module = importlib.import_module(name)
-        app.include_router(module.router, dependencies=[Depends(verify_csrf)])
+        app.include_router(
+            module.router, dependencies=[Depends(verify_csrf)], responses=ERROR_RESPONSES
+        )
 
     @app.get("/api/v1/bare", include_in_schema=False)
     async def bare() -> dict[str, bool]:
@@ -133,6 +145,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return _error(request, 403, str(exc))
         return _error(request, 400, str(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's list of problems, made JSON-safe: the input it echoes may be a number JSON
+        # cannot hold (`1e309` parses as inf), which would turn this 422 into a 500.
+        problems = _json_safe(jsonable_encoder(exc.errors()))
+        return JSONResponse({"detail": problems}, status_code=422)
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if is_api(request) or request.url.path.startswith("/static/"):
@@ -144,8 +163,34 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             response.headers[key] = value
         return response
 
+    def too_large(scope: Scope, exc: BodyTooLarge) -> Response:
+        return _error(Request(scope), exc.status_code, str(exc.detail))
+
+    # Added first, so it runs inside SecurityMiddleware: a 413 gets the security headers too.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_upload_bytes,
+        slack=MULTIPART_ALLOWANCE,
+        refuse=too_large,
+    )
     app.add_middleware(SecurityMiddleware, hosted=settings.mode == "hosted")
     return app
+
+
+# A multipart upload of one file of max_upload_bytes carries its part headers and boundaries
+# on top; this allowance lets such a file through while still refusing anything much larger.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def _json_safe(value: Any) -> Any:
+    """Return `value` with the floats JSON cannot encode (inf, -inf, nan) as their text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def create_app_from_env() -> FastAPI:

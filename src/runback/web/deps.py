@@ -23,23 +23,32 @@ Rules:
   handler attributes: put JS in web/static/*.js and CSS in web/static/app.css.
 - A `runback.errors.NotFoundError` raised by a service becomes 404 (JSON under /api/, an error
   page otherwise); `ValidationError`/`ConfigError` become 422 with the message.
+- A database id in a path is `IdPath` (`session_id: IdPath`), in a body `Field(ge=1, le=MAX_ID)`:
+  a number SQLite cannot hold is a 422, never a 500 from the database.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.settings import Settings
+from runback.storage.models import UserRow
 from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session, session_fingerprint
 from runback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_token_valid
 
 __all__ = [
+    "ERROR_RESPONSES",
+    "MAX_ID",
     "CsrfDep",
+    "ErrorOut",
+    "FieldProblem",
+    "IdPath",
     "StoreDep",
     "UserDep",
     "current_user_id",
@@ -50,6 +59,34 @@ __all__ = [
     "request_csrf_token",
     "verify_csrf",
 ]
+
+# Ids are SQLite INTEGERs (signed 64-bit, and PostgreSQL's BIGINT): a larger one cannot exist.
+MAX_ID = 2**63 - 1
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the id runback gave it")]
+"""A database id in the path; out of range is a 422 before any query."""
+
+
+class FieldProblem(BaseModel):
+    """One problem with a request that could not be read: where it is and what is wrong."""
+
+    loc: list[str | int] = Field(description='where, e.g. ["body", "intensity"]')
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class ErrorOut(BaseModel):
+    """An error: `detail` names the field and the fix, or lists a malformed request's problems."""
+
+    detail: str | list[FieldProblem]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "The request is invalid; `detail` says why."}
+}
+"""The 422 every route may answer (schema checks and the services' ValidationError)."""
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -63,14 +100,15 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(directory=str(folder))
 
 
-def get_store(request: Request) -> Store:
-    """Return the app's Store."""
+async def get_store(request: Request) -> Store:
+    """Return the app's Store, as a copy for this request (see `Store.for_request`)."""
+    # async: it does no I/O, so it need not cost a hop through the thread pool.
     store: Store = request.app.state.store
-    return store
+    return store.for_request()
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-"""The Store of this app (engine, session factory, clock); use `store.tx()` for writes."""
+"""The Store of this request (engine, session factory, clock); use `store.tx()` for writes."""
 
 
 def is_api(request: Request) -> bool:
@@ -88,20 +126,34 @@ def current_user_id(request: Request, store: StoreDep) -> int:
     if settings.mode == "local":
         request.state.user = {"id": LOCAL_USER_ID, "email": None}
         return LOCAL_USER_ID
-    from runback.storage.models import UserRow
-
     secret: str = request.app.state.secret
     found = read_session(secret, request.cookies.get(SESSION_COOKIE))
     if found is not None:
-        with store.factory() as session:
-            row = session.get(UserRow, found[0])
-            if row is not None and session_fingerprint(secret, row.password_hash) == found[1]:
-                request.state.user = {"id": row.id, "email": row.email}
-                return row.id
+        row = _user_row(store, found[0])
+        if row is not None and session_fingerprint(secret, row.password_hash) == found[1]:
+            request.state.user = {"id": row.id, "email": row.email}
+            return row.id
     if is_api(request):
         raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Cookie"})
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise LoginRequired(path)
+
+
+def _user_row(store: Store, user_id: int) -> UserRow | None:
+    # In the request's read scope: no transaction, and the page's own scope then finds the
+    # row in the session instead of reading it again. This is the first statement of every
+    # logged-in request, so it is where a connection that died while idle in the pool (database
+    # restarted) shows: SQLAlchemy then invalidates the pool, and one retry gets a fresh one.
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in (1, 2):
+        try:
+            with store.reading() as view, view.factory() as session:
+                return session.get(UserRow, user_id)
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    return None  # not reached
 
 
 UserDep = Annotated[int, Depends(current_user_id)]

@@ -1,4 +1,4 @@
-"""Web security primitives: HMAC signing, CSRF tokens and the security-headers middleware.
+"""Web security primitives: HMAC signing, CSRF tokens, security headers and a body-size limit.
 
 CSRF uses a signed double submit: every browser gets a random nonce in the `runback_csrf`
 cookie (HttpOnly, SameSite=Lax) and pages carry `HMAC(secret, nonce)` as the token, in a form
@@ -16,11 +16,15 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "BodyLimitMiddleware",
+    "BodyTooLarge",
     "SecurityMiddleware",
     "csrf_token",
     "csrf_token_valid",
@@ -155,3 +159,77 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+class BodyTooLarge(HTTPException):
+    """A request body over the size limit (413); the message says the limit and what to do."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        told = f"is {_mb(size)}, over" if size is not None else "is over"
+        super().__init__(
+            413,
+            f"refused: the request {told} the upload limit of {_mb(limit)} "
+            "(RUNBACK_MAX_UPLOAD_BYTES); send fewer or smaller files at a time",
+        )
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over `max_bytes` (plus `slack`) with 413, before holding them.
+
+    A declared Content-Length over the limit is refused before the app runs (`refuse` makes the
+    response, so pages get an error page and /api/ gets JSON). A body without one (chunked) is
+    counted as it streams: the read that crosses the limit raises BodyTooLarge, which the app's
+    HTTPException handler answers. Nothing past the limit is read. `slack` is room for framing
+    (multipart headers and boundaries) so that one file of `max_bytes` still goes through.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        refuse: Callable[[Scope, BodyTooLarge], ASGIApp],
+        slack: int = 0,
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.refuse = refuse
+        self.slack = slack
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        shown, most = self.max_bytes, self.max_bytes + self.slack
+        declared = _content_length(scope.get("headers", []))
+        if declared is not None and declared > most:
+            response = self.refuse(scope, BodyTooLarge(shown, declared))
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > most:
+                    raise BodyTooLarge(shown)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    for key, value in headers:
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the server rejects a malformed length before we see it
+    return None

@@ -21,7 +21,7 @@ from runback.services.pain import (
     red_flag_questions,
 )
 from runback.services.store import Store
-from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.deps import MAX_ID, CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
 __all__ = ["PainIn", "region_label", "router"]
@@ -39,7 +39,7 @@ class PainIn(BaseModel):
     intensity: int = Field(description="0 (no pain) to 10 (worst imaginable)")
     red_flags: list[str] = Field(default_factory=list, description="question ids answered yes")
     notes: str = ""
-    run_id: int | None = Field(default=None, description="the run this is about")
+    run_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="the run this is about")
     link_run: bool = Field(default=True, description="link to the latest run within 24 h")
 
 

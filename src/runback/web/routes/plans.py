@@ -116,6 +116,15 @@ def _is_plan_routine(store: Store, user_id: int, slug: str) -> bool:
     return routine is not None and routine.origin == "plan"
 
 
+def _whole_number(text: str) -> int | None:
+    """Return the whole number typed, or None; never raises (unlike isdigit() then int())."""
+    # str.isdigit() is true for "¹" and "①", which int() refuses: only int() itself can tell.
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 class _FormPlan:
     """The planner form as typed: strings kept for redisplay, parsed for the planner."""
 
@@ -136,9 +145,8 @@ class _FormPlan:
             minutes = 0.0
         seed = None
         if self.seed:
-            try:
-                seed = int(self.seed)
-            except ValueError:
+            seed = _whole_number(self.seed)
+            if seed is None:
                 problems.append(f"seed: {self.seed!r} is not a whole number; leave it empty")
         if problems:
             raise ValidationError("plan request", problems)
@@ -150,7 +158,8 @@ class _FormPlan:
         query += [("areas", a) for a in self.areas]
         if self.context != "other":
             query.append(("context", self.context))
-        next_seed = str(int(self.seed) + 1) if self.seed.lstrip("-").isdigit() else "1"
+        seed = _whole_number(self.seed)
+        next_seed = "1" if seed is None else str(seed + 1)
         return {
             "minutes": self.minutes,
             "chosen_areas": self.areas,

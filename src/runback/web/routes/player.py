@@ -28,7 +28,7 @@ from runback.services.sessions import (
     start_session,
 )
 from runback.services.store import Store
-from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
 __all__ = [
@@ -279,7 +279,7 @@ def api_sessions(
 
 
 @router.get(f"{API}/sessions/{{session_id}}")
-def api_session(session_id: int, store: StoreDep, user_id: UserDep) -> SessionPublic:
+def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> SessionPublic:
     """Return one session."""
     return get_session(store, user_id, session_id)
 
@@ -304,7 +304,7 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
 
 @router.post(f"{API}/sessions/{{session_id}}/progress")
 def api_progress(
-    session_id: int, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
+    session_id: IdPath, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how far the session got and where the player is."""
     session = get_session(store, user_id, session_id)
@@ -323,7 +323,7 @@ def api_progress(
 
 @router.post(f"{API}/sessions/{{session_id}}/finish")
 def api_finish(
-    session_id: int, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
+    session_id: IdPath, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """End the session, completed or stopped early, keeping what was done."""
     session = get_session(store, user_id, session_id)
@@ -345,7 +345,7 @@ def api_finish(
 
 @router.post(f"{API}/sessions/{{session_id}}/enjoyment")
 def api_enjoyment(
-    session_id: int, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
+    session_id: IdPath, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how much the session was enjoyed (1–5)."""
     rate_session(store, user_id, session_id, body.enjoyment)

@@ -1,0 +1,170 @@
+"""Hosted mode's database traffic: the login check shares the request's read scope, and the pool
+pings only connections that sat idle (a killed connection costs no request)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+
+from runback.services.store import Store
+from runback.storage import db
+from runback.storage.models import UserRow
+from tests.web.conftest import HostedClient, signup
+
+Make = Callable[..., HostedClient]
+
+
+@dataclass
+class Seen:
+    """What an engine did during one request."""
+
+    statements: list[str] = field(default_factory=list)
+    connections: set[int] = field(default_factory=set)
+    autocommit: list[bool] = field(default_factory=list)
+    checkouts: int = 0
+    out: int = 0
+    most_out: int = 0
+
+    def users_reads(self) -> int:
+        """Return how many statements read the users table."""
+        return sum(1 for s in self.statements if s.startswith("SELECT users."))
+
+
+@contextmanager
+def watch(engine: Engine) -> Iterator[Seen]:
+    """Record statements and pool checkouts (and how many are out at once) on the engine."""
+    seen = Seen()
+
+    def statement(conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        seen.statements.append(sql.lstrip())
+        seen.autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", 0)))
+
+    def checkout(dbapi_conn: Any, *_: Any) -> None:
+        seen.checkouts += 1
+        seen.connections.add(id(dbapi_conn))
+        seen.out += 1
+        seen.most_out = max(seen.most_out, seen.out)
+
+    def checkin(*_: Any) -> None:
+        seen.out -= 1
+
+    hooks = [
+        (engine, "before_cursor_execute", statement),
+        (engine.pool, "checkout", checkout),
+        (engine.pool, "checkin", checkin),
+    ]
+    for target, name, fn in hooks:
+        event.listen(target, name, fn)
+    try:
+        yield seen
+    finally:
+        for target, name, fn in hooks:
+            event.remove(target, name, fn)
+
+
+def _store(c: HostedClient) -> Store:
+    store: Store = c.app.state.store  # type: ignore[attr-defined]
+    return store
+
+
+def test_a_logged_in_today_reads_the_user_once_on_one_connection(
+    any_db_url: str, hosted_client: Make
+) -> None:
+    c = hosted_client(any_db_url)
+    signup(c, "one@example.org")
+    engine = _store(c).engine
+    on_postgres = engine.dialect.name == "postgresql"
+    for path in ("/api/v1/today", "/", "/api/v1/me"):
+        with watch(engine) as seen:
+            assert c.get(path).status_code == 200, path
+        # The login check's read of the user row serves the page's own reads too.
+        assert seen.users_reads() == 1 or path == "/api/v1/me", (path, seen.statements)
+        assert seen.most_out == 1, path  # never two connections at once
+        if on_postgres:
+            # The same connection each time, and no transaction: no BEGIN, no ROLLBACK
+            # (/api/v1/me reads the account again in a transaction of its own).
+            assert len(seen.connections) == 1, path
+            assert all(seen.autocommit) or path == "/api/v1/me", (path, seen.autocommit)
+    with watch(engine) as seen:
+        assert c.get("/api/v1/today").status_code == 200
+    # login check (user) + runs, today's sessions, streaks, programme, breaks
+    assert len(seen.statements) <= 6 + (0 if on_postgres else 2), seen.statements
+
+
+def test_a_changed_password_still_ends_other_sessions(any_db_url: str, hosted_client: Make) -> None:
+    c = hosted_client(any_db_url)
+    user_id = signup(c, "two@example.org")
+    assert c.get("/api/v1/today").status_code == 200
+    with _store(c).tx() as s:
+        row = s.get(UserRow, user_id)
+        assert row is not None
+        row.password_hash = "another hash"
+    assert c.get("/api/v1/today").status_code == 401
+    r = c.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_an_unknown_user_in_a_valid_cookie_is_refused(any_db_url: str, hosted_client: Make) -> None:
+    c = hosted_client(any_db_url)
+    user_id = signup(c, "three@example.org")
+    with _store(c).tx() as s:
+        s.execute(text("DELETE FROM users WHERE id = :id"), {"id": user_id})
+    assert c.get("/api/v1/today").status_code == 401
+
+
+def _kill_other_connections(url: str) -> int:
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return len(rows)
+
+
+@pytest.mark.postgres
+def test_a_connection_killed_in_the_pool_costs_no_request(
+    pg_db_url: str, hosted_client: Make
+) -> None:
+    c = hosted_client(pg_db_url)
+    signup(c, "four@example.org")
+    assert c.get("/api/v1/today").status_code == 200
+    # A database restart (or an idle timeout) closes the pooled connections under us; they
+    # were idle for less than PING_IDLE_S, so nothing pings them: the login check retries.
+    assert _kill_other_connections(pg_db_url) >= 1
+    assert c.get("/api/v1/today").status_code == 200
+    assert c.get("/").status_code == 200
+
+
+@pytest.mark.postgres
+def test_only_connections_idle_for_a_while_are_pinged(
+    pg_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = db.make_engine(pg_db_url)
+    pings: list[int] = []
+    real_ping = engine.dialect.do_ping
+
+    def ping(dbapi_conn: Any) -> bool:
+        pings.append(1)
+        return real_ping(dbapi_conn)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", ping)
+    try:
+        for _ in range(5):
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT 1")).scalar() == 1
+        assert pings == []  # in steady use: no round trip spent on pinging
+        monkeypatch.setattr(db, "PING_IDLE_S", -1.0)  # every pooled connection is "idle" now
+        assert _kill_other_connections(pg_db_url) >= 1
+        with engine.connect() as conn:  # the dead one is found by the ping and replaced
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+        assert pings == [1]
+    finally:
+        engine.dispose()
