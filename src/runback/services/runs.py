@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -84,9 +85,10 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True)
-class Run:
-    """A stored run, detached from the database."""
+class Run(BaseModel):
+    """A stored run, detached from the database (also the web API's run model)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
 
     id: int
     start: datetime

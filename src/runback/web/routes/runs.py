@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from runback.services.runs import FileResult, ImportReport, Run, import_bytes, list_runs
 from runback.services.store import Store
@@ -22,23 +22,8 @@ API = "/api/v1"
 PAGE_RUNS = 100
 
 
-class RunOut(BaseModel):
-    """A stored run."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    start: datetime
-    zone: str
-    elapsed_s: float
-    moving_s: float | None
-    distance_m: float
-    ascent_m: float | None
-    sport: str
-    name: str | None
-    source_format: str
-    source_file: str
-    device: str | None
+# The API shows a run exactly as the service returns it.
+RunOut = Run
 
 
 class FileResultOut(BaseModel):
