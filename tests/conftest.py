@@ -12,6 +12,7 @@ from runback.core.clock import FakeClock
 from runback.services.store import Store, open_store
 from runback.settings import Settings
 
+
 def _shared_fixtures() -> Path:
     """Find ../shared/fixtures beside the checkout (RUNBACK_SHARED_FIXTURES overrides)."""
     import os
