@@ -1,11 +1,13 @@
 """Profile one Today request in-process: SQL statements, connection checkouts and milliseconds.
 
 Usage: .venv/bin/python bench/today_profile.py [--users N] [--years Y] [--repeat R] [--profile]
+       [--show-sql] [--strace]
 
 Seeds a throwaway PostgreSQL the way bench/web.py does, then calls the Today use case
 (`today_data`, what GET /api/v1/today runs) and the Today page through the app, counting the
 SQL statements and pool checkouts of one request and timing R requests for users spread over
-the data set. --profile prints a cProfile of the use case (top 25 by cumulative time).
+the data set; --strace counts the round trips to PostgreSQL (sendto calls) per request.
+--profile prints a cProfile of the use case (top 25 by cumulative time).
 """
 
 from __future__ import annotations
@@ -46,6 +48,28 @@ class Counter:
         self.checkouts = 0
 
 
+def round_trips(request: Any, n: int) -> float:
+    """Return the sendto() calls per request over n requests, counted by strace on this process."""
+    import os
+    import signal
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".strace") as out:
+        argv = ["strace", "-f", "-e", "trace=sendto", "-o", out.name, "-p", str(os.getpid())]
+        tracer = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+        assert tracer.stderr is not None
+        tracer.stderr.readline()  # "strace: Process N attached ...": tracing has started
+        time.sleep(0.5)  # let it attach to every thread
+        for _ in range(n):
+            request()
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(timeout=30)
+        lines = Path(out.name).read_text().splitlines()
+    # The one-byte "\\0" sends are the event loop's self-pipe (thread hand-offs), not PostgreSQL.
+    return sum(1 for line in lines if "sendto(" in line and '"\\0", 1,' not in line) / n
+
+
 def main() -> int:
     """Seed, then count and time Today requests."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -54,6 +78,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--strace", action="store_true", help="count round trips (needs strace)")
     args = parser.parse_args()
 
     from bench.web import PASSWORD, SECRET, seed
@@ -129,6 +154,9 @@ def main() -> int:
                     f"GET {path}: {n} statements, {c} checkouts, p50 "
                     f"{statistics.median(times):.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms"
                 )
+                if args.strace:
+                    sent = round_trips(lambda: http.get(path), 50)  # noqa: B023
+                    print(f"GET {path}: {sent:.1f} round trips to PostgreSQL (sendto, strace)")
                 if args.show_sql:
                     counter.reset()
                     http.get(path)

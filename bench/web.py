@@ -10,25 +10,21 @@ each logged in as a different user): the bare endpoint (a constant), /api/v1/csr
 no database), /api/v1/me (login check + one user read: what any logged-in read costs),
 /api/v1/today and the Today page (/). The load comes from wrk when it is installed
 (`apt-get install wrk`; it is in no test dependency list, as the bench is run by hand), else
-from a small asyncio HTTP/1.1 client in Python; `--client both` runs both. Reports req/s, p50,
-p99, each endpoint's share of bare throughput, and the CPU the client, the uvicorn workers and
-PostgreSQL used (in % of one core), since on a small machine the client competes with them.
-Goals (on the first client): Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when
-a goal is missed.
+from a small asyncio HTTP/1.1 client in Python; `--client both` runs both (see bench/load.py).
+Reports req/s, p50, p99, each endpoint's share of bare throughput, how the connections were
+split over the workers, and the CPU per request of the uvicorn workers, PostgreSQL and the
+client, since on a small machine the client competes with them. Goals (on the first client):
+Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when a goal is missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +40,6 @@ PASSWORD = "bench password 123"
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
 ENDPOINTS = ["/api/v1/bare", "/api/v1/csrf", "/api/v1/me", "/api/v1/today", "/"]
 TODAY = ("/api/v1/today", "/")
-WARMUP_S = 1.0
 
 
 def seed(url: str, users: int, years: int) -> dict[str, int]:
@@ -100,169 +95,13 @@ def seed(url: str, users: int, years: int) -> dict[str, int]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         for sql in stmts:
             # psycopg placeholders use %: the SQL modulo operator must be doubled.
-            conn.execute(sql.replace(" % ", " %% "), params)  # type: ignore[call-overload]
+            conn.execute(sql.replace(" % ", " %% "), params)
         conn.execute("VACUUM ANALYZE")
         counts = {}
         for table in ("users", "sessions", "runs", "pain_entries", "breaks"):
             row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
             counts[table] = int(row[0]) if row else 0
     return counts
-
-
-async def _get(reader: Any, writer: Any, path: str, cookie: str) -> tuple[int, bytes]:
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-        "Accept: */*\r\n\r\n".encode()
-    )
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":", 1)[1])
-    body = await reader.readexactly(length)
-    return status, body
-
-
-async def _load(port: int, path: str, cookies: list[str], seconds: float) -> dict[str, Any]:
-    """Keep len(cookies) connections busy on `path` for `seconds`; return the latencies."""
-    latencies: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker(cookie: str) -> None:
-        nonlocal errors
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while time.perf_counter() < stop:
-                t0 = time.perf_counter()
-                status, _ = await _get(reader, writer, path, cookie)
-                latencies.append(time.perf_counter() - t0)
-                if status != 200:
-                    errors += 1
-        finally:
-            writer.close()
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(worker(c) for c in cookies))
-    elapsed = time.perf_counter() - t0
-    latencies.sort()
-    n = len(latencies)
-    return {
-        "requests": n,
-        "errors": errors,
-        "rps": n / elapsed,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))],
-    }
-
-
-def load_process(port: int, path: str, cookies: list[str], seconds: float) -> None:
-    """Run in the second process: warm up, then measure one endpoint; print JSON."""
-    asyncio.run(_load(port, path, cookies, min(WARMUP_S, seconds)))
-    print(json.dumps(asyncio.run(_load(port, path, cookies, seconds))))
-
-
-# One wrk thread per connection, so each connection can carry its own user's cookie.
-WRK_SCRIPT = """
-local cookies = {%s}
-local n = 0
-function setup(thread)
-  n = n + 1
-  thread:set("cookie", cookies[(n - 1) %% #cookies + 1])
-end
-function init(args)
-  req = wrk.format(nil, nil, {["Cookie"] = cookie})
-end
-function request()
-  return req
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\\n{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "errors": %%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout + e.status))
-end
-"""
-
-
-def _wrk(url: str, cookies: list[str], seconds: float) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(WRK_SCRIPT % ", ".join(json.dumps(c) for c in cookies))
-    n = str(len(cookies))
-    try:
-        for duration in (WARMUP_S, seconds):
-            argv = ["wrk", "-t", n, "-c", n, "-d", f"{max(1, round(duration))}s"]
-            out = subprocess.run(
-                [*argv, "--timeout", "5s", "-s", f.name, url],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-    finally:
-        os.unlink(f.name)
-    found = json.loads(out.stdout.strip().splitlines()[-1])
-    return {
-        "requests": found["requests"],
-        "errors": found["errors"],
-        "rps": found["requests"] / (found["duration_us"] / 1e6),
-        "p50_ms": found["p50_us"] / 1000,
-        "p99_ms": found["p99_us"] / 1000,
-    }
-
-
-def _cpu_s(pids: list[int]) -> float:
-    """Return the CPU seconds (user + system) the processes have used so far."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone: a PostgreSQL backend that ended
-        # utime, stime, and those of ended children (PostgreSQL backends that closed).
-        total += sum(int(x) for x in fields[11:15])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _tree(pid: int) -> list[int]:
-    """Return pid and its descendants (the uvicorn workers; PostgreSQL's backends)."""
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return out  # it ended meanwhile
-    for child in children:
-        out += _tree(int(child))
-    return out
-
-
-def _client_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def measure(
-    client: str, port: int, path: str, cookies: list[str], seconds: float, servers: dict[str, int]
-) -> dict[str, Any]:
-    """Load one endpoint with one client; add the CPU used by the client and each server."""
-    before = {name: _cpu_s(_tree(pid)) for name, pid in servers.items()}
-    client_before = _client_cpu_s()
-    t0 = time.perf_counter()
-    if client == "wrk":
-        result = _wrk(f"http://127.0.0.1:{port}{path}", cookies, seconds)
-    else:
-        spec = json.dumps({"port": port, "path": path, "cookies": cookies, "seconds": seconds})
-        out = subprocess.run(
-            [sys.executable, __file__, "--load", spec], capture_output=True, text=True, check=True
-        )
-        result = json.loads(out.stdout)
-    wall = time.perf_counter() - t0  # warm-up included, for the client as for the servers
-    cpu = {name: _cpu_s(_tree(pid)) - before[name] for name, pid in servers.items()}
-    cpu["client"] = _client_cpu_s() - client_before
-    result.update(client=client, path=path)
-    result["cpu_pct"] = {name: round(100 * s / wall) for name, s in cpu.items()}
-    return result
 
 
 def _set_cookie(response: Any, name: str) -> str:
@@ -323,14 +162,16 @@ def _print(report: dict[str, Any], ok: bool) -> None:
     print(f"seeded {report['rows']} in {report['seed_s']:.1f} s; load average {report['load']}")
     print(
         f"{'client':<7}{'endpoint':<15}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>8}"
-        f"{'errors':>7}   CPU % of a core: client / uvicorn / postgres"
+        f"{'errors':>7}{'split':>7}   CPU ms per request: uvicorn / postgres / client"
     )
     for r in report["results"]:
-        cpu = r["cpu_pct"]
+        # CPU % of one core over the run (warm-up included) / requests per second.
+        ms = {k: 10 * v / r["rps"] for k, v in r["cpu_pct"].items()}
+        split = "/".join(map(str, r["split"]))
         print(
             f"{r['client']:<7}{r['path']:<15}{r['rps']:>7.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
-            f"{100 * r['share_of_bare']:>7.0f}%{r['errors']:>7}   "
-            f"{cpu['client']:>3} / {cpu['uvicorn']:>3} / {cpu['postgres']:>3}"
+            f"{100 * r['share_of_bare']:>7.0f}%{r['errors']:>7}{split:>7}   "
+            f"{ms['uvicorn']:.2f} / {ms['postgres']:.2f} / {ms['client']:.2f}"
         )
     print("goals met" if ok else f"goal missed: p99 < {P99_GOAL_MS} ms, >= 40 % of bare")
 
@@ -345,14 +186,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--client", choices=["auto", "wrk", "python", "both"], default="auto")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--load", help=argparse.SUPPRESS)  # internal: the load process
     args = parser.parse_args()
-    if args.load:
-        spec = json.loads(args.load)
-        load_process(spec["port"], spec["path"], spec["cookies"], spec["seconds"])
-        return 0
     clients = _clients(args.client)
 
+    from bench.load import balanced
     from tests.pg import PgServer, find_pg_bin, free_port
 
     bin_dir = find_pg_bin()
@@ -386,7 +223,8 @@ def main() -> int:
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         for client in clients:
             for path in ENDPOINTS:
-                results.append(measure(client, port, path, cookies, args.seconds, servers))
+                found = balanced(client, port, path, cookies, args.seconds, servers, args.workers)
+                results.append(found)
     finally:
         if proc is not None:
             proc.terminate()

@@ -113,3 +113,44 @@ def test_a_scope_has_one_now(store: Store, clock: FakeClock) -> None:
         assert view.clock.monotonic() == clock.monotonic()
     with store.reading() as view:
         assert view.clock.now() == start + timedelta(hours=1)
+
+
+def test_a_request_store_shares_rows_across_its_scopes_until_a_write(
+    store: Store, counted: Counted
+) -> None:
+    request = store.for_request()
+    pool: Any = store.engine.pool
+    with request.reading() as view:  # the login check
+        assert view.user_zone() == "Europe/Berlin"
+    assert pool.checkedout() == 0  # never held between scopes
+    with request.reading() as view:  # the page
+        assert view.user_zone() == "Europe/Berlin"
+        assert breaks.get_prefs(view).enabled
+    assert counted.users_reads() == 1
+    with request.tx() as s:
+        user = s.get(UserRow, LOCAL_USER_ID)
+        assert user is not None
+        user.zone = "Asia/Tokyo"
+    with request.reading() as view:  # what was read before the write is not trusted after it
+        assert view.user_zone() == "Asia/Tokyo"
+    assert counted.users_reads() == 3  # the write's own read, then the fresh one
+    # Another request starts with nothing: it reads the user itself.
+    with store.for_request().reading() as view:
+        assert view.user_zone() == "Asia/Tokyo"
+    assert counted.users_reads() == 4
+
+
+def test_a_failed_scope_forgets_its_rows_and_gives_the_connection_back(
+    store: Store, counted: Counted
+) -> None:
+    request = store.for_request()
+    pool: Any = store.engine.pool
+    with pytest.raises(RuntimeError, match="boom"), request.reading() as view:
+        view.user_zone()
+        raise RuntimeError("boom")
+    assert pool.checkedout() == 0
+    with request.reading() as view:
+        assert view.user_zone() == "Europe/Berlin"
+    assert counted.users_reads() == 2
+    with request.reading() as view, pytest.raises(RuntimeError, match="outside the scope"):
+        breaks.set_prefs(view, {"interval_min": 45})

@@ -26,7 +26,7 @@ def test_every_page_has_typed_json(client: TestClient) -> None:
         assert schema.get("$ref", "").endswith(f"/{model}"), (path, schema)
         assert op.get("description") or op.get("summary")
     listed = doc["paths"]["/api/v1/runs"]["get"]["responses"]["200"]["content"]
-    assert listed["application/json"]["schema"]["items"]["$ref"].endswith("/RunOut")
+    assert listed["application/json"]["schema"]["items"]["$ref"].endswith("/Run")
 
 
 def test_player_page_reads_without_javascript(client: TestClient) -> None:

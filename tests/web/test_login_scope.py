@@ -53,7 +53,7 @@ def watch(engine: Engine) -> Iterator[Seen]:
     def checkin(*_: Any) -> None:
         seen.out -= 1
 
-    hooks = [
+    hooks: list[tuple[Any, str, Callable[..., Any]]] = [
         (engine, "before_cursor_execute", statement),
         (engine.pool, "checkout", checkout),
         (engine.pool, "checkin", checkin),
