@@ -17,11 +17,12 @@ from pathlib import Path
 
 from runback.core.clock import FakeClock
 from runback.services.store import LOCAL_USER_ID, Store
+from tests.conftest import SHARED_FIXTURES
 
 __all__ = ["FIXTURES", "PROGRAMME", "populate"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+SHARED = SHARED_FIXTURES
 START = datetime(2026, 1, 5, 7, 30, tzinfo=UTC)
 
 PROGRAMME = """\
