@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, select
 
-from runback.errors import AuthError, NotFoundError, RateLimitedError, ValidationError
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.errors import AuthError, RateLimitedError, ValidationError
+from runback.services.store import LOCAL_USER_ID, Store, get_user
 from runback.storage.models import LoginAttemptRow, UserRow
 
 if TYPE_CHECKING:
@@ -204,9 +204,7 @@ def authenticate(store: Store, email: str, password: str, ip: str) -> Account:
 def get_account(store: Store, user_id: int = LOCAL_USER_ID) -> Account:
     """Return the user's account, or NotFoundError."""
     with store.factory() as session:
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise NotFoundError(f"user {user_id} does not exist")
+        row = get_user(session, user_id)
         return _account(row)
 
 
@@ -219,9 +217,7 @@ def set_zone(store: Store, zone: str, user_id: int = LOCAL_USER_ID) -> str:
     except Exception as exc:
         raise ValidationError("zone", [str(exc)]) from None
     with store.tx() as session:
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise NotFoundError(f"user {user_id} does not exist")
+        row = get_user(session, user_id)
         row.zone = zone
     return zone
 
@@ -229,9 +225,7 @@ def set_zone(store: Store, zone: str, user_id: int = LOCAL_USER_ID) -> str:
 def get_targets(store: Store, user_id: int = LOCAL_USER_ID) -> Targets:
     """Return the user's targets (defaults for anything not set)."""
     with store.factory() as session:
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise NotFoundError(f"user {user_id} does not exist")
+        row = get_user(session, user_id)
         raw = (row.prefs or {}).get(TARGETS_KEY) or {}
     return Targets.model_validate(raw)
 
@@ -239,9 +233,7 @@ def get_targets(store: Store, user_id: int = LOCAL_USER_ID) -> Targets:
 def set_targets(store: Store, targets: Targets, user_id: int = LOCAL_USER_ID) -> Targets:
     """Store the user's targets, keeping every other preference."""
     with store.tx() as session:
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise NotFoundError(f"user {user_id} does not exist")
+        row = get_user(session, user_id)
         # Reassign the dict so SQLAlchemy sees the JSON change.
         row.prefs = {**(row.prefs or {}), TARGETS_KEY: targets.model_dump(mode="json")}
     return targets
@@ -257,9 +249,7 @@ def new_calendar_token(store: Store, user_id: int = LOCAL_USER_ID) -> str:
     """Make a new secret feed token (the old URL stops working) and return it."""
     token = secrets.token_urlsafe(32)
     with store.tx() as session:
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise NotFoundError(f"user {user_id} does not exist")
+        row = get_user(session, user_id)
         row.calendar_token = token
     return token
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from runback.core.schedule import BreakEvent, Outcome, ReminderPrefs, Schedule
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import NotFoundError, ValidationError
-from runback.services.store import LOCAL_USER_ID, Store
-from runback.storage.models import BreakRow, UserRow
+from runback.services.store import LOCAL_USER_ID, Store, get_user
+from runback.storage.models import BreakRow
 
 __all__ = [
     "PREFS_KEY",
@@ -37,14 +37,6 @@ __all__ = [
 PREFS_KEY = "reminders"
 
 
-def _user(session: Any, user_id: int) -> UserRow:
-    user = session.get(UserRow, user_id)
-    if user is None:
-        raise NotFoundError(f"user {user_id} does not exist")
-    assert isinstance(user, UserRow)
-    return user
-
-
 def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
     import pydantic
 
@@ -61,7 +53,7 @@ def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
 def get_prefs(store: Store, user_id: int = LOCAL_USER_ID) -> ReminderPrefs:
     """Return the user's reminder preferences (defaults for anything not set)."""
     with store.factory() as session:
-        user = _user(session, user_id)
+        user = get_user(session, user_id)
         raw = (user.prefs or {}).get(PREFS_KEY) or {}
     return _validate(raw, f"users.prefs[{PREFS_KEY!r}]")
 
@@ -75,7 +67,7 @@ def set_prefs(
 ) -> ReminderPrefs:
     """Validate and store reminder preferences; with merge, change only the given fields."""
     with store.tx() as session:
-        user = _user(session, user_id)
+        user = get_user(session, user_id)
         current = dict((user.prefs or {}).get(PREFS_KEY) or {})
         if isinstance(prefs, ReminderPrefs):
             valid = prefs

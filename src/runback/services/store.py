@@ -16,7 +16,12 @@ from runback.settings import Settings
 from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.models import UserRow
 
-__all__ = ["LOCAL_USER_ID", "Store", "open_store"]
+__all__ = [
+    "LOCAL_USER_ID",
+    "Store",
+    "get_user",
+    "open_store",
+]
 
 LOCAL_USER_ID = 1
 
@@ -203,3 +208,13 @@ def open_store(settings: Settings | None = None, clock: Clock | None = None) -> 
                 # An explicit RUNBACK_ZONE means the user travelled or moved: follow them.
                 user.zone = settings.zone
     return store
+
+
+def get_user(session: Session, user_id: int) -> UserRow:
+    """Return the user's row inside an open session, or NotFoundError."""
+    from runback.errors import NotFoundError
+
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise NotFoundError(f"user {user_id} does not exist")
+    return user
