@@ -21,6 +21,7 @@ from runback.services.routines import (
     import_routine,
     import_routine_text,
     list_routines,
+    routine_name,
     routine_to_toml,
     slugify,
     user_catalog,
@@ -230,3 +231,11 @@ def test_documented_example_is_valid() -> None:
     for block in blocks:
         routine = parse_routine(block, "routine-format.md")
         assert load_builtin().duration_s(routine) > 0
+
+
+def test_routine_name_for_builtin_own_and_unknown(store: Store) -> None:
+    create_routine(store, "Quick lunch", [RoutineStep(exercise="seated-twist")])
+    assert routine_name(store, "back-up-basics") == "Back-up basics"
+    assert routine_name(store, "quick-lunch") == "Quick lunch"
+    assert routine_name(store, "quick-lunch", user_id=999) == "quick-lunch"
+    assert routine_name(store, "no-such-routine") == "no-such-routine"

@@ -36,6 +36,7 @@ __all__ = [
     "import_routine",
     "import_routine_text",
     "list_routines",
+    "routine_name",
     "routine_to_toml",
     "slugify",
     "upsert_routine",
@@ -123,6 +124,18 @@ def get_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> Routin
         close = difflib.get_close_matches(slug, list(catalog.routines), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise NotFoundError(f"no routine {slug!r}; {hint}(runback routine list)") from None
+
+
+def routine_name(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str:
+    """Return a routine's display name (built-in or the user's own), or the slug if unknown."""
+    builtin = load_builtin().routines.get(slug)
+    if builtin is not None:
+        return builtin.name
+    with store.factory() as session:
+        name = session.scalar(
+            select(RoutineRow.name).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)
+        )
+    return name or slug
 
 
 def upsert_routine(

@@ -50,16 +50,9 @@ def _slot_context(slot: str) -> str:
     return slot if slot in ("before-run", "after-run", "desk-break") else "other"
 
 
-def _routine_name(slug: str) -> str:
-    try:
-        from runback.services.catalog import load_builtin
+def _suggest(store: Store, user_id: int, practiced: bool, slots: list[DueSlot]) -> Suggestion:
+    from runback.services.routines import routine_name
 
-        return load_builtin().routines[slug].name
-    except Exception:  # a user routine or a broken catalog: the slug will do
-        return slug
-
-
-def _suggest(practiced: bool, slots: list[DueSlot]) -> Suggestion:
     for due in slots:
         # Any back-up work today counts for the morning slot, even a partial session.
         if due.status != "due" or not due.routine or (practiced and due.slot == "morning"):
@@ -70,8 +63,9 @@ def _suggest(practiced: bool, slots: list[DueSlot]) -> Suggestion:
             command += f" {due.routine}"
         if context != "other":
             command += f" --context {context}"
+        name = routine_name(store, due.routine, user_id)
         return Suggestion(
-            text=f"{due.label}: {_routine_name(due.routine)} ({due.reason}): {command}",
+            text=f"{due.label}: {name} ({due.reason}): {command}",
             command=command,
             routine_slug=due.routine,
         )
@@ -197,6 +191,6 @@ def today_summary(
         practiced_today=streak.practiced_today,
         current_streak=streak.current,
         longest_streak=streak.longest,
-        suggestion=_suggest(streak.practiced_today, slots),
+        suggestion=_suggest(store, user_id, streak.practiced_today, slots),
         slots=slots,
     )

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.services.breaks import breaks_today, get_prefs, log_break, next_break
 from runback.services.pain import pain_history
+from runback.services.routines import routine_name
 from runback.services.runs import Run, list_runs
 from runback.services.store import Store
 from runback.services.today import TodaySummary, today_summary
@@ -127,26 +128,13 @@ def today_data(store: Store, user_id: int) -> TodayOut:
         )
 
 
-def _routine_name(store: Store, user_id: int, slug: str | None) -> str | None:
-    if not slug:
-        return None
-    from runback.services.catalog import load_builtin
-    from runback.services.routines import user_catalog
-
-    builtin = load_builtin().routines.get(slug)
-    if builtin is not None:
-        return builtin.name
-    routine = user_catalog(store, user_id).routines.get(slug)
-    return routine.name if routine is not None else None
-
-
 @router.get("/", response_class=HTMLResponse)
 def today_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show what is due today, the streak, breaks so far and today's run."""
     data = today_data(store, user_id)
     slugs = {d.routine for d in data.summary.slots if d.routine}
     slugs.add(data.summary.suggestion.routine_slug or "")
-    names = {slug: _routine_name(store, user_id, slug) or slug for slug in slugs if slug}
+    names = {slug: routine_name(store, slug, user_id) for slug in slugs if slug}
     name = names.get(data.summary.suggestion.routine_slug or "")
     return page(request, "today.html", {"t": data, "suggested_name": name, "routine_names": names})
 
