@@ -34,3 +34,5 @@ class Settings(BaseSettings):
     secret_key: str | None = None  # hosted mode: signs session cookies
     max_upload_bytes: int = 50 * 1024 * 1024
     max_file_bytes: int = 50 * 1024 * 1024
+    # Per web worker: finished Today responses kept while the user's data is unchanged (0: off).
+    view_cache_entries: int = Field(default=4096, ge=0)

@@ -1,5 +1,6 @@
-"""Hosted mode's database traffic: the login check shares the request's read scope, and the pool
-pings only connections that sat idle (a killed connection costs no request)."""
+"""Hosted mode's database traffic: the login check is one read on a connection of its own, a
+Today miss reads in one scope, and the pool pings only connections that sat idle (a killed
+connection costs no request)."""
 
 from __future__ import annotations
 
@@ -72,27 +73,51 @@ def _store(c: HostedClient) -> Store:
     return store
 
 
-def test_a_logged_in_today_reads_the_user_once_on_one_connection(
+def test_the_login_check_reads_on_a_connection_of_its_own(
     any_db_url: str, hosted_client: Make
 ) -> None:
     c = hosted_client(any_db_url)
+    user_id = signup(c, "one@example.org")
+    store = _store(c)
+    reads: list[int] = []
+    real = store.stamps().read
+
+    def read(uid: int) -> Any:
+        reads.append(uid)
+        return real(uid)
+
+    store.stamps().read = read  # type: ignore[method-assign]
+    for path in ("/api/v1/me", "/api/v1/today", "/"):
+        assert c.get(path).status_code == 200, path
+    assert reads == [user_id] * 3  # one stamp read per request, whatever the route
+    with watch(store.engine) as seen:
+        for _ in range(3):
+            assert c.get("/api/v1/today").status_code == 200
+            assert c.get("/").status_code == 200
+    # Today unchanged since the first request: no pool checkout, no statement at all.
+    assert (seen.checkouts, seen.statements) == (0, [])
+
+
+def test_a_cache_miss_reads_in_one_scope_on_one_connection(
+    any_db_url: str, hosted_client: Make
+) -> None:
+    c = hosted_client(any_db_url, view_cache_entries=0)
     signup(c, "one@example.org")
+    assert c.get("/api/v1/me").status_code == 200  # the login check's connection is made
     engine = _store(c).engine
     on_postgres = engine.dialect.name == "postgresql"
-    for path in ("/api/v1/today", "/", "/api/v1/me"):
+    for path in ("/api/v1/today", "/"):
         with watch(engine) as seen:
             assert c.get(path).status_code == 200, path
-        # The login check's read of the user row serves the page's own reads too.
-        assert seen.users_reads() == 1 or path == "/api/v1/me", (path, seen.statements)
         assert seen.most_out == 1, path  # never two connections at once
+        assert seen.users_reads() == 1, (path, seen.statements)
         if on_postgres:
-            # The same connection each time, and no transaction: no BEGIN, no ROLLBACK
-            # (/api/v1/me reads the account again in a transaction of its own).
+            # One connection, and no transaction: no BEGIN, no ROLLBACK.
             assert len(seen.connections) == 1, path
-            assert all(seen.autocommit) or path == "/api/v1/me", (path, seen.autocommit)
+            assert all(seen.autocommit), (path, seen.autocommit)
     with watch(engine) as seen:
         assert c.get("/api/v1/today").status_code == 200
-    # login check (user) + runs, today's sessions, streaks, programme, breaks
+    # user + runs, today's sessions, streaks, programme, breaks
     assert len(seen.statements) <= 6 + (0 if on_postgres else 2), seen.statements
 
 
@@ -137,7 +162,8 @@ def test_a_connection_killed_in_the_pool_costs_no_request(
     signup(c, "four@example.org")
     assert c.get("/api/v1/today").status_code == 200
     # A database restart (or an idle timeout) closes the pooled connections under us; they
-    # were idle for less than PING_IDLE_S, so nothing pings them: the login check retries.
+    # were idle for less than PING_IDLE_S, so nothing pings them: the login check retries
+    # on a new connection, and replaces the pool's too.
     assert _kill_other_connections(pg_db_url) >= 1
     assert c.get("/api/v1/today").status_code == 200
     assert c.get("/").status_code == 200

@@ -78,7 +78,11 @@ def test_today_reads_through_one_connection_and_reads_the_user_once(
 
     from sqlalchemy import event
 
+    from runback.web.view_cache import ViewCache
+
     client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
+    client.app.state.views = ViewCache(0)  # type: ignore[attr-defined]  # every request a miss
+    client.get("/api/v1/today")  # the data version's own connection is made
     engine = client.app.state.store.engine  # type: ignore[attr-defined]
     statements: list[str] = []
     checkouts: list[int] = []

@@ -20,7 +20,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Engine, Float, Integer, Table, func, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    Table,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from runback.errors import ConfigError, RunbackError, SchemaVersionError, ValidationError
@@ -49,6 +61,8 @@ EXPORT_VERSION = 1
 DOCUMENT_NAME = "runback.json"
 # Transient or bookkeeping tables that are not the user's data.
 _SKIPPED_TABLES = frozenset({"login_attempts", "alembic_version"})
+# Bookkeeping, not data: the version caches key on is the database's own, never restored.
+_SKIPPED_COLUMNS = frozenset({("users", "data_version")})
 # Secrets stay in the JSON (so a restore keeps logins and calendar links) but not in the CSVs
 # that get opened, shared and mailed around.
 _CSV_HIDDEN = frozenset({("users", "password_hash"), ("users", "calendar_token")})
@@ -62,6 +76,11 @@ _MAX_DOCUMENT_BYTES = 2 * 1024**3
 def _tables() -> list[Table]:
     """Return the data tables in foreign-key order (parents first)."""
     return [t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED_TABLES]
+
+
+def _columns(table: Table) -> list[Column[Any]]:
+    """Return the columns an export holds."""
+    return [c for c in table.columns if (table.name, c.name) not in _SKIPPED_COLUMNS]
 
 
 def _user_filter(table: Table, user_id: int | None) -> Any:
@@ -154,7 +173,7 @@ def export_document(
                 if where is not None:
                     query = query.where(where)
                 tables[table.name] = [
-                    {c.name: _to_json(row[c.name], c.type) for c in table.columns}
+                    {c.name: _to_json(row[c.name], c.type) for c in _columns(table)}
                     for row in conn.execute(query).mappings()
                 ]
     return {
@@ -168,7 +187,7 @@ def export_document(
 
 
 def _csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
-    columns = [c for c in table.columns if (table.name, c.name) not in _CSV_HIDDEN]
+    columns = [c for c in _columns(table) if (table.name, c.name) not in _CSV_HIDDEN]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
@@ -303,13 +322,13 @@ def _rows_for(table: Table, raw: Any, source: str) -> list[dict[str, Any]]:
         where = f"tables.{table.name}[{i}]"
         if not isinstance(item, dict):
             raise ValidationError(source, [f"{where} must be an object"])
-        unknown = set(item) - set(table.columns.keys())
+        unknown = set(item) - {c.name for c in _columns(table)}
         if unknown:
             raise ValidationError(source, [f"{where}: unknown column(s) {sorted(unknown)}"])
         rows.append(
             {
                 c.name: _from_json(item[c.name], c.type, source, f"{where}.{c.name}")
-                for c in table.columns
+                for c in _columns(table)
                 if c.name in item
             }
         )
@@ -342,6 +361,9 @@ def restore_document(engine: Engine, document: dict[str, Any], source: str) -> R
     with engine.begin() as conn:
         placeholders = _check_empty(conn)
         users = Base.metadata.tables[UserRow.__tablename__]
+        # A process serving this database may hold views of a placeholder user keyed on its
+        # data version: the restored users start past every version it had.
+        newest = conn.execute(select(func.max(users.c.data_version))).scalar() or 0
         if placeholders:
             conn.execute(users.delete().where(users.c.id.in_(placeholders)))
         for table in tables:
@@ -349,6 +371,7 @@ def restore_document(engine: Engine, document: dict[str, Any], source: str) -> R
             for start in range(0, len(rows), 500):
                 conn.execute(table.insert(), rows[start : start + 500])
             counts[table.name] = len(rows)
+        conn.execute(users.update().values(data_version=newest + 1))
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, tables)
     return RestoreResult(counts, document.get("schema_revision"), str(document.get("exported_at")))

@@ -15,6 +15,7 @@ from runback.core.clock import Clock, SystemClock
 from runback.settings import Settings
 from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.models import UserRow
+from runback.storage.stamps import StampReader
 
 __all__ = [
     "LOCAL_USER_ID",
@@ -102,6 +103,14 @@ class Store:
     read_only: bool = False
     _autocommit: Engine | None = field(default=None, repr=False, compare=False)
     _shared: _Shared | None = field(default=None, repr=False, compare=False)
+    _stamps: StampReader | None = field(default=None, repr=False, compare=False)
+
+    def stamps(self) -> StampReader:
+        """Return the reader of user stamps (login details, data version) for this engine."""
+        # Copies made before the first call get their own: call it once on the base Store.
+        if self._stamps is None:
+            self._stamps = StampReader(self.engine)
+        return self._stamps
 
     def for_request(self) -> Store:
         """Return a copy for one request (one thread at a time) whose read scopes share a session.
@@ -183,6 +192,8 @@ class Store:
 
     def close(self) -> None:
         """Release database connections."""
+        if self._stamps is not None:
+            self._stamps.close()
         self.engine.dispose()
 
 

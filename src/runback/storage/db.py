@@ -91,8 +91,12 @@ def _ping_when_idle(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to the engine."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Return a session factory bound to the engine (its writes bump users.data_version)."""
+    from runback.storage.versions import track_user_writes
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    track_user_writes(factory)
+    return factory
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -49,6 +50,9 @@ class UserRow(Base):
     prefs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped in the transaction of every write to this user's data (Store.tx): a cached view
+    # keyed on it is current, across processes, when the number it was built at still is.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RoutineRow(Base):

@@ -82,6 +82,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
     from runback.web.security import BodyLimitMiddleware, BodyTooLarge, SecurityMiddleware
+    from runback.web.view_cache import ViewCache
 
     secret = app_secret(settings)
     owns_store = store is None
@@ -108,6 +109,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         update={"secret_key": None, "database_url": settings.database_url.split(":", 1)[0]}
     )
     app.state.store = the_store
+    the_store.stamps()  # made once here, so every request's copy of the store shares it
+    app.state.views = ViewCache(settings.view_cache_entries)
     app.state.secret = secret
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(files("runback.web") / "static")), "static")

@@ -37,8 +37,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from runback.services.store import LOCAL_USER_ID, Store
-from runback.settings import Settings
-from runback.storage.models import UserRow
+from runback.storage.stamps import UserStamp
 from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session, session_fingerprint
 from runback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_token_valid
 
@@ -49,6 +48,7 @@ __all__ = [
     "ErrorOut",
     "FieldProblem",
     "IdPath",
+    "StampDep",
     "StoreDep",
     "UserDep",
     "current_user_id",
@@ -57,6 +57,7 @@ __all__ = [
     "make_templates",
     "render",
     "request_csrf_token",
+    "user_stamp",
     "verify_csrf",
 ]
 
@@ -116,45 +117,51 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def current_user_id(request: Request, store: StoreDep) -> int:
-    """Return the id of the user making the request.
+async def user_stamp(request: Request) -> UserStamp:
+    """Return the current user's stamp: id, email, password hash and data version.
 
-    Local mode: always LOCAL_USER_ID, no login. Hosted mode: the user named by the signed
-    session cookie; without a valid one, JSON routes get 401 and HTML pages redirect to /login.
+    Local mode: the local user, no login. Hosted mode: the user named by the signed session
+    cookie; without a valid one, JSON routes get 401 and HTML pages redirect to /login.
     """
-    settings: Settings = store.settings
-    if settings.mode == "local":
-        request.state.user = {"id": LOCAL_USER_ID, "email": None}
-        return LOCAL_USER_ID
+    known: UserStamp | None = getattr(request.state, "stamp", None)
+    if known is not None:
+        return known
+    # On the event loop, not in the thread pool: one indexed read on a connection of this
+    # thread's own costs less than the hop to a thread and back.
+    store: Store = request.app.state.store
+    stamps = store.stamps()
+    if request.app.state.settings.mode == "local":
+        stamp = stamps.read(LOCAL_USER_ID) or UserStamp(LOCAL_USER_ID, None, None, 0)
+        return _logged_in(request, stamp)
     secret: str = request.app.state.secret
     found = read_session(secret, request.cookies.get(SESSION_COOKIE))
     if found is not None:
-        row = _user_row(store, found[0])
-        if row is not None and session_fingerprint(secret, row.password_hash) == found[1]:
-            request.state.user = {"id": row.id, "email": row.email}
-            return row.id
+        user = stamps.read(found[0])
+        if user is not None and session_fingerprint(secret, user.password_hash) == found[1]:
+            return _logged_in(request, user)
     if is_api(request):
         raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Cookie"})
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise LoginRequired(path)
 
 
-def _user_row(store: Store, user_id: int) -> UserRow | None:
-    # In the request's read scope: no transaction, and the page's own scope then finds the
-    # row in the session instead of reading it again. This is the first statement of every
-    # logged-in request, so it is where a connection that died while idle in the pool (database
-    # restarted) shows: SQLAlchemy then invalidates the pool, and one retry gets a fresh one.
-    from sqlalchemy.exc import DBAPIError
+def _logged_in(request: Request, stamp: UserStamp) -> UserStamp:
+    request.state.stamp = stamp
+    request.state.user = {"id": stamp.id, "email": stamp.email}
+    return stamp
 
-    for attempt in (1, 2):
-        try:
-            with store.reading() as view, view.factory() as session:
-                return session.get(UserRow, user_id)
-        except DBAPIError as exc:
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    return None  # not reached
 
+async def current_user_id(request: Request) -> int:
+    """Return the id of the user making the request (see `user_stamp`)."""
+    if request.app.state.settings.mode == "local":
+        # No login, so nothing to read.
+        request.state.user = {"id": LOCAL_USER_ID, "email": None}
+        return LOCAL_USER_ID
+    return (await user_stamp(request)).id
+
+
+StampDep = Annotated[UserStamp, Depends(user_stamp)]
+"""The current user's stamp, for routes that key a cached view on its `data_version`."""
 
 UserDep = Annotated[int, Depends(current_user_id)]
 """The id of the current user: pass it to every service call."""

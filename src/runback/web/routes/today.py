@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from runback.core.timezones import day_bounds_utc, local_date
@@ -16,9 +17,12 @@ from runback.services.routines import routine_name
 from runback.services.runs import Run, list_runs
 from runback.services.store import Store
 from runback.services.today import TodaySummary, today_summary
-from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.storage.stamps import UserStamp
+from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 from runback.web.routes.runs import RunOut
+from runback.web.security import CSRF_COOKIE
+from runback.web.view_cache import ViewCache, minute_of
 
 __all__ = [
     "BREAK_ROUTINE",
@@ -128,21 +132,47 @@ def today_data(store: Store, user_id: int) -> TodayOut:
         )
 
 
-@router.get("/", response_class=HTMLResponse)
-def today_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
-    """Show what is due today, the streak, breaks so far and today's run."""
+def _key(request: Request, store: Store, stamp: UserStamp, view: str) -> tuple[object, ...]:
+    # Today's content moves with the user's data (the version) and with the clock (the minute);
+    # the page also carries this browser's CSRF token.
+    nonce = request.cookies.get(CSRF_COOKIE, "")
+    return (view, stamp.id, stamp.data_version, minute_of(store.clock.now()), nonce)
+
+
+def _render_page(request: Request, store: Store, user_id: int) -> bytes:
     data = today_data(store, user_id)
     slugs = {d.routine for d in data.summary.slots if d.routine}
     slugs.add(data.summary.suggestion.routine_slug or "")
     names = {slug: routine_name(store, slug, user_id) for slug in slugs if slug}
     name = names.get(data.summary.suggestion.routine_slug or "")
-    return page(request, "today.html", {"t": data, "suggested_name": name, "routine_names": names})
+    context = {"t": data, "suggested_name": name, "routine_names": names}
+    return bytes(page(request, "today.html", context).body)
 
 
-@router.get(f"{API}/today")
-def api_today(store: StoreDep, user_id: UserDep) -> TodayOut:
+@router.get("/", response_class=HTMLResponse)
+async def today_page(request: Request, store: StoreDep, stamp: StampDep) -> HTMLResponse:
+    """Show what is due today, the streak, breaks so far and today's run."""
+    views: ViewCache = request.app.state.views
+    key = _key(request, store, stamp, "page")
+    body = views.get(key)
+    if body is None:
+        body = await run_in_threadpool(_render_page, request, store, stamp.id)
+        if key[-1]:  # a browser without its CSRF cookie yet gets a new token each time
+            views.put(key, body)
+    return HTMLResponse(body, headers={"cache-control": "no-store"})
+
+
+@router.get(f"{API}/today", response_model=TodayOut)
+async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Response:
     """Return today's sessions, streaks, suggestion, breaks, runs and the pain prompt."""
-    return today_data(store, user_id)
+    views: ViewCache = request.app.state.views
+    key = _key(request, store, stamp, "api")[:-1]
+    body = views.get(key)
+    if body is None:
+        data = await run_in_threadpool(today_data, store, stamp.id)
+        body = data.model_dump_json().encode()
+        views.put(key, body)
+    return Response(body, media_type="application/json")
 
 
 @router.get(f"{API}/breaks/next")

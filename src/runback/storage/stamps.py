@@ -1,0 +1,101 @@
+"""A user's login details and data version, read in one statement on a connection of its own.
+
+Every logged-in request starts with this read (is the session still valid? is a cached view
+still current?), so it skips the ORM, the pool and the thread pool: each thread (in the web
+app, each worker's event loop) keeps one plain DBAPI connection, in autocommit, with the
+statement prepared once on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+__all__ = ["StampReader", "UserStamp"]
+
+
+@dataclass(frozen=True, slots=True)
+class UserStamp:
+    """What a request needs to know of its user before anything else."""
+
+    id: int
+    email: str | None
+    password_hash: str | None
+    data_version: int
+
+
+class StampReader:
+    """Reads `UserStamp`s for one engine; one connection per thread that asks."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Any] = []
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._sql = "SELECT id, email, password_hash, data_version FROM users WHERE id = " + mark
+        self._prepare = engine.dialect.name == "postgresql"
+
+    def read(self, user_id: int) -> UserStamp | None:
+        """Return the user's stamp, or None if there is no such user."""
+        dbapi = self._engine.dialect.loaded_dbapi
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                cur = conn.cursor()
+                if self._prepare:
+                    cur.execute(self._sql, (user_id,), prepare=True)
+                else:
+                    cur.execute(self._sql, (user_id,))
+                row = cur.fetchone()
+                cur.close()
+            except (dbapi.OperationalError, dbapi.InterfaceError):
+                # The server restarted or dropped the connection while it sat idle: a fresh
+                # one, once. (A second failure means the database is down: the caller's 500.)
+                # The pool's connections most likely went the same way: replace them too, as
+                # SQLAlchemy does when a pooled one fails, so the request's own reads work.
+                self._forget(conn)
+                self._engine.dispose()
+                if attempt == 2:
+                    raise
+                continue
+            return None if row is None else UserStamp(row[0], row[1], row[2], int(row[3]))
+        return None  # not reached
+
+    def close(self) -> None:
+        """Close every connection this reader opened."""
+        with self._lock:
+            conns, self._open = self._open, []
+        for proxy in conns:
+            # Closing a dead connection may fail; it is gone either way.
+            with contextlib.suppress(Exception):
+                proxy.close()
+        self._local = threading.local()
+
+    def _connection(self) -> Any:
+        conn: Any = getattr(self._local, "conn", None)
+        if conn is None:
+            # Detached from the pool: configured like its connections (SQLite pragmas), but
+            # ours to keep. The proxy closes the connection when it goes, so it is kept too.
+            proxy = self._engine.raw_connection()
+            proxy.detach()
+            conn = proxy.dbapi_connection
+            if self._prepare:
+                conn.autocommit = True
+            self._local.conn, self._local.proxy = conn, proxy
+            with self._lock:
+                self._open.append(proxy)
+        return conn
+
+    def _forget(self, conn: Any) -> None:
+        proxy = getattr(self._local, "proxy", None)
+        self._local.conn = self._local.proxy = None
+        with self._lock:
+            if proxy in self._open:
+                self._open.remove(proxy)
+        with contextlib.suppress(Exception):  # it is already broken
+            (proxy or conn).close()
