@@ -80,3 +80,11 @@ def test_reads_leave_the_version(store: Store) -> None:
     with store.tx() as s:
         s.get(UserRow, LOCAL_USER_ID)
     assert _versions(store) == before
+
+
+def test_logins_are_not_data_a_view_shows(store: Store) -> None:
+    from runback.services.logins import end_login, open_login
+
+    before = _versions(store)
+    end_login(store, open_login(store, LOCAL_USER_ID))
+    assert _versions(store) == before

@@ -37,6 +37,7 @@ __all__ = [
     "Targets",
     "authenticate",
     "calendar_token",
+    "check_password",
     "get_account",
     "get_targets",
     "hasher",
@@ -106,7 +107,8 @@ def normalize_email(email: str) -> str:
     return value
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
+    """Raise ValidationError when a new password is too short or too long."""
     if len(password) < MIN_PASSWORD:
         raise ValidationError("password", [f"use at least {MIN_PASSWORD} characters"])
     if len(password) > MAX_PASSWORD:
@@ -124,7 +126,7 @@ def register(store: Store, email: str, password: str, zone: str = "UTC") -> Acco
     from runback.core.timezones import to_zone
 
     address = normalize_email(email)
-    _check_password(password)
+    check_password(password)
     try:
         to_zone(zone)
     except Exception as exc:

@@ -25,6 +25,7 @@ __all__ = [
     "Base",
     "BreakRow",
     "LoginAttemptRow",
+    "LoginRow",
     "PainEntryRow",
     "ProgrammeRow",
     "RoutineRow",
@@ -164,6 +165,19 @@ class ProgrammeRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginRow(Base):
+    """One logged-in browser (hosted mode): its cookie names `key`; logging out deletes the row."""
+
+    __tablename__ = "logins"
+    # Not the user's data: no view shows it, so writing it leaves users.data_version alone.
+    __table_args__ = (Index("ix_logins_user_id", "user_id"), {"info": {"views_ignore": True}})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # 256 random bits, URL-safe: what the signed session cookie carries.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LoginAttemptRow(Base):

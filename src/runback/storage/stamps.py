@@ -37,20 +37,31 @@ class StampReader:
         self._lock = threading.Lock()
         self._open: list[Any] = []
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._sql = "SELECT id, email, password_hash, data_version FROM users WHERE id = " + mark
+        columns = "u.id, u.email, u.password_hash, u.data_version"
+        self._by_id = f"SELECT {columns} FROM users u WHERE u.id = {mark}"
+        self._by_login = (
+            f"SELECT {columns} FROM logins l JOIN users u ON u.id = l.user_id WHERE l.key = {mark}"
+        )
         self._prepare = engine.dialect.name == "postgresql"
 
     def read(self, user_id: int) -> UserStamp | None:
         """Return the user's stamp, or None if there is no such user."""
+        return self._read(self._by_id, user_id)
+
+    def read_login(self, key: str) -> UserStamp | None:
+        """Return the stamp of the user logged in as `key`, or None if that login has ended."""
+        return self._read(self._by_login, key)
+
+    def _read(self, sql: str, arg: object) -> UserStamp | None:
         dbapi = self._engine.dialect.loaded_dbapi
         for attempt in (1, 2):
             conn = self._connection()
             try:
                 cur = conn.cursor()
                 if self._prepare:
-                    cur.execute(self._sql, (user_id,), prepare=True)
+                    cur.execute(sql, (arg,), prepare=True)
                 else:
-                    cur.execute(self._sql, (user_id,))
+                    cur.execute(sql, (arg,))
                 row = cur.fetchone()
                 cur.close()
             except (dbapi.OperationalError, dbapi.InterfaceError):

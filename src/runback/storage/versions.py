@@ -29,6 +29,9 @@ def _users() -> Table:
 def _owner(obj: object) -> int | None:
     from runback.storage.models import UserRow
 
+    table = getattr(obj, "__table__", None)
+    if table is not None and table.info.get("views_ignore"):
+        return None
     if isinstance(obj, UserRow):
         return obj.id
     owner = getattr(obj, "user_id", None)
@@ -51,7 +54,8 @@ def _after_flush(session: Session, _context: Any) -> None:
 def _bulk_statement(state: ORMExecuteState) -> None:
     # UPDATE/DELETE/INSERT statements skip the flush. One on the users table bumps the rows it
     # updates; one on a table of user data touches users we cannot name, so every user's views
-    # go stale (no service writes that way today).
+    # go stale (no service writes that way today). Tables marked `views_ignore` (logins) count
+    # for nothing.
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
@@ -64,7 +68,7 @@ def _bulk_statement(state: ORMExecuteState) -> None:
                 data_version=users.c.data_version + 1
             )
         return
-    if "user_id" in table.c:
+    if "user_id" in table.c and not table.info.get("views_ignore"):
         state.session.connection().execute(
             update(users).values(data_version=users.c.data_version + 1)
         )

@@ -1,15 +1,16 @@
-"""Hosted-mode sessions: a signed, stateless cookie naming the user.
+"""Hosted-mode sessions: a signed cookie carrying the key of a row in `logins`.
 
-The cookie holds `user_id:fingerprint`, signed with Settings.secret_key. The fingerprint is an
-HMAC of the user's password hash, so changing the password ends every other session, and
-workers need to share nothing but the database (and the secret).
+The cookie holds the login's random key, signed with Settings.secret_key (a forged or altered
+cookie is refused before any query). The row makes a login revocable: logging out deletes it,
+a password change deletes the account's others (services/logins.py). Workers share nothing
+but the database (and the secret).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runback.web.security import CSRF_COOKIE, mac, new_nonce, sign, unsign
+from runback.web.security import CSRF_COOKIE, new_nonce, sign, unsign
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -23,11 +24,10 @@ __all__ = [
     "issue_session",
     "read_session",
     "safe_next",
-    "session_fingerprint",
 ]
 
 SESSION_COOKIE = "runback_session"
-SESSION_MAX_AGE_S = 30 * 24 * 3600
+SESSION_MAX_AGE_S = 30 * 24 * 3600  # services.logins.LOGIN_MAX_AGE
 
 
 class LoginRequired(Exception):
@@ -47,29 +47,19 @@ def safe_next(target: str) -> str:
     return target
 
 
-def session_fingerprint(secret: str, password_hash: str | None) -> str:
-    """Return a short tag of the password hash that ties sessions to the current password."""
-    return mac(secret, "session-fp", password_hash or "")[:16]
-
-
-def read_session(secret: str, cookie: str | None) -> tuple[int, str] | None:
-    """Return (user_id, fingerprint) from a session cookie, or None if absent, forged or old."""
+def read_session(secret: str, cookie: str | None) -> str | None:
+    """Return the login key in a session cookie, or None if absent, forged or too old."""
     if not cookie or len(cookie) > 512:
         return None
-    payload = unsign(secret, "session", cookie, SESSION_MAX_AGE_S)
-    if payload is None:
+    key = unsign(secret, "session", cookie, SESSION_MAX_AGE_S)
+    if not key or len(key) > 64:
         return None
-    uid, _, fp = payload.partition(":")
-    if not uid.isdigit() or not fp:
-        return None
-    return int(uid), fp
+    return key
 
 
-def issue_session(
-    request: Request, response: Response, secret: str, user_id: int, password_hash: str | None
-) -> None:
-    """Log the user in on this response, and rotate the CSRF nonce to a fresh one."""
-    token = sign(secret, "session", f"{user_id}:{session_fingerprint(secret, password_hash)}")
+def issue_session(request: Request, response: Response, secret: str, key: str) -> None:
+    """Set the cookie of login `key` on this response, and rotate the CSRF nonce."""
+    token = sign(secret, "session", key)
     response.set_cookie(
         SESSION_COOKIE,
         token,

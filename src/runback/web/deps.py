@@ -38,7 +38,7 @@ from pydantic import BaseModel, Field
 
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.stamps import UserStamp
-from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session, session_fingerprint
+from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session
 from runback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_token_valid
 
 __all__ = [
@@ -120,8 +120,9 @@ def is_api(request: Request) -> bool:
 async def user_stamp(request: Request) -> UserStamp:
     """Return the current user's stamp: id, email, password hash and data version.
 
-    Local mode: the local user, no login. Hosted mode: the user named by the signed session
-    cookie; without a valid one, JSON routes get 401 and HTML pages redirect to /login.
+    Local mode: the local user, no login. Hosted mode: the user of the login that the signed
+    session cookie names (its key is then `request.state.login_key`); without a valid cookie,
+    or once that login ended, JSON routes get 401 and HTML pages redirect to /login.
     """
     known: UserStamp | None = getattr(request.state, "stamp", None)
     if known is not None:
@@ -133,11 +134,11 @@ async def user_stamp(request: Request) -> UserStamp:
     if request.app.state.settings.mode == "local":
         stamp = stamps.read(LOCAL_USER_ID) or UserStamp(LOCAL_USER_ID, None, None, 0)
         return _logged_in(request, stamp)
-    secret: str = request.app.state.secret
-    found = read_session(secret, request.cookies.get(SESSION_COOKIE))
-    if found is not None:
-        user = stamps.read(found[0])
-        if user is not None and session_fingerprint(secret, user.password_hash) == found[1]:
+    key = read_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
+    if key is not None:
+        user = stamps.read_login(key)
+        if user is not None:
+            request.state.login_key = key
             return _logged_in(request, user)
     if is_api(request):
         raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Cookie"})

@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from runback.errors import AuthError, RateLimitedError, ValidationError
-from runback.services import accounts
-from runback.web.auth import clear_session, issue_session, safe_next
+from runback.services import accounts, logins
+from runback.services.store import Store
+from runback.web.auth import SESSION_COOKIE, clear_session, issue_session, read_session, safe_next
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render, request_csrf_token
 
 __all__ = ["router"]
@@ -50,6 +51,25 @@ def _hosted_only(request: Request) -> None:
         raise HTTPException(404, "local mode has no accounts")
 
 
+def _log_in(request: Request, response: Response, store: Store, user_id: int) -> None:
+    # A new login row and its cookie. Any login this browser had before ends: its cookie is
+    # replaced, and a key left behind would stay usable by whoever copied it.
+    _end_login(request, store)
+    key = logins.open_login(store, user_id)
+    issue_session(request, response, request.app.state.secret, key)
+
+
+def _end_login(request: Request, store: Store) -> None:
+    key = read_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
+    if key is not None:
+        logins.end_login(store, key)
+
+
+def _log_out(request: Request, response: Response, store: Store) -> None:
+    _end_login(request, store)
+    clear_session(request, response)
+
+
 def _ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -77,7 +97,7 @@ def api_register(
         account = accounts.register(store, body.email, body.password, body.zone)
     except AuthError as exc:
         raise HTTPException(409, str(exc)) from None
-    issue_session(request, response, request.app.state.secret, account.id, account.password_hash)
+    _log_in(request, response, store, account.id)
     return AccountPublic(id=account.id, email=account.email, zone=account.zone)
 
 
@@ -93,15 +113,15 @@ def api_login(
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     except AuthError as exc:
         raise HTTPException(401, str(exc)) from None
-    issue_session(request, response, request.app.state.secret, account.id, account.password_hash)
+    _log_in(request, response, store, account.id)
     return AccountPublic(id=account.id, email=account.email, zone=account.zone)
 
 
 @router.post("/api/v1/logout", status_code=204)
-def api_logout(request: Request, _: CsrfDep) -> Response:
-    """Log out."""
+def api_logout(request: Request, store: StoreDep, _: CsrfDep) -> Response:
+    """Log out: this login ends for good, not only in this browser."""
     response = Response(status_code=204)
-    clear_session(request, response)
+    _log_out(request, response, store)
     return response
 
 
@@ -134,7 +154,7 @@ def login_form(
     except AuthError as exc:
         return render(request, "login.html", {**context, "error": str(exc)}, 401)
     response = RedirectResponse(safe_next(next), 303)
-    issue_session(request, response, request.app.state.secret, account.id, account.password_hash)
+    _log_in(request, response, store, account.id)
     return response
 
 
@@ -167,13 +187,89 @@ def register_form(
     except AuthError as exc:
         return render(request, "register.html", {**context, "error": str(exc)}, 409)
     response = RedirectResponse("/", 303)
-    issue_session(request, response, request.app.state.secret, account.id, account.password_hash)
+    _log_in(request, response, store, account.id)
     return response
 
 
 @router.post("/logout")
-def logout_form(request: Request, _: CsrfDep) -> Response:
+def logout_form(request: Request, store: StoreDep, _: CsrfDep) -> Response:
     """Log out and go to the login page."""
     response = RedirectResponse("/login", 303)
-    clear_session(request, response)
+    _log_out(request, response, store)
     return response
+
+
+class PasswordChange(BaseModel):
+    """The current password and the new one."""
+
+    current_password: str = Field(max_length=accounts.MAX_PASSWORD)
+    new_password: str = Field(max_length=accounts.MAX_PASSWORD)
+
+
+class LoginsEnded(BaseModel):
+    """How many other logins (browsers, devices) were ended."""
+
+    ended_logins: int
+
+
+def _login_key(request: Request) -> str | None:
+    key: str | None = getattr(request.state, "login_key", None)
+    return key
+
+
+@router.post("/api/v1/password")
+def api_change_password(
+    body: PasswordChange, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> LoginsEnded:
+    """Change the password (403 if the current one is wrong); every other login ends."""
+    _hosted_only(request)
+    ended = logins.change_password(
+        store, user_id, body.current_password, body.new_password, keep=_login_key(request)
+    )
+    return LoginsEnded(ended_logins=ended)
+
+
+@router.post("/api/v1/logins/end-others")
+def api_end_other_logins(
+    request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> LoginsEnded:
+    """Log out every other browser and device of this account."""
+    _hosted_only(request)
+    return LoginsEnded(ended_logins=logins.end_other_logins(store, user_id, _login_key(request)))
+
+
+@router.post("/settings/password", response_class=HTMLResponse)
+def password_form(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    current_password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    new_password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    _: CsrfDep,
+) -> Response:
+    """Change the password from the settings page."""
+    _hosted_only(request)
+    try:
+        ended = logins.change_password(
+            store, user_id, current_password, new_password, keep=_login_key(request)
+        )
+    except ValidationError as exc:
+        return _account_redirect("password-invalid", detail="; ".join(exc.problems))
+    except AuthError:
+        return _account_redirect("password-wrong")
+    return _account_redirect("password-changed", ended)
+
+
+@router.post("/settings/logins/end-others", response_class=HTMLResponse)
+def end_others_form(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
+    """Log out every other browser and device from the settings page."""
+    _hosted_only(request)
+    ended = logins.end_other_logins(store, user_id, _login_key(request))
+    return _account_redirect("logins-ended", ended)
+
+
+def _account_redirect(outcome: str, ended: int = 0, detail: str = "") -> Response:
+    from urllib.parse import urlencode
+
+    query = {"account": outcome, "ended": str(ended)} | ({"detail": detail} if detail else {})
+    return RedirectResponse(f"/settings?{urlencode(query)}#account", status_code=303)

@@ -29,6 +29,13 @@ from runback.services.routines import (
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
+from runback.web.routes._routine_rows import (
+    MAX_ROWS,
+    UnknownAction,
+    apply_action,
+    form_rows,
+    rows_to_steps,
+)
 
 __all__ = ["RoutineIn", "import_upload", "router", "save_routine"]
 
@@ -114,28 +121,6 @@ def _steps_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*steps, *({} for _ in range(BLANK_ROWS))]
 
 
-def _form_steps(
-    exercise: list[str], hold_s: list[str], reps: list[str], sides: list[str], rest_s: list[str]
-) -> list[dict[str, Any]]:
-    """Turn the form's parallel step columns into step mappings; blank rows are dropped."""
-    steps: list[dict[str, Any]] = []
-    for i, ex in enumerate(exercise):
-        if not ex.strip():
-            continue
-        step: dict[str, Any] = {"exercise": ex.strip()}
-        for key, column in (
-            ("hold_s", hold_s),
-            ("reps", reps),
-            ("sides", sides),
-            ("rest_s", rest_s),
-        ):
-            value = column[i].strip() if i < len(column) else ""
-            if value:
-                step[key] = value
-        steps.append(step)
-    return steps
-
-
 def _form_page(
     request: Request,
     *,
@@ -143,13 +128,20 @@ def _form_page(
     editing: str | None,
     errors: list[str] | None = None,
     status: int = 200,
+    rows: list[dict[str, Any]] | None = None,
+    focus: int | None = None,
+    notice: str = "",
 ) -> HTMLResponse:
+    # `rows` (after a row button) are shown exactly as typed; otherwise blank rows are added.
     return page(
         request,
         "routine_form.html",
         {
             "routine": routine,
-            "rows": _steps_form(routine.get("steps", [])),
+            "rows": rows if rows is not None else _steps_form(routine.get("steps", [])),
+            "focus": focus,
+            "notice": notice,
+            "max_rows": MAX_ROWS,
             "editing": editing,
             "errors": errors or [],
             "exercises": sorted(load_builtin().exercises.values(), key=lambda e: e.name.lower()),
@@ -225,23 +217,52 @@ def routine_save(
     slug: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     editing: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "",
     step_exercise: Annotated[list[str] | None, Form()] = None,
     step_hold_s: Annotated[list[str] | None, Form()] = None,
     step_reps: Annotated[list[str] | None, Form()] = None,
     step_sides: Annotated[list[str] | None, Form()] = None,
     step_rest_s: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Create or update a routine from the form; problems are shown with nothing stored."""
-    steps = _form_steps(
-        step_exercise or [], step_hold_s or [], step_reps or [], step_sides or [], step_rest_s or []
+    """Save the routine from the form, or apply a row button (add/move/remove) without saving."""
+    rows = form_rows(
+        {
+            "exercise": step_exercise or [],
+            "hold_s": step_hold_s or [],
+            "reps": step_reps or [],
+            "sides": step_sides or [],
+            "rest_s": step_rest_s or [],
+        }
     )
+    steps = rows_to_steps(rows)
+    form = {"name": name, "slug": slug, "description": description, "steps": steps}
+    if action not in ("", "save"):
+        try:
+            change = apply_action(rows, action)
+        except UnknownAction:
+            problem = f"The button {action[:40]!r} is not known; nothing was changed or saved."
+            return _form_page(
+                request,
+                routine=form,
+                editing=editing or None,
+                rows=rows or None,
+                errors=[problem],
+                status=400,
+            )
+        return _form_page(
+            request,
+            routine=form,
+            editing=editing or None,
+            rows=change.rows,
+            focus=change.focus,
+            notice=change.message,
+        )
     body = RoutineIn(
         name=name.strip(), slug=slug.strip() or None, description=description.strip(), steps=steps
     )
     try:
         routine = save_routine(store, user_id, body, replace_slug=editing or None)
     except ValidationError as exc:
-        form = {"name": name, "slug": slug, "description": description, "steps": steps}
         return _form_page(
             request, routine=form, editing=editing or None, errors=exc.problems, status=422
         )

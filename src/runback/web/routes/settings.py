@@ -156,8 +156,28 @@ def _page(
         "days": DAY_NAMES,
         "error": error,
         "saved": request.query_params.get("saved") == "1",
+        "account": _account_notice(request),
     }
     return render(request, "settings.html", context, status)
+
+
+_ACCOUNT_NOTICES = {
+    "password-changed": (True, "Password changed; other browsers and devices logged out ({n})."),
+    "password-wrong": (False, "Not changed: the current password is wrong."),
+    "password-invalid": (False, "Not changed: the new password does not fit ({detail})."),
+    "logins-ended": (True, "Other browsers and devices were logged out ({n})."),
+}
+
+
+def _account_notice(request: Request) -> tuple[bool, str] | None:
+    """Return (ok, message) for the outcome of an account form, from the redirect's query."""
+    params = request.query_params
+    found = _ACCOUNT_NOTICES.get(params.get("account", ""))
+    if found is None:
+        return None
+    ended = params.get("ended", "0")
+    n = int(ended) if ended.isdigit() and len(ended) < 7 else 0
+    return found[0], found[1].format(n=n, detail=params.get("detail", "")[:200])
 
 
 @router.get("/settings", response_class=HTMLResponse)
