@@ -52,30 +52,9 @@ def register(app: typer.Typer) -> None:
         )
         shown = f"[{host}]" if ":" in host else host
         console().print(f"runback ({settings.mode} mode) at [bold]http://{shown}:{port}/[/]")
-        _run_uvicorn(host, port, workers)
+        from runback.web.server import run
 
-
-def _run_uvicorn(host: str, port: int, workers: int) -> None:
-    import socket
-
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    config = uvicorn.Config(
-        "runback.web.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        server_header=False,
-    )
-    sock = config.bind_socket()
-    # Workers accept on this inherited socket; asyncio does not set TCP_NODELAY on such
-    # sockets, and Nagle then holds each response body back ~40 ms. Linux copies the option
-    # from the listening socket to every accepted one.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    if workers > 1:
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[sock])
+        try:
+            run(host, port, workers)
+        except OSError as exc:
+            fail(f"cannot listen on {shown}:{port}: {exc.strerror or exc}")
