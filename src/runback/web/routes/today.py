@@ -135,7 +135,9 @@ def today_data(store: Store, user_id: int) -> TodayOut:
 def _key(request: Request, store: Store, stamp: UserStamp, view: str) -> tuple[object, ...]:
     # Today's content moves with the user's data (the version) and with the clock (the minute);
     # the page also carries this browser's CSRF token.
-    nonce = request.cookies.get(CSRF_COOKIE, "")
+    nonce = request.scope.get("state", {}).get("csrf_nonce", "")
+    if request.cookies.get(CSRF_COOKIE) != nonce:
+        nonce = ""  # the browser is being given a new nonce: its page is not kept
     return (view, stamp.id, stamp.data_version, minute_of(store.clock.now()), nonce)
 
 
