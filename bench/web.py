@@ -7,7 +7,7 @@ Starts a throwaway PostgreSQL (tests/pg.py), seeds it server-side with generate_
 INSERT ... SELECT per table), runs `runback serve` with W uvicorn workers in hosted mode, and
 loads each endpoint in turn from a second process over loopback (C keep-alive connections,
 each logged in as a different user): the bare endpoint (a constant), /api/v1/csrf (a sync route,
-no database), /api/v1/me (login check + one user read: what any logged-in read costs),
+no database), /api/v1/me (the login check alone: the smallest logged-in read),
 /api/v1/today and the Today page (/). The load comes from wrk when it is installed
 (`apt-get install wrk`; it is in no test dependency list, as the bench is run by hand), else
 from a small asyncio HTTP/1.1 client in Python; `--client both` runs both (see bench/load.py).

@@ -24,6 +24,7 @@ class UserStamp:
 
     id: int
     email: str | None
+    zone: str
     password_hash: str | None
     data_version: int
 
@@ -37,7 +38,7 @@ class StampReader:
         self._lock = threading.Lock()
         self._open: list[Any] = []
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        columns = "u.id, u.email, u.password_hash, u.data_version"
+        columns = "u.id, u.email, u.zone, u.password_hash, u.data_version"
         self._by_id = f"SELECT {columns} FROM users u WHERE u.id = {mark}"
         self._by_login = (
             f"SELECT {columns} FROM logins l JOIN users u ON u.id = l.user_id WHERE l.key = {mark}"
@@ -74,7 +75,9 @@ class StampReader:
                 if attempt == 2:
                     raise
                 continue
-            return None if row is None else UserStamp(row[0], row[1], row[2], int(row[3]))
+            if row is None:
+                return None
+            return UserStamp(row[0], row[1], row[2], row[3], int(row[4]))
         return None  # not reached
 
     def close(self) -> None:

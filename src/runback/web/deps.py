@@ -118,7 +118,7 @@ def is_api(request: Request) -> bool:
 
 
 async def user_stamp(request: Request) -> UserStamp:
-    """Return the current user's stamp: id, email, password hash and data version.
+    """Return the current user's stamp: id, email, zone, password hash and data version.
 
     Local mode: the local user, no login. Hosted mode: the user of the login that the signed
     session cookie names (its key is then `request.state.login_key`); without a valid cookie,
@@ -132,7 +132,7 @@ async def user_stamp(request: Request) -> UserStamp:
     store: Store = request.app.state.store
     stamps = store.stamps()
     if request.app.state.settings.mode == "local":
-        stamp = stamps.read(LOCAL_USER_ID) or UserStamp(LOCAL_USER_ID, None, None, 0)
+        stamp = stamps.read(LOCAL_USER_ID) or UserStamp(LOCAL_USER_ID, None, "UTC", None, 0)
         return _logged_in(request, stamp)
     key = read_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
     if key is not None:

@@ -12,7 +12,7 @@ from runback.errors import AuthError, RateLimitedError, ValidationError
 from runback.services import accounts, logins
 from runback.services.store import Store
 from runback.web.auth import SESSION_COOKIE, clear_session, issue_session, read_session, safe_next
-from runback.web.deps import CsrfDep, StoreDep, UserDep, render, request_csrf_token
+from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep, render, request_csrf_token
 
 __all__ = ["router"]
 
@@ -81,10 +81,10 @@ def get_csrf(request: Request) -> CsrfPublic:
 
 
 @router.get("/api/v1/me")
-def me(store: StoreDep, user_id: UserDep) -> AccountPublic:
+async def me(stamp: StampDep) -> AccountPublic:
     """Return the current account."""
-    account = accounts.get_account(store, user_id)
-    return AccountPublic(id=account.id, email=account.email, zone=account.zone)
+    # The login check read all of it already.
+    return AccountPublic(id=stamp.id, email=stamp.email, zone=stamp.zone)
 
 
 @router.post("/api/v1/register", status_code=201)
