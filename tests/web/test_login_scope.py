@@ -181,3 +181,13 @@ def test_only_connections_idle_for_a_while_are_pinged(
         assert pings == [1]
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_login_check_cannot_hang_the_event_loop(pg_db_url: str, hosted_client: Make) -> None:
+    c = hosted_client(pg_db_url)
+    signup(c, "five@example.org")
+    assert c.get("/api/v1/me").status_code == 200
+    (proxy,) = _store(c).stamps()._open  # the one connection, made on the app's event loop
+    row = proxy.dbapi_connection.execute("SHOW statement_timeout").fetchone()
+    assert row == ("5s",)  # a stuck database fails the read instead of holding every request

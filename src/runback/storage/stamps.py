@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-__all__ = ["StampReader", "UserStamp"]
+__all__ = ["STATEMENT_TIMEOUT_MS", "StampReader", "UserStamp"]
+
+STATEMENT_TIMEOUT_MS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class StampReader:
         return self._read(self._by_login, key)
 
     def _read(self, sql: str, arg: object) -> UserStamp | None:
-        dbapi = self._engine.dialect.loaded_dbapi
+        dbapi: Any = self._engine.dialect.loaded_dbapi
         for attempt in (1, 2):
             conn = self._connection()
             try:
@@ -65,7 +67,9 @@ class StampReader:
                     cur.execute(sql, (arg,))
                 row = cur.fetchone()
                 cur.close()
-            except (dbapi.OperationalError, dbapi.InterfaceError):
+            except dbapi.Error as exc:
+                if not self._engine.dialect.is_disconnect(exc, conn, None):
+                    raise
                 # The server restarted or dropped the connection while it sat idle: a fresh
                 # one, once. (A second failure means the database is down: the caller's 500.)
                 # The pool's connections most likely went the same way: replace them too, as
@@ -100,6 +104,9 @@ class StampReader:
             conn = proxy.dbapi_connection
             if self._prepare:
                 conn.autocommit = True
+                # The web app reads on its event loop: a database that stops answering must
+                # fail this read (a 500) rather than hold every other request of the worker.
+                conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             self._local.conn, self._local.proxy = conn, proxy
             with self._lock:
                 self._open.append(proxy)
@@ -111,5 +118,8 @@ class StampReader:
         with self._lock:
             if proxy in self._open:
                 self._open.remove(proxy)
-        with contextlib.suppress(Exception):  # it is already broken
-            (proxy or conn).close()
+        with contextlib.suppress(Exception):  # it is already broken: no reset, just drop it
+            if proxy is not None:
+                proxy.invalidate()
+            else:
+                conn.close()
