@@ -8,7 +8,8 @@ from rich.console import Console
 
 from runback.cli.player import Player, big_digits
 from runback.core.clock import FakeClock
-from runback.core.engine import Engine, expand
+from runback.core.engine import Engine
+from runback.core.phases import expand
 from runback.services.catalog import load_builtin
 
 

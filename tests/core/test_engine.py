@@ -8,7 +8,8 @@ import pytest
 
 from runback.core.catalog import SETUP_S, TRANSITION_S, Catalog, Exercise, Routine, RoutineStep
 from runback.core.clock import FakeClock
-from runback.core.engine import Engine, Event, expand, whole_seconds
+from runback.core.engine import Engine
+from runback.core.phases import Event, expand, whole_seconds
 
 
 def _ex(slug: str, hold_s: int, sides: str = "none", reps: int = 1, **kw: object) -> Exercise:

@@ -11,7 +11,8 @@ import select
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from runback.core.engine import Engine, Event, Phase, whole_seconds
+from runback.core.engine import Engine
+from runback.core.phases import Event, Phase, whole_seconds
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -61,7 +61,8 @@ def run_session(
     from runback.cli.common import console, store
     from runback.cli.player import KeyReader, Player
     from runback.core.clock import ScaledClock, SystemClock
-    from runback.core.engine import Engine, expand
+    from runback.core.engine import Engine
+    from runback.core.phases import expand
     from runback.services import sessions
     from runback.services.routines import get_routine, user_catalog
     from runback.services.store import LOCAL_USER_ID

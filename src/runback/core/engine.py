@@ -1,6 +1,6 @@
 """The guided-session state machine: phases, deadlines and cues, driven by an injected Clock.
 
-A routine's resolved steps expand into a flat list of timed phases. The engine keeps one
+A routine's resolved steps expand into a flat list of timed phases (core/phases.py). It keeps one
 deadline on the monotonic clock; each phase ends at the previous deadline plus its duration
 (never "now" plus duration), so late ticks do not make a long routine drift. Pausing shifts the
 deadline by the pause length. The engine never sleeps: players ask `seconds_until_next_event()`
@@ -9,111 +9,20 @@ and wait that long (or for a key), then call `tick()`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runback.core.catalog import SETUP_S, TRANSITION_S, Exercise, ResolvedStep
 from runback.core.clock import Clock
+from runback.core.phases import Event, Phase, whole_seconds
 
-__all__ = [
-    "COUNTDOWN_FROM",
-    "Engine",
-    "EngineState",
-    "Event",
-    "EventKind",
-    "Phase",
-    "PhaseKind",
-    "expand",
-    "whole_seconds",
-]
+__all__ = ["COUNTDOWN_FROM", "Engine", "EngineState"]
 
-PhaseKind = Literal["setup", "hold", "transition", "rest"]
-EventKind = Literal["phase", "cue", "countdown", "step_done", "step_skipped", "finished"]
 EngineState = Literal["ready", "running", "paused", "finished", "quit"]
 
 # Beeps on the last seconds of each hold, so eyes can stay closed.
 COUNTDOWN_FROM = 3
 # Pressing "back" this soon into a step goes to the previous step instead of restarting it.
 _BACK_GRACE_S = 2.0
-# Float noise on deadlines (sums of clock readings) must not turn 3.0 into "4".
-_EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One timed stretch of a session: getting ready, a hold, a switch, or a rest."""
-
-    kind: PhaseKind
-    step_index: int
-    exercise: Exercise
-    duration_s: float
-    text: str
-    side: str | None = None
-    rep: int = 1
-    reps: int = 1
-    # True on the step's last hold: when it ends, the step is done.
-    last_hold: bool = False
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something the player should show or sound."""
-
-    kind: EventKind
-    phase_index: int
-    text: str = ""
-    count: int = 0
-
-
-def whole_seconds(remaining: float) -> int:
-    """Return the countdown to show: remaining seconds rounded up, tolerant of float noise."""
-    return max(0, math.ceil(remaining - _EPS))
-
-
-def _side_labels(step: ResolvedStep) -> tuple[str | None, str | None]:
-    if step.sides == "none":
-        return (None, None)
-    return step.exercise.side_labels
-
-
-def expand(steps: list[ResolvedStep]) -> list[Phase]:
-    """Return the timed phases of a routine's steps, matching ResolvedStep.duration_s()."""
-    phases: list[Phase] = []
-    for index, step in enumerate(steps):
-        ex = step.exercise
-        phases.append(Phase("setup", index, ex, SETUP_S, f"get ready: {ex.name}", reps=step.reps))
-        labels = _side_labels(step)
-        holds: list[tuple[int, str | None]] = []
-        for rep in range(1, step.reps + 1):
-            if step.sides == "none":
-                holds.append((rep, None))
-            else:
-                holds.extend((rep, label) for label in labels)
-        for n, (rep, side) in enumerate(holds):
-            if n > 0:
-                # A new side within the same rep is a switch; a new rep is "again".
-                gap = "switch sides" if side is not None and rep == holds[n - 1][0] else "again"
-                phases.append(
-                    Phase("transition", index, ex, TRANSITION_S, gap, side, rep, step.reps)
-                )
-            text = ex.name if side is None else f"{ex.name} ({side})"
-            phases.append(
-                Phase(
-                    "hold",
-                    index,
-                    ex,
-                    step.hold_s,
-                    text,
-                    side,
-                    rep,
-                    step.reps,
-                    last_hold=n == len(holds) - 1,
-                )
-            )
-        if step.rest_s > 0:
-            phases.append(Phase("rest", index, ex, step.rest_s, "rest", reps=step.reps))
-    return phases
 
 
 @dataclass

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
-from runback.core.engine import Phase, expand
+from runback.core.phases import Phase, expand
 from runback.errors import ValidationError
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
