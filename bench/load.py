@@ -241,9 +241,10 @@ def balanced(
 ) -> dict[str, Any]:
     """Measure, again (up to twice) when one worker got more than its share of connections.
 
-    uvicorn's workers share one listening socket, and the first one to wake up accepts every
-    waiting connection: with 8 keep-alive connections all of them can land on one worker,
-    which then measures one worker instead of two. Every result says its split and attempts.
+    `runback serve` gives each worker its own SO_REUSEPORT socket, and the kernel hashes each
+    new connection to one of them: 8 connections still split 6/2 or worse about once in four.
+    (With uvicorn's one shared socket, the first worker to wake up took all 8 at times.) A
+    lopsided split measures one worker more than two. Every result says its split and attempts.
     """
     for attempt in range(1, 4):
         result = measure(client, port, path, cookies, seconds, servers, workers)

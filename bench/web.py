@@ -133,6 +133,55 @@ def _login(base: str, users: int, n: int) -> list[str]:
     return cookies
 
 
+class Writer:
+    """While in use, answer a break reminder for each user in turn, each every `every_s` s."""
+
+    def __init__(self, base: str, cookies: list[str], every_s: float | None) -> None:
+        import threading
+
+        self.base, self.cookies, self.every_s = base, cookies, every_s
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.writes = 0
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> Writer:
+        if self.every_s is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.every_s is not None:
+            self.stop.set()
+            self.thread.join()
+            if self.error is not None:
+                raise RuntimeError("the writer failed") from self.error
+
+    def _run(self) -> None:
+        import httpx
+
+        assert self.every_s is not None
+        try:
+            with httpx.Client(base_url=self.base) as http:
+                tokens = [
+                    http.get("/api/v1/csrf", headers={"Cookie": c}).json()["csrf_token"]
+                    for c in self.cookies
+                ]
+                gap = self.every_s / len(self.cookies)
+                while not self.stop.wait(gap):
+                    i = self.writes % len(self.cookies)
+                    due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    r = http.post(
+                        "/api/v1/breaks",
+                        json={"due_at": due, "outcome": "taken"},
+                        headers={"Cookie": self.cookies[i], "X-CSRF-Token": tokens[i]},
+                    )
+                    r.raise_for_status()
+                    self.writes += 1
+        except BaseException as exc:  # reported by __exit__, in the bench's own thread
+            self.error = exc
+
+
 def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     import httpx
 
@@ -162,7 +211,7 @@ def _clients(choice: str) -> list[str]:
 def _print(report: dict[str, Any], ok: bool) -> None:
     print(f"seeded {report['rows']} in {report['seed_s']:.1f} s; load average {report['load']}")
     print(
-        f"{'client':<7}{'cache':<6}{'endpoint':<15}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'client':<7}{'cache':<7}{'endpoint':<15}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'of bare':>8}{'errors':>7}{'split':>7}   CPU ms per request: uvicorn / postgres / client"
     )
     for r in report["results"]:
@@ -170,7 +219,7 @@ def _print(report: dict[str, Any], ok: bool) -> None:
         ms = {k: 10 * v / r["rps"] for k, v in r["cpu_pct"].items()}
         split = "/".join(map(str, r["split"]))
         print(
-            f"{r['client']:<7}{r['cache']:<6}{r['path']:<15}{r['rps']:>7.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
+            f"{r['client']:<7}{r['cache']:<7}{r['path']:<15}{r['rps']:>7.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
             f"{100 * r['share_of_bare']:>7.0f}%{r['errors']:>7}{split:>7}   "
             f"{ms['uvicorn']:.2f} / {ms['postgres']:.2f} / {ms['client']:.2f}"
         )
@@ -186,6 +235,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--client", choices=["auto", "wrk", "python", "both"], default="auto")
+    parser.add_argument(
+        "--write-every", type=float, default=1.0, help="seconds between each user's writes"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     clients = _clients(args.client)
@@ -214,13 +266,15 @@ def main() -> int:
         }
         postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        # First as shipped, then Today again with the view cache off: every request a miss,
-        # what a user whose data changed since their last look costs.
-        for cache, paths in (("on", ENDPOINTS), ("off", list(TODAY))):
+        # First as shipped; then Today while each user's data changes every --write-every
+        # seconds (each change makes that user's next look a miss); then with the view cache
+        # off: every request a miss, what a look after a change costs.
+        configs = (("on", ENDPOINTS), ("writes", list(TODAY)), ("off", list(TODAY)))
+        for cache, paths in configs:
             port = free_port()
             argv = [sys.executable, "-m", "runback", "serve", "--port", str(port)]
             argv += ["--workers", str(args.workers)]
-            extra = {} if cache == "on" else {"RUNBACK_VIEW_CACHE_ENTRIES": "0"}
+            extra = {"RUNBACK_VIEW_CACHE_ENTRIES": "0"} if cache == "off" else {}
             proc = subprocess.Popen(argv, env={**env, **extra}, stdout=subprocess.DEVNULL)
             base = f"http://127.0.0.1:{port}"
             _wait_up(base, proc)
@@ -228,9 +282,10 @@ def main() -> int:
             servers = {"uvicorn": proc.pid, "postgres": postmaster}
             for client in clients:
                 for path in paths:
-                    found = balanced(
-                        client, port, path, cookies, args.seconds, servers, args.workers
-                    )
+                    with Writer(base, cookies, args.write_every if cache == "writes" else None):
+                        found = balanced(
+                            client, port, path, cookies, args.seconds, servers, args.workers
+                        )
                     results.append({**found, "cache": cache})
             proc.terminate()
             proc.wait(timeout=30)
