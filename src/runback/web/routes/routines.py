@@ -44,7 +44,8 @@ router = APIRouter()
 API = "/api/v1"
 POSITIONS = ("standing", "seated", "floor")
 SIDES = ("", "none", "both", "alternate")
-BLANK_ROWS = 3
+# One empty row to type into; "Add a step" makes more.
+BLANK_ROWS = 1
 
 
 class RoutineIn(BaseModel):
