@@ -15,18 +15,28 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "SCREENSHOTS",
+    "WAIT_MS",
     "LiveServer",
     "chromium_path",
     "free_port",
+    "launch_chromium",
     "live_server",
+    "phone_page",
+    "shot",
 ]
+
+WAIT_MS = 20_000
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -125,3 +135,55 @@ def live_server(folder: Path, zone: str = "Europe/Berlin") -> Iterator[LiveServe
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def launch_chromium() -> Iterator[Browser]:
+    """Launch Debian's Chromium headless through Playwright (skip the test if it is missing)."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("chromium is not installed (.ci/system-deps.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def phone_page(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    """Open a phone-sized page; fail the test on any script error or failed response."""
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 412, "height": 915}, device_scale_factor=1
+    )
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Resource failures are checked by URL below; browsers ask for /favicon.ico on their own.
+    pg.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    pg.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    pg.set_default_timeout(WAIT_MS)
+    yield pg
+    context.close()
+    assert not errors, f"browser errors: {errors}\nserver log:\n{server.output()}"
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot under test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -141,3 +141,19 @@ def signup(c: HostedClient, email: str, password: str = PASSWORD, zone: str = "U
     assert r.status_code == 201, r.text
     user_id: int = r.json()["id"]
     return user_id
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Launch Debian's Chromium headless (for the browser tests; each module has a `server`)."""
+    from tests.web.browser import launch_chromium
+
+    yield from launch_chromium()
+
+
+@pytest.fixture
+def page(browser: Any, server: Any) -> Iterator[Any]:
+    """Open a phone-sized page on the module's server; any script error fails the test."""
+    from tests.web.browser import phone_page
+
+    yield from phone_page(browser, server)

@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.web.browser import CHROMIUM_ARGS, SCREENSHOTS, LiveServer, chromium_path, live_server
+from tests.web.browser import LiveServer, live_server, shot
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
-
-WAIT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -23,58 +21,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Start one server for this module's tests (each test uses its own routine or data)."""
     with live_server(tmp_path_factory.mktemp("live")) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Launch Debian's Chromium headless through Playwright."""
-    path = chromium_path()
-    if path is None:
-        pytest.skip("chromium is not installed (.ci/system-deps.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    """Open a phone-sized page; fail the test on any script error."""
-    context = browser.new_context(
-        base_url=server.url, viewport={"width": 412, "height": 915}, device_scale_factor=1
-    )
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Resource failures are checked by URL below; browsers ask for /favicon.ico on their own.
-    pg.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    pg.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
-    pg.set_default_timeout(WAIT_MS)
-    yield pg
-    context.close()
-    assert not errors, f"browser errors: {errors}\nserver log:\n{server.output()}"
-
-
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under test-artifacts/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_complete_a_routine_fast_and_see_it_on_today_and_progress(page: Page) -> None:
