@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from runback.errors import AuthError
 from runback.services.store import Store, get_user
@@ -47,10 +48,14 @@ def end_login(store: Store, key: str) -> None:
 def end_other_logins(store: Store, user_id: int, keep: str | None) -> int:
     """End every login of the user but `keep`; return how many ended."""
     with store.tx() as session:
-        query = delete(LoginRow).where(LoginRow.user_id == user_id)
-        if keep is not None:
-            query = query.where(LoginRow.key != keep)
-        return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+        return _end_others(session, user_id, keep)
+
+
+def _end_others(session: Session, user_id: int, keep: str | None) -> int:
+    query = delete(LoginRow).where(LoginRow.user_id == user_id)
+    if keep is not None:
+        query = query.where(LoginRow.key != keep)
+    return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
 def change_password(
@@ -76,7 +81,4 @@ def change_password(
     fresh = hasher().hash(new)
     with store.tx() as session:
         get_user(session, user_id).password_hash = fresh
-        query = delete(LoginRow).where(LoginRow.user_id == user_id)
-        if keep is not None:
-            query = query.where(LoginRow.key != keep)
-        return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+        return _end_others(session, user_id, keep)
