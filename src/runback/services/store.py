@@ -115,9 +115,10 @@ class Store:
     def for_request(self) -> Store:
         """Return a copy for one request (one thread at a time) whose read scopes share a session.
 
-        The login check and the page's own `reading()` scope then read the user row once, on
-        one connection. The connection goes back to the pool at the end of each scope (so a
-        request never holds two); the rows stay until the next `tx()` or the end of the request.
+        A row read in one of the request's `reading()` scopes (the user row above all) is found
+        in the next one without SQL. The connection goes back to the pool at the end of each
+        scope (so a request never holds two); the rows stay until the next `tx()` or the end of
+        the request.
         """
         if self._autocommit is None and self.engine.dialect.name == "postgresql":
             self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -132,13 +133,25 @@ def today_data(store: Store, user_id: int) -> TodayOut:
         )
 
 
-def _key(request: Request, store: Store, stamp: UserStamp, view: str) -> tuple[object, ...]:
+async def _cached_view(
+    request: Request, store: Store, stamp: UserStamp, view: str, build: Callable[[], bytes]
+) -> bytes:
+    """Return the view's body from this worker's cache, or build it (in the thread pool)."""
     # Today's content moves with the user's data (the version) and with the clock (the minute);
-    # the page also carries this browser's CSRF token.
-    nonce = request.scope.get("state", {}).get("csrf_nonce", "")
-    if request.cookies.get(CSRF_COOKIE) != nonce:
-        nonce = ""  # the browser is being given a new nonce: its page is not kept
-    return (view, stamp.id, stamp.data_version, minute_of(store.clock.now()), nonce)
+    # the page also carries this browser's CSRF token, so it is kept per browser.
+    nonce = ""
+    if view == "page":
+        nonce = request.scope.get("state", {}).get("csrf_nonce", "")
+        if request.cookies.get(CSRF_COOKIE) != nonce:
+            nonce = ""  # the browser is being given a new nonce with this very response
+    key = (view, stamp.id, stamp.data_version, minute_of(store.clock.now()), nonce)
+    views: ViewCache = request.app.state.views
+    body = views.get(key)
+    if body is None:
+        body = await run_in_threadpool(build)
+        if view != "page" or nonce:  # a page for a new nonce would never be asked for again
+            views.put(key, body)
+    return body
 
 
 def _render_page(request: Request, store: Store, user_id: int) -> bytes:
@@ -154,26 +167,22 @@ def _render_page(request: Request, store: Store, user_id: int) -> bytes:
 @router.get("/", response_class=HTMLResponse)
 async def today_page(request: Request, store: StoreDep, stamp: StampDep) -> HTMLResponse:
     """Show what is due today, the streak, breaks so far and today's run."""
-    views: ViewCache = request.app.state.views
-    key = _key(request, store, stamp, "page")
-    body = views.get(key)
-    if body is None:
-        body = await run_in_threadpool(_render_page, request, store, stamp.id)
-        if key[-1]:  # a browser without its CSRF cookie yet gets a new token each time
-            views.put(key, body)
+    body = await _cached_view(
+        request, store, stamp, "page", lambda: _render_page(request, store, stamp.id)
+    )
     return HTMLResponse(body, headers={"cache-control": "no-store"})
 
 
 @router.get(f"{API}/today", response_model=TodayOut)
 async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Response:
     """Return today's sessions, streaks, suggestion, breaks, runs and the pain prompt."""
-    views: ViewCache = request.app.state.views
-    key = _key(request, store, stamp, "api")[:-1]
-    body = views.get(key)
-    if body is None:
-        data = await run_in_threadpool(today_data, store, stamp.id)
-        body = data.model_dump_json().encode()
-        views.put(key, body)
+    body = await _cached_view(
+        request,
+        store,
+        stamp,
+        "api",
+        lambda: today_data(store, stamp.id).model_dump_json().encode(),
+    )
     return Response(body, media_type="application/json")
 
 
