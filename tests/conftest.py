@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import typer
+from click.testing import Result
+from typer.testing import CliRunner
 
+from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.services.store import Store, open_store
 from runback.settings import Settings
@@ -73,3 +77,44 @@ def cli_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("RUNBACK_DATABASE_URL", db_url)
     monkeypatch.setenv("RUNBACK_ZONE", "Europe/Berlin")
     return {**os.environ, "RUNBACK_DATABASE_URL": db_url, "RUNBACK_ZONE": "Europe/Berlin"}
+
+
+class Cli:
+    """Invoke a typer app as `runback` would, on this test's database and fake clock."""
+
+    def __init__(self, settings: Settings, clock: FakeClock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.runner = CliRunner()
+
+    def invoke(self, app: typer.Typer, args: list[str], **kw: object) -> Result:
+        """Run `args` with the test's Settings and Clock on the context (no real clock)."""
+        state = CliState(self.settings, self.clock)
+        return self.runner.invoke(app, args, obj=state, **kw)  # type: ignore[arg-type]
+
+    def __call__(self, *args: str, **kw: object) -> Result:
+        """Run the whole `runback` app with these arguments."""
+        from runback.cli.app import _register, app
+
+        _register()
+        return self.invoke(app, list(args), **kw)
+
+
+def app_with(settings: Settings, clock: FakeClock, *modules: object) -> typer.Typer:
+    """Return an app holding only these command modules, on the test's Settings and Clock."""
+    app = typer.Typer()
+
+    @app.callback()
+    def _root(ctx: typer.Context) -> None:
+        """Test root."""
+        ctx.obj = CliState(settings, clock)
+
+    for module in modules:
+        module.register(app)  # type: ignore[attr-defined]
+    return app
+
+
+@pytest.fixture
+def cli(settings: Settings, clock: FakeClock, cli_env: dict[str, str]) -> Cli:
+    """Return a runner of the real CLI on the per-test database, driven by the fake clock."""
+    return Cli(settings, clock)

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from runback.cli import pain as pain_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 from runback.storage.models import PainEntryRow, RunRow
 
 
 @pytest.fixture
-def app(cli_env: dict[str, str]) -> typer.Typer:
+def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.Typer:
     """Return an app holding only this command (other commands may be mid-change)."""
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(settings, clock)
 
     pain_cli.register(app)
     return app
@@ -69,8 +72,10 @@ def entries(db_url: str) -> list[PainEntryRow]:
         s.close()
 
 
-def test_flags_log_an_entry_linked_to_the_latest_run(app: typer.Typer, db_url: str) -> None:
-    run_id = add_run(db_url, datetime.now(UTC) - timedelta(hours=3))
+def test_flags_log_an_entry_linked_to_the_latest_run(
+    app: typer.Typer, db_url: str, clock: FakeClock
+) -> None:
+    run_id = add_run(db_url, clock.now() - timedelta(hours=3))
     code, out = run_cli(app, "--region", "lower-back", "--intensity", "3", "--notes", "tight")
     assert code == 0, out
     assert f"Logged lower-back pain 3/10, linked to run {run_id}" in out
@@ -79,8 +84,10 @@ def test_flags_log_an_entry_linked_to_the_latest_run(app: typer.Typer, db_url: s
     assert (row.region, row.intensity, row.run_id, row.notes) == ("lower-back", 3, run_id, "tight")
 
 
-def test_no_run_and_json_output_for_scripts(app: typer.Typer, db_url: str) -> None:
-    add_run(db_url, datetime.now(UTC) - timedelta(hours=1))
+def test_no_run_and_json_output_for_scripts(
+    app: typer.Typer, db_url: str, clock: FakeClock
+) -> None:
+    add_run(db_url, clock.now() - timedelta(hours=1))
     code, out = run_cli(
         app, "--region", "hips", "--intensity", "2", "--no-run", "--flag", "night-pain", "--json"
     )
@@ -104,7 +111,7 @@ def test_the_emergency_headline_uses_red_bold() -> None:
     from runback.core.triage import assess
 
     console = Console(record=True, force_terminal=True, width=100)
-    pain_cli.print_advice(console, assess(["chest-pain"], [], datetime.now(UTC).date()))
+    pain_cli.print_advice(console, assess(["chest-pain"], [], date(2026, 1, 5)))
     assert "\x1b[1;31mGet emergency care now" in console.export_text(styles=True)
 
 

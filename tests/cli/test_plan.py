@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from runback.cli import plan as plan_cli
 from runback.cli import programme as programme_cli
 from runback.cli import report as report_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
 from runback.services.routines import get_routine
 from runback.services.store import open_store
 from runback.settings import Settings
@@ -20,13 +22,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programme
 
 
 @pytest.fixture
-def app(cli_env: dict[str, str]) -> typer.Typer:
+def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.Typer:
     """Return an app holding only these commands (others may be mid-change)."""
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(settings, clock)
 
     for module in (plan_cli, programme_cli, report_cli):
         module.register(app)

@@ -12,15 +12,19 @@ from typer.testing import CliRunner
 from runback.cli import breaks as breaks_cli
 from runback.cli import calendar as calendar_cli
 from runback.cli import remind as remind_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
+from runback.settings import Settings
 
 
 @pytest.fixture
-def app(cli_env: dict[str, str]) -> typer.Typer:
+def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.Typer:
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Root."""
+        ctx.obj = CliState(settings, clock)
 
     for module in (remind_cli, breaks_cli, calendar_cli):
         module.register(app)

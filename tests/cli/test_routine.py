@@ -11,6 +11,9 @@ import typer
 from typer.testing import CliRunner, Result
 
 from runback.cli import routine as routine_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
+from runback.settings import Settings
 
 Invoke = Callable[..., Result]
 
@@ -28,12 +31,13 @@ hold_s = 20
 
 
 @pytest.fixture
-def run(cli_env: dict[str, str]) -> Invoke:
+def run(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> Invoke:
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(settings, clock)
 
     routine_cli.register(app)
     runner = CliRunner()

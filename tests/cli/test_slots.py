@@ -10,19 +10,22 @@ import typer
 from typer.testing import CliRunner
 
 from runback.cli import slots as slots_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
 from runback.services.plans import get_slots
 from runback.services.store import open_store
 from runback.settings import Settings
 
 
 @pytest.fixture
-def app(cli_env: dict[str, str]) -> typer.Typer:
+def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.Typer:
     """Return an app holding only this command group (others may be mid-change)."""
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(settings, clock)
 
     slots_cli.register(app)
     return app

@@ -11,6 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from runback.cli import stats as stats_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
 from runback.core.consistency import PainPoint, RunPoint, SessionPoint, heatmap
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
@@ -18,24 +20,25 @@ from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 
 @pytest.fixture
-def app(cli_env: dict[str, str]) -> typer.Typer:
+def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.Typer:
     """Return an app holding only this command (other commands may be mid-change)."""
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(settings, clock)
 
     stats_cli.register(app)
     return app
 
 
-def seed(db_url: str) -> None:
+def seed(db_url: str, clock: FakeClock) -> None:
     """Store three days of work, a run after work yesterday, and pain after it."""
     s = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
     # Anchor at noon Berlin time today so a run never falls on another day than its session.
     berlin = ZoneInfo("Europe/Berlin")
-    now = datetime.now(berlin).replace(hour=12, minute=0, second=0, microsecond=0)
+    now = clock.now().astimezone(berlin).replace(hour=12, minute=0, second=0, microsecond=0)
     try:
         with s.tx() as tx:
             for days_ago in (1, 2, 3):
@@ -88,8 +91,8 @@ def seed(db_url: str) -> None:
         s.close()
 
 
-def test_stats_show_every_section(app: typer.Typer, db_url: str) -> None:
-    seed(db_url)
+def test_stats_show_every_section(app: typer.Typer, db_url: str, clock: FakeClock) -> None:
+    seed(db_url, clock)
     result = CliRunner().invoke(app, ["stats", "--weeks", "3"])
     assert result.exit_code == 0, result.output
     out = result.output
@@ -104,8 +107,8 @@ def test_stats_show_every_section(app: typer.Typer, db_url: str) -> None:
     assert "more back-up work" in out and "run day" in out and "pain 4+" in out
 
 
-def test_stats_json_is_the_service_model(app: typer.Typer, db_url: str) -> None:
-    seed(db_url)
+def test_stats_json_is_the_service_model(app: typer.Typer, db_url: str, clock: FakeClock) -> None:
+    seed(db_url, clock)
     result = CliRunner().invoke(app, ["stats", "--json", "--weeks", "2"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

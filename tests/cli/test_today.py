@@ -1,79 +1,126 @@
-"""`runback today`: table and JSON output from the real database."""
+"""`runback today`, `stats` and `breaks` on a fake clock: the same answers at any hour and zone."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from runback.cli import today as today_cli
+from runback.core.clock import FakeClock
 from runback.services.catalog import load_builtin
 from runback.services.sessions import finish_session, start_session
-from runback.services.store import LOCAL_USER_ID, open_store
+from runback.services.store import LOCAL_USER_ID, Store, open_store
 from runback.settings import Settings
+from tests.conftest import Cli
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    today_cli.register(app)
-    return app
-
-
-def _session(db_url: str, *, completed: bool, enjoyment: int | None = None) -> None:
-    # The command reads the real clock, so the session is stored "now" too.
-    store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
-    try:
-        routine = load_builtin().routines["back-up-basics"]
-        sid = start_session(store, LOCAL_USER_ID, routine, "after-run")
-        finish_session(
-            store,
-            LOCAL_USER_ID,
-            sid,
-            completed=completed,
-            enjoyment=enjoyment,
-            steps_done=["hip-table-stretch"] if completed else [],
-        )
-    finally:
-        store.close()
+def _session(store: Store, *, completed: bool, enjoyment: int | None = None) -> None:
+    routine = load_builtin().routines["back-up-basics"]
+    sid = start_session(store, LOCAL_USER_ID, routine, "after-run")
+    finish_session(
+        store,
+        LOCAL_USER_ID,
+        sid,
+        completed=completed,
+        enjoyment=enjoyment,
+        steps_done=[s.exercise for s in routine.steps] if completed else [],
+    )
 
 
-def test_today_empty_suggests_a_session(cli_env: dict[str, str]) -> None:
-    result = CliRunner().invoke(_app(), ["today"])
+def test_today_empty_suggests_a_session(cli: Cli) -> None:
+    result = cli("today")
     assert result.exit_code == 0, result.output
     assert "No sessions yet today." in result.output
     assert "Streak: 0 days (longest 0 days)" in result.output
     assert "runback session" in result.output
 
 
-def test_today_table_and_json(cli_env: dict[str, str], db_url: str) -> None:
-    _session(db_url, completed=True, enjoyment=5)
-    _session(db_url, completed=False)
-    result = CliRunner().invoke(_app(), ["today"])
+def test_today_table_and_json(cli: Cli, store: Store) -> None:
+    _session(store, completed=True, enjoyment=5)
+    _session(store, completed=False)
+    result = cli("today")
     assert result.exit_code == 0, result.output
     assert "Back-up basics" in result.output and "completed" in result.output
     assert "enjoyed 5/5" in result.output and "partial" in result.output
-    assert "Streak: 1 day" in result.output and "Done for today" in result.output
+    assert "Streak: 1 day" in result.output
 
-    result = CliRunner().invoke(_app(), ["today", "--json"])
+    result = cli("today", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["current_streak"] == 1 and data["practiced_today"] is True
     assert [s["completed"] for s in data["sessions"]] == [True, False]
-    assert data["suggestion"]["command"] is None
     assert data["zone"] == "Europe/Berlin"
 
 
-def test_today_bad_zone_is_a_clean_error(
-    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("RUNBACK_ZONE", "Mars/Olympus")
-    result = CliRunner().invoke(_app(), ["today"])
+def test_today_bad_zone_is_a_clean_error(cli: Cli, db_url: str) -> None:
+    cli.settings = Settings(database_url=db_url, zone="Mars/Olympus")
+    result = cli("today")
     assert result.exit_code == 1
     assert "unknown time zone 'Mars/Olympus'" in result.output
+    assert "Traceback" not in result.output
+
+
+# Local wall times at which the suite once failed or could: office hours, after work, the last
+# minutes of a Sunday, and the middle of a day whose clocks change (spring and autumn).
+INSTANTS = {
+    "weekday-0930": "2026-03-03T09:30",
+    "weekday-1745": "2026-03-03T17:45",
+    "sunday-2350": "2026-03-01T23:50",
+}
+DST_DAYS = {
+    "Europe/Berlin": ("2026-03-29T12:00", "2026-10-25T12:00"),
+    "America/Los_Angeles": ("2026-03-08T12:00", "2026-11-01T12:00"),
+}
+ZONES = ("Europe/Berlin", "America/Los_Angeles")  # one east and one west of UTC
+
+CASES = [
+    pytest.param(zone, local, id=f"{zone.split('/')[1]}-{name}")
+    for zone in ZONES
+    for name, local in [
+        *INSTANTS.items(),
+        ("dst-spring", DST_DAYS[zone][0]),
+        ("dst-autumn", DST_DAYS[zone][1]),
+    ]
+]
+
+
+@pytest.mark.parametrize(("zone", "local"), CASES)
+def test_today_stats_and_breaks_agree_at_any_instant(
+    zone: str, local: str, db_url: str, cli_env: dict[str, str]
+) -> None:
+    tz = ZoneInfo(zone)
+    now = datetime.fromisoformat(local).replace(tzinfo=tz)
+    settings = Settings(database_url=db_url, zone=zone)
+    # Yesterday late in the evening, and today ten minutes ago: a two-day streak.
+    yesterday = (now - timedelta(days=1)).replace(hour=22, minute=30)
+    clock = FakeClock(yesterday)
+    store = open_store(settings, clock)
+    try:
+        _session(store, completed=True)
+        clock.advance((now - timedelta(minutes=10) - yesterday).total_seconds())
+        _session(store, completed=True)
+        clock.advance(10 * 60)
+    finally:
+        store.close()
+    cli = Cli(settings, clock)
+
+    today = json.loads(cli("today", "--json").output)
+    assert today["date"] == now.date().isoformat()
+    assert today["zone"] == zone
+    assert len(today["sessions"]) == 1
+    assert today["practiced_today"] is True and today["current_streak"] == 2
+
+    stats = json.loads(cli("stats", "--json").output)
+    assert stats["today"] == today["date"]
+    assert stats["streaks"]["current"] == today["current_streak"] == 2
+    assert stats["streaks"]["practice_days"] == 2
+
+    breaks = json.loads(cli("breaks", "--json").output)
+    assert breaks["today"]["due"] >= breaks["today"]["taken"] == 0
+
+    table = cli("today")
+    assert table.exit_code == 0, table.output
+    assert f"{now:%A %d %B %Y}" in table.output
+    assert "Streak: 2 days" in table.output

@@ -10,6 +10,9 @@ from typer.testing import CliRunner
 
 from runback.cli import pain as pain_cli
 from runback.cli import routine as routine_cli
+from runback.cli.common import CliState
+from runback.core.clock import FakeClock
+from runback.settings import Settings
 
 ODD_NUMBERS = ["¹", "²", "①", "٣", "9" * 5000, "+2", "-1"]
 
@@ -18,8 +21,9 @@ def _app(register: Callable[[typer.Typer], None]) -> typer.Typer:
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(Settings(), FakeClock())
 
     register(app)
     return app

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from runback.cli import backup as backup_cli
+from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.errors import ConfigError, SchemaVersionError, ValidationError
 from runback.services.accounts import register
@@ -313,8 +314,9 @@ def _app() -> typer.Typer:
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(Settings(), FakeClock())
 
     backup_cli.register(app)
     return app

@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 
 from runback.cli import plan as plan_cli
 from runback.cli import programme as programme_cli
+from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.services.routines import get_routine
 from runback.services.sessions import finish_session, start_session
 from runback.services.store import LOCAL_USER_ID, Store
+from runback.settings import Settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programme.toml"
 PLAN = {"minutes": "8", "areas": ["lower-back", "hips"], "where": "desk", "seed": "7"}
@@ -41,8 +43,9 @@ def cli(*args: str) -> tuple[int, str]:
     app = typer.Typer()
 
     @app.callback()
-    def _root() -> None:
+    def _root(ctx: typer.Context) -> None:
         """Test root."""
+        ctx.obj = CliState(Settings(), FakeClock())
 
     plan_cli.register(app)
     programme_cli.register(app)

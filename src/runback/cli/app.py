@@ -38,13 +38,23 @@ _COMMAND_MODULES = [
 
 
 @app.callback()
-def _root() -> None:
+def _root(ctx: typer.Context) -> None:
     """Back-care companion for runners who sit all day."""
+    from runback.cli.common import cli_state, handle_errors
+
+    # Settings and the Clock go on the context once; tests invoke with obj=CliState(…, FakeClock).
+    handle_errors(cli_state)(ctx)
+
+
+_registered: list[bool] = []
 
 
 def _register() -> None:
+    if _registered:
+        return
     for name in _COMMAND_MODULES:
         importlib.import_module(name).register(app)
+    _registered.append(True)
 
 
 def main() -> None:

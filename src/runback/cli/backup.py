@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     @handle_errors
     def export(
+        ctx: typer.Context,
         file: Path = typer.Argument(..., help="The zip to write (JSON + one CSV per table)."),
         user: int | None = typer.Option(
             None, "--user", help="Export one user's data only (hosted mode); default: everyone."
@@ -30,16 +31,13 @@ def register(app: typer.Typer) -> None:
         """Export all your data to a zip: a JSON document for restore, CSVs for spreadsheets."""
         import json
 
-        from runback.cli.common import console, store
+        from runback.cli.common import console, opened_store
         from runback.services.backup import export_to_zip
 
-        st = store()
-        try:
+        with opened_store(ctx) as st:
             counts = export_to_zip(
                 st.engine, file, user_id=user, now=st.clock.now(), overwrite=force
             )
-        finally:
-            st.close()
         if json_out:
             print(json.dumps({"file": str(file), "rows": counts}))
         else:
@@ -48,18 +46,18 @@ def register(app: typer.Typer) -> None:
     @app.command("restore")
     @handle_errors
     def restore(
+        ctx: typer.Context,
         file: Path = typer.Argument(..., help="A zip made by `runback export`."),
         json_out: bool = typer.Option(False, "--json", help="Print the row counts as JSON."),
     ) -> None:
         """Restore an export into an empty database (RUNBACK_DATABASE_URL); never merges."""
         import json
 
-        from runback.cli.common import console
+        from runback.cli.common import cli_state, console
         from runback.services.backup import restore_from_zip
-        from runback.settings import Settings
         from runback.storage.db import make_engine
 
-        engine = make_engine(Settings().database_url)
+        engine = make_engine(cli_state(ctx).settings.database_url)
         try:
             result = restore_from_zip(engine, file)
         finally:
@@ -75,6 +73,7 @@ def register(app: typer.Typer) -> None:
     @app.command("backup")
     @handle_errors
     def backup(
+        ctx: typer.Context,
         file: Path | None = typer.Argument(
             None, help="Where to write the copy; default: backups/ beside the database."
         ),
@@ -83,15 +82,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Copy the live SQLite database safely (even while runback runs) and check the copy."""
         import json
-        from datetime import UTC, datetime
 
-        from runback.cli.common import console
+        from runback.cli.common import cli_state, console
         from runback.services.backup import backup_sqlite, sqlite_path
-        from runback.settings import Settings
 
-        url = Settings().database_url
+        state = cli_state(ctx)
+        url = state.settings.database_url
         if file is None:
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            stamp = state.clock.now().strftime("%Y%m%d-%H%M%S")
             file = sqlite_path(url).parent / "backups" / f"runback-{stamp}.db"
         result = backup_sqlite(url, file, overwrite=force)
         if json_out:

@@ -11,14 +11,16 @@ def register(app: typer.Typer) -> None:
     """Add the command to the app."""
 
     @app.command("breaks")
-    def breaks_cmd(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def breaks_cmd(
+        ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+    ) -> None:
         """Show today's and this week's breaks: taken vs due, longest unbroken sit."""
         from runback.cli.common import handle_errors
 
-        handle_errors(_show)(json_out)
+        handle_errors(_show)(ctx, json_out)
 
 
-def _show(json_out: bool) -> None:
+def _show(ctx: typer.Context, json_out: bool) -> None:
     import dataclasses
     import json
 
@@ -27,7 +29,7 @@ def _show(json_out: bool) -> None:
     from runback.cli.common import console, store
     from runback.services import breaks
 
-    result = breaks.summary(store())
+    result = breaks.summary(store(ctx))
     if json_out:
         print(json.dumps(dataclasses.asdict(result), indent=2))
         return

@@ -17,20 +17,22 @@ def register(app: typer.Typer) -> None:
     app.add_typer(calendar, name="calendar")
 
     @calendar.command("export")
-    def export(file: Path = typer.Argument(..., help="Where to write the .ics file.")) -> None:
+    def export(
+        ctx: typer.Context, file: Path = typer.Argument(..., help="Where to write the .ics file.")
+    ) -> None:
         """Write breaks and pre-run reminders as an iCalendar file with alarms."""
         from runback.cli.common import handle_errors
 
-        handle_errors(_export)(file)
+        handle_errors(_export)(ctx, file)
 
 
-def _export(file: Path) -> None:
+def _export(ctx: typer.Context, file: Path) -> None:
     from runback.cli.common import console, store
     from runback.errors import ConfigError
     from runback.remind.calendar import build_calendar
     from runback.services import breaks
 
-    s = store()
+    s = store(ctx)
     data = build_calendar(breaks.get_prefs(s), s.user_zone())
     tmp = file.with_name(file.name + ".tmp")
     try:

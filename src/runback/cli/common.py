@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
+    from runback.core.clock import Clock
     from runback.services.store import Store
+    from runback.settings import Settings
 
-__all__ = ["console", "err_console", "fail", "handle_errors", "store"]
+__all__ = [
+    "CliState",
+    "cli_state",
+    "console",
+    "err_console",
+    "fail",
+    "handle_errors",
+    "opened_store",
+    "store",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,11 +48,50 @@ def err_console() -> Console:
     return Console(stderr=True)
 
 
-def store() -> Store:
-    """Open the configured database (migrating it if needed)."""
+@dataclass
+class CliState:
+    """What every command works with: the one Settings and the Clock (tests hand in a fake)."""
+
+    settings: Settings
+    clock: Clock
+
+
+def cli_state(ctx: typer.Context) -> CliState:
+    """Return the state the root callback put on the context (made from the environment)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        from pydantic import ValidationError as PydanticError
+
+        from runback.core.clock import SystemClock
+        from runback.errors import ConfigError
+        from runback.settings import Settings
+
+        try:
+            settings = Settings()
+        except PydanticError as exc:
+            first = exc.errors()[0]
+            field = "RUNBACK_" + "_".join(str(p) for p in first["loc"]).upper()
+            raise ConfigError(f"{field}: {first['msg']}; fix or unset it") from None
+        root.obj = CliState(settings, SystemClock())
+    return root.obj
+
+
+@contextmanager
+def opened_store(ctx: typer.Context, clock: Clock | None = None) -> Iterator[Store]:
+    """Open the configured database (migrating it if needed) for one command; always close it."""
     from runback.services.store import open_store
 
-    return open_store()
+    state = cli_state(ctx)
+    st = open_store(state.settings, clock or state.clock)
+    try:
+        yield st
+    finally:
+        st.close()
+
+
+def store(ctx: typer.Context, clock: Clock | None = None) -> Store:
+    """Open the store for the rest of this command: closed when the command's context ends."""
+    return ctx.with_resource(opened_store(ctx, clock))
 
 
 def fail(message: str, code: int = 1) -> None:

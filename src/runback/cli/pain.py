@@ -142,6 +142,7 @@ def register(app: typer.Typer) -> None:
     @app.command("pain")
     @handle_errors
     def pain(
+        ctx: typer.Context,
         region: str | None = typer.Option(None, "--region", help=_REGION_HELP),
         intensity: int | None = typer.Option(
             None, "--intensity", help="0 (no pain) to 10 (worst imaginable)."
@@ -179,7 +180,7 @@ def register(app: typer.Typer) -> None:
                     out.print(f"[{_STYLE[q.level]}]{q.level:<10}[/] {q.id:<18} {q.question}")
             return
 
-        s = store()
+        s = store(ctx)
         if history:
             from runback.services.pain import current_advice, pain_history
 

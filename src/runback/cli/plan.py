@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     @app.command("plan")
     @handle_errors
     def plan_cmd(
+        ctx: typer.Context,
         minutes: float = typer.Option(..., "--minutes", "-m", help="Time you have, in minutes."),
         areas: str = typer.Option(
             "", "--areas", "-a", help="Comma-separated areas, e.g. lower-back,hips (empty: any)."
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.plans import make_plan, save_plan
         from runback.services.store import LOCAL_USER_ID
 
-        s = store()
+        s = store(ctx)
         made = make_plan(
             s,
             LOCAL_USER_ID,

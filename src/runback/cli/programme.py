@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
     @group.command("import")
     @handle_errors
     def import_cmd(
+        ctx: typer.Context,
         file: Path = typer.Argument(..., help="Programme TOML (see docs/programme-format.md)."),
     ) -> None:
         """Check a programme file and make it the active programme."""
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.programmes import import_programme, read_programme_file
         from runback.services.store import LOCAL_USER_ID
 
-        stored = import_programme(store(), LOCAL_USER_ID, read_programme_file(file), str(file))
+        stored = import_programme(store(ctx), LOCAL_USER_ID, read_programme_file(file), str(file))
         p = stored.programme
         console().print(
             f"Imported {p.name!r}: {len(p.prescription)} exercises, {p.frequency()}. "
@@ -41,14 +42,16 @@ def register(app: typer.Typer) -> None:
 
     @group.command("show")
     @handle_errors
-    def show_cmd(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def show_cmd(
+        ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+    ) -> None:
         """Show the active programme."""
         from rich.markup import escape
 
         from runback.cli.common import console, fail, store
         from runback.services.programmes import active_programme
 
-        stored = active_programme(store())
+        stored = active_programme(store(ctx))
         if stored is None:
             fail("no programme imported; use `runback programme import FILE`")
             return
@@ -79,13 +82,14 @@ def register(app: typer.Typer) -> None:
     @group.command("export")
     @handle_errors
     def export_cmd(
+        ctx: typer.Context,
         out: Path | None = typer.Option(None, "--out", "-o", help="Write here, not stdout."),
     ) -> None:
         """Write the active programme as a programme file."""
         from runback.cli.common import store
         from runback.services.programmes import export_programme
 
-        text = export_programme(store())
+        text = export_programme(store(ctx))
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -94,6 +98,7 @@ def register(app: typer.Typer) -> None:
     @group.command("adherence")
     @handle_errors
     def adherence_cmd(
+        ctx: typer.Context,
         weeks: int = typer.Option(1, "--weeks", min=1, max=52, help="Weeks to show."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
@@ -102,7 +107,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.programmes import adherence
         from runback.services.store import LOCAL_USER_ID
 
-        programme, rows = adherence(store(), LOCAL_USER_ID, weeks)
+        programme, rows = adherence(store(ctx), LOCAL_USER_ID, weeks)
         if json_out:
             import json
 

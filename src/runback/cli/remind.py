@@ -52,10 +52,11 @@ def register(app: typer.Typer) -> None:
             return
         from runback.cli.common import handle_errors
 
-        handle_errors(_run_daemon)(speed, notifier, run_for, start_at)
+        handle_errors(_run_daemon)(ctx, speed, notifier, run_for, start_at)
 
     @remind.command("install")
     def install(
+        ctx: typer.Context,
         enable: bool = typer.Option(True, "--enable/--no-enable", help="Enable and start it."),
     ) -> None:
         """Write (and enable) a systemd --user unit that runs `runback remind`."""
@@ -69,14 +70,17 @@ def register(app: typer.Typer) -> None:
         console().print(f"{path}: {what}", highlight=False)
 
     @remind.command("status")
-    def status(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def status(
+        ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+    ) -> None:
         """Show when the next break and pre-run reminder are due."""
         from runback.cli.common import handle_errors
 
-        handle_errors(_status)(json_out)
+        handle_errors(_status)(ctx, json_out)
 
     @remind.command("pause")
     def pause(
+        ctx: typer.Context,
         how: str = typer.Argument(..., help="1h (or any span: 30m, 2h) or tomorrow."),
     ) -> None:
         """Hold reminders back for a while, or until tomorrow."""
@@ -90,7 +94,7 @@ def register(app: typer.Typer) -> None:
         )
 
         def go() -> None:
-            s = store()
+            s = store(ctx)
             until = breaks.pause(s, span)  # type: ignore[arg-type]
             zone = s.user_zone()
             console().print(f"Reminders paused until {until.astimezone(_tz(zone)):%a %H:%M}.")
@@ -98,16 +102,17 @@ def register(app: typer.Typer) -> None:
         handle_errors(go)()
 
     @remind.command("resume")
-    def resume() -> None:
+    def resume(ctx: typer.Context) -> None:
         """End a pause now."""
         from runback.cli.common import console, handle_errors, store
         from runback.services import breaks
 
-        handle_errors(lambda: breaks.resume(store()))()
+        handle_errors(lambda: breaks.resume(store(ctx)))()
         console().print("Reminders resumed.")
 
     @remind.command("config")
     def config(
+        ctx: typer.Context,
         set_: list[str] = typer.Option(
             [], "--set", help='FIELD=VALUE, e.g. interval_min=45 or run_days={"tue":"18:30"}.'
         ),
@@ -116,7 +121,7 @@ def register(app: typer.Typer) -> None:
         """Show reminder settings, or change them with --set FIELD=VALUE."""
         from runback.cli.common import handle_errors
 
-        handle_errors(_config)(set_, json_out)
+        handle_errors(_config)(ctx, set_, json_out)
 
 
 def _tz(zone: str) -> tzinfo:
@@ -125,14 +130,14 @@ def _tz(zone: str) -> tzinfo:
     return to_zone(zone)
 
 
-def _config(pairs: list[str], json_out: bool) -> None:
+def _config(ctx: typer.Context, pairs: list[str], json_out: bool) -> None:
     import json
 
     from runback.cli.common import console, store
     from runback.errors import ValidationError
     from runback.services import breaks
 
-    s = store()
+    s = store(ctx)
     if pairs:
         changes: dict[str, object] = {}
         for pair in pairs:
@@ -154,13 +159,13 @@ def _config(pairs: list[str], json_out: bool) -> None:
         console().print(f"{key:20} {json.dumps(value)}", highlight=False)
 
 
-def _status(json_out: bool) -> None:
+def _status(ctx: typer.Context, json_out: bool) -> None:
     import json
 
     from runback.cli.common import console, store
     from runback.services import breaks
 
-    s = store()
+    s = store(ctx)
     sched = breaks.schedule_for(s)
     now = s.clock.now()
     due = breaks.next_break(s)
@@ -201,7 +206,7 @@ def _status(json_out: bool) -> None:
 
 
 def _run_daemon(
-    speed: float, notifier_kind: str, run_for: str | None, start_at: str | None
+    ctx: typer.Context, speed: float, notifier_kind: str, run_for: str | None, start_at: str | None
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -228,8 +233,7 @@ def _run_daemon(
         clock = ScaledClock(speed, base=StartAtClock(start.astimezone(UTC)))
     else:
         clock = ScaledClock(speed) if speed != 1 else SystemClock()
-    s = store()
-    s.clock = clock
+    s = store(ctx, clock)
     err = err_console()
     notifier, notice = choose_notifier(notifier_kind)
     if notice:

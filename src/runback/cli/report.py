@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
     @app.command("report")
     @handle_errors
     def report_cmd(
+        ctx: typer.Context,
         weeks: int = typer.Option(4, "--weeks", min=1, max=52, help="Weeks to cover."),
         out: Path = typer.Option(Path("report.pdf"), "--out", "-o", help="PDF file to write."),
     ) -> None:
@@ -24,7 +25,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.report import build_report
         from runback.services.store import LOCAL_USER_ID
 
-        pdf = build_report(store(), LOCAL_USER_ID, weeks)
+        pdf = build_report(store(ctx), LOCAL_USER_ID, weeks)
         # Write beside the target and rename, so a failure never leaves half a PDF.
         tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(pdf)

@@ -166,6 +166,7 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     @handle_errors
     def list_cmd(
+        ctx: typer.Context,
         exercises: bool = typer.Option(False, "--exercises", help="List exercises instead."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
@@ -180,7 +181,7 @@ def register(app: typer.Typer) -> None:
         if exercises:
             _list_exercises(load_builtin(), json_out)
             return
-        items = list_routines(store())
+        items = list_routines(store(ctx))
         if json_out:
             _emit_json([i.model_dump() for i in items])
             return
@@ -195,6 +196,7 @@ def register(app: typer.Typer) -> None:
     @group.command("show")
     @handle_errors
     def show_cmd(
+        ctx: typer.Context,
         slug: str = typer.Argument(..., help="Routine (or exercise) slug."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
@@ -203,7 +205,7 @@ def register(app: typer.Typer) -> None:
         from runback.errors import NotFoundError
         from runback.services.routines import get_routine, user_catalog
 
-        s = store()
+        s = store(ctx)
         catalog = user_catalog(s)
         try:
             routine = get_routine(s, slug)
@@ -226,6 +228,7 @@ def register(app: typer.Typer) -> None:
     @group.command("new")
     @handle_errors
     def new_cmd(
+        ctx: typer.Context,
         name: str | None = typer.Option(None, "--name", help="Routine name."),
         step: list[str] = typer.Option(
             [], "--step", help="Step as SLUG or SLUG:HOLD_SECONDS; repeat for more steps."
@@ -241,7 +244,7 @@ def register(app: typer.Typer) -> None:
         if name is None:
             name = typer.prompt("Routine name").strip()
         steps = _parse_steps(step) if step else _prompt_steps(load_builtin())
-        s = store()
+        s = store(ctx)
         routine = create_routine(s, name, steps, slug=slug, description=description)
         console().print(
             f"Created {routine.slug!r} with {len(routine.steps)} step(s), "
@@ -253,6 +256,7 @@ def register(app: typer.Typer) -> None:
     @group.command("import")
     @handle_errors
     def import_cmd(
+        ctx: typer.Context,
         file: Path = typer.Argument(..., help="Routine TOML file (docs/routine-format.md)."),
         replace: bool = typer.Option(False, "--replace", help="Update a routine you already have."),
     ) -> None:
@@ -260,7 +264,7 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, store
         from runback.services.routines import import_routine
 
-        result = import_routine(store(), file, replace=replace)
+        result = import_routine(store(ctx), file, replace=replace)
         console().print(
             f"{result.action.capitalize()} {result.routine.slug!r} ({result.routine.name}): "
             f"{len(result.routine.steps)} step(s), {_minutes(result.duration_s)}.",
@@ -270,6 +274,7 @@ def register(app: typer.Typer) -> None:
     @group.command("export")
     @handle_errors
     def export_cmd(
+        ctx: typer.Context,
         slug: str = typer.Argument(..., help="Routine slug."),
         out: Path | None = typer.Option(None, "--out", help="Write to this file, not stdout."),
     ) -> None:
@@ -277,7 +282,7 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import err_console, store
         from runback.services.routines import export_routine
 
-        text = export_routine(store(), slug)
+        text = export_routine(store(ctx), slug)
         if out is None:
             typer.echo(text, nl=False)
             return
@@ -287,6 +292,7 @@ def register(app: typer.Typer) -> None:
     @group.command("delete")
     @handle_errors
     def delete_cmd(
+        ctx: typer.Context,
         slug: str = typer.Argument(..., help="Slug of one of your routines."),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     ) -> None:
@@ -294,7 +300,7 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, store
         from runback.services.routines import delete_routine, get_routine
 
-        s = store()
+        s = store(ctx)
         get_routine(s, slug)
         if not yes:
             typer.confirm(f"Delete routine {slug!r}?", abort=True)

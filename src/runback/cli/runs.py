@@ -67,20 +67,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def import_(
+        ctx: typer.Context,
         paths: list[Path] = typer.Argument(..., help="Files, folders or Strava export zips."),
         json_out: bool = typer.Option(False, "--json", help="Print one JSON result per file."),
     ) -> None:
         """Import runs from .fit/.gpx/.tcx files (also .gz), folders and Strava exports."""
         import json
 
-        from runback.cli.common import err_console, handle_errors, store
+        from runback.cli.common import err_console, handle_errors, opened_store
         from runback.services.runs import import_paths
         from runback.services.store import LOCAL_USER_ID
 
         @handle_errors
         def run() -> ImportReport:
-            s = store()
-            try:
+            with opened_store(ctx) as s:
                 if json_out:
                     return import_paths(s, LOCAL_USER_ID, paths)
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -99,8 +99,6 @@ def register(app: typer.Typer) -> None:
                         bar.update(task, completed=done, total=total, description=Path(name).name)
 
                     return import_paths(s, LOCAL_USER_ID, paths, progress=progress)
-            finally:
-                s.close()
 
         report = run()
         if json_out:
@@ -115,22 +113,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("runs")
     def runs(
+        ctx: typer.Context,
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """List imported runs, oldest first."""
         import json
 
-        from runback.cli.common import handle_errors, store
+        from runback.cli.common import handle_errors, opened_store
         from runback.services.runs import list_runs
         from runback.services.store import LOCAL_USER_ID
 
         @handle_errors
         def fetch() -> list[Run]:
-            s = store()
-            try:
+            with opened_store(ctx) as s:
                 return list_runs(s, LOCAL_USER_ID)
-            finally:
-                s.close()
 
         found = fetch()
         if json_out:

@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
     @app.command("session")
     @handle_errors
     def session(
+        ctx: typer.Context,
         routine: str = typer.Argument(
             "back-up-basics", help="Routine slug (see `runback routine list`)."
         ),
@@ -47,20 +48,26 @@ def register(app: typer.Typer) -> None:
         no_sound: bool = typer.Option(False, "--no-sound", help="No beeps or bell."),
     ) -> None:
         """Run a guided routine (default Back-up basics) with a countdown and cues."""
-        run_session(routine, context, speed, voice, enjoyment, no_sound)
+        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound)
 
 
 def run_session(
-    slug: str, context: str, speed: float, voice: bool, enjoyment: int | None, no_sound: bool
+    ctx: typer.Context,
+    slug: str,
+    context: str,
+    speed: float,
+    voice: bool,
+    enjoyment: int | None,
+    no_sound: bool,
 ) -> None:
     """Play a routine on this terminal and store it, also when interrupted."""
     import contextlib
     import signal
     import sys
 
-    from runback.cli.common import console, store
+    from runback.cli.common import cli_state, console, store
     from runback.cli.player import KeyReader, Player
-    from runback.core.clock import ScaledClock, SystemClock
+    from runback.core.clock import ScaledClock
     from runback.core.engine import Engine
     from runback.core.phases import expand
     from runback.services import sessions
@@ -68,10 +75,11 @@ def run_session(
     from runback.services.store import LOCAL_USER_ID
     from runback.sound import SilentSounder, Sounder
 
-    st = store()
+    st = store(ctx)
     routine = get_routine(st, slug, LOCAL_USER_ID)
     steps = user_catalog(st, LOCAL_USER_ID).resolve(routine)
-    clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
+    base = cli_state(ctx).clock
+    clock = ScaledClock(speed, base=base) if speed != 1.0 else base
     engine = Engine(expand(steps), clock)
     cues = SilentSounder() if no_sound else Sounder(voice=voice)
     interactive = sys.stdin.isatty()
@@ -113,12 +121,13 @@ def run_session(
                 player.run()
         else:
             player.run()
-        _finish(st, sid, engine, completed=engine.completed)
+        # A rating given up front is stored with the finish: one transaction, never half of it.
+        _finish(st, sid, engine, completed=engine.completed, rating=enjoyment)
         ended = True
         rating = enjoyment
         if rating is None and interactive and (engine.completed or engine.steps_done):
             rating = _ask_enjoyment()
-        if rating is not None:
+        if rating is not None and enjoyment is None:
             sessions.rate_session(st, LOCAL_USER_ID, sid, rating)
     except KeyboardInterrupt:
         status = 130

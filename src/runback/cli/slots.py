@@ -48,14 +48,11 @@ def register(app: typer.Typer) -> None:
         """Show each slot, what it holds, and whether it is due, done or missed today."""
         if ctx.invoked_subcommand is not None:
             return
-        from runback.cli.common import console, store
+        from runback.cli.common import console, opened_store
         from runback.services.plans import due_slots, get_slots
 
-        st = store()
-        try:
+        with opened_store(ctx) as st:
             slots, due = get_slots(st), due_slots(st)
-        finally:
-            st.close()
         if json_out:
             import json
 
@@ -86,6 +83,7 @@ def register(app: typer.Typer) -> None:
     @group.command("set")
     @handle_errors
     def set_cmd(
+        ctx: typer.Context,
         name: str = typer.Argument(..., help="morning, desk-break, before-run or after-run."),
         routine: str | None = typer.Option(None, "--routine", "-r", help="Routine slug to do."),
         plan_minutes: float | None = typer.Option(
@@ -105,7 +103,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Set what slot NAME holds (a routine or a plan) and when; this also turns it on."""
-        from runback.cli.common import console, fail, store
+        from runback.cli.common import console, fail, opened_store
         from runback.services.slots import change_slot
         from runback.services.store import LOCAL_USER_ID
 
@@ -130,38 +128,34 @@ def register(app: typer.Typer) -> None:
         ):
             if value is not None:
                 changes[key] = value
-        st = store()
-        try:
+        with opened_store(ctx) as st:
             slot = change_slot(st, LOCAL_USER_ID, name, **changes)
-        finally:
-            st.close()
         console().print(f"{slot.name}: {describe(slot)}", highlight=False, markup=False)
 
-    def _toggle(name: str, enabled: bool) -> None:
-        from runback.cli.common import console, store
+    def _toggle(ctx: typer.Context, name: str, enabled: bool) -> None:
+        from runback.cli.common import console, opened_store
         from runback.services.slots import change_slot
         from runback.services.store import LOCAL_USER_ID
 
-        st = store()
-        try:
+        with opened_store(ctx) as st:
             slot = change_slot(st, LOCAL_USER_ID, name, enabled=enabled)
-        finally:
-            st.close()
         state = "on" if enabled else "off"
         console().print(f"{slot.name} is {state}", highlight=False, markup=False)
 
     @group.command("disable")
     @handle_errors
     def disable_cmd(
+        ctx: typer.Context,
         name: str = typer.Argument(..., help="morning, desk-break, before-run or after-run."),
     ) -> None:
         """Turn slot NAME off (it keeps what it holds)."""
-        _toggle(name, False)
+        _toggle(ctx, name, False)
 
     @group.command("enable")
     @handle_errors
     def enable_cmd(
+        ctx: typer.Context,
         name: str = typer.Argument(..., help="morning, desk-break, before-run or after-run."),
     ) -> None:
         """Turn slot NAME back on."""
-        _toggle(name, True)
+        _toggle(ctx, name, True)

@@ -133,6 +133,7 @@ def register(app: typer.Typer) -> None:
     @app.command("stats")
     @handle_errors
     def stats(
+        ctx: typer.Context,
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
         weeks: int = typer.Option(12, "--weeks", help="How many weeks the weekly numbers cover."),
     ) -> None:
@@ -140,7 +141,7 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, store
         from runback.services.stats import gather_stats
 
-        result = gather_stats(store(), weeks=weeks)
+        result = gather_stats(store(ctx), weeks=weeks)
         if json_out:
             print(result.model_dump_json(indent=2))
             return

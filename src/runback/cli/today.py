@@ -20,16 +20,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("today")
     @handle_errors
-    def today(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def today(
+        ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+    ) -> None:
         """Show today's sessions, your streak and what to do next."""
-        from runback.cli.common import console, store
+        from runback.cli.common import console, opened_store
         from runback.services.today import today_summary
 
-        st = store()
-        try:
+        with opened_store(ctx) as st:
             summary = today_summary(st)
-        finally:
-            st.close()
         if json_out:
             print(summary.model_dump_json(indent=2))
         else:
