@@ -13,7 +13,8 @@ from sqlalchemy import delete, insert
 from runback.core.clock import FakeClock
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.services.store import LOCAL_USER_ID, Store, open_store
-from runback.services.today import Streaks, streaks, today_summary
+from runback.services.streaks import Streaks, streaks
+from runback.services.today import today_summary
 from runback.settings import Settings
 from runback.storage.models import SessionRow
 from tests.pg import PgServer, pg_server_or_skip
