@@ -4,8 +4,8 @@ Usage: .venv/bin/python bench/today_profile.py [--users N] [--years Y] [--repeat
        [--show-sql] [--strace]
 
 Seeds a throwaway PostgreSQL the way bench/web.py does, then calls the Today use case
-(`today_data`, what GET /api/v1/today runs) and the Today page through the app, counting the
-SQL statements and pool checkouts of one request and timing R requests for users spread over
+(`services.today.today`, what GET /api/v1/today runs) and the Today page through the app, counting
+the SQL statements and pool checkouts of one request and timing R requests for users spread over
 the data set; --strace counts the round trips to PostgreSQL (sendto calls) per request.
 --profile prints a cProfile of the use case (top 25 by cumulative time).
 """
@@ -86,9 +86,9 @@ def main() -> int:
     from tests.pg import PgServer, find_pg_bin
 
     from runback.services.store import open_store
+    from runback.services.today import today as today_data
     from runback.settings import Settings
     from runback.web.app import create_app
-    from runback.web.routes.today import today_data
 
     bin_dir = find_pg_bin()
     if bin_dir is None:

@@ -9,9 +9,11 @@ import pytest
 
 from runback.core.slots import (
     DEFAULT_SLOTS,
+    BreakDay,
     PlanSpec,
     Slot,
     SlotSession,
+    infer_context,
     parse_slots,
     programme_slots,
     what_is_due,
@@ -103,3 +105,44 @@ def test_programme_takes_first_slots_and_is_counted() -> None:
 def test_windows_are_local_times() -> None:
     slot = Slot(name="morning", routine="r", start=time(6), end=time(7))
     assert what_is_due([slot], [], False, None, at(6, 30))[0].status == "due"
+
+
+def _day(taken: int, next_due: datetime | None, planned: int = 16) -> BreakDay:
+    return BreakDay(
+        window=(time(9), time(17, 30)), planned=planned, due=0, taken=taken, next_due=next_due
+    )
+
+
+def test_desk_breaks_follow_the_break_schedule_not_the_slot_times() -> None:
+    slots = list(DEFAULT_SLOTS)
+
+    def desk(now: datetime, day: BreakDay):  # type: ignore[no-untyped-def]
+        return by_name(what_is_due(slots, [], False, None, now, None, day), "desk-break")
+
+    early = desk(at(8), _day(0, at(9, 30)))
+    assert (early.status, early.reason, early.next_at) == ("upcoming", "from 09:00", time(9, 30))
+    due = desk(at(9, 40), _day(0, at(9, 30)))
+    assert (due.status, due.reason, due.done, due.wanted) == ("due", "due since 09:30", 0, 16)
+    later = desk(at(10), _day(1, at(10, 30)))
+    assert (later.status, later.reason, later.next_at) == (
+        "upcoming",
+        "next at 10:30",
+        time(10, 30),
+    )
+    assert desk(at(17, 45), _day(3, None)).status == "missed"
+    assert desk(at(17, 45), _day(16, None)).status == "done"  # a ✓ only when every one was taken
+    off = BreakDay(window=None, planned=0, due=0, taken=0, next_due=None)
+    assert desk(at(10, day=10), off).status == "not-today"
+
+
+def test_context_is_inferred_from_the_routine_and_the_time() -> None:
+    slots = list(DEFAULT_SLOTS)
+    assert infer_context(slots, "desk-break", at(10), None, None) == "desk-break"
+    assert infer_context(slots, "back-up-basics", at(7), None, None) == "other"
+    # Two hours before a planned 18:30 run, Back-up basics is the before-run work ...
+    assert infer_context(slots, "back-up-basics", at(16, 30), None, at(18, 30)) == "before-run"
+    assert infer_context(slots, "back-up-basics", at(12), None, at(18, 30)) == "other"
+    # ... and after the run, any routine is after-run work (a Desk break stays a break).
+    assert infer_context(slots, "evening-unwind", at(19, 30), at(18, 30), at(18, 30)) == "after-run"
+    assert infer_context(slots, "desk-break", at(19, 30), at(18, 30), None) == "desk-break"
+    assert infer_context(slots, "evening-unwind", at(23, 30), at(18, 30), None) == "other"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from runback.core.clock import FakeClock
 from runback.services.catalog import load_builtin
 from runback.services.sessions import finish_session, record_progress, start_session
 from runback.services.store import LOCAL_USER_ID, Store
-from runback.services.today import today_summary
+from runback.services.today import Suggestion, Today, today
+
+
+def today_summary(store: Store) -> Today:
+    return today(store, LOCAL_USER_ID)
 
 
 def _session(store: Store, *, completed: bool, done: list[str], zone: str | None = None) -> int:
@@ -24,8 +28,17 @@ def test_empty_day_suggests_back_up_basics(store: Store) -> None:
     assert summary.sessions == [] and not summary.practiced_today
     assert summary.current_streak == 0 == summary.longest_streak
     # Monday 09:00 in Berlin: the morning slot's Back-up basics is due.
-    assert summary.suggestion.command == "runback session"
-    assert summary.suggestion.text == "Morning: Back-up basics (until 11:00): runback session"
+    assert summary.suggestion == Suggestion(
+        kind="slot",
+        routine="back-up-basics",
+        slot="morning",
+        context="other",
+        until=time(11),
+        minutes=summary.suggestion.minutes,
+    )
+    assert (
+        summary.suggestion.minutes and summary.routine_names["back-up-basics"] == "Back-up basics"
+    )
     assert {d.slot: d.status for d in summary.slots}["morning"] == "due"
     assert summary.zone == "Europe/Berlin"
 
@@ -37,17 +50,34 @@ def test_streak_and_done_for_today(store: Store, clock: FakeClock) -> None:
     # Day 4, not done yet: the streak of 3 is still alive.
     summary = today_summary(store)
     assert summary.current_streak == 3 and not summary.practiced_today
-    assert summary.suggestion.routine_slug == "back-up-basics"
+    assert summary.suggestion.routine == "back-up-basics"
     sid = _session(store, completed=False, done=["hip-table-stretch"])
     summary = today_summary(store)
     assert summary.practiced_today and summary.current_streak == 4 == summary.longest_streak
     assert [s.id for s in summary.sessions] == [sid]
-    # Back-up work is done; during work hours the desk breaks are what is due next.
-    assert summary.suggestion.command == "runback session desk-break --context desk-break"
-    clock.advance(10 * 3600)  # 19:00 local: nothing left to do today
+    # Back-up work is done. At 09:00 the first break is still half an hour away ...
+    assert summary.suggestion.model_dump(exclude={"minutes"}) == {
+        "kind": "later",
+        "routine": "desk-break",
+        "slot": "desk-break",
+        "context": "desk-break",
+        "until": None,
+        "at": time(9, 30),
+    }
+    desk = next(d for d in summary.slots if d.slot == "desk-break")
+    assert (desk.status, desk.reason, desk.done, desk.wanted) == (
+        "upcoming",
+        "next at 09:30",
+        0,
+        16,
+    )
+    clock.advance(31 * 60)  # ... at 09:31 it is due, and it is what to do next.
     summary = today_summary(store)
-    assert summary.suggestion.command is None
-    assert summary.suggestion.text.startswith("Done for today")
+    assert summary.suggestion.kind == "slot" and summary.suggestion.slot == "desk-break"
+    assert (summary.suggestion.routine, summary.suggestion.context) == ("desk-break", "desk-break")
+    clock.advance(10 * 3600)  # 19:31 local: nothing left to do today
+    summary = today_summary(store)
+    assert summary.suggestion == Suggestion(kind="done")
 
 
 def test_skipped_through_session_does_not_count(store: Store) -> None:

@@ -14,7 +14,7 @@ from runback.core.clock import FakeClock
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.services.store import LOCAL_USER_ID, Store, open_store
 from runback.services.streaks import Streaks, streaks
-from runback.services.today import today_summary
+from runback.services.today import today as today_view
 from runback.settings import Settings
 from runback.storage.models import SessionRow
 from tests.pg import PgServer, pg_server_or_skip
@@ -122,7 +122,7 @@ def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
     _store_sessions(pg_store, rows)
     today = date(2026, 3, 29)
     assert streaks(pg_store, LOCAL_USER_ID, today) == Streaks(True, 400, 3 * 365 - 401)
-    summary = today_summary(pg_store)
+    summary = today_view(pg_store, LOCAL_USER_ID)
     assert summary.practiced_today and summary.current_streak == 400
     assert summary.longest_streak == 3 * 365 - 401 and len(summary.sessions) == 1
 

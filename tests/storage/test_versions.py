@@ -74,9 +74,9 @@ def test_bulk_statements_bump_too(store: Store, two: int) -> None:
 
 def test_reads_leave_the_version(store: Store) -> None:
     before = _versions(store)
-    from runback.services.today import today_summary
+    from runback.services.today import today
 
-    today_summary(store, LOCAL_USER_ID)
+    today(store, LOCAL_USER_ID)
     with store.tx() as s:
         s.get(UserRow, LOCAL_USER_ID)
     assert _versions(store) == before

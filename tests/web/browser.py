@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,8 +85,13 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(folder: Path, zone: str = "Europe/Berlin") -> Iterator[LiveServer]:
-    """Start `uvicorn --factory runback.web.app:create_app_from_env` on a free port."""
+def live_server(
+    folder: Path, zone: str = "Europe/Berlin", start_at: datetime | None = None
+) -> Iterator[LiveServer]:
+    """Start `uvicorn --factory runback.web.app:create_app_from_env` on a free port.
+
+    With `start_at`, the server's clock starts at that instant (tests/web/clocked_app.py).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -93,6 +99,10 @@ def live_server(folder: Path, zone: str = "Europe/Berlin") -> Iterator[LiveServe
         "RUNBACK_ZONE": zone,
         "RUNBACK_MODE": "local",
     }
+    factory = "runback.web.app:create_app_from_env"
+    if start_at is not None:
+        env["RUNBACK_TEST_START"] = start_at.isoformat()
+        factory = "tests.web.clocked_app:create"
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -101,7 +111,7 @@ def live_server(folder: Path, zone: str = "Europe/Berlin") -> Iterator[LiveServe
                 "-m",
                 "uvicorn",
                 "--factory",
-                "runback.web.app:create_app_from_env",
+                factory,
                 "--host",
                 "127.0.0.1",
                 "--port",

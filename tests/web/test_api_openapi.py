@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 TYPED = {
-    ("/api/v1/today", "get"): "TodayOut",
+    ("/api/v1/today", "get"): "Today",
     ("/api/v1/breaks/next", "get"): "BreakNext",
     ("/api/v1/routines/{slug}/player", "get"): "PlayerOut",
     ("/api/v1/sessions", "post"): "SessionPublic",

@@ -70,9 +70,9 @@ def test_a_whole_session_is_logged_and_counts_today(client: TestClient, clock: F
     r = client.post(f"/api/v1/sessions/{sid}/enjoyment", json={"enjoyment": 4})
     assert r.json()["enjoyment"] == 4
     today = client.get("/api/v1/today").json()
-    assert today["summary"]["practiced_today"] is True
-    assert today["summary"]["current_streak"] == 1
-    assert [x["id"] for x in today["summary"]["sessions"]] == [sid]
+    assert today["practiced_today"] is True
+    assert today["current_streak"] == 1
+    assert [x["id"] for x in today["sessions"]] == [sid]
     assert [x["id"] for x in client.get("/api/v1/sessions").json()] == [sid]
 
 

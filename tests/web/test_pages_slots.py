@@ -127,7 +127,8 @@ def test_editor_page_shows_problems_keeps_what_was_typed_and_stores_nothing(
 def test_today_shows_each_slot_with_a_play_button_in_its_context(
     client: TestClient, store: Store, clock: FakeClock
 ) -> None:
-    # Monday 09:00 in Berlin: the morning and the first desk break are due.
+    # Monday 09:31 in Berlin: the morning and the first desk break (09:30) are due.
+    clock.advance(31 * 60)
     due = {d["slot"]: d for d in client.get("/api/v1/slots/due").json()}
     assert due["morning"]["status"] == "due" and due["desk-break"]["status"] == "due"
     page = client.get("/").text
@@ -137,12 +138,12 @@ def test_today_shows_each_slot_with_a_play_button_in_its_context(
     assert 'href="/player/desk-break?context=desk-break"' in page
     # The after-run slot holds a plan: it links to the planner with the slot's request.
     assert "/plan?minutes=8&amp;where=home&amp;context=after-run&amp;areas=lower-back" in page
-    # Doing the desk break in its context counts for that slot.
-    sid = start_session(store, LOCAL_USER_ID, get_routine(store, "desk-break"), "desk-break")
+    # Doing the desk break (started from any button: no context given) is a taken break.
+    sid = start_session(store, LOCAL_USER_ID, get_routine(store, "desk-break"))
     clock.advance(120)
     finish_session(store, LOCAL_USER_ID, sid, completed=True)
     page = client.get("/").text
-    assert "1 of 3 done" in page
+    assert "1 of 16 taken" in page
     # The editor's link is on the page.
     assert 'href="/slots"' in page
 

@@ -21,7 +21,7 @@ GPX = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_fresh_day_shows_what_is_due(client: TestClient) -> None:
     page = client.get("/").text
-    assert 'href="/player/back-up-basics"' in page
+    assert 'href="/player/back-up-basics?context=other"' in page
     assert "Start Back-up basics" in page
     assert 'id="streak-current">0<' in page
     assert 'id="pain-prompt"' not in page
@@ -29,16 +29,16 @@ def test_fresh_day_shows_what_is_due(client: TestClient) -> None:
     assert 'aria-label="Play Desk break (Desk breaks)"' in page
     assert 'href="/player/desk-break?context=desk-break"' in page
     data = client.get("/api/v1/today").json()
-    assert data["summary"]["practiced_today"] is False
-    assert data["runs_today"] == [] and data["pain_prompt"] is None
+    assert data["practiced_today"] is False
+    assert data["runs"] == [] and data["pain_prompt"] is None
 
 
 def test_after_a_run_today_asks_about_pain_until_it_is_logged(client: TestClient) -> None:
     r = client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
     assert r.json()["imported"] == 1, r.text
     data = client.get("/api/v1/today").json()
-    assert len(data["runs_today"]) == 1
-    assert data["pain_prompt"]["run_id"] == data["runs_today"][0]["id"]
+    assert len(data["runs"]) == 1
+    assert data["pain_prompt"]["run_id"] == data["runs"][0]["id"]
     page = client.get("/").text
     assert 'id="pain-prompt"' in page and 'href="/pain"' in page
     assert 'id="runs-today">1<' in page

@@ -37,7 +37,11 @@ def register(app: typer.Typer) -> None:
         routine: str = typer.Argument(
             "back-up-basics", help="Routine slug (see `runback routine list`)."
         ),
-        context: ContextChoice = typer.Option("other", "--context", help="When you are doing it."),
+        context: ContextChoice | None = typer.Option(
+            None,
+            "--context",
+            help="When you are doing it (default: from the routine and the time of day).",
+        ),
         speed: float = typer.Option(
             1.0, "--speed", min=0.01, max=1000.0, help="Run the clock N times faster (demo)."
         ),
@@ -54,7 +58,7 @@ def register(app: typer.Typer) -> None:
 def run_session(
     ctx: typer.Context,
     slug: str,
-    context: str,
+    context: str | None,
     speed: float,
     voice: bool,
     enjoyment: int | None,

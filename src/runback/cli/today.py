@@ -1,4 +1,4 @@
-"""`runback today`: what you did today, your streak, and what to do next."""
+"""`runback today`: what you did today, your streak, what is due and what to do next."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from runback.services.today import TodaySummary
+    from runback.services.today import Suggestion, Today
 
-__all__ = ["register"]
+__all__ = ["register", "suggestion_command"]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,35 +23,73 @@ def register(app: typer.Typer) -> None:
     def today(
         ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
     ) -> None:
-        """Show today's sessions, your streak and what to do next."""
+        """Show today's sessions, streak, slots, breaks and runs, and what to do next."""
         from runback.cli.common import console, opened_store
-        from runback.services.today import today_summary
+        from runback.services.store import LOCAL_USER_ID
+        from runback.services.today import today as today_view
 
         with opened_store(ctx) as st:
-            summary = today_summary(st)
+            view = today_view(st, LOCAL_USER_ID)
         if json_out:
-            print(summary.model_dump_json(indent=2))
+            print(view.model_dump_json(indent=2))
         else:
-            _show(console(), summary)
+            _show(console(), view)
+
+
+def suggestion_command(s: Suggestion) -> str | None:
+    """Return the terminal command that starts the suggested routine, or None when done."""
+    if s.routine is None:
+        return None
+    command = "runback session"
+    if s.routine != "back-up-basics":
+        command += f" {s.routine}"
+    if s.context and s.context != "other":
+        command += f" --context {s.context}"
+    return command
 
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _show(out: Console, summary: TodaySummary) -> None:
+def _clock(at: object, zone: str) -> str:
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    assert isinstance(at, datetime)
+    return f"{at.astimezone(ZoneInfo(zone)):%H:%M}"
+
+
+def _next(view: Today) -> str:
+    from rich.markup import escape
+
+    s = view.suggestion
+    if s.kind == "done":
+        return "[green]Done for today: nice work. Your back thanks you.[/]"
+    name = view.routine_names.get(s.routine or "", s.routine or "")
+    length = f" ({s.minutes} min)" if s.minutes else ""
+    label = next((d.label for d in view.slots if d.slot == s.slot), s.slot or "")
+    if s.kind == "slot":
+        until = f", until {s.until:%H:%M}" if s.until else ""
+        what = f"{label}: {name}{length}{until}"
+    elif s.kind == "later":
+        at = f" at {s.at:%H:%M}" if s.at else " later"
+        what = f"today's back-up work is done; {label}: {name}{length}{at}"
+    else:
+        what = f"Do {name}{length}"
+    return f"[bold]{escape(what)}[/]: {suggestion_command(s)}"
+
+
+def _show(out: Console, view: Today) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    out.print(f"[bold]Today[/] {summary.date:%A %d %B %Y} ({escape(summary.zone)})")
-    if summary.sessions:
+    out.print(f"[bold]Today[/] {view.date:%A %d %B %Y} ({escape(view.zone)})")
+    if view.sessions:
         table = Table(box=None, padding=(0, 2), show_header=True, header_style="dim")
         for col in ("time", "routine", "context", "steps", "result"):
             table.add_column(col)
-        zone = ZoneInfo(summary.zone)
-        for s in summary.sessions:
+        for s in view.sessions:
             if s.completed:
                 result = "[green]completed[/]"
             elif s.ended_at is None:
@@ -61,7 +99,7 @@ def _show(out: Console, summary: TodaySummary) -> None:
             if s.enjoyment:
                 result += f" · enjoyed {s.enjoyment}/5"
             table.add_row(
-                f"{s.started_at.astimezone(zone):%H:%M}",
+                _clock(s.started_at, view.zone),
                 escape(s.routine_name),
                 s.context,
                 f"{len(s.steps_done)}/{s.steps_total}",
@@ -71,19 +109,41 @@ def _show(out: Console, summary: TodaySummary) -> None:
     else:
         out.print("[dim]No sessions yet today.[/]")
     out.print(
-        f"Streak: [bold]{_days(summary.current_streak)}[/] "
-        f"(longest {_days(summary.longest_streak)})",
+        f"Streak: [bold]{_days(view.current_streak)}[/] "
+        f"(longest {_days(view.longest_streak)}) · "
+        f"{view.minutes_done:g} of {view.minutes_target} min today",
         highlight=False,
     )
-    for due in summary.slots:
+    marks = {"done": "[green]✓[/]", "due": "[bold yellow]•[/]", "missed": "[red]✗[/]"}
+    for due in view.slots:
         if due.status == "not-today":
             continue
-        mark = {"done": "[green]✓[/]", "due": "[bold yellow]•[/]", "missed": "[red]✗[/]"}
-        what = due.routine or (f"a {due.plan.minutes:g}-min plan" if due.plan else "")
+        if due.routine:
+            what = view.routine_names.get(due.routine, due.routine)
+        else:
+            what = f"a {due.plan.minutes:g}-min plan" if due.plan else ""
+        count = f"{due.done} of {due.wanted} {'taken' if due.slot == 'desk-break' else 'done'}"
         out.print(
-            f" {mark.get(due.status, '[dim]·[/]')} {escape(due.label)}: {escape(what)} "
-            f"[dim]({due.done}/{due.wanted}, {escape(due.reason)})[/]",
+            f" {marks.get(due.status, '[dim]·[/]')} {escape(due.label)}: {escape(what)} "
+            f"[dim]({count}, {escape(due.reason)})[/]",
             highlight=False,
         )
-    style = "green" if summary.practiced_today else "bold"
-    out.print(f"Next: [{style}]{escape(summary.suggestion.text)}[/]", highlight=False)
+    b = view.breaks
+    if b.enabled:
+        parts = [f"{b.taken} taken of {b.due} due so far ({b.planned} today)"]
+        if b.away:
+            parts.append(f"away from the keyboard {b.away}×")
+        if b.longest_sit_min:
+            parts.append(f"longest sit {b.longest_sit_min:.0f} min")
+        if b.next_due:
+            parts.append(f"next {_clock(b.next_due, view.zone)}")
+        out.print("Breaks: " + " · ".join(parts), highlight=False)
+    for r in view.runs:
+        out.print(
+            f"Run: {_clock(r.start, view.zone)} · {r.distance_m / 1000:.1f} km · "
+            f"{round((r.moving_s or r.elapsed_s) / 60)} min",
+            highlight=False,
+        )
+    if view.pain_prompt:
+        out.print("You ran recently: how does your back feel? [bold]runback pain[/]")
+    out.print(f"Next: {_next(view)}", highlight=False)

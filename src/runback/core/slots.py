@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,13 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from runback.core.planner import Place
 
 __all__ = [
+    "CONTEXT_SLOTS",
     "DEFAULT_SLOTS",
     "SLOT_NAMES",
+    "BreakDay",
     "DueSlot",
     "PlanSpec",
     "Slot",
     "SlotName",
     "SlotSession",
+    "infer_context",
     "parse_slots",
     "programme_slots",
     "what_is_due",
@@ -40,6 +43,11 @@ _LABELS = {
     "after-run": "After the run",
     "programme": "Physio programme",
 }
+# Slots that are also a session's context; every other session's context is "other".
+CONTEXT_SLOTS: tuple[str, ...] = ("before-run", "after-run", "desk-break")
+# A session this close before a planned run (or after a run started) belongs to that run.
+_BEFORE_RUN = timedelta(hours=3)
+_AFTER_RUN = timedelta(hours=4)
 # Programme sessions go into these slots first; never before a run (floor work at a trailhead).
 _PROGRAMME_ORDER = ("morning", "after-run", "desk-break")
 
@@ -82,6 +90,7 @@ class Slot(BaseModel):
 # before the evening run; after the run a short plan for what running tightened.
 DEFAULT_SLOTS: tuple[Slot, ...] = (
     Slot(name="morning", routine="back-up-basics", start=time(6), end=time(11)),
+    # Its window and count come from the break schedule (see BreakDay); these are fallbacks.
     Slot(
         name="desk-break",
         routine="desk-break",
@@ -137,6 +146,72 @@ class DueSlot(BaseModel):
     routine: str | None = None
     plan: PlanSpec | None = None
     reason: str
+    until: time | None = Field(default=None, description="local end of the slot's window today")
+    next_at: time | None = Field(default=None, description="local time it is next due, if later")
+
+
+@dataclass(frozen=True)
+class BreakDay:
+    """Today's movement breaks as the reminder schedule sees them: the desk-break slot's day.
+
+    The reminders and the desk-break slot are one thing: its count is the schedule's, not the
+    slot's `times`, and a break counts as done when it was taken (a finished Desk break
+    session logs a taken break), never when the user was merely away from the keyboard.
+    """
+
+    window: tuple[time, time] | None  # today's active hours (local); None on a day off
+    planned: int  # breaks in today's schedule
+    due: int  # breaks fallen due by now
+    taken: int
+    next_due: datetime | None  # local
+
+
+def _break_status(b: BreakDay, now: datetime) -> tuple[Status, str]:
+    if b.window is None or b.planned == 0:
+        return "not-today", "no active hours today"
+    start, end = b.window
+    if b.taken >= b.planned:
+        return "done", "every break taken today"
+    if now.time() < start:
+        return "upcoming", f"from {start:%H:%M}"
+    if now.time() >= end:
+        return "missed", f"{b.planned - b.taken} not taken before {end:%H:%M}"
+    if b.next_due is not None and b.next_due <= now:
+        return "due", f"due since {b.next_due:%H:%M}"
+    if b.next_due is not None and b.next_due.date() == now.date():
+        return "upcoming", f"next at {b.next_due:%H:%M}"
+    return "upcoming", f"until {end:%H:%M}"
+
+
+def infer_context(
+    slots: Sequence[Slot],
+    routine_slug: str,
+    now_local: datetime,
+    ran_at: datetime | None,
+    run_planned_at: datetime | None,
+) -> str:
+    """Return the context of a session started now with no context given (any button).
+
+    The desk-break slot's routine is a break; shortly after today's run it is after-run work;
+    shortly before a run planned today (and not run yet) the before-run slot's routine is
+    before-run work; anything else is "other" (the morning slot counts it by its window).
+    """
+    by_name = {s.name: s for s in slots if s.enabled}
+    desk = by_name.get("desk-break")
+    if desk is not None and desk.routine == routine_slug:
+        return "desk-break"
+    if ran_at is not None and timedelta(0) <= now_local - ran_at <= _AFTER_RUN:
+        return "after-run"
+    before = by_name.get("before-run")
+    if (
+        ran_at is None
+        and run_planned_at is not None
+        and before is not None
+        and before.routine == routine_slug
+        and timedelta(0) <= run_planned_at - now_local <= _BEFORE_RUN
+    ):
+        return "before-run"
+    return "other"
 
 
 def _done(slot: Slot, sessions: Sequence[SlotSession]) -> int:
@@ -162,11 +237,13 @@ def what_is_due(
     ran_at: datetime | None,
     now_local: datetime,
     programme: tuple[str, int] | None = None,
+    breaks: BreakDay | None = None,
 ) -> list[DueSlot]:
     """Return every enabled slot's state now; programme is (routine slug, times per day) or None.
 
     sessions are today's completed sessions; run_day says a run is planned or done today;
-    ran_at is when today's run started (local), if one is recorded.
+    ran_at is when today's run started (local), if one is recorded; breaks is today's break
+    schedule, which the desk-break slot follows when given.
     """
     done_sessions = [s for s in sessions if s.completed]
     out: list[DueSlot] = []
@@ -175,8 +252,21 @@ def what_is_due(
         if not slot.enabled:
             continue
         done = _done(slot, done_sessions)
+        wanted = slot.times
+        until = slot.end
+        next_at: time | None = None
         status: Status
-        if slot.name in ("before-run", "after-run"):
+        if slot.name == "desk-break" and breaks is not None:
+            done, wanted = breaks.taken, breaks.planned
+            until = breaks.window[1] if breaks.window else None
+            status, reason = _break_status(breaks, now_local)
+            if status == "upcoming" and breaks.next_due is not None:
+                next_at = (
+                    breaks.next_due.time() if breaks.next_due.date() == now_local.date() else None
+                )
+            elif status == "upcoming" and breaks.window is not None:
+                next_at = breaks.window[0]
+        elif slot.name in ("before-run", "after-run"):
             if not run_day:
                 status, reason = "not-today", "no run planned today"
             elif done >= slot.times:
@@ -197,7 +287,7 @@ def what_is_due(
             assert slot.start is not None and slot.end is not None
             window = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
             if now < slot.start:
-                status, reason = "upcoming", f"from {slot.start:%H:%M}"
+                status, reason, next_at = "upcoming", f"from {slot.start:%H:%M}", slot.start
             elif now >= slot.end:
                 status, reason = "missed", f"the {window} window has passed"
             else:
@@ -208,10 +298,12 @@ def what_is_due(
                 label=_LABELS[slot.name],
                 status=status,
                 done=done,
-                wanted=slot.times,
+                wanted=wanted,
                 routine=slot.routine,
                 plan=slot.plan,
                 reason=reason,
+                until=until,
+                next_at=next_at,
             )
         )
     if programme is not None:

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from runback.core.schedule import BreakEvent, Outcome, ReminderPrefs, Schedule
+from runback.core.schedule import WEEKDAYS, BreakEvent, Outcome, ReminderPrefs, Schedule
+from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import NotFoundError, ValidationError
 from runback.services.store import LOCAL_USER_ID, Store, get_user
@@ -20,6 +21,7 @@ __all__ = [
     "BreakOverview",
     "BreakSummary",
     "PeriodSummary",
+    "break_day",
     "breaks_today",
     "get_prefs",
     "history",
@@ -266,6 +268,26 @@ def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
     return _summarise(sched, history(store, week_start, week_end, user_id), now)
 
 
+def break_day(
+    sched: Schedule, events: list[BreakEvent], now: datetime, next_due: datetime | None
+) -> BreakDay:
+    """Return today's breaks as the desk-break slot counts them: the schedule's, and taken."""
+    today = local_date(now, sched.zone)
+    w = sched.prefs.active_hours.get(WEEKDAYS[today.weekday()])
+    start, end = day_bounds_utc(today, sched.zone)
+    # The grid of the day (interval within active hours) less what a quiet period holds back.
+    paused = sched.prefs.paused_until
+    grid = [t for t in sched.day_slots(today) if paused is None or not (now <= t < paused)]
+    taken = sum(1 for e in events if e.outcome == "taken" and start <= e.at < end)
+    return BreakDay(
+        window=(w.start, w.end) if w is not None else None,
+        planned=len(grid),
+        due=sum(1 for t in grid if t <= now),
+        taken=taken,
+        next_due=next_due.astimezone(sched.tz) if next_due is not None else None,
+    )
+
+
 @dataclass(frozen=True)
 class BreakOverview:
     """What the Today page shows about breaks: preferences, summaries, the next one due."""
@@ -273,6 +295,7 @@ class BreakOverview:
     prefs: ReminderPrefs
     summary: BreakSummary
     next_due: datetime | None
+    day: BreakDay
 
 
 def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreakOverview:
@@ -286,4 +309,5 @@ def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreakOverview:
     week = [e for e in events if week_start <= e.at < week_end]
     last_day = [e for e in events if e.at >= recent]
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
-    return BreakOverview(sched.prefs, _summarise(sched, week, now), due)
+    day = break_day(sched, week, now, sched.next_due(now, last_day))
+    return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day)

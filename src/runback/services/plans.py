@@ -11,10 +11,13 @@ from sqlalchemy import select
 
 from runback.core.catalog import PAIN_REGIONS, Catalog, Routine
 from runback.core.planner import Plan, PlanRequest, plan
+from runback.core.schedule import WEEKDAYS
 from runback.core.slots import (
+    BreakDay,
     DueSlot,
     Slot,
     SlotSession,
+    infer_context,
     parse_slots,
     programme_slots,
     what_is_due,
@@ -31,6 +34,7 @@ __all__ = [
     "due_slots",
     "get_slots",
     "history_request",
+    "infer_session_context",
     "make_plan",
     "save_plan",
     "set_slots",
@@ -195,7 +199,40 @@ def _run_day(store: Store, user_id: int, weekday: int) -> bool:
     except RunbackError:
         # Broken reminder prefs must not hide the slots; a recorded run still makes a run day.
         return False
-    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday] in days
+    return WEEKDAYS[weekday] in days
+
+
+def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
+    """Return the context of a session of this routine started now when none was given."""
+    from runback.core.timezones import day_bounds_utc, local_date, to_zone
+    from runback.services.breaks import get_prefs
+
+    zone = store.user_zone(user_id)
+    tz = to_zone(zone)
+    now = store.clock.now()
+    today = local_date(now, zone)
+    start = day_bounds_utc(today, zone)[0]
+    with store.factory() as s:
+        ran = s.scalars(
+            select(RunRow.start_at)
+            .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at <= now)
+            .order_by(RunRow.start_at.desc())
+            .limit(1)
+        ).first()
+    planned = None
+    try:
+        run_at = get_prefs(store, user_id).run_days.get(WEEKDAYS[today.weekday()])
+    except RunbackError:
+        run_at = None  # broken reminder prefs: no planned run, the rest still holds
+    if run_at is not None:
+        planned = datetime.combine(today, run_at, tzinfo=tz)
+    return infer_context(
+        get_slots(store, user_id),
+        routine_slug,
+        now.astimezone(tz),
+        ran.astimezone(tz) if ran is not None else None,
+        planned,
+    )
 
 
 def due_slots(
@@ -204,11 +241,12 @@ def due_slots(
     *,
     sessions: Sequence[_Started] | None = None,
     run_starts: Sequence[datetime] | None = None,
+    breaks: BreakDay | None = None,
 ) -> list[DueSlot]:
     """Return what is due in each daily slot now (and the programme's count for today).
 
-    `sessions` and `run_starts`: today's sessions and run start instants (in the user's local
-    day, at the store clock's now) when the caller has read them already.
+    `sessions`, `run_starts` and `breaks`: today's sessions, run start instants (in the user's
+    local day, at the store clock's now) and break day when the caller has read them already.
     """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme
@@ -256,6 +294,10 @@ def due_slots(
             programme = (programme_routine_slug(p), p.times_per_day)
             slots = programme_slots(slots, programme[0], p.times_per_day)
     run_day = ran is not None or _run_day(store, user_id, today.weekday())
+    if breaks is None:
+        from runback.services.breaks import breaks_today
+
+        breaks = breaks_today(store, user_id).day
     return what_is_due(
         slots,
         done,
@@ -263,4 +305,5 @@ def due_slots(
         ran.astimezone(tz) if ran is not None else None,
         now.astimezone(tz),
         programme,
+        breaks,
     )

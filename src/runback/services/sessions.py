@@ -81,13 +81,21 @@ def start_session(
     store: Store,
     user_id: int,
     routine: Routine,
-    context: str = "other",
+    context: str | None = None,
     *,
     steps_total: int | None = None,
     zone: str | None = None,
     state: dict[str, Any] | None = None,
 ) -> int:
-    """Store a new session now (before any step runs) and return its id."""
+    """Store a new session now (before any step runs) and return its id.
+
+    With no context, it is inferred from the routine and the time (services.plans), so a Desk
+    break counts as a break whichever button started it.
+    """
+    if context is None:
+        from runback.services.plans import infer_session_context
+
+        context = infer_session_context(store, user_id, routine.slug)
     _check_context(context)
     zone = zone or store.user_zone(user_id)
     with store.tx() as s:

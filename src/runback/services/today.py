@@ -1,33 +1,75 @@
-"""What today looks like: sessions in the user's local day, streaks, and what to do next."""
+"""Today, as one model: sessions, streak, slots, breaks, runs, the pain prompt and what is next.
+
+`runback today`, `runback today --json`, the Today page and `/api/v1/today` all render this
+one model; each surface says the suggestion in its own words (a command in the terminal, a
+button on the web), so the model holds data, never a sentence or a command line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from runback.core.slots import DueSlot
+from runback.core.slots import CONTEXT_SLOTS, BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
+from runback.services.runs import Run, list_runs
 from runback.services.sessions import SessionPublic, list_sessions
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.services.streaks import streaks
 
-__all__ = ["DEFAULT_ROUTINE", "Suggestion", "TodaySummary", "today_summary"]
+__all__ = [
+    "DEFAULT_ROUTINE",
+    "PAIN_PROMPT_WINDOW",
+    "BreaksToday",
+    "PainPrompt",
+    "Suggestion",
+    "Today",
+    "today",
+]
 
 DEFAULT_ROUTINE = "back-up-basics"
+# After a run, ask about the back for this long (unless pain was logged since).
+PAIN_PROMPT_WINDOW = timedelta(hours=24)
 
 
 class Suggestion(BaseModel):
-    """The next thing to do, in words and as a command."""
+    """The next thing to do, as data: a slot due now, the daily routine, a slot due later today
+    after the day's back-up work, or nothing left today."""
 
-    text: str
-    command: str | None = None
-    routine_slug: str | None = None
+    kind: Literal["slot", "routine", "later", "done"]
+    routine: str | None = Field(default=None, description="routine slug to play")
+    slot: str | None = Field(default=None, description="the due slot it is for")
+    context: str | None = Field(default=None, description="session context to start it in")
+    until: time | None = Field(default=None, description="local time the slot's window ends")
+    at: time | None = Field(default=None, description="local time a later slot is due")
+    minutes: int | None = Field(default=None, description="length of the routine, rounded")
 
 
-class TodaySummary(BaseModel):
-    """Today's sessions, streaks and suggestion (the CLI and the web app render the same)."""
+class BreaksToday(BaseModel):
+    """Movement breaks today: the schedule's count, what was taken, and the next one due."""
+
+    enabled: bool
+    planned: int = Field(description="breaks in today's schedule")
+    due: int = Field(description="breaks fallen due so far")
+    taken: int
+    away: int = Field(description="times away from the keyboard (restart the sit, not a break)")
+    skipped: int
+    missed: int
+    longest_sit_min: float
+    next_due: datetime | None
+
+
+class PainPrompt(BaseModel):
+    """A run without a pain entry since: ask how the back feels."""
+
+    run_id: int
+    run_start: datetime
+
+
+class Today(BaseModel):
+    """Everything Today shows, for every surface."""
 
     date: date
     zone: str
@@ -35,75 +77,138 @@ class TodaySummary(BaseModel):
     practiced_today: bool
     current_streak: int
     longest_streak: int
+    minutes_done: float = Field(description="minutes of guided work today")
+    minutes_target: int = Field(description="the daily minutes target")
+    slots: list[DueSlot]
     suggestion: Suggestion
-    slots: list[DueSlot] = []
+    breaks: BreaksToday
+    runs: list[Run]
+    pain_prompt: PainPrompt | None
+    routine_names: dict[str, str] = Field(description="display name of each routine named here")
 
 
-def _slot_context(slot: str) -> str:
-    return slot if slot in ("before-run", "after-run", "desk-break") else "other"
+def _context(slot: str) -> str:
+    return slot if slot in CONTEXT_SLOTS else "other"
 
 
-def _suggest(store: Store, user_id: int, practiced: bool, slots: list[DueSlot]) -> Suggestion:
-    from runback.services.routines import routine_name
-
+def _suggest(practiced: bool, slots: list[DueSlot], minutes: dict[str, int]) -> Suggestion:
     for due in slots:
         # Any back-up work today counts for the morning slot, even a partial session.
         if due.status != "due" or not due.routine or (practiced and due.slot == "morning"):
             continue
-        context = _slot_context(due.slot)
-        command = "runback session"
-        if due.routine != DEFAULT_ROUTINE:
-            command += f" {due.routine}"
-        if context != "other":
-            command += f" --context {context}"
-        name = routine_name(store, due.routine, user_id)
         return Suggestion(
-            text=f"{due.label}: {name} ({due.reason}): {command}",
-            command=command,
-            routine_slug=due.routine,
+            kind="slot",
+            routine=due.routine,
+            slot=due.slot,
+            context=_context(due.slot),
+            until=due.until,
+            minutes=minutes.get(due.routine),
         )
     if practiced:
-        return Suggestion(text="Done for today: nice work. Your back thanks you.")
-    name, minutes = "Back-up basics", None
+        for due in slots:
+            if due.status == "upcoming" and due.routine and due.next_at is not None:
+                return Suggestion(
+                    kind="later",
+                    routine=due.routine,
+                    slot=due.slot,
+                    context=_context(due.slot),
+                    at=due.next_at,
+                    minutes=minutes.get(due.routine),
+                )
+        return Suggestion(kind="done")
+    return Suggestion(kind="routine", routine=DEFAULT_ROUTINE, minutes=minutes.get(DEFAULT_ROUTINE))
+
+
+def _routines(store: Store, user_id: int, slugs: set[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """Return the names and lengths (whole minutes) of these routines; unknown ones are left out."""
+    from runback.errors import RunbackError
+    from runback.services.catalog import load_builtin
+    from runback.services.routines import user_catalog
+
+    catalog = load_builtin()
     try:
-        from runback.services.catalog import load_builtin
+        if not slugs <= catalog.routines.keys():
+            catalog = user_catalog(store, user_id)  # one read, only when the user's are named
+        found = [catalog.routines[slug] for slug in slugs if slug in catalog.routines]
+        names = {r.slug: r.name for r in found}
+        minutes = {r.slug: max(1, round(catalog.duration_s(r) / 60)) for r in found}
+    except RunbackError:
+        return {}, {}  # a broken routine must not hide Today; playing it reports the problem
+    return names, minutes
 
-        catalog = load_builtin()
-        routine = catalog.routines[DEFAULT_ROUTINE]
-        name, minutes = routine.name, round(catalog.duration_s(routine) / 60)
-    except Exception:  # a broken catalog must not hide today's summary; `session` reports it
-        pass
-    length = f" ({minutes} min)" if minutes else ""
-    return Suggestion(
-        text=f"Do {name}{length}: runback session",
-        command="runback session",
-        routine_slug=DEFAULT_ROUTINE,
+
+def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | None:
+    from runback.services.pain import pain_history
+
+    if not recent:
+        return None
+    run = recent[-1]
+    if any(e.at >= run.start for e in pain_history(store, user_id, days=2)):
+        return None
+    return PainPrompt(run_id=run.id, run_start=run.start)
+
+
+def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
+    from runback.services.breaks import breaks_today
+
+    found = breaks_today(store, user_id)
+    day = found.summary.today
+    out = BreaksToday(
+        enabled=found.prefs.enabled,
+        planned=found.day.planned,
+        due=found.day.due,
+        taken=day.taken,
+        away=day.natural,
+        skipped=day.skipped,
+        missed=day.missed,
+        longest_sit_min=day.longest_sit_min,
+        next_due=found.next_due,
     )
+    return out, found.day
 
 
-def today_summary(
-    store: Store, user_id: int = LOCAL_USER_ID, *, run_starts: Sequence[datetime] | None = None
-) -> TodaySummary:
-    """Return today's sessions, current and longest streak, and the next suggested thing.
+def today(store: Store, user_id: int) -> Today:
+    """Return Today for the user at the store clock's now (one read scope, one instant)."""
+    from runback.services.accounts import get_targets
+    from runback.services.plans import due_slots
 
-    `run_starts`: when today's runs were read already (at the store clock's now), their starts.
-    """
     with store.reading() as store:
         zone = store.user_zone(user_id)
-        today = local_date(store.clock.now(), zone)
-        start, end = day_bounds_utc(today, zone)
+        now = store.clock.now()
+        day = local_date(now, zone)
+        start, end = day_bounds_utc(day, zone)
+        since = now - PAIN_PROMPT_WINDOW
         sessions = list_sessions(store, user_id, since=start, until=end)
-        streak = streaks(store, user_id, today)
-        from runback.services.plans import due_slots
-
-        slots = due_slots(store, user_id, sessions=sessions, run_starts=run_starts)
-    return TodaySummary(
-        date=today,
-        zone=zone,
-        sessions=sessions,
-        practiced_today=streak.practiced_today,
-        current_streak=streak.current,
-        longest_streak=streak.longest,
-        suggestion=_suggest(store, user_id, streak.practiced_today, slots),
-        slots=slots,
-    )
+        streak = streaks(store, user_id, day)
+        # One read of the runs serves the slots, today's list and the pain prompt's last 24 h.
+        runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
+        runs_today = [r for r in runs if start <= r.start < end]
+        breaks, break_day = _breaks(store, user_id)
+        slots = due_slots(
+            store,
+            user_id,
+            sessions=sessions,
+            run_starts=[r.start for r in runs_today],
+            breaks=break_day,
+        )
+        names, minutes = _routines(
+            store, user_id, {d.routine for d in slots if d.routine} | {DEFAULT_ROUTINE}
+        )
+        for s in sessions:
+            names.setdefault(s.routine_slug, s.routine_name)
+        return Today(
+            date=day,
+            zone=zone,
+            sessions=sessions,
+            practiced_today=streak.practiced_today,
+            current_streak=streak.current,
+            longest_streak=streak.longest,
+            minutes_done=round(sum(s.active_s for s in sessions) / 60, 1),
+            minutes_target=get_targets(store, user_id).minutes_per_day,
+            slots=slots,
+            suggestion=_suggest(streak.practiced_today, slots, minutes),
+            breaks=breaks,
+            runs=runs_today,
+            pain_prompt=_pain_prompt(store, user_id, [r for r in runs if since <= r.start < now]),
+            routine_names=dict(sorted(names.items())),
+        )

@@ -96,7 +96,9 @@ class SessionStart(BaseModel):
     """Start a session of a routine."""
 
     routine_slug: str
-    context: ContextName = "other"
+    context: ContextName | None = Field(
+        default=None, description="when it is done; inferred from the routine and the time"
+    )
 
 
 class SessionProgress(BaseModel):
@@ -236,7 +238,7 @@ def player_page(
     store: StoreDep,
     user_id: UserDep,
     speed: Annotated[float, Query(gt=0, le=MAX_SPEED)] = 1.0,
-    context: ContextName = "other",
+    context: ContextName | None = None,
 ) -> HTMLResponse:
     """Show the player for a routine (speed > 1 runs the clock faster, for tests and demos)."""
     catalog, routine = resolve_routine(store, user_id, slug)

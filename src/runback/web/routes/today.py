@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -11,64 +11,21 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
-from runback.core.timezones import day_bounds_utc, local_date
-from runback.services.breaks import breaks_today, get_prefs, log_break, next_break
-from runback.services.pain import pain_history
-from runback.services.routines import routine_name
-from runback.services.runs import Run, list_runs
+from runback.services.breaks import get_prefs, log_break, next_break
 from runback.services.store import Store
-from runback.services.today import TodaySummary, today_summary
+from runback.services.today import Today, today
 from runback.storage.stamps import UserStamp
 from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
-from runback.web.routes.runs import RunOut
 from runback.web.security import CSRF_COOKIE
 from runback.web.view_cache import ViewCache, minute_of
 
-__all__ = [
-    "BREAK_ROUTINE",
-    "BreakIn",
-    "BreakNext",
-    "BreaksToday",
-    "PainPrompt",
-    "TodayOut",
-    "router",
-]
+__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "router"]
 
 router = APIRouter()
 
 API = "/api/v1"
 BREAK_ROUTINE = ("desk-break", "Desk break")
-# After a run, ask about the back for this long (unless pain was logged since).
-PAIN_PROMPT_WINDOW = timedelta(hours=24)
-
-
-class BreaksToday(BaseModel):
-    """Movement breaks so far today and when the next one is due."""
-
-    enabled: bool
-    due: int
-    taken: int
-    natural: int
-    skipped: int
-    longest_sit_min: float
-    next_due: datetime | None
-
-
-class PainPrompt(BaseModel):
-    """A run without a pain entry since: ask how the back feels."""
-
-    run_id: int
-    text: str
-
-
-class TodayOut(BaseModel):
-    """Everything the Today page shows."""
-
-    summary: TodaySummary
-    breaks: BreaksToday
-    runs_today: list[RunOut]
-    pain_prompt: PainPrompt | None
 
 
 class BreakNext(BaseModel):
@@ -87,50 +44,6 @@ class BreakIn(BaseModel):
 
     due_at: AwareDatetime
     outcome: Literal["taken", "snoozed", "skipped"]
-
-
-def _breaks(store: Store, user_id: int) -> BreaksToday:
-    found = breaks_today(store, user_id)
-    today = found.summary.today
-    return BreaksToday(
-        enabled=found.prefs.enabled,
-        due=today.due,
-        taken=today.taken,
-        natural=today.natural,
-        skipped=today.skipped,
-        longest_sit_min=today.longest_sit_min,
-        next_due=found.next_due,
-    )
-
-
-def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | None:
-    if not recent:
-        return None
-    run = recent[-1]
-    if any(e.at >= run.start for e in pain_history(store, user_id, days=2)):
-        return None
-    return PainPrompt(run_id=run.id, text="You ran recently: how does your back feel?")
-
-
-def today_data(store: Store, user_id: int) -> TodayOut:
-    """Return today's summary, breaks, runs and whether to ask about pain."""
-    # One read scope: one connection and one read of the user row for the whole page.
-    # (The scope also pins the clock: the summary's day is the day the runs were read for.)
-    with store.reading() as store:
-        zone = store.user_zone(user_id)
-        now = store.clock.now()
-        start, end = day_bounds_utc(local_date(now, zone), zone)
-        since = now - PAIN_PROMPT_WINDOW
-        # One read of the runs serves the slots, today's list and the pain prompt's last 24 h.
-        runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
-        today = [r for r in runs if start <= r.start < end]
-        day = today_summary(store, user_id, run_starts=[r.start for r in today])
-        return TodayOut(
-            summary=day,
-            breaks=_breaks(store, user_id),
-            runs_today=[RunOut.model_validate(r) for r in today],
-            pain_prompt=_pain_prompt(store, user_id, [r for r in runs if since <= r.start < now]),
-        )
 
 
 async def _cached_view(
@@ -155,13 +68,7 @@ async def _cached_view(
 
 
 def _render_page(request: Request, store: Store, user_id: int) -> bytes:
-    data = today_data(store, user_id)
-    slugs = {d.routine for d in data.summary.slots if d.routine}
-    slugs.add(data.summary.suggestion.routine_slug or "")
-    names = {slug: routine_name(store, slug, user_id) for slug in slugs if slug}
-    name = names.get(data.summary.suggestion.routine_slug or "")
-    context = {"t": data, "suggested_name": name, "routine_names": names}
-    return bytes(page(request, "today.html", context).body)
+    return bytes(page(request, "today.html", {"t": today(store, user_id)}).body)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -173,7 +80,7 @@ async def today_page(request: Request, store: StoreDep, stamp: StampDep) -> HTML
     return HTMLResponse(body, headers={"cache-control": "no-store"})
 
 
-@router.get(f"{API}/today", response_model=TodayOut)
+@router.get(f"{API}/today", response_model=Today)
 async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Response:
     """Return today's sessions, streaks, suggestion, breaks, runs and the pain prompt."""
     body = await _cached_view(
@@ -181,7 +88,7 @@ async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Respo
         store,
         stamp,
         "api",
-        lambda: today_data(store, stamp.id).model_dump_json().encode(),
+        lambda: today(store, stamp.id).model_dump_json().encode(),
     )
     return Response(body, media_type="application/json")
 

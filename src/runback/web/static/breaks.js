@@ -16,6 +16,11 @@
     try { localStorage.setItem(KEY, due); } catch (e) { /* private mode: notify anyway */ }
   }
 
+  // Every way into the break plays the guided Desk break, counted as a break.
+  function startUrl(b) {
+    return "/player/" + encodeURIComponent(b.routine_slug) + "?context=desk-break";
+  }
+
   function banner(b) {
     var old = document.getElementById("break-banner");
     if (old) old.remove();
@@ -29,7 +34,7 @@
     if (b.routine_slug) {
       var go = document.createElement("a");
       go.className = "button";
-      go.href = "/player/" + encodeURIComponent(b.routine_slug) + "?context=desk-break";
+      go.href = startUrl(b);
       go.textContent = "Start " + (b.routine_name || "a break");
       box.appendChild(go);
     }
@@ -60,7 +65,11 @@
         var n = new Notification("runback: movement break", {
           body: b.message || "Time to get up and move.", tag: "runback-break"
         });
-        n.onclick = function () { window.focus(); n.close(); };
+        n.onclick = function () {
+          window.focus();
+          n.close();
+          if (b.routine_slug) window.location.href = startUrl(b);
+        };
       } catch (e) { /* some browsers only notify from a service worker: the banner is there */ }
     }
   }
