@@ -239,7 +239,12 @@ def due_slots(
         if run_starts is None:
             ran = s.scalars(
                 select(RunRow.start_at)
-                .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
+                .where(
+                    RunRow.user_id == user_id,
+                    RunRow.is_run,  # a ride is not the run the before/after-run slots are about
+                    RunRow.start_at >= start,
+                    RunRow.start_at < end,
+                )
                 .order_by(RunRow.start_at)
                 .limit(1)
             ).first()
