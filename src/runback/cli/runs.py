@@ -54,7 +54,7 @@ def _print_runs(runs: list[Run], zone: str) -> None:
     if others:
         title += f" · {others} other activit{'y' if others == 1 else 'ies'}"
     table = Table(title=title)
-    columns = ("id", f"start ({zone})", "km", "time", "pace", "sport", "name", "source file")
+    columns = ("id", f"start ({zone})", "km", "time", "pace", "sport", "name or file")
     for name in columns:
         table.add_column(name, overflow="fold", justify="right" if name == "id" else "left")
     for run in runs:
@@ -66,8 +66,7 @@ def _print_runs(runs: list[Run], zone: str) -> None:
             f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}",
             format_pace(run.pace_s_per_km) if run.is_run else "[dim]not a run[/]",
             run.sport,
-            escape(run.name or ""),
-            escape(run.source_file),
+            escape(run.name or Path(run.source_file).name),
         )
     console().print(table)
 
