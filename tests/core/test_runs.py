@@ -19,14 +19,20 @@ from runback.core.runs import (
 
 def test_runs_are_running_trail_treadmill_and_track() -> None:
     assert {s for s in SPORTS if is_run(s)} == RUN_SPORTS
-    assert RUN_SPORTS == {"running", "trail-running", "treadmill", "track"}
+    assert {"running", "trail-running", "treadmill", "track"} == RUN_SPORTS
     assert not any(is_run(s) for s in ("cycling", "walking", "hiking", "swimming", "other"))
     assert set(SPORT_LABELS) == set(SPORTS)
 
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(300.0, "5:00 /km"), (307.4, "5:07 /km"), (359.6, "6:00 /km"), (None, "—"), (612, "10:12 /km")],
+    [
+        (300.0, "5:00 /km"),
+        (307.4, "5:07 /km"),
+        (359.6, "6:00 /km"),
+        (None, "—"),
+        (612, "10:12 /km"),
+    ],
 )
 def test_format_pace(seconds: float | None, text: str) -> None:
     assert format_pace(seconds) == text

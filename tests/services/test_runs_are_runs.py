@@ -84,9 +84,7 @@ def test_a_bike_ride_is_not_in_stats_report_or_slots(store: Store, clock: FakeCl
     assert due["after-run"] == "not-today"  # the ride is not the run after-run care is for
 
 
-def test_pain_links_to_the_latest_run_not_the_ride_after_it(
-    store: Store, clock: FakeClock
-) -> None:
+def test_pain_links_to_the_latest_run_not_the_ride_after_it(store: Store, clock: FakeClock) -> None:
     run = add(store, clock.now() - timedelta(hours=5), "running")
     add(store, clock.now() - timedelta(hours=1), "cycling")
     logged = log_pain(store, ME, region="lower-back", intensity=3)
