@@ -77,9 +77,9 @@ def _describe(run: Run, zone: str) -> str:
     from runback.core.timezones import to_zone
 
     start = run.start.astimezone(to_zone(zone)).strftime("%Y-%m-%d %H:%M")
-    kind = run.sport if run.is_run else f"{run.sport} (other activity)"
+    what = "run" if run.is_run else "activity"
     named = f' "{escape(run.name)}"' if run.name else ""
-    return f"run {run.id}{named}: {start}, {run.distance_m / 1000:.2f} km, {kind}"
+    return f"{what} {run.id}{named}: {start}, {run.distance_m / 1000:.2f} km, {run.sport}"
 
 
 def _sport_filter(value: str) -> str:
