@@ -4,10 +4,14 @@ and the API's GET/PATCH/DELETE of one run."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+from runback.services.store import LOCAL_USER_ID, Store
+from runback.storage.models import RunRow
 
 FILES = ("fit/garmin-fenix-5-run.fit", "fit/sample-activity.fit", "fit/garmin-fenix-5-walk.fit")
 
@@ -110,3 +114,47 @@ def test_deleting_a_run_keeps_its_pain_entries(client: TestClient, ids: dict[str
     history = client.get("/api/v1/pain").json()
     entries = history if isinstance(history, list) else history.get("entries", [])
     assert [(e["intensity"], e["run_id"]) for e in entries] == [(3, None)]
+
+
+def test_today_leaves_out_a_ride_this_morning(client: TestClient, store: Store) -> None:
+    now = store.clock.now()
+    for sport, minutes in (("cycling", 120), ("walking", 60)):
+        with store.tx() as s:
+            s.add(
+                RunRow(
+                    user_id=LOCAL_USER_ID,
+                    start_at=now - timedelta(minutes=minutes),
+                    zone="Europe/Berlin",
+                    elapsed_s=1800.0,
+                    moving_s=None,
+                    distance_m=20_000.0,
+                    ascent_m=None,
+                    sport=sport,
+                    name=None,
+                    source_format="fit",
+                    source_file=f"{sport}.fit",
+                    device=None,
+                    content_hash=sport.ljust(64, "0"),
+                    imported_at=now,
+                )
+            )
+    today = client.get("/api/v1/today").json()
+    assert today["runs_today"] == []
+    assert today["pain_prompt"] is None  # "You ran recently" is for runs
+    slots = {d["slot"]: d["status"] for d in today["summary"]["slots"]}
+    assert slots["after-run"] != "due"
+
+
+def test_the_new_routes_are_in_the_isolation_matrix(client: TestClient) -> None:
+    from tests.web.conftest import api_routes
+
+    routes = {(m, r.path) for r in api_routes(client.app) for m in r.methods}
+    assert {
+        ("GET", "/runs/{run_id}"),
+        ("POST", "/runs/{run_id}"),
+        ("GET", "/runs/{run_id}/delete"),
+        ("POST", "/runs/{run_id}/delete"),
+        ("GET", "/api/v1/runs/{run_id}"),
+        ("PATCH", "/api/v1/runs/{run_id}"),
+        ("DELETE", "/api/v1/runs/{run_id}"),
+    } <= routes
