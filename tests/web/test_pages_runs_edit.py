@@ -83,7 +83,8 @@ def test_delete_goes_through_a_confirmation_page(client: TestClient, ids: dict[s
     assert r.status_code == 303 and r.headers["location"] == "/runs?done=deleted"
     page = client.get("/runs?done=deleted").text
     assert "Deleted." in page and ride not in _rows(page)
-    assert client.get(f"/runs/{ride}").status_code == 404
+    missing = client.get(f"/runs/{ride}")
+    assert missing.status_code == 404 and "runback runs" not in missing.text
     assert client.post(f"/runs/{ride}/delete").status_code == 404
 
 

@@ -208,7 +208,8 @@ def due_slots(
     """Return what is due in each daily slot now (and the programme's count for today).
 
     `sessions` and `run_starts`: today's sessions and run start instants (in the user's local
-    day, at the store clock's now) when the caller has read them already.
+    day, at the store clock's now) when the caller has read them already. Runs only: rides and
+    walks are not runs (`list_runs` gives runs by default).
     """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme

@@ -407,7 +407,8 @@ def _own(session: Any, user_id: int, run_id: int) -> RunRow:
     row = session.get(RunRow, run_id)
     if row is None or row.user_id != user_id:
         # Someone else's run is as absent as one that never was.
-        raise NotFoundError(f"no run or activity with id {run_id}: list them with `runback runs`")
+        # Plain words: the web shows this message too (no CLI commands on pages).
+        raise NotFoundError(f"no run or activity with id {run_id}; it may have been deleted")
     return row  # type: ignore[no-any-return]
 
 
