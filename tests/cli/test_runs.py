@@ -74,7 +74,7 @@ def test_import_prints_a_summary_table_and_says_what_was_skipped(
     assert "1 imported, 0 duplicates, 1 skipped" in result.stdout
     assert "planned route" in result.stdout
     table = CliRunner().invoke(app, ["runs"])
-    assert "running" in table.stdout and "1 runs" in table.stdout
+    assert "running" in table.stdout and "1 run" in table.stdout
 
 
 def test_nothing_readable_exits_nonzero(app: typer.Typer, fixtures_dir: Path) -> None:

@@ -84,7 +84,7 @@ def test_stored_database_upgrades_with_data_intact(fixture: Path, tmp_path: Path
     clock = FakeClock(datetime(2026, 1, 20, 9, 0, tzinfo=UTC))
     store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
     try:
-        assert len(runs.list_runs(store, LOCAL_USER_ID)) == len(before["runs"])
+        assert len(runs.list_runs(store, LOCAL_USER_ID, sport="all")) == len(before["runs"])
         history = pain.pain_history(store, days=None)
         assert len(history) == len(before["pain_entries"])
         assert any("😐" in p.notes for p in history)

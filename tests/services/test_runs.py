@@ -38,7 +38,7 @@ def test_batch_imports_good_files_and_names_every_rejected_one(
     assert "damaged" in str(reasons["activity-filecrc.fit"])
     assert "not a recorded activity" in str(reasons["Settings.fit"])
     assert report.count("imported") == 11
-    assert len(list_runs(store, LOCAL_USER_ID)) == 11
+    assert len(list_runs(store, LOCAL_USER_ID, sport="all")) == 11
     assert seen[-1] == (len(report.results), len(report.results))
 
 
@@ -86,11 +86,11 @@ def test_two_devices_recording_one_ride_stay_two_recordings(
 
 def test_reimport_is_idempotent(store: Store, fixtures_dir: Path) -> None:
     first = import_paths(store, LOCAL_USER_ID, [fixtures_dir])
-    before = list_runs(store, LOCAL_USER_ID)
+    before = list_runs(store, LOCAL_USER_ID, sport="all")
     second = import_paths(store, LOCAL_USER_ID, [fixtures_dir])
     assert second.count("imported") == 0
     assert second.count("duplicate") == first.count("imported") + first.count("duplicate")
-    assert list_runs(store, LOCAL_USER_ID) == before
+    assert list_runs(store, LOCAL_USER_ID, sport="all") == before
     assert "EXPECTED.md" in " ".join(first.ignored)
 
 
@@ -118,7 +118,7 @@ def test_failure_mid_batch_keeps_earlier_runs_and_writes_nothing_half(
             import_paths(store, LOCAL_USER_ID, files)
     finally:
         event.remove(store.factory, "after_flush", fail_third)
-    assert [r.sport for r in list_runs(store, LOCAL_USER_ID)] == ["walking", "running"]
+    assert [r.sport for r in list_runs(store, LOCAL_USER_ID, sport="all")] == ["walking", "running"]
     again = import_paths(store, LOCAL_USER_ID, files)
     assert [r.status for r in again.results] == ["duplicate", "duplicate", "imported"]
 
@@ -171,7 +171,7 @@ def test_list_runs_filters_by_time(store: Store, fixtures_dir: Path) -> None:
     import_paths(store, LOCAL_USER_ID, [fixtures_dir / "fit"])
     since = datetime(2017, 1, 1, tzinfo=UTC)
     until = datetime(2018, 1, 1, tzinfo=UTC)
-    found = list_runs(store, LOCAL_USER_ID, since, until)
+    found = list_runs(store, LOCAL_USER_ID, since, until, sport="all")
     assert len(found) == 4
     assert all(since <= r.start < until for r in found)
     assert found == sorted(found, key=lambda r: r.start)

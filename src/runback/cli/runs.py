@@ -39,27 +39,58 @@ def _print_report(report: ImportReport) -> None:
     )
 
 
-def _print_runs(runs: list[Run]) -> None:
+def _print_runs(runs: list[Run], zone: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from runback.cli.common import console
+    from runback.core.runs import format_pace
+    from runback.core.timezones import to_zone
 
-    table = Table(title=f"{len(runs)} runs")
-    for name in ("start (UTC)", "elapsed", "km", "ascent m", "sport", "name", "source file"):
-        table.add_column(name, overflow="fold")
+    tz = to_zone(zone)
+    count = sum(1 for r in runs if r.is_run)
+    others = len(runs) - count
+    title = f"{count} run{'' if count == 1 else 's'}"
+    if others:
+        title += f" · {others} other activit{'y' if others == 1 else 'ies'}"
+    table = Table(title=title)
+    columns = ("id", f"start ({zone})", "km", "time", "pace", "sport", "name or file")
+    for name in columns:
+        table.add_column(name, overflow="fold", justify="right" if name == "id" else "left")
     for run in runs:
-        minutes, seconds = divmod(round(run.elapsed_s), 60)
+        minutes, seconds = divmod(round(run.moving_s or run.elapsed_s), 60)
         table.add_row(
-            run.start.strftime("%Y-%m-%d %H:%M"),
-            f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}",
+            str(run.id),
+            run.start.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             f"{run.distance_m / 1000:.2f}",
-            "" if run.ascent_m is None else f"{run.ascent_m:.0f}",
+            f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}",
+            format_pace(run.pace_s_per_km) if run.is_run else "[dim]not a run[/]",
             run.sport,
-            escape(run.name or ""),
-            escape(run.source_file),
+            escape(run.name or Path(run.source_file).name),
         )
     console().print(table)
+
+
+def _describe(run: Run, zone: str) -> str:
+    from rich.markup import escape
+
+    from runback.core.timezones import to_zone
+
+    start = run.start.astimezone(to_zone(zone)).strftime("%Y-%m-%d %H:%M")
+    what = "run" if run.is_run else "activity"
+    named = f' "{escape(run.name)}"' if run.name else ""
+    return f"{what} {run.id}{named}: {start}, {run.distance_m / 1000:.2f} km, {run.sport}"
+
+
+def _sport_filter(value: str) -> str:
+    from runback.cli.common import fail
+    from runback.core.runs import parse_sport_filter
+
+    try:
+        return parse_sport_filter(value)
+    except ValueError as exc:
+        fail(f"--sport: {exc}")
+        raise  # fail() exits; this line only tells mypy
 
 
 def register(app: typer.Typer) -> None:
@@ -111,25 +142,105 @@ def register(app: typer.Typer) -> None:
         if report.results and readable == 0:
             raise typer.Exit(1)
 
-    @app.command("runs")
+    group = typer.Typer(
+        help="List imported runs and other activities; fix a sport or delete one.",
+        invoke_without_command=True,
+    )
+    app.add_typer(group, name="runs")
+
+    @group.callback(invoke_without_command=True)
     def runs(
         ctx: typer.Context,
+        sport: str = typer.Option(
+            "all",
+            "--sport",
+            help="all, runs, other (every activity that is not a run), or one sport: running, "
+            "trail-running, treadmill, track, cycling, walking, hiking, swimming.",
+        ),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
-        """List imported runs, oldest first."""
+        """List imported runs and other activities, oldest first, with id, pace and sport."""
+        if ctx.invoked_subcommand is not None:
+            return
         import json
 
         from runback.cli.common import handle_errors, opened_store
         from runback.services.runs import list_runs
         from runback.services.store import LOCAL_USER_ID
 
-        @handle_errors
-        def fetch() -> list[Run]:
-            with opened_store(ctx) as s:
-                return list_runs(s, LOCAL_USER_ID)
+        wanted = _sport_filter(sport)
 
-        found = fetch()
+        @handle_errors
+        def fetch() -> tuple[list[Run], str]:
+            with opened_store(ctx) as s:
+                return list_runs(s, LOCAL_USER_ID, sport=wanted), s.user_zone(LOCAL_USER_ID)
+
+        found, zone = fetch()
         if json_out:
             typer.echo(json.dumps([r.to_json() for r in found], indent=1))
         else:
-            _print_runs(found)
+            _print_runs(found, zone)
+
+    @group.command("delete")
+    def delete_cmd(
+        ctx: typer.Context,
+        run_id: int = typer.Argument(..., help="The run's id, as `runback runs` shows it."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    ) -> None:
+        """Delete a run or other activity; pain entries stay, no longer linked to it."""
+        from runback.cli.common import console, handle_errors, store
+        from runback.services.runs import delete_run, get_run
+        from runback.services.store import LOCAL_USER_ID
+
+        @handle_errors
+        def run() -> None:
+            s = store(ctx)
+            found = get_run(s, user_id=LOCAL_USER_ID, run_id=run_id)
+            what = _describe(found, s.user_zone(LOCAL_USER_ID))
+            if not yes:
+                typer.confirm(f"Delete {what}? Its pain entries stay", abort=True)
+            delete_run(s, user_id=LOCAL_USER_ID, run_id=run_id)
+            console().print(f"Deleted {what}.", highlight=False)
+
+        run()
+
+    @group.command("edit")
+    def edit_cmd(
+        ctx: typer.Context,
+        run_id: int = typer.Argument(..., help="The run's id, as `runback runs` shows it."),
+        sport: str | None = typer.Option(
+            None,
+            "--sport",
+            help="The right sport: running, trail-running, treadmill, track, cycling, walking, "
+            "hiking, swimming or other.",
+        ),
+        name: str | None = typer.Option(None, "--name", help='A new name ("" clears it).'),
+        json_out: bool = typer.Option(False, "--json", help="Print the changed run as JSON."),
+    ) -> None:
+        """Fix a run's sport (e.g. a ride detected as a run) or its name."""
+        import json
+
+        from runback.cli.common import console, fail, handle_errors, opened_store
+        from runback.core.runs import parse_sport
+        from runback.services.runs import edit_run
+        from runback.services.store import LOCAL_USER_ID
+
+        if sport is None and name is None:
+            fail("give --sport or --name (or both): nothing to change")
+        if sport is not None:
+            try:
+                sport = parse_sport(sport)
+            except ValueError as exc:
+                fail(f"--sport: {exc}")
+
+        @handle_errors
+        def run() -> tuple[Run, str]:
+            with opened_store(ctx) as s:
+                changed = edit_run(s, user_id=LOCAL_USER_ID, run_id=run_id, sport=sport, name=name)
+                return changed, s.user_zone(LOCAL_USER_ID)
+
+        changed, zone = run()
+        if json_out:
+            typer.echo(json.dumps(changed.to_json(), indent=1))
+        else:
+            console().print(f"Changed: {_describe(changed, zone)}.", highlight=False)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+
+from runback.core.runs import SPORTS, Sport
 
 __all__ = [
     "SPORTS",
@@ -16,43 +17,71 @@ __all__ = [
     "source_format_of",
 ]
 
-Sport = Literal["running", "cycling", "walking", "swimming", "other"]
-SPORTS: tuple[Sport, ...] = ("running", "cycling", "walking", "swimming", "other")
-
-# Names used by FIT (enum names), TCX (Sport attribute), GPX (<type>) and Strava (Activity Type,
-# English and German), lower-cased with separators removed.
+# Names used by FIT (sport and sub_sport enum names), TCX (Sport attribute), GPX (<type>: Garmin
+# words, Strava's numeric codes) and Strava (Activity Type, English and German), lower-cased with
+# separators removed. Whole words only: "strides" is not a ride, "brunch" is not a run.
 _SPORT_WORDS: dict[str, Sport] = {
     "running": "running",
     "run": "running",
-    "trailrun": "running",
-    "trailrunning": "running",
-    "virtualrun": "running",
-    "treadmill": "running",
-    "treadmillrunning": "running",
+    "streetrunning": "running",
+    "roadrunning": "running",
     "lauf": "running",
     "laufen": "running",
-    "traillauf": "running",
+    "9": "running",  # Strava GPX
+    "trailrun": "trail-running",
+    "trailrunning": "trail-running",
+    "traillauf": "trail-running",
+    "trail": "trail-running",
+    "treadmill": "treadmill",
+    "treadmillrunning": "treadmill",
+    "indoorrunning": "treadmill",
+    "indoorrun": "treadmill",
+    "virtualrun": "treadmill",  # Zwift and friends: on a treadmill
+    "laufband": "treadmill",
+    "track": "track",
+    "trackrunning": "track",
     "cycling": "cycling",
     "biking": "cycling",
     "bike": "cycling",
     "ride": "cycling",
+    "1": "cycling",  # Strava GPX
     "virtualride": "cycling",
     "ebikeride": "cycling",
+    "ebiking": "cycling",
     "mountainbikeride": "cycling",
+    "mountainbiking": "cycling",
+    "roadbiking": "cycling",
     "gravelride": "cycling",
+    "gravelcycling": "cycling",
+    "indoorcycling": "cycling",
     "radfahrt": "cycling",
     "radfahren": "cycling",
     "walking": "walking",
     "walk": "walking",
-    "hike": "walking",
-    "hiking": "walking",
+    "casualwalking": "walking",
+    "speedwalking": "walking",
+    "indoorwalking": "walking",
     "spaziergang": "walking",
     "gehen": "walking",
-    "wandern": "walking",
-    "wanderung": "walking",
+    "hike": "hiking",
+    "hiking": "hiking",
+    "wandern": "hiking",
+    "wanderung": "hiking",
     "swimming": "swimming",
     "swim": "swimming",
+    "lapswimming": "swimming",
+    "openwaterswimming": "swimming",
+    "openwater": "swimming",
     "schwimmen": "swimming",
+}
+
+# FIT sub-sports that tell the kind of run; any other sub-sport leaves the sport as it is.
+_RUN_SUB_SPORTS: dict[str, Sport] = {
+    "trail": "trail-running",
+    "treadmill": "treadmill",
+    "indoorrunning": "treadmill",
+    "virtualactivity": "treadmill",
+    "track": "track",
 }
 
 
@@ -84,12 +113,21 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def map_sport(value: object) -> Sport:
-    """Map a sport name from any format to running/cycling/walking/swimming/other."""
+def _key(value: object) -> str:
+    return "".join(ch for ch in str(value).lower() if ch.isalnum())
+
+
+def map_sport(value: object, sub_sport: object = None) -> Sport:
+    """Map a sport name (and a FIT sub-sport) from any format to runback's sport vocabulary."""
     if value is None:
         return "other"
-    key = "".join(ch for ch in str(value).lower() if ch.isalnum())
-    return _SPORT_WORDS.get(key, "other")
+    sport = _SPORT_WORDS.get(_key(value), "other")
+    if sub_sport is not None:
+        kind = _RUN_SUB_SPORTS.get(_key(sub_sport))
+        # A treadmill logged as "fitness equipment" is still a treadmill session.
+        if kind is not None and (sport == "running" or _key(value) == "fitnessequipment"):
+            return kind
+    return sport
 
 
 def source_format_of(name: str) -> str | None:

@@ -116,7 +116,7 @@ def _total(sessions: list[dict[str, Any]], key: str) -> float | None:
 
 
 def _sport(sessions: list[dict[str, Any]]) -> Any:
-    sports = {map_sport(s.get("sport")) for s in sessions}
+    sports = {map_sport(s.get("sport"), s.get("sub_sport")) for s in sessions}
     # A multisport file (triathlon, brick) is not one sport.
     return sports.pop() if len(sports) == 1 else "other"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from runback.core.runs import is_run
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers.activity import Activity
 from runback.importers.files import is_activity_name, parse_activity
@@ -65,8 +66,12 @@ def is_export_dir(path: Path) -> bool:
 def _with_csv(activity: Activity, row: CsvActivity | None) -> Activity:
     if row is None:
         return activity
-    # The user's name and type on Strava beat what the device wrote.
-    return replace(activity, name=row.name or activity.name, sport=row.sport or activity.sport)
+    # The user's name and type on Strava beat what the device wrote, except that Strava's plain
+    # "Run" says less than a watch's trail, treadmill or track run.
+    sport = row.sport or activity.sport
+    if sport == "running" and is_run(activity.sport):
+        sport = activity.sport
+    return replace(activity, name=row.name or activity.name, sport=sport)
 
 
 def _items(

@@ -97,12 +97,12 @@ def _problems(region: str, intensity: object, notes: str, flags: Iterable[str]) 
 
 
 def latest_run_id(session: Session, user_id: int, at: datetime) -> int | None:
-    """Return the id of the latest run (running only) that started in the 24 hours up to `at`."""
+    """Return the id of the latest run (not a ride or walk) started in the 24 hours up to `at`."""
     return session.scalar(
         select(RunRow.id)
         .where(
             RunRow.user_id == user_id,
-            RunRow.sport == "running",  # rides and walks are not what the pain log follows
+            RunRow.is_run,  # rides and walks are not what the pain log follows
             RunRow.start_at >= at - LINK_WINDOW,
             RunRow.start_at <= at,
         )

@@ -215,7 +215,12 @@ def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
     with store.factory() as s:
         ran = s.scalars(
             select(RunRow.start_at)
-            .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at <= now)
+            .where(
+                RunRow.user_id == user_id,
+                RunRow.is_run,  # after a ride, a stretch is not after-run work
+                RunRow.start_at >= start,
+                RunRow.start_at <= now,
+            )
             .order_by(RunRow.start_at.desc())
             .limit(1)
         ).first()
@@ -247,6 +252,7 @@ def due_slots(
 
     `sessions`, `run_starts` and `breaks`: today's sessions, run start instants (in the user's
     local day, at the store clock's now) and break day when the caller has read them already.
+    Runs only: rides and walks are not runs (`list_runs` gives runs by default).
     """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme
@@ -277,7 +283,12 @@ def due_slots(
         if run_starts is None:
             ran = s.scalars(
                 select(RunRow.start_at)
-                .where(RunRow.user_id == user_id, RunRow.start_at >= start, RunRow.start_at < end)
+                .where(
+                    RunRow.user_id == user_id,
+                    RunRow.is_run,  # a ride is not the run the before/after-run slots are about
+                    RunRow.start_at >= start,
+                    RunRow.start_at < end,
+                )
                 .order_by(RunRow.start_at)
                 .limit(1)
             ).first()

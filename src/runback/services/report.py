@@ -137,7 +137,10 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
                 data.red_flags.append(RedFlag(day, row.region, row.intensity, flags))
         for start, dist in s.execute(
             select(RunRow.start_at, RunRow.distance_m).where(
-                RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.start_at < until
+                RunRow.user_id == user_id,
+                RunRow.is_run,
+                RunRow.start_at >= since,
+                RunRow.start_at < until,
             )
         ):
             run_days.setdefault(local_date(start, zone), []).append(dist)

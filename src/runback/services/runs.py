@@ -1,4 +1,8 @@
-"""Runs: import activity files (one transaction per file, with dedup) and list them."""
+"""Runs: import activity files (one transaction per file, with dedup), list, fix and delete them.
+
+Every activity is stored with its sport; `list_runs` returns only runs (core.runs.is_run) unless
+asked for another `sport` filter, so a ride never lands in a run count by accident.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict, computed_field
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from runback.errors import ActivityFileError, UnsafeFileError
+from runback.core.runs import SPORTS, SportFilter, is_run, pace_s_per_km, parse_sport
+from runback.errors import ActivityFileError, NotFoundError, UnsafeFileError, ValidationError
 from runback.importers.activity import Activity
 from runback.importers.files import is_activity_name, parse_activity
 from runback.importers.strava import ExportItem, ZipLimits, is_export_dir, open_zip, read_export_dir
 from runback.services.store import Store
-from runback.storage.models import RunRow
+from runback.storage.models import PainEntryRow, RunRow
 
 __all__ = [
     "SAME_RUN_ELAPSED_SHARE",
@@ -29,10 +34,15 @@ __all__ = [
     "ImportReport",
     "Progress",
     "Run",
+    "delete_run",
+    "edit_run",
+    "get_run",
     "import_bytes",
     "import_paths",
     "list_runs",
 ]
+
+MAX_NAME = 300  # the column's length
 
 # Two files are the same run when they start within a minute and last about as long.
 SAME_RUN_WINDOW = timedelta(seconds=60)
@@ -103,6 +113,18 @@ class Run(BaseModel):
     source_file: str
     device: str | None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_run(self) -> bool:
+        """Whether this activity is a run (running, trail, treadmill, track) or another sport."""
+        return is_run(self.sport)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pace_s_per_km(self) -> float | None:
+        """Seconds per km over the moving time (else the elapsed time); runs only."""
+        return pace_s_per_km(self.sport, self.distance_m, self.moving_s or self.elapsed_s)
+
     @classmethod
     def from_row(cls, row: RunRow) -> Run:
         """Copy a RunRow."""
@@ -136,6 +158,8 @@ class Run(BaseModel):
             "source_format": self.source_format,
             "source_file": self.source_file,
             "device": self.device,
+            "is_run": self.is_run,
+            "pace_s_per_km": self.pace_s_per_km,
         }
 
 
@@ -342,11 +366,33 @@ def import_bytes(
     return report
 
 
+def _filtered(query: Any, sport: SportFilter) -> Any:
+    if sport == "all":
+        return query
+    if sport == "runs":
+        return query.where(RunRow.is_run)
+    if sport == "other":
+        return query.where(~RunRow.is_run)
+    if sport not in SPORTS:
+        choices = ", ".join(("all", "runs", "other", *SPORTS))
+        raise ValidationError("sport", [f"must be one of {choices}; got {sport!r}"])
+    return query.where(RunRow.sport == sport)
+
+
 def list_runs(
-    store: Store, user_id: int, since: datetime | None = None, until: datetime | None = None
+    store: Store,
+    user_id: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    sport: SportFilter = "runs",
 ) -> list[Run]:
-    """Return the user's runs starting in [since, until), oldest first."""
-    query = select(RunRow).where(RunRow.user_id == user_id)
+    """Return the user's runs starting in [since, until), oldest first.
+
+    `sport`: "runs" (the default: only runs, see core.runs.is_run), "all", "other" (every
+    activity that is not a run) or one sport ("cycling").
+    """
+    query = _filtered(select(RunRow).where(RunRow.user_id == user_id), sport)
     if since is not None:
         query = query.where(RunRow.start_at >= since)
     if until is not None:
@@ -355,3 +401,66 @@ def list_runs(
         return [
             Run.from_row(r) for r in session.scalars(query.order_by(RunRow.start_at, RunRow.id))
         ]
+
+
+def _own(session: Any, user_id: int, run_id: int) -> RunRow:
+    row = session.get(RunRow, run_id)
+    if row is None or row.user_id != user_id:
+        # Someone else's run is as absent as one that never was.
+        # Plain words: the web shows this message too (no CLI commands on pages).
+        raise NotFoundError(f"no run or activity with id {run_id}; it may have been deleted")
+    return row  # type: ignore[no-any-return]
+
+
+def get_run(store: Store, *, user_id: int, run_id: int) -> Run:
+    """Return one of the user's activities (a run or not); NotFoundError otherwise."""
+    with store.factory() as session:
+        return Run.from_row(_own(session, user_id, run_id))
+
+
+def delete_run(store: Store, *, user_id: int, run_id: int) -> Run:
+    """Delete one of the user's activities; its pain entries stay, no longer linked to it."""
+    with store.tx() as session:
+        row = _own(session, user_id, run_id)
+        gone = Run.from_row(row)
+        # The foreign key says SET NULL too; doing it here keeps it true on any database.
+        session.execute(
+            update(PainEntryRow)
+            .where(PainEntryRow.user_id == user_id, PainEntryRow.run_id == run_id)
+            .values(run_id=None)
+        )
+        session.delete(row)
+    return gone
+
+
+def edit_run(
+    store: Store,
+    *,
+    user_id: int,
+    run_id: int,
+    sport: str | None = None,
+    name: str | None = None,
+) -> Run:
+    """Change an activity's sport (a wrongly detected one) and/or its name ("" clears it)."""
+    problems = []
+    chosen = None
+    if sport is not None:
+        try:
+            chosen = parse_sport(sport)
+        except ValueError as exc:
+            problems.append(f"sport: {exc}")
+    clean = None if name is None else " ".join(name.split())
+    if clean is not None and len(clean) > MAX_NAME:
+        problems.append(f"name: at most {MAX_NAME} characters, got {len(clean)}")
+    if sport is None and name is None:
+        problems.append("give a new sport or a new name")
+    if problems:
+        raise ValidationError("run", problems)
+    with store.tx() as session:
+        row = _own(session, user_id, run_id)
+        if chosen is not None:
+            row.sport = chosen
+        if clean is not None:
+            row.name = clean or None
+        session.flush()
+        return Run.from_row(row)

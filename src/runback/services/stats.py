@@ -101,7 +101,7 @@ def _sessions(session: Session, user_id: int) -> tuple[list[SessionPoint], list[
 def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
     rows = session.execute(
         select(RunRow.id, RunRow.start_at, RunRow.zone, RunRow.distance_m).where(
-            RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.sport == "running"
+            RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.is_run
         )
     )
     return [RunPoint(id_, start, zone, dist) for id_, start, zone, dist in rows]

@@ -17,8 +17,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
+from runback.core.runs import RUN_SPORTS
 from runback.storage.types import UTCDateTime
 
 __all__ = [
@@ -119,6 +122,16 @@ class RunRow(Base):
     device: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @hybrid_property
+    def is_run(self) -> bool:
+        """Tell whether this activity is a run (core.runs decides; usable in queries too)."""
+        return self.sport in RUN_SPORTS
+
+    @is_run.inplace.expression
+    @classmethod
+    def _is_run_expression(cls) -> ColumnElement[bool]:
+        return cls.sport.in_(sorted(RUN_SPORTS))
 
 
 class PainEntryRow(Base):

@@ -1,20 +1,32 @@
-"""Runs: upload activity files or a Strava export zip, and list the runs."""
+"""Runs: upload activity files or a Strava export zip, list the runs and other activities, fix a
+sport or delete one (pages and API)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
 
-from runback.services.runs import FileResult, ImportReport, Run, import_bytes, list_runs
+from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, SPORTS, Sport, format_pace
+from runback.errors import ValidationError
+from runback.services.runs import (
+    FileResult,
+    ImportReport,
+    Run,
+    delete_run,
+    edit_run,
+    get_run,
+    import_bytes,
+    list_runs,
+)
 from runback.services.store import Store
-from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import km, local_time, page
 
-__all__ = ["FileResultOut", "ImportOut", "RunOut", "import_uploads", "router"]
+__all__ = ["FileResultOut", "ImportOut", "RunOut", "RunUpdate", "import_uploads", "router"]
 
 router = APIRouter()
 
@@ -24,6 +36,24 @@ PAGE_RUNS = 100
 
 # The API shows a run exactly as the service returns it.
 RunOut = Run
+
+# What the sport filter offers on the page, in plain words.
+_FILTER_LABELS: dict[str, str] = {
+    "all": "Everything",
+    "runs": "All runs",
+    "other": "Other activities",
+    **{s: SPORT_LABELS[s] + "s" for s in SPORTS if s != "other"},
+    "running": "Runs (not trail, treadmill or track)",
+}
+
+
+class RunUpdate(BaseModel):
+    """A fix to a run: its sport (when detected wrongly) and/or its name ("" clears it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sport: Sport | None = None
+    name: str | None = Field(None, max_length=300)
 
 
 class FileResultOut(BaseModel):
@@ -53,7 +83,7 @@ def _message(result: FileResult, runs: dict[int, Run]) -> str:
         run = runs.get(result.run_id) if result.run_id is not None else None
         text = "imported"
         if run is not None:
-            kind = "a run" if run.sport == "running" else f"a {run.sport} activity"
+            kind = "a run" if run.is_run else f"another activity ({SPORT_LABELS[run.sport]})"
             text += f" {kind} on {local_time(run.start, run.zone)}, {km(run.distance_m)}"
         return f"{text} ({result.note})" if result.note else text
     if result.status == "duplicate":
@@ -74,7 +104,8 @@ def _summary(report: ImportReport) -> str:
 
 def _out(store: Store, user_id: int, report: ImportReport) -> ImportOut:
     ids = {r.run_id for r in report.results if r.run_id is not None}
-    runs = {r.id: r for r in list_runs(store, user_id) if r.id in ids} if ids else {}
+    everything = list_runs(store, user_id, sport="all") if ids else []
+    runs = {r.id: r for r in everything if r.id in ids}
     return ImportOut(
         imported=report.count("imported"),
         duplicates=report.count("duplicate"),
@@ -113,30 +144,59 @@ async def import_uploads(store: Store, user_id: int, files: list[UploadFile]) ->
     return report
 
 
+def _sport_label(sport: str) -> str:
+    return SPORT_LABELS.get(sport, SPORT_LABELS["other"])
+
+
 def _page(
-    request: Request, store: Store, user_id: int, result: ImportOut | None = None, status: int = 200
+    request: Request,
+    store: Store,
+    user_id: int,
+    result: ImportOut | None = None,
+    status: int = 200,
+    sport: str = "all",
+    notice: str | None = None,
 ) -> HTMLResponse:
-    runs = list_runs(store, user_id)
-    runs.reverse()
-    total_km = sum(r.distance_m for r in runs) / 1000
+    if sport not in SPORT_FILTERS:
+        sport = "all"  # an old or hand-made link: show everything rather than an error
+    everything = list_runs(store, user_id, sport="all")
+    runs = [r for r in everything if r.is_run]
+    shown = everything if sport == "all" else list_runs(store, user_id, sport=sport)
+    shown.reverse()
     return page(
         request,
         "runs.html",
         {
-            "runs": runs[:PAGE_RUNS],
+            "runs": shown[:PAGE_RUNS],
+            "shown_total": len(shown),
             "total": len(runs),
-            "total_km": total_km,
+            "total_km": sum(r.distance_m for r in runs) / 1000,
+            "others": len(everything) - len(runs),
+            "sport": sport,
+            "filters": _FILTER_LABELS,
+            "sport_label": _sport_label,
+            "pace": format_pace,
             "result": result,
+            "notice": notice,
             "max_mb": store.settings.max_upload_bytes // (1024 * 1024),
         },
         status,
     )
 
 
+_NOTICES = {"deleted": "Deleted. Its pain entries are kept.", "saved": "Saved."}
+
+
 @router.get("/runs", response_class=HTMLResponse)
-def runs_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
-    """Show the upload form and the runs, newest first."""
-    return _page(request, store, user_id)
+def runs_page(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    sport: str = "all",
+    done: str = "",
+) -> HTMLResponse:
+    """Show the upload form and the runs and other activities, newest first."""
+    return _page(request, store, user_id, sport=sport, notice=_NOTICES.get(done))
 
 
 @router.post("/runs", response_class=HTMLResponse)
@@ -152,13 +212,88 @@ async def runs_upload(
     return _page(request, store, user_id, _out(store, user_id, report))
 
 
+def _run_page(
+    request: Request, store: Store, user_id: int, run_id: int, template: str, **extra: object
+) -> HTMLResponse:
+    run = get_run(store, user_id=user_id, run_id=run_id)
+    sports = [(s, SPORT_LABELS[s]) for s in SPORTS]
+    context = {"run": run, "sports": sports, "sport_label": _sport_label, "pace": format_pace}
+    return page(request, template, {**context, **extra}, 422 if extra.get("problems") else 200)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, store: StoreDep, user_id: UserDep, run_id: IdPath) -> HTMLResponse:
+    """Show one run or other activity, with a form to fix its sport or name."""
+    return _run_page(request, store, user_id, run_id, "run.html")
+
+
+@router.post("/runs/{run_id}", response_class=HTMLResponse, response_model=None)
+def run_save(
+    request: Request,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    run_id: IdPath,
+    sport: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Save a run's sport and name (the form), then go back to the list."""
+    try:
+        edit_run(store, user_id=user_id, run_id=run_id, sport=sport, name=name)
+    except ValidationError as exc:
+        return _run_page(request, store, user_id, run_id, "run.html", problems=exc.problems)
+    return RedirectResponse("/runs?done=saved", status_code=303)
+
+
+@router.get("/runs/{run_id}/delete", response_class=HTMLResponse)
+def run_delete_page(
+    request: Request, store: StoreDep, user_id: UserDep, run_id: IdPath
+) -> HTMLResponse:
+    """Ask whether to delete this run (the confirmation step)."""
+    return _run_page(request, store, user_id, run_id, "run_delete.html")
+
+
+@router.post("/runs/{run_id}/delete")
+def run_delete(store: StoreDep, user_id: UserDep, _: CsrfDep, run_id: IdPath) -> RedirectResponse:
+    """Delete the run (after the confirmation page), keeping its pain entries."""
+    delete_run(store, user_id=user_id, run_id=run_id)
+    return RedirectResponse("/runs?done=deleted", status_code=303)
+
+
 @router.get(f"{API}/runs")
 def api_runs(
-    store: StoreDep, user_id: UserDep, days: int | None = Query(None, ge=1, le=36600)
+    store: StoreDep,
+    user_id: UserDep,
+    days: int | None = Query(None, ge=1, le=36600),
+    sport: Annotated[
+        str,
+        Query(description="all, runs, other (every activity that is not a run) or one sport"),
+    ] = "all",
 ) -> list[RunOut]:
-    """Return the runs (of the last `days` days when given), oldest first."""
+    """Return the runs and other activities (of the last `days` days when given), oldest first."""
     since = store.clock.now() - timedelta(days=days) if days is not None else None
-    return [RunOut.model_validate(r) for r in list_runs(store, user_id, since=since)]
+    return [RunOut.model_validate(r) for r in list_runs(store, user_id, since=since, sport=sport)]
+
+
+@router.get(f"{API}/runs/{{run_id}}")
+def api_run(store: StoreDep, user_id: UserDep, run_id: IdPath) -> RunOut:
+    """Return one run or other activity."""
+    return get_run(store, user_id=user_id, run_id=run_id)
+
+
+@router.patch(f"{API}/runs/{{run_id}}")
+def api_edit_run(
+    store: StoreDep, user_id: UserDep, _: CsrfDep, run_id: IdPath, body: RunUpdate
+) -> RunOut:
+    """Fix a run's sport or name; run counts and statistics follow."""
+    return edit_run(store, user_id=user_id, run_id=run_id, sport=body.sport, name=body.name)
+
+
+@router.delete(f"{API}/runs/{{run_id}}", status_code=204)
+def api_delete_run(store: StoreDep, user_id: UserDep, _: CsrfDep, run_id: IdPath) -> Response:
+    """Delete a run or other activity; its pain entries stay, no longer linked to it."""
+    delete_run(store, user_id=user_id, run_id=run_id)
+    return Response(status_code=204)
 
 
 @router.post(f"{API}/runs/import")
