@@ -27,6 +27,7 @@ __all__ = [
     "SlotSession",
     "parse_slots",
     "programme_slots",
+    "slot_label",
     "what_is_due",
 ]
 
@@ -42,6 +43,11 @@ _LABELS = {
 }
 # Programme sessions go into these slots first; never before a run (floor work at a trailhead).
 _PROGRAMME_ORDER = ("morning", "after-run", "desk-break")
+
+
+def slot_label(name: str) -> str:
+    """Return a slot's name as people read it ("desk-break" -> "Desk breaks")."""
+    return _LABELS.get(name, name)
 
 
 class PlanSpec(BaseModel):
