@@ -1,4 +1,4 @@
-"""Mistakes can be undone: sessions, pain entries and breaks edited or deleted, by their owner only."""
+"""Mistakes can be undone: sessions, pain and breaks edited or deleted, by their owner only."""
 
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ def test_break_edit_refuses_bad_values_and_other_users(store: Store, clock: Fake
     break_id = breaks.log_break(store, clock.now(), "taken")
     with pytest.raises(ValidationError, match="outcome: 'napped'"):
         breaks.update_break(store, break_id, user_id=LOCAL_USER_ID, outcome="napped")
-    with pytest.raises(ValidationError, match="at: .* future"):
+    with pytest.raises(ValidationError, match=r"at: .* future"):
         breaks.update_break(store, break_id, clock.now() + timedelta(hours=1), LOCAL_USER_ID)
     with pytest.raises(NotFoundError, match=f"no break {break_id}"):
         breaks.update_break(store, break_id, user_id=OTHER, outcome="skipped")
@@ -215,9 +215,7 @@ def test_deleting_a_routine_a_slot_uses_is_refused_naming_the_slot(store: Store)
 
 
 def test_the_active_programmes_routine_cannot_be_deleted(store: Store) -> None:
-    text = (
-        'name = "Spring rehab"\nstart = 2026-01-05\n[[prescription]]\nexercise = "roll-down"\n'
-    )
+    text = 'name = "Spring rehab"\nstart = 2026-01-05\n[[prescription]]\nexercise = "roll-down"\n'
     import_programme(store, LOCAL_USER_ID, text, "rehab.toml")
     with pytest.raises(InUseError, match="physio programme 'Spring rehab' is played from"):
         delete_routine(store, "physio-spring-rehab")
