@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -217,7 +217,7 @@ def update_break(
     with store.tx() as session:
         row = _break_row(session, user_id, break_id)
         if at is not None:
-            row.at = at
+            row.at = at.astimezone(UTC)
         if outcome is not None:
             row.outcome = outcome
         session.flush()

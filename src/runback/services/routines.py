@@ -29,6 +29,7 @@ from runback.storage.models import RoutineRow
 __all__ = [
     "ImportResult",
     "RoutineSummary",
+    "check_deletable",
     "create_routine",
     "delete_routine",
     "export_routine",
@@ -262,23 +263,29 @@ def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
     return uses
 
 
-def delete_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> None:
-    """Delete one of the user's routines; refuse built-ins and routines still in use."""
+def check_deletable(store: Store, slug: str, *, user_id: int) -> None:
+    """Raise unless the routine may go: built-ins and routines still in use stay."""
     if slug in load_builtin().routines:
         raise RunbackError(f"{slug!r} is a built-in routine and cannot be deleted")
     uses = routine_uses(store, slug, user_id=user_id)
-    if uses:
-        name = routine_name(store, slug, user_id)
-        programme = [u for u in uses if u.startswith("your physio")]
-        slots = [u.removesuffix(" slot") for u in uses if u not in programme]
-        if slots:
-            what = " and ".join(slots) + (" slots use" if len(slots) > 1 else " slot uses")
-            them = "them" if len(slots) > 1 else "it"
-            raise InUseError(f"{what} {name!r}: pick another routine for {them} first")
-        raise InUseError(
-            f"Y{programme[0][1:]} is played from {name!r}: it stays while that "
-            "programme is active (import a new programme to replace it)"
-        )
+    if not uses:
+        return
+    name = routine_name(store, slug, user_id)
+    programme = [u for u in uses if u.startswith("your physio")]
+    slots = [u.removesuffix(" slot") for u in uses if u not in programme]
+    if slots:
+        what = " and ".join(slots) + (" slots use" if len(slots) > 1 else " slot uses")
+        them = "them" if len(slots) > 1 else "it"
+        raise InUseError(f"{what} {name!r}: pick another routine for {them} first")
+    raise InUseError(
+        f"Y{programme[0][1:]} is played from {name!r}: it stays while that "
+        "programme is active (import a new programme to replace it)"
+    )
+
+
+def delete_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> None:
+    """Delete one of the user's routines; refuse built-ins and routines still in use."""
+    check_deletable(store, slug, user_id=user_id)
     with store.tx() as session:
         row = session.scalars(
             select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)

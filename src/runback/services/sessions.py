@@ -9,7 +9,7 @@ cleared when the session ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
@@ -241,6 +241,7 @@ def update_session(
             raise ValidationError("started_at", ["needs a time zone (an aware datetime)"])
         if started_at > store.clock.now():
             raise ValidationError("started_at", [f"{started_at.isoformat()} is in the future"])
+        started_at = started_at.astimezone(UTC)  # stored and shown back in UTC, like the rest
     with store.tx() as s:
         row = _row(s, user_id, session_id)
         if enjoyment is not None:
