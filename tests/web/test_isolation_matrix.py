@@ -325,5 +325,5 @@ UNDO_ROUTES = {
 def test_the_matrix_reaches_every_edit_and_delete_route(db_url: str, hosted_client: Make) -> None:
     c = hosted_client(db_url)
     reached = {(method, r.path) for r in _routes(c) for method in r.methods}
-    assert UNDO_ROUTES <= reached, UNDO_ROUTES - reached
+    assert reached >= UNDO_ROUTES, UNDO_ROUTES - reached
     assert _values_for("entry_id", {"pain": [7], "slug": []}) == [7]
