@@ -219,3 +219,17 @@ def test_the_active_programmes_routine_cannot_be_deleted(store: Store) -> None:
     import_programme(store, LOCAL_USER_ID, text, "rehab.toml")
     with pytest.raises(InUseError, match="physio programme 'Spring rehab' is played from"):
         delete_routine(store, "physio-spring-rehab")
+
+
+def test_delete_with_reassign_moves_the_slots_then_deletes(store: Store) -> None:
+    from runback.services.plans import get_slots
+
+    create_routine(store, "Lunch stretch", [RoutineStep(exercise="roll-down")])
+    change_slot(store, LOCAL_USER_ID, "desk-break", routine="lunch-stretch")
+    with pytest.raises(ValidationError, match="no routine 'nope'"):
+        delete_routine(store, "lunch-stretch", reassign_to="nope")
+    delete_routine(store, "lunch-stretch", reassign_to="desk-break")
+    desk = next(s for s in get_slots(store, LOCAL_USER_ID) if s.name == "desk-break")
+    assert desk.routine == "desk-break"
+    with pytest.raises(NotFoundError):
+        get_routine(store, "lunch-stretch")

@@ -100,3 +100,32 @@ def test_screenshots_of_the_changed_pages(page: Page, browser: Any, server: Live
         ("/progress", "progress"),
     ):
         _shoot(browser, server, path, name)
+
+
+def test_deleting_a_routine_a_slot_uses_is_refused_on_its_page(
+    browser: Any, server: LiveServer
+) -> None:
+    # Its own contexts: the refusal is a 409, which the shared page fixture counts as an error.
+    setup = browser.new_context(base_url=server.url)
+    steps = [{"exercise": "roll-down"}]
+    made = setup.request.post("/api/v1/routines", data={"name": "Lunch stretch", "steps": steps})
+    assert made.ok, made.text()
+    slots = setup.request.get("/api/v1/slots").json()
+    for slot in slots:
+        if slot["name"] == "desk-break":
+            slot["routine"], slot["plan"] = "lunch-stretch", None
+    assert setup.request.put("/api/v1/slots", data=slots).ok
+    setup.close()
+    for size, (width, height) in SIZES.items():
+        context = browser.new_context(
+            base_url=server.url, viewport={"width": width, "height": height}
+        )
+        pg = context.new_page()
+        pg.on("dialog", lambda d: d.accept())
+        pg.goto("/routines/lunch-stretch")
+        pg.get_by_role("button", name="Delete this routine").click()
+        pg.wait_for_selector("#routine-in-use")
+        text = pg.locator("#routine-in-use").inner_text()
+        assert "Desk breaks slot uses 'Lunch stretch': pick another routine for it first" in text
+        shot(pg, f"undo-routine-refused-{size}")
+        context.close()

@@ -139,3 +139,16 @@ def test_routine_delete_is_refused_on_its_page_naming_the_slot(
     assert get_routine(store, "lunch-stretch").name == "Lunch stretch"
     api = client.delete("/api/v1/routines/lunch-stretch")
     assert api.status_code == 409 and "Desk breaks slot" in api.json()["detail"]
+
+
+def test_a_refused_routine_delete_offers_to_switch_the_slot(
+    client: TestClient, store: Store
+) -> None:
+    create_routine(store, "Lunch stretch", [RoutineStep(exercise="roll-down")])
+    change_slot(store, LOCAL_USER_ID, "desk-break", routine="lunch-stretch")
+    refused = client.post("/routines/lunch-stretch/delete").text
+    assert 'id="reassign-form"' in refused and 'name="reassign_to"' in refused
+    assert '<option value="lunch-stretch">' not in refused
+    done = client.post("/routines/lunch-stretch/delete", data={"reassign_to": "desk-break"})
+    assert done.status_code == 200 and done.url.path == "/routines"
+    assert client.get("/routines/lunch-stretch").status_code == 404

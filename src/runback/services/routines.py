@@ -283,8 +283,24 @@ def check_deletable(store: Store, slug: str, *, user_id: int) -> None:
     )
 
 
-def delete_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> None:
-    """Delete one of the user's routines; refuse built-ins and routines still in use."""
+def delete_routine(
+    store: Store, slug: str, user_id: int = LOCAL_USER_ID, *, reassign_to: str | None = None
+) -> None:
+    """Delete one of the user's routines; refuse built-ins and routines still in use.
+
+    With `reassign_to`, the slots that use it get that routine first (the programme cannot).
+    """
+    if reassign_to is not None and reassign_to != slug:
+        from runback.services.plans import get_slots
+        from runback.services.slots import save_slots
+
+        slots = get_slots(store, user_id)
+        moved = [
+            s.model_copy(update={"routine": reassign_to}) if s.routine == slug else s
+            for s in slots
+        ]
+        if moved != slots:
+            save_slots(store, user_id, moved)  # checks that the new routine exists
     check_deletable(store, slug, user_id=user_id)
     with store.tx() as session:
         row = session.scalars(

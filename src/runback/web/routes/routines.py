@@ -24,6 +24,7 @@ from runback.services.routines import (
     import_routine_text,
     list_routines,
     routine_to_toml,
+    routine_uses,
     user_catalog,
 )
 from runback.services.store import Store
@@ -306,11 +307,16 @@ def routine_export(slug: str, store: StoreDep, user_id: UserDep) -> PlainTextRes
 
 @router.post("/routines/{slug}/delete", response_model=None)
 def routine_delete(
-    request: Request, slug: str, store: StoreDep, user_id: UserDep, _: CsrfDep
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    reassign_to: Annotated[str, Form()] = "",
 ) -> Response:
-    """Delete one of the user's routines (refused, on its page, while something uses it)."""
+    """Delete one of the user's routines, first giving its slots another one if asked."""
     try:
-        delete_routine(store, slug, user_id)
+        delete_routine(store, slug, user_id, reassign_to=reassign_to or None)
     except InUseError as exc:
         return _routine_page(request, store, user_id, slug, refused=str(exc), status_code=409)
     return RedirectResponse("/routines", status_code=303)
@@ -329,6 +335,7 @@ def _routine_page(
 ) -> HTMLResponse:
     catalog = user_catalog(store, user_id)
     routine = get_routine(store, slug, user_id)
+    uses = routine_uses(store, slug, user_id=user_id) if refused else []
     return page(
         request,
         "routine.html",
@@ -339,6 +346,9 @@ def _routine_page(
             "saved": saved,
             "imported": imported,
             "refused": refused,
+            # Only slots can move to another routine; a programme keeps its own.
+            "can_reassign": bool(uses) and all(u.endswith(" slot") for u in uses),
+            "others": [r for r in list_routines(store, user_id) if r.slug != slug],
         },
         status_code,
     )
