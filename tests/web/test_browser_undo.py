@@ -1,4 +1,4 @@
-"""Edit and delete in real headless Chromium: History, Pain, a refused routine delete (`browser`)."""
+"""Edit and delete in headless Chromium: History, Pain, a refused routine delete (`browser`)."""
 
 from __future__ import annotations
 

@@ -296,8 +296,7 @@ def delete_routine(
 
         slots = get_slots(store, user_id)
         moved = [
-            s.model_copy(update={"routine": reassign_to}) if s.routine == slug else s
-            for s in slots
+            s.model_copy(update={"routine": reassign_to}) if s.routine == slug else s for s in slots
         ]
         if moved != slots:
             save_slots(store, user_id, moved)  # checks that the new routine exists
