@@ -233,3 +233,26 @@ def test_delete_with_reassign_moves_the_slots_then_deletes(store: Store) -> None
     assert desk.routine == "desk-break"
     with pytest.raises(NotFoundError):
         get_routine(store, "lunch-stretch")
+
+
+def test_every_edit_and_delete_moves_the_data_version(store: Store, clock: FakeClock) -> None:
+    def version() -> int:
+        with store.factory() as s:
+            user = s.get(UserRow, LOCAL_USER_ID)
+            assert user is not None
+            return user.data_version
+
+    sid = _done_session(store)
+    entry_id = log_pain(store, region="hips", intensity=2).entry.id
+    break_id = breaks.log_break(store, clock.now(), "taken")
+    for change in (
+        lambda: update_session(store, sid, user_id=LOCAL_USER_ID, enjoyment=2),
+        lambda: delete_session(store, sid, user_id=LOCAL_USER_ID),
+        lambda: update_pain(store, entry_id, user_id=LOCAL_USER_ID, intensity=3),
+        lambda: delete_pain(store, entry_id, user_id=LOCAL_USER_ID),
+        lambda: breaks.update_break(store, break_id, user_id=LOCAL_USER_ID, outcome="skipped"),
+        lambda: breaks.delete_break(store, break_id, user_id=LOCAL_USER_ID),
+    ):
+        before = version()
+        change()
+        assert version() > before  # the Today view cached at `before` is stale now
