@@ -89,3 +89,22 @@ def test_another_users_ids_are_404_and_untouched(
     assert a.get(f"/api/v1/sessions/{sid}").json()["enjoyment"] is None
     assert [e["intensity"] for e in a.get("/api/v1/pain").json()] == [4]
     assert [x["outcome"] for x in a.get("/api/v1/breaks").json()] == ["taken"]
+
+
+def test_hosted_confirm_form_carries_the_csrf_token(
+    db_url: str, hosted_client: Callable[..., HostedClient]
+) -> None:
+    import re
+
+    a = hosted_client(db_url)
+    a_id = signup(a, "a@example.org")
+    store: Store = a.app.state.store  # type: ignore[attr-defined]
+    sid = _session(store, a_id)
+    confirm = a.get(f"/history/sessions/{sid}/delete").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', confirm)
+    assert found is not None
+    path = f"/history/sessions/{sid}/delete"
+    assert a.post(path, data={}, follow_redirects=False).status_code == 403
+    done = a.post(path, data={"csrf_token": found.group(1)}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/history?done=session-deleted"
+    assert a.get(f"/api/v1/sessions/{sid}").status_code == 404
