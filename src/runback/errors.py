@@ -9,6 +9,7 @@ RunbackError
  │    └── UnsafeFileError   entity bombs, zip bombs, path traversal, too large
  ├── PlanError              no routine fits the request (time, place, pain)
  ├── NotFoundError          a routine, run or session that does not exist (for this user)
+ ├── InUseError             a routine that a slot or the programme still uses cannot go
  ├── SchemaVersionError     the database (or an export) is from a newer runback
  └── AuthError              hosted mode: bad credentials, rate-limited, CSRF
       └── RateLimitedError  too many failed logins: try again later
@@ -21,6 +22,7 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "DamagedFileError",
+    "InUseError",
     "NotAnActivityError",
     "NotFoundError",
     "PlanError",
@@ -73,6 +75,10 @@ class UnsafeFileError(ActivityFileError):
 
 class NotFoundError(RunbackError):
     """The requested thing does not exist, or belongs to someone else."""
+
+
+class InUseError(RunbackError):
+    """Something still uses the thing to delete; the message names what and what to do first."""
 
 
 class PlanError(RunbackError):

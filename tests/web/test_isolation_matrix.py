@@ -303,3 +303,27 @@ def test_anonymous_callers_change_nothing_and_see_no_ones_data(
     assert not open_unsafe, f"changes allowed without login: {open_unsafe}"
     assert not leaks, f"someone's data shown without login: {leaks}"
     assert _snapshot(store, owner_id) == before
+
+
+# Edit and delete of sessions, pain entries and breaks: the matrix must reach every one of them.
+UNDO_ROUTES = {
+    (method, f"/api/v1/{kind}/{{{param}}}")
+    for kind, param in (("sessions", "session_id"), ("pain", "entry_id"), ("breaks", "break_id"))
+    for method in ("PATCH", "DELETE")
+} | {
+    (method, f"{prefix}/{{{param}}}/{action}")
+    for prefix, param in (
+        ("/history/sessions", "session_id"),
+        ("/history/breaks", "break_id"),
+        ("/pain", "entry_id"),
+    )
+    for method in ("GET", "POST")
+    for action in ("edit", "delete")
+}
+
+
+def test_the_matrix_reaches_every_edit_and_delete_route(db_url: str, hosted_client: Make) -> None:
+    c = hosted_client(db_url)
+    reached = {(method, r.path) for r in _routes(c) for method in r.methods}
+    assert reached >= UNDO_ROUTES, UNDO_ROUTES - reached
+    assert _values_for("entry_id", {"pain": [7], "slug": []}) == [7]

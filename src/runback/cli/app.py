@@ -22,6 +22,7 @@ _COMMAND_MODULES = [
     "runback.cli.today",
     "runback.cli.runs",
     "runback.cli.session",
+    "runback.cli.sessions",
     "runback.cli.serve",
     "runback.cli.remind",
     "runback.cli.breaks",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from rich.console import Console
 
@@ -20,11 +22,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CliState",
     "cli_state",
+    "confirm_delete",
     "console",
     "err_console",
     "fail",
     "handle_errors",
+    "local_when",
     "opened_store",
+    "parse_local_time",
     "store",
 ]
 
@@ -118,3 +123,42 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             sys.exit(1)
 
     return wrapper
+
+
+def confirm_delete(what: str, yes: bool) -> None:
+    """Ask "Delete <what>? [y/N]" (unless --yes); anything but yes exits 1 with one line."""
+    import typer
+
+    if yes:
+        return
+    try:
+        agreed = typer.confirm(f"Delete {what}?", default=False)
+    except typer.Abort:  # end of input (a script, Ctrl-D): that is not a yes
+        typer.echo()
+        agreed = False
+    if not agreed:
+        err_console().print("Nothing deleted.", highlight=False)
+        raise typer.Exit(1)
+
+
+def local_when(at: datetime, zone: str) -> str:
+    """Format an instant in a zone the way the CLI lists things ("Mon 05 Jan 09:00")."""
+    from runback.core.timezones import to_zone
+
+    return at.astimezone(to_zone(zone)).strftime("%a %d %b %H:%M")
+
+
+def parse_local_time(value: str, zone: str, option: str) -> datetime:
+    """Read "2026-01-05 07:30" as a local time in `zone` (an offset, if given, wins)."""
+    from datetime import datetime
+
+    from runback.core.timezones import to_zone
+    from runback.errors import ValidationError
+
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            option, [f"{value!r} is not a time; write it like 2026-01-05 07:30"]
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=to_zone(zone))

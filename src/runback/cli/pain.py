@@ -120,11 +120,12 @@ def _print_history(out: Console, entries: list[PainEntry]) -> None:
         out.print("No pain logged in the last 28 days.")
         return
     table = Table(title="Pain log, last 28 days")
-    for col in ("when", "region", "pain", "run", "red flags", "notes"):
+    for col in ("id", "when", "region", "pain", "run", "red flags", "notes"):
         table.add_column(col)
     for e in entries:
         when = e.at.astimezone(to_zone(e.zone)).strftime("%a %d %b %H:%M")
         table.add_row(
+            str(e.id),
             when,
             e.region,
             f"{e.intensity}/10",
@@ -136,10 +137,17 @@ def _print_history(out: Console, entries: list[PainEntry]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the app."""
+    """Add the command group to the app: `runback pain` alone logs pain, as it always did."""
     from runback.cli.common import handle_errors
 
-    @app.command("pain")
+    group = typer.Typer(
+        help="Log back pain and get advice; edit or delete an entry logged by mistake.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+    app.add_typer(group, name="pain")
+
+    @group.callback()
     @handle_errors
     def pain(
         ctx: typer.Context,
@@ -164,6 +172,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Log back pain and get advice on when to see someone (asks when flags are missing)."""
+        if ctx.invoked_subcommand is not None:
+            return
         import json
 
         from runback.cli.common import console, err_console, fail, store
@@ -242,4 +252,72 @@ def register(app: typer.Typer) -> None:
         e = logged.entry
         linked = f", linked to run {e.run_id}" if e.run_id is not None else ", no run linked"
         out.print(f"Logged {e.region} pain {e.intensity}/10{linked} (entry {e.id}).")
+        print_advice(out, advice)
+
+    @group.command("delete")
+    @handle_errors
+    def delete_cmd(
+        ctx: typer.Context,
+        entry_id: int = typer.Argument(..., help="The entry id (see `runback pain --history`)."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
+    ) -> None:
+        """Delete a pain entry; the advice and statistics leave it out from then on."""
+        from runback.cli.common import confirm_delete, console, local_when, opened_store
+        from runback.services.pain import delete_pain, get_pain
+        from runback.services.store import LOCAL_USER_ID
+
+        with opened_store(ctx) as st:
+            e = get_pain(st, entry_id, user_id=LOCAL_USER_ID)
+            what = f"{e.region} pain {e.intensity}/10, {local_when(e.at, e.zone)}"
+            confirm_delete(f"pain entry {entry_id} ({what})", yes)
+            delete_pain(st, entry_id, user_id=LOCAL_USER_ID)
+        console().print(f"Deleted pain entry {entry_id}.", highlight=False)
+
+    @group.command("edit")
+    @handle_errors
+    def edit_cmd(
+        ctx: typer.Context,
+        entry_id: int = typer.Argument(..., help="The entry id (see `runback pain --history`)."),
+        region: str | None = typer.Option(None, "--region", help=_REGION_HELP),
+        intensity: int | None = typer.Option(
+            None, "--intensity", help="0 (no pain) to 10 (worst imaginable)."
+        ),
+        notes: str | None = typer.Option(None, "--notes", help="Replace the notes."),
+        flag: list[str] = typer.Option(
+            [], "--flag", help="Red flags answered yes, replacing the entry's (repeatable)."
+        ),
+        no_flags: bool = typer.Option(False, "--no-flags", help="Clear the entry's red flags."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Change a pain entry's region, intensity, notes or red flags; the advice is redone."""
+        from runback.cli.common import console, err_console, fail, opened_store
+        from runback.services.pain import update_pain
+        from runback.services.store import LOCAL_USER_ID
+
+        if flag and no_flags:
+            fail("give --flag or --no-flags, not both")
+        flags = [] if no_flags else (list(flag) or None)
+        if region is None and intensity is None and notes is None and flags is None:
+            fail("nothing to change: give --region, --intensity, --notes, --flag or --no-flags")
+        with opened_store(ctx) as st:
+            changed = update_pain(
+                st,
+                entry_id,
+                user_id=LOCAL_USER_ID,
+                region=region,
+                intensity=intensity,
+                notes=notes,
+                red_flags=flags,
+            )
+        advice = changed.advice
+        if json_out:
+            if advice.level == "emergency":
+                err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
+            print(changed.model_dump_json(indent=2))
+            return
+        out = console()
+        if advice.level == "emergency":
+            out.print(f"[bold red]{advice.headline}[/]\n")
+        e = changed.entry
+        out.print(f"Changed entry {e.id}: {e.region} pain {e.intensity}/10.", highlight=False)
         print_advice(out, advice)

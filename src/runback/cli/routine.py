@@ -296,13 +296,14 @@ def register(app: typer.Typer) -> None:
         slug: str = typer.Argument(..., help="Slug of one of your routines."),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     ) -> None:
-        """Delete one of your own routines."""
-        from runback.cli.common import console, store
-        from runback.services.routines import delete_routine, get_routine
+        """Delete one of your own routines (not one a slot or your programme still uses)."""
+        from runback.cli.common import confirm_delete, console, store
+        from runback.services.routines import check_deletable, delete_routine, get_routine
+        from runback.services.store import LOCAL_USER_ID
 
         s = store(ctx)
-        get_routine(s, slug)
-        if not yes:
-            typer.confirm(f"Delete routine {slug!r}?", abort=True)
+        routine = get_routine(s, slug)
+        check_deletable(s, slug, user_id=LOCAL_USER_ID)  # refused before asking, not after
+        confirm_delete(f"routine {routine.name!r}", yes)
         delete_routine(s, slug)
         console().print(f"Deleted {slug!r}.", highlight=False)

@@ -30,6 +30,7 @@ __all__ = [
     "infer_context",
     "parse_slots",
     "programme_slots",
+    "slot_label",
     "what_is_due",
 ]
 
@@ -50,6 +51,11 @@ _BEFORE_RUN = timedelta(hours=3)
 _AFTER_RUN = timedelta(hours=4)
 # Programme sessions go into these slots first; never before a run (floor work at a trailhead).
 _PROGRAMME_ORDER = ("morning", "after-run", "desk-break")
+
+
+def slot_label(name: str) -> str:
+    """Return a slot's name as people read it ("desk-break" -> "Desk breaks")."""
+    return _LABELS.get(name, name)
 
 
 class PlanSpec(BaseModel):

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from runback.core.schedule import WEEKDAYS, BreakEvent, Outcome, ReminderPrefs, Schedule
+from runback.core.schedule import (
+    OUTCOMES,
+    WEEKDAYS,
+    BreakEvent,
+    Outcome,
+    ReminderPrefs,
+    Schedule,
+)
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import NotFoundError, ValidationError
@@ -18,13 +26,17 @@ from runback.storage.models import BreakRow
 
 __all__ = [
     "PREFS_KEY",
+    "BreakEntry",
     "BreakOverview",
     "BreakSummary",
     "PeriodSummary",
     "break_day",
     "breaks_today",
+    "delete_break",
+    "get_break",
     "get_prefs",
     "history",
+    "list_breaks",
     "log_break",
     "log_break_session",
     "next_break",
@@ -152,13 +164,79 @@ def log_break_session(session: Any, user_id: int, session_id: int, at: datetime,
     )
 
 
-def update_break(store: Store, break_id: int, at: datetime, user_id: int = LOCAL_USER_ID) -> None:
-    """Move a logged break's time (a natural break ends when the user comes back)."""
+class BreakEntry(BaseModel):
+    """A logged break as the CLI, web app and API show it (with its id, to edit or delete)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    due_at: datetime
+    at: datetime
+    zone: str
+    outcome: str
+    session_id: int | None
+
+
+def _break_row(session: Any, user_id: int, break_id: int) -> BreakRow:
+    row = session.get(BreakRow, break_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"no break {break_id}: see `runback breaks list` for the ids")
+    assert isinstance(row, BreakRow)
+    return row
+
+
+def list_breaks(store: Store, *, user_id: int, days: int = 7) -> list[BreakEntry]:
+    """Return the breaks logged in the last `days` days, newest first."""
+    if days < 1:
+        raise ValidationError("days", [f"must be 1 or more, got {days}"])
+    since = store.clock.now() - timedelta(days=days)
+    query = (
+        select(BreakRow)
+        .where(BreakRow.user_id == user_id, BreakRow.at >= since)
+        .order_by(BreakRow.at.desc(), BreakRow.id.desc())
+    )
+    with store.factory() as session:
+        return [BreakEntry.model_validate(r) for r in session.scalars(query)]
+
+
+def get_break(store: Store, break_id: int, *, user_id: int) -> BreakEntry:
+    """Return one of the user's logged breaks."""
+    with store.factory() as session:
+        return BreakEntry.model_validate(_break_row(session, user_id, break_id))
+
+
+def update_break(
+    store: Store,
+    break_id: int,
+    at: datetime | None = None,
+    user_id: int = LOCAL_USER_ID,
+    *,
+    outcome: str | None = None,
+) -> BreakEntry:
+    """Change a logged break's outcome or time (a natural break ends when the user comes back)."""
+    problems = []
+    if outcome is not None and outcome not in OUTCOMES:
+        problems.append(f"outcome: {outcome!r} is not one of: {', '.join(OUTCOMES)}")
+    if at is not None and at.tzinfo is None:
+        problems.append("at: needs a time zone (an aware datetime)")
+    elif at is not None and at > store.clock.now() + timedelta(minutes=5):
+        problems.append(f"at: {at.isoformat()} is in the future")
+    if problems:
+        raise ValidationError(f"break {break_id}", problems)
     with store.tx() as session:
-        row = session.get(BreakRow, break_id)
-        if row is None or row.user_id != user_id:
-            raise NotFoundError(f"break {break_id} does not exist")
-        row.at = at
+        row = _break_row(session, user_id, break_id)
+        if at is not None:
+            row.at = at.astimezone(UTC)
+        if outcome is not None:
+            row.outcome = outcome
+        session.flush()
+        return BreakEntry.model_validate(row)
+
+
+def delete_break(store: Store, break_id: int, *, user_id: int) -> None:
+    """Delete one of the user's logged breaks (a session it was linked to stays)."""
+    with store.tx() as session:
+        session.delete(_break_row(session, user_id, break_id))
 
 
 def next_break(store: Store, user_id: int = LOCAL_USER_ID) -> datetime | None:

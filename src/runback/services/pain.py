@@ -35,10 +35,13 @@ __all__ = [
     "PainEntry",
     "PainLogged",
     "current_advice",
+    "delete_pain",
+    "get_pain",
     "latest_run_id",
     "log_pain",
     "pain_history",
     "red_flag_questions",
+    "update_pain",
 ]
 
 # A pain entry belongs to the latest run that started at most this long before it.
@@ -217,3 +220,56 @@ def current_advice(
         ):
             flags.update(f for f in recent or [] if f in KNOWN_FLAGS)
         return _advice(session, user_id, flags, now, zone)
+
+
+def _entry_row(session: Session, user_id: int, entry_id: int) -> PainEntryRow:
+    row = session.get(PainEntryRow, entry_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"no pain entry {entry_id}: see `runback pain --history` for the ids")
+    return row
+
+
+def get_pain(store: Store, entry_id: int, *, user_id: int) -> PainEntry:
+    """Return one of the user's pain entries."""
+    with store.factory() as session:
+        return PainEntry.model_validate(_entry_row(session, user_id, entry_id))
+
+
+def update_pain(
+    store: Store,
+    entry_id: int,
+    *,
+    user_id: int,
+    region: str | None = None,
+    intensity: int | None = None,
+    notes: str | None = None,
+    red_flags: Iterable[str] | None = None,
+) -> PainLogged:
+    """Change a pain entry (None leaves a field as it is) and return it with fresh advice.
+
+    The advice is triaged again from the entry's red flags as they now are and the last four
+    weeks of the log, so a warning sign added later gets the advice it calls for.
+    """
+    now = store.clock.now()
+    zone = store.user_zone(user_id)
+    with store.tx() as session:
+        row = _entry_row(session, user_id, entry_id)
+        new_region = row.region if region is None else region
+        new_intensity = row.intensity if intensity is None else intensity
+        new_notes = row.notes if notes is None else notes.strip()
+        flags = list(row.red_flags or []) if red_flags is None else list(red_flags)
+        problems = _problems(new_region, new_intensity, new_notes, flags)
+        if problems:
+            raise ValidationError(f"pain entry {entry_id}", problems)
+        row.region, row.intensity, row.notes = new_region, new_intensity, new_notes
+        row.red_flags = validate_flags(flags)
+        session.flush()
+        entry = PainEntry.model_validate(row)
+        advice = _advice(session, user_id, flags, now, zone)
+    return PainLogged(entry=entry, advice=advice)
+
+
+def delete_pain(store: Store, entry_id: int, *, user_id: int) -> None:
+    """Delete one of the user's pain entries."""
+    with store.tx() as session:
+        session.delete(_entry_row(session, user_id, entry_id))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep
-from runback.errors import NotFoundError, RunbackError, ValidationError
+from runback.errors import InUseError, NotFoundError, RunbackError, ValidationError
 from runback.services.catalog import (
     load_builtin,
     parse_routine,
@@ -29,6 +29,7 @@ from runback.storage.models import RoutineRow
 __all__ = [
     "ImportResult",
     "RoutineSummary",
+    "check_deletable",
     "create_routine",
     "delete_routine",
     "export_routine",
@@ -38,6 +39,7 @@ __all__ = [
     "list_routines",
     "routine_name",
     "routine_to_toml",
+    "routine_uses",
     "slugify",
     "upsert_routine",
     "user_catalog",
@@ -247,10 +249,58 @@ def export_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str
     return routine_to_toml(get_routine(store, slug, user_id))
 
 
-def delete_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> None:
-    """Delete one of the user's routines; built-in routines cannot be deleted."""
+def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
+    """Return what uses a routine, in words: "Desk breaks slot", "your physio programme"."""
+    from runback.core.programme import programme_routine_slug
+    from runback.core.slots import slot_label
+    from runback.services.plans import get_slots
+    from runback.services.programmes import active_programme
+
+    uses = [f"{slot_label(s.name)} slot" for s in get_slots(store, user_id) if s.routine == slug]
+    stored = active_programme(store, user_id)
+    if stored is not None and programme_routine_slug(stored.programme) == slug:
+        uses.append(f"your physio programme {stored.programme.name!r}")
+    return uses
+
+
+def check_deletable(store: Store, slug: str, *, user_id: int) -> None:
+    """Raise unless the routine may go: built-ins and routines still in use stay."""
     if slug in load_builtin().routines:
         raise RunbackError(f"{slug!r} is a built-in routine and cannot be deleted")
+    uses = routine_uses(store, slug, user_id=user_id)
+    if not uses:
+        return
+    name = routine_name(store, slug, user_id)
+    programme = [u for u in uses if u.startswith("your physio")]
+    slots = [u.removesuffix(" slot") for u in uses if u not in programme]
+    if slots:
+        what = " and ".join(slots) + (" slots use" if len(slots) > 1 else " slot uses")
+        them = "them" if len(slots) > 1 else "it"
+        raise InUseError(f"{what} {name!r}: pick another routine for {them} first")
+    raise InUseError(
+        f"Y{programme[0][1:]} is played from {name!r}: it stays while that "
+        "programme is active (import a new programme to replace it)"
+    )
+
+
+def delete_routine(
+    store: Store, slug: str, user_id: int = LOCAL_USER_ID, *, reassign_to: str | None = None
+) -> None:
+    """Delete one of the user's routines; refuse built-ins and routines still in use.
+
+    With `reassign_to`, the slots that use it get that routine first (the programme cannot).
+    """
+    if reassign_to is not None and reassign_to != slug:
+        from runback.services.plans import get_slots
+        from runback.services.slots import save_slots
+
+        slots = get_slots(store, user_id)
+        moved = [
+            s.model_copy(update={"routine": reassign_to}) if s.routine == slug else s for s in slots
+        ]
+        if moved != slots:
+            save_slots(store, user_id, moved)  # checks that the new routine exists
+    check_deletable(store, slug, user_id=user_id)
     with store.tx() as session:
         row = session.scalars(
             select(RoutineRow).where(RoutineRow.user_id == user_id, RoutineRow.slug == slug)

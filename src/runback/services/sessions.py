@@ -9,7 +9,7 @@ cleared when the session ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
@@ -24,12 +24,15 @@ __all__ = [
     "CONTEXTS",
     "Context",
     "SessionPublic",
+    "delete_session",
     "finish_session",
     "get_session",
     "list_sessions",
     "rate_session",
+    "recent_sessions",
     "record_progress",
     "start_session",
+    "update_session",
 ]
 
 Context = Literal["before-run", "after-run", "desk-break", "other"]
@@ -207,3 +210,74 @@ def list_sessions(
     query = query.order_by(SessionRow.started_at, SessionRow.id)
     with store.factory() as s:
         return [SessionPublic.model_validate(r) for r in s.scalars(query)]
+
+
+# ---- Edit and delete (mistakes can be undone) ----------------------------------------------
+
+
+def recent_sessions(store: Store, *, user_id: int, limit: int = 20) -> list[SessionPublic]:
+    """Return the user's latest sessions, newest first."""
+    query = (
+        select(SessionRow)
+        .where(SessionRow.user_id == user_id)
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+        .limit(max(1, limit))
+    )
+    with store.factory() as s:
+        return [SessionPublic.model_validate(r) for r in s.scalars(query)]
+
+
+def update_session(
+    store: Store,
+    session_id: int,
+    *,
+    user_id: int,
+    enjoyment: int | None = None,
+    context: str | None = None,
+    started_at: datetime | None = None,
+) -> SessionPublic:
+    """Change a session's enjoyment, context or start time (None leaves a field as it is).
+
+    A new start time moves the end by as much, so the session keeps its length. Breaks are
+    entries of their own: a session's context changing leaves its linked break alone.
+    """
+    _check_enjoyment(enjoyment)
+    if context is not None:
+        _check_context(context)
+    if started_at is not None:
+        if started_at.tzinfo is None:
+            raise ValidationError("started_at", ["needs a time zone (an aware datetime)"])
+        if started_at > store.clock.now():
+            raise ValidationError("started_at", [f"{started_at.isoformat()} is in the future"])
+        started_at = started_at.astimezone(UTC)  # stored and shown back in UTC, like the rest
+    with store.tx() as s:
+        row = _row(s, user_id, session_id)
+        if enjoyment is not None:
+            row.enjoyment = enjoyment
+        if context is not None:
+            row.context = context
+        if started_at is not None:
+            if row.ended_at is not None:
+                row.ended_at = started_at + (row.ended_at - row.started_at)
+            row.started_at = started_at
+        s.flush()
+        return SessionPublic.model_validate(row)
+
+
+def delete_session(store: Store, session_id: int, *, user_id: int) -> None:
+    """Delete one of the user's sessions; a break it counted as stays logged, unlinked.
+
+    The break records that the user got up from the desk, which the reminder may have logged
+    on its own: it stays (delete it separately if it did not happen either).
+    """
+    from runback.storage.models import BreakRow
+
+    with store.tx() as s:
+        row = _row(s, user_id, session_id)
+        # Explicit, not left to ON DELETE SET NULL: SQLite enforces foreign keys only when asked.
+        for linked in s.scalars(
+            select(BreakRow).where(BreakRow.user_id == user_id, BreakRow.session_id == session_id)
+        ):
+            linked.session_id = None
+        s.flush()
+        s.delete(row)

@@ -37,6 +37,7 @@ ROUTE_MODULES = [
     "runback.web.routes.runs",
     "runback.web.routes.pain",
     "runback.web.routes.progress",
+    "runback.web.routes.history",
     "runback.web.routes.report",
     "runback.web.routes.plans",
     "runback.web.routes.programme",
@@ -77,7 +78,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
     from starlette.exceptions import HTTPException
 
-    from runback.errors import AuthError, ConfigError, NotFoundError, RunbackError, ValidationError
+    from runback.errors import (
+        AuthError,
+        ConfigError,
+        InUseError,
+        NotFoundError,
+        RunbackError,
+        ValidationError,
+    )
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
@@ -146,6 +154,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return _error(request, 422, str(exc))
         if isinstance(exc, AuthError):
             return _error(request, 403, str(exc))
+        if isinstance(exc, InUseError):
+            return _error(request, 409, str(exc))
         return _error(request, 400, str(exc))
 
     @app.exception_handler(RequestValidationError)

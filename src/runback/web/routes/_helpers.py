@@ -11,7 +11,16 @@ from fastapi.responses import HTMLResponse
 from runback.core.timezones import to_zone
 from runback.web.deps import render
 
-__all__ = ["duration", "km", "local_day", "local_time", "minutes", "page"]
+__all__ = [
+    "confirm_page",
+    "duration",
+    "gone_page",
+    "km",
+    "local_day",
+    "local_time",
+    "minutes",
+    "page",
+]
 
 
 def local_time(at: datetime | None, zone: str) -> str:
@@ -66,3 +75,20 @@ def page(
 ) -> HTMLResponse:
     """Render a page template with the formatting helpers available."""
     return render(request, template, {**_HELPERS, **context}, status_code)
+
+
+def gone_page(request: Request, what: str) -> HTMLResponse:
+    """Say in plain words that the thing asked for is not (or no longer) there."""
+    message = f"That {what} is not in your history: it may have been deleted already."
+    return page(request, "error.html", {"status": 404, "message": message}, 404)
+
+
+def confirm_page(
+    request: Request, *, title: str, lines: list[str], note: str, action: str, back: str
+) -> HTMLResponse:
+    """Show a page asking to confirm a delete; its form posts to `action`."""
+    return page(
+        request,
+        "confirm_delete.html",
+        {"title": title, "lines": lines, "note": note, "action": action, "back": back},
+    )

@@ -5,26 +5,29 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from runback.core.catalog import PAIN_REGIONS
 from runback.core.triage import Advice, RedFlagQuestion
-from runback.errors import ValidationError
+from runback.errors import NotFoundError, ValidationError
 from runback.services.pain import (
     MAX_NOTES,
     PainEntry,
     PainLogged,
     current_advice,
+    delete_pain,
+    get_pain,
     log_pain,
     pain_history,
     red_flag_questions,
+    update_pain,
 )
 from runback.services.store import Store
-from runback.web.deps import MAX_ID, CsrfDep, StoreDep, UserDep
-from runback.web.routes._helpers import page
+from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
 
-__all__ = ["PainIn", "region_label", "router"]
+__all__ = ["PainIn", "PainUpdate", "region_label", "router"]
 
 router = APIRouter()
 
@@ -43,6 +46,21 @@ class PainIn(BaseModel):
     link_run: bool = Field(default=True, description="link to the latest run within 24 h")
 
 
+class PainUpdate(BaseModel):
+    """Change a pain entry; a field left out stays as it is (red_flags replaces the list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str | None = Field(default=None, description=f"one of {', '.join(PAIN_REGIONS)}")
+    intensity: int | None = Field(default=None, description="0 (no pain) to 10")
+    red_flags: list[str] | None = Field(default=None, description="question ids answered yes")
+    notes: str | None = None
+
+
+# What the Pain page says after a change (a key in the address, never text from it).
+NOTICES = {"deleted": "Pain entry deleted. Your advice and charts no longer count it."}
+
+
 def region_label(region: str) -> str:
     """Return a region slug as words ("lower-back" -> "Lower back")."""
     return region.replace("-", " ").replace("neck shoulders", "neck and shoulders").capitalize()
@@ -57,6 +75,8 @@ def _page(
     errors: list[str] | None = None,
     form: dict[str, Any] | None = None,
     status_code: int = 200,
+    changed: bool = False,
+    notice: str | None = None,
 ) -> HTMLResponse:
     advice = logged.advice if logged is not None else current_advice(store, user_id)
     return page(
@@ -73,15 +93,17 @@ def _page(
             "form": form or {"region": "lower-back", "intensity": None, "red_flags": []},
             "max_notes": MAX_NOTES,
             "region_label": region_label,
+            "changed": changed,
+            "notice": notice,
         },
         status_code,
     )
 
 
 @router.get("/pain", response_class=HTMLResponse)
-def pain_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
+def pain_page(request: Request, store: StoreDep, user_id: UserDep, done: str = "") -> HTMLResponse:
     """Show the pain form, today's advice and the last four weeks of entries."""
-    return _page(request, store, user_id)
+    return _page(request, store, user_id, notice=NOTICES.get(done))
 
 
 @router.post("/pain", response_class=HTMLResponse)
@@ -117,6 +139,109 @@ def pain_submit(
     except ValidationError as exc:
         return _page(request, store, user_id, errors=exc.problems, form=form, status_code=422)
     return _page(request, store, user_id, logged=logged)
+
+
+def _edit_form(
+    request: Request,
+    entry: PainEntry,
+    form: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        "pain_edit.html",
+        {
+            "entry": entry,
+            "form": form or entry.model_dump(),
+            "questions": red_flag_questions(),
+            "regions": [(r, region_label(r)) for r in PAIN_REGIONS],
+            "errors": errors or [],
+            "max_notes": MAX_NOTES,
+        },
+        status_code,
+    )
+
+
+@router.get("/pain/{entry_id}/edit", response_class=HTMLResponse)
+def pain_edit_page(
+    request: Request, entry_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Show the form to change a pain entry."""
+    try:
+        return _edit_form(request, get_pain(store, entry_id, user_id=user_id))
+    except NotFoundError:
+        return gone_page(request, "pain entry")
+
+
+@router.post("/pain/{entry_id}/edit", response_class=HTMLResponse)
+def pain_edit(
+    request: Request,
+    entry_id: IdPath,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    region: Annotated[str, Form()] = "",
+    intensity: Annotated[str, Form()] = "",
+    red_flags: Annotated[list[str] | None, Form()] = None,
+    notes: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Save the changed entry and show the advice again (the red flags may have changed)."""
+    try:
+        entry = get_pain(store, entry_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "pain entry")
+    flags = red_flags or []
+    form = {"region": region, "intensity": intensity, "red_flags": flags, "notes": notes}
+    try:
+        value = int(intensity)
+    except ValueError:
+        problems = ["intensity: choose a number from 0 (no pain) to 10 (worst imaginable)"]
+        return _edit_form(request, entry, form, problems, 422)
+    try:
+        changed = update_pain(
+            store,
+            entry_id,
+            user_id=user_id,
+            region=region,
+            intensity=value,
+            red_flags=flags,
+            notes=notes,
+        )
+    except ValidationError as exc:
+        return _edit_form(request, entry, form, exc.problems, 422)
+    return _page(request, store, user_id, logged=changed, changed=True)
+
+
+@router.get("/pain/{entry_id}/delete", response_class=HTMLResponse)
+def pain_delete_page(
+    request: Request, entry_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Ask before deleting a pain entry."""
+    try:
+        e = get_pain(store, entry_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "pain entry")
+    return confirm_page(
+        request,
+        title="Delete this pain entry?",
+        lines=[f"{region_label(e.region)}, {e.intensity}/10", local_time(e.at, e.zone)],
+        note="Your advice and charts will no longer count it.",
+        action=f"/pain/{e.id}/delete",
+        back="/pain",
+    )
+
+
+@router.post("/pain/{entry_id}/delete", response_model=None)
+def pain_delete(
+    request: Request, entry_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Response:
+    """Delete the entry and go back to the Pain page."""
+    try:
+        delete_pain(store, entry_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "pain entry")
+    return RedirectResponse("/pain?done=deleted", status_code=303)
 
 
 @router.get(f"{API}/pain")
@@ -156,3 +281,25 @@ def api_advice(
 ) -> Advice:
     """Return today's advice from the pain log and any red-flag answers given now."""
     return current_advice(store, user_id, red_flags or [])
+
+
+@router.patch(f"{API}/pain/{{entry_id}}")
+def api_update(
+    entry_id: IdPath, body: PainUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> PainLogged:
+    """Change a pain entry and return it with the advice triaged again."""
+    return update_pain(
+        store,
+        entry_id,
+        user_id=user_id,
+        region=body.region,
+        intensity=body.intensity,
+        red_flags=body.red_flags,
+        notes=body.notes,
+    )
+
+
+@router.delete(f"{API}/pain/{{entry_id}}", status_code=204)
+def api_delete(entry_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
+    """Delete a pain entry."""
+    delete_pain(store, entry_id, user_id=user_id)

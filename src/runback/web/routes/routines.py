@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import AREAS, Exercise, Routine
-from runback.errors import ValidationError
+from runback.errors import InUseError, ValidationError
 from runback.services.catalog import MAX_ROUTINE_BYTES, load_builtin, validate_routine
 from runback.services.routines import (
     ImportResult,
@@ -24,6 +24,7 @@ from runback.services.routines import (
     import_routine_text,
     list_routines,
     routine_to_toml,
+    routine_uses,
     user_catalog,
 )
 from runback.services.store import Store
@@ -304,11 +305,53 @@ def routine_export(slug: str, store: StoreDep, user_id: UserDep) -> PlainTextRes
     )
 
 
-@router.post("/routines/{slug}/delete")
-def routine_delete(slug: str, store: StoreDep, user_id: UserDep, _: CsrfDep) -> RedirectResponse:
-    """Delete one of the user's routines."""
-    delete_routine(store, slug, user_id)
+@router.post("/routines/{slug}/delete", response_model=None)
+def routine_delete(
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    reassign_to: Annotated[str, Form()] = "",
+) -> Response:
+    """Delete one of the user's routines, first giving its slots another one if asked."""
+    try:
+        delete_routine(store, slug, user_id, reassign_to=reassign_to or None)
+    except InUseError as exc:
+        return _routine_page(request, store, user_id, slug, refused=str(exc), status_code=409)
     return RedirectResponse("/routines", status_code=303)
+
+
+def _routine_page(
+    request: Request,
+    store: Store,
+    user_id: int,
+    slug: str,
+    *,
+    saved: bool = False,
+    imported: str = "",
+    refused: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    catalog = user_catalog(store, user_id)
+    routine = get_routine(store, slug, user_id)
+    uses = routine_uses(store, slug, user_id=user_id) if refused else []
+    return page(
+        request,
+        "routine.html",
+        {
+            "routine": routine,
+            "steps": catalog.resolve(routine),
+            "duration_s": catalog.duration_s(routine),
+            "saved": saved,
+            "imported": imported,
+            "refused": refused,
+            # Only slots can move to another routine; a programme keeps its own.
+            "can_reassign": bool(uses) and all(u.endswith(" slot") for u in uses),
+            "others": [r for r in list_routines(store, user_id) if r.slug != slug],
+        },
+        status_code,
+    )
 
 
 @router.get("/routines/{slug}", response_class=HTMLResponse)
@@ -321,19 +364,7 @@ def routine_page(
     imported: str = "",
 ) -> HTMLResponse:
     """Show a routine's steps with links to start, edit, export or delete it."""
-    catalog = user_catalog(store, user_id)
-    routine = get_routine(store, slug, user_id)
-    return page(
-        request,
-        "routine.html",
-        {
-            "routine": routine,
-            "steps": catalog.resolve(routine),
-            "duration_s": catalog.duration_s(routine),
-            "saved": bool(saved),
-            "imported": imported,
-        },
-    )
+    return _routine_page(request, store, user_id, slug, saved=bool(saved), imported=imported)
 
 
 # ---- JSON ----------------------------------------------------------------------------------

@@ -1,0 +1,362 @@
+"""History: recent sessions and breaks, each with Edit and Delete (a page confirms a delete).
+
+The pages work without JavaScript: Delete opens a confirmation page whose form posts the delete,
+then the History page says in plain words what changed. The same edits are in the JSON API.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from runback.core.schedule import OUTCOMES, Outcome
+from runback.core.timezones import to_zone
+from runback.errors import NotFoundError, ValidationError
+from runback.services.breaks import BreakEntry, delete_break, get_break, list_breaks, update_break
+from runback.services.sessions import (
+    CONTEXTS,
+    Context,
+    SessionPublic,
+    delete_session,
+    get_session,
+    list_sessions,
+    update_session,
+)
+from runback.services.store import Store
+from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
+
+__all__ = [
+    "BreakUpdate",
+    "SessionUpdate",
+    "router",
+]
+
+router = APIRouter()
+
+API = "/api/v1"
+SESSION_DAYS = 28
+BREAK_DAYS = 7
+CONTEXT_LABELS = {
+    "before-run": "Before a run",
+    "after-run": "After a run",
+    "desk-break": "Desk break",
+    "other": "Other",
+}
+OUTCOME_LABELS = {
+    "taken": "Taken",
+    "snoozed": "Snoozed",
+    "skipped": "Skipped",
+    "natural": "Got up on my own",
+    "missed": "Missed",
+}
+# What the History page says after a change (a key in the address, never text from it).
+NOTICES = {
+    "session-saved": "Session changed.",
+    "session-deleted": "Session deleted. Your streak and charts no longer count it.",
+    "break-saved": "Break changed.",
+    "break-deleted": "Break deleted. Your break counts no longer include it.",
+}
+
+
+class SessionUpdate(BaseModel):
+    """Change a session; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enjoyment: int | None = Field(default=None, ge=1, le=5, description="1 (meh) to 5 (great)")
+    context: Context | None = None
+    started_at: AwareDatetime | None = Field(
+        default=None, description="a new start; the end moves with it"
+    )
+
+
+class BreakUpdate(BaseModel):
+    """Change a logged break; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome | None = None
+    at: AwareDatetime | None = Field(default=None, description="when it happened")
+
+
+def _result(s: SessionPublic) -> str:
+    if s.completed:
+        return "Completed"
+    if s.ended_at is None:
+        return "Not finished"
+    return f"Stopped early: {len(s.steps_done)} of {s.steps_total} steps"
+
+
+def _local_input(at: datetime, zone: str) -> str:
+    """Return an instant as a datetime-local field value in `zone`."""
+    return at.astimezone(to_zone(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _changed_time(value: str, current: datetime, zone: str) -> datetime | None:
+    """Return the time typed into a datetime-local field, or None if left as it was shown."""
+    value = value.strip()
+    if not value or value == _local_input(current, zone):
+        return None  # the field shows minutes only: resubmitting it must not move the time
+    try:
+        typed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("time", [f"{value!r} is not a date and time"]) from None
+    return typed.replace(tzinfo=to_zone(zone)) if typed.tzinfo is None else typed
+
+
+def _history(request: Request, store: Store, user_id: int, done: str) -> HTMLResponse:
+    now = store.clock.now()
+    sessions = list_sessions(store, user_id, since=now - timedelta(days=SESSION_DAYS))
+    return page(
+        request,
+        "history.html",
+        {
+            "sessions": list(reversed(sessions)),
+            "breaks": list_breaks(store, user_id=user_id, days=BREAK_DAYS),
+            "session_days": SESSION_DAYS,
+            "break_days": BREAK_DAYS,
+            "notice": NOTICES.get(done),
+            "result": _result,
+            "contexts": CONTEXT_LABELS,
+            "outcomes": OUTCOME_LABELS,
+        },
+    )
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history_page(
+    request: Request, store: StoreDep, user_id: UserDep, done: str = ""
+) -> HTMLResponse:
+    """Show recent sessions and breaks, each with Edit and Delete."""
+    return _history(request, store, user_id, done)
+
+
+# ---- sessions ------------------------------------------------------------------------------
+
+
+def _session_form(
+    request: Request,
+    s: SessionPublic,
+    errors: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        "history_session.html",
+        {
+            "s": s,
+            "started": _local_input(s.started_at, s.zone),
+            "contexts": [(c, CONTEXT_LABELS.get(c, c)) for c in CONTEXTS],
+            "errors": errors or [],
+            "result": _result,
+        },
+        status_code,
+    )
+
+
+@router.get("/history/sessions/{session_id}/edit", response_class=HTMLResponse)
+def session_edit_page(
+    request: Request, session_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Show the form to change a session's rating, context or start time."""
+    try:
+        return _session_form(request, get_session(store, user_id, session_id))
+    except NotFoundError:
+        return gone_page(request, "session")
+
+
+@router.post("/history/sessions/{session_id}/edit", response_model=None)
+def session_edit(
+    request: Request,
+    session_id: IdPath,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    enjoyment: Annotated[str, Form()] = "",
+    context: Annotated[str, Form()] = "",
+    started: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the session form and go back to the History page."""
+    try:
+        current = get_session(store, user_id, session_id)
+    except NotFoundError:
+        return gone_page(request, "session")
+    try:
+        rating = int(enjoyment) if enjoyment.strip() else None
+        update_session(
+            store,
+            session_id,
+            user_id=user_id,
+            enjoyment=rating,
+            context=context or None,
+            started_at=_changed_time(started, current.started_at, current.zone),
+        )
+    except ValueError:
+        return _session_form(request, current, ["How it felt: choose 1 to 5"], 422)
+    except ValidationError as exc:
+        return _session_form(request, current, exc.problems, 422)
+    return RedirectResponse("/history?done=session-saved", status_code=303)
+
+
+@router.get("/history/sessions/{session_id}/delete", response_class=HTMLResponse)
+def session_delete_page(
+    request: Request, session_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Ask before deleting a session."""
+    try:
+        s = get_session(store, user_id, session_id)
+    except NotFoundError:
+        return gone_page(request, "session")
+    return confirm_page(
+        request,
+        title="Delete this session?",
+        lines=[s.routine_name, local_time(s.started_at, s.zone), _result(s)],
+        note="Your streak and charts will no longer count it. A movement break it counted as "
+        "stays in your log; delete that too if it did not happen.",
+        action=f"/history/sessions/{s.id}/delete",
+        back="/history",
+    )
+
+
+@router.post("/history/sessions/{session_id}/delete", response_model=None)
+def session_delete(
+    request: Request, session_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Response:
+    """Delete the session and go back to the History page."""
+    try:
+        delete_session(store, session_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "session")
+    return RedirectResponse("/history?done=session-deleted", status_code=303)
+
+
+# ---- breaks --------------------------------------------------------------------------------
+
+
+def _break_form(
+    request: Request, b: BreakEntry, errors: list[str] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    return page(
+        request,
+        "history_break.html",
+        {
+            "b": b,
+            "at": _local_input(b.at, b.zone),
+            "outcomes": [(o, OUTCOME_LABELS.get(o, o)) for o in OUTCOMES],
+            "errors": errors or [],
+        },
+        status_code,
+    )
+
+
+@router.get("/history/breaks/{break_id}/edit", response_class=HTMLResponse)
+def break_edit_page(
+    request: Request, break_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Show the form to change a break's outcome or time."""
+    try:
+        return _break_form(request, get_break(store, break_id, user_id=user_id))
+    except NotFoundError:
+        return gone_page(request, "break")
+
+
+@router.post("/history/breaks/{break_id}/edit", response_model=None)
+def break_edit(
+    request: Request,
+    break_id: IdPath,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    outcome: Annotated[str, Form()] = "",
+    at: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the break form and go back to the History page."""
+    try:
+        current = get_break(store, break_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "break")
+    try:
+        when = _changed_time(at, current.at, current.zone)
+        update_break(store, break_id, when, user_id, outcome=outcome or None)
+    except ValidationError as exc:
+        return _break_form(request, current, exc.problems, 422)
+    return RedirectResponse("/history?done=break-saved", status_code=303)
+
+
+@router.get("/history/breaks/{break_id}/delete", response_class=HTMLResponse)
+def break_delete_page(
+    request: Request, break_id: IdPath, store: StoreDep, user_id: UserDep
+) -> HTMLResponse:
+    """Ask before deleting a break."""
+    try:
+        b = get_break(store, break_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "break")
+    return confirm_page(
+        request,
+        title="Delete this break?",
+        lines=[OUTCOME_LABELS.get(b.outcome, b.outcome), local_time(b.at, b.zone)],
+        note="Today's and this week's break counts will no longer include it.",
+        action=f"/history/breaks/{b.id}/delete",
+        back="/history",
+    )
+
+
+@router.post("/history/breaks/{break_id}/delete", response_model=None)
+def break_delete(
+    request: Request, break_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> Response:
+    """Delete the break and go back to the History page."""
+    try:
+        delete_break(store, break_id, user_id=user_id)
+    except NotFoundError:
+        return gone_page(request, "break")
+    return RedirectResponse("/history?done=break-deleted", status_code=303)
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+
+@router.patch(f"{API}/sessions/{{session_id}}")
+def api_session_update(
+    session_id: IdPath, body: SessionUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> SessionPublic:
+    """Change a session's enjoyment, context or start time."""
+    return update_session(store, session_id, user_id=user_id, **_given(body))
+
+
+@router.delete(f"{API}/sessions/{{session_id}}", status_code=204)
+def api_session_delete(session_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
+    """Delete a session (a break it counted as stays, unlinked)."""
+    delete_session(store, session_id, user_id=user_id)
+
+
+@router.get(f"{API}/breaks")
+def api_breaks(
+    store: StoreDep, user_id: UserDep, days: int = Query(BREAK_DAYS, ge=1, le=3660)
+) -> list[BreakEntry]:
+    """Return the breaks logged in the last `days` days, newest first."""
+    return list_breaks(store, user_id=user_id, days=days)
+
+
+@router.patch(f"{API}/breaks/{{break_id}}")
+def api_break_update(
+    break_id: IdPath, body: BreakUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> BreakEntry:
+    """Change a logged break's outcome or time."""
+    return update_break(store, break_id, body.at, user_id, outcome=body.outcome)
+
+
+@router.delete(f"{API}/breaks/{{break_id}}", status_code=204)
+def api_break_delete(break_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
+    """Delete a logged break."""
+    delete_break(store, break_id, user_id=user_id)
+
+
+def _given(body: BaseModel) -> dict[str, Any]:
+    return {k: v for k, v in body.model_dump().items() if v is not None}
