@@ -93,7 +93,7 @@ def charts_for(stats: Stats) -> Charts:
         [w.mean_pain for w in loads],
         title="Pain vs back-up work per week",
         bar_name="back-up minutes",
-        line_name="mean pain",
+        line_name="pain (mean of daily worst)",
         bar_unit=" min",
     )
     distance = bar_chart(
