@@ -7,7 +7,6 @@ and says how soon. The wording and the reasoning are documented in docs/red-flag
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 

@@ -15,9 +15,9 @@ from runback.storage.models import PainEntryRow, RunRow, SessionRow
 __all__ = [
     "MAX_WEEKS",
     "PainMark",
-    "RegionPain",
     "ProgrammeWeeks",
     "RedFlag",
+    "RegionPain",
     "ReportData",
     "WeekRow",
     "build_report",

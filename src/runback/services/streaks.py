@@ -41,8 +41,9 @@ def _streaks_in_python(session: Session, user_id: int, zone: str, today: date) -
 @cache
 def _newest_runs() -> Select[Any]:
     # The same rules as core.streaks, run where the rows are: each practice session's day
-    # in the user's zone (core.timezones.event_day), then runs of consecutive days ("gaps and islands": day minus its
-    # rank is constant along a run). Built once: building it costs more than running it.
+    # in the user's zone (core.timezones.event_day), then runs of consecutive days ("gaps and
+    # islands": day minus its rank is constant along a run). Built once: building it costs
+    # more than running it.
     steps = SessionRow.steps_done
     practice = SessionRow.completed | case(
         (func.json_typeof(steps) == "array", func.json_array_length(steps) > 0), else_=False
