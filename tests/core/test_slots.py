@@ -103,3 +103,9 @@ def test_programme_takes_first_slots_and_is_counted() -> None:
 def test_windows_are_local_times() -> None:
     slot = Slot(name="morning", routine="r", start=time(6), end=time(7))
     assert what_is_due([slot], [], False, None, at(6, 30))[0].status == "due"
+
+
+def test_the_default_after_run_plan_covers_the_whole_back() -> None:
+    after = next(s for s in DEFAULT_SLOTS if s.name == "after-run")
+    assert after.plan is not None and after.plan.minutes == 8
+    assert {"lower-back", "mid-back", "upper-back"} <= set(after.plan.areas)
