@@ -67,7 +67,7 @@ def heatmap_text(hm: Heatmap) -> Text:
 def _pain_line(label: str, group: PainGroup) -> str:
     return (
         f"  {label}: average {group.mean_pain:.1f}/10, worst {group.max_pain}/10 "
-        f"(n = {group.days_with_pain_logged} run days with pain logged, of {group.run_days})"
+        f"(n = {group.days_with_pain_logged} run days with pain logged)"
     )
 
 

@@ -103,7 +103,7 @@ def charts_for(stats: Stats) -> Charts:
             [w.mean_pain for w in loads],
             title="Pain vs back-up work per week",
             bar_name="back-up minutes",
-            line_name="pain (mean of daily worst)",
+            line_name="daily worst pain",
             bar_unit=" min",
         )
     else:
