@@ -19,7 +19,11 @@ __all__ = ["PainPoint", "mean_worst", "worst_by", "worst_by_day"]
 
 @dataclass(frozen=True)
 class PainPoint:
-    """A logged pain intensity at an instant, with the zone it was logged in and its run."""
+    """A logged pain intensity at an instant, with the zone it was logged in and its run.
+
+    `zone` is where it was logged (for showing the entry); its day is counted in the user's
+    current zone, like every other event (core.timezones.event_day).
+    """
 
     at: datetime
     zone: str
