@@ -262,9 +262,13 @@ def _group(days: Collection[date], worst: dict[date, int], shown: bool) -> PainG
     )
 
 
+def _enough(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> bool:
+    return with_n >= minimum and without_n >= minimum
+
+
 def comparison_note(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> str:
     """Return the caveat when both groups have `minimum` days, else how many more are needed."""
-    if with_n >= minimum and without_n >= minimum:
+    if _enough(with_n, without_n, minimum):
         return f"n = {with_n} and {without_n} run days: {CAVEAT}."
     more = []
     if with_n < minimum:
@@ -299,7 +303,7 @@ def pain_after_runs(
     unprepared = first_runs.keys() - prepared
     with_n = sum(1 for d in prepared if d in worst)
     without_n = sum(1 for d in unprepared if d in worst)
-    shown = with_n >= MIN_RUN_DAYS and without_n >= MIN_RUN_DAYS
+    shown = _enough(with_n, without_n)
     return PainComparison(
         with_backup=_group(prepared, worst, shown),
         without_backup=_group(unprepared, worst, shown),

@@ -211,7 +211,6 @@ class Store:
 
 def open_store(settings: Settings | None = None, clock: Clock | None = None) -> Store:
     """Open (and migrate) the database, making sure the local user exists."""
-    from runback.core.timezones import system_zone_name
     from runback.storage.migrate import upgrade
 
     settings = settings or Settings()
@@ -219,31 +218,36 @@ def open_store(settings: Settings | None = None, clock: Clock | None = None) -> 
     upgrade(engine)
     store = Store(settings, engine, make_sessionmaker(engine), clock or SystemClock())
     if settings.mode == "local":
-        store.zone_change = apply_zone_setting(store, settings.zone or system_zone_name())
+        store.zone_change = apply_zone_setting(store, settings.zone)
     return store
 
 
-def apply_zone_setting(store: Store, zone: str) -> ZoneChange | None:
-    """Make sure the local user exists in `zone`; return the change if its stored zone moved.
+def apply_zone_setting(store: Store, zone: str | None) -> ZoneChange | None:
+    """Make sure the local user exists; move its stored zone to `zone` and return the change.
 
-    Only an explicit RUNBACK_ZONE (store.settings.zone) replaces a stored zone: the system zone
-    is just the first guess for a new user.
+    `zone` is an explicit RUNBACK_ZONE, or None: then a new user gets the system zone and a
+    stored zone stays as it is.
     """
-    from runback.core.timezones import to_zone
+    from runback.core.timezones import system_zone_name, to_zone
 
-    to_zone(zone)
+    to_zone(zone or system_zone_name())
     with store.tx() as session:
         user = session.get(UserRow, LOCAL_USER_ID)
         if user is None:
             session.add(
-                UserRow(id=LOCAL_USER_ID, zone=zone, prefs={}, created_at=store.clock.now())
+                UserRow(
+                    id=LOCAL_USER_ID,
+                    zone=zone or system_zone_name(),
+                    prefs={},
+                    created_at=store.clock.now(),
+                )
             )
             return None
-        if store.settings.zone and user.zone != store.settings.zone:
+        if zone and user.zone != zone:
             # An explicit RUNBACK_ZONE means the user travelled or moved: follow them, and say
             # so, since every day (Today, streaks, stats) is now counted in the new zone.
-            change = ZoneChange(old=user.zone, new=store.settings.zone)
-            user.zone = store.settings.zone
+            change = ZoneChange(old=user.zone, new=zone)
+            user.zone = zone
             return change
     return None
 
