@@ -111,7 +111,7 @@ def test_the_emergency_headline_uses_red_bold() -> None:
     from runback.core.triage import assess
 
     console = Console(record=True, force_terminal=True, width=100)
-    pain_cli.print_advice(console, assess(["chest-pain"], [], date(2026, 1, 5)))
+    pain_cli.print_advice(console, assess(["chest-pain"], [], date(2026, 1, 5), "UTC"))
     assert "\x1b[1;31mGet emergency care now" in console.export_text(styles=True)
 
 

@@ -50,7 +50,7 @@ def test_show_lists_every_slot_with_what_is_due(app: typer.Typer) -> None:
         assert name in out
     assert "back-up-basics, once, 06:00–11:00" in out
     assert "desk-break, 3×, 09:00–17:30 on weekdays" in out
-    assert "plan 8 min (home): lower-back, hamstrings, glutes" in out
+    assert "plan 8 min (home): lower-back, mid-back, upper-back, hamstrings, glutes" in out
     data = json.loads(CliRunner().invoke(app, ["slots", "--json"]).output)
     # The CLI runs on the real clock: whatever the hour, every enabled slot has a state.
     states = {"due", "done", "upcoming", "missed", "not-today"}

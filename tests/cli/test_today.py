@@ -124,3 +124,37 @@ def test_today_stats_and_breaks_agree_at_any_instant(
     assert table.exit_code == 0, table.output
     assert f"{now:%A %d %B %Y}" in table.output
     assert "Streak: 2 days" in table.output
+
+
+def test_moving_west_today_and_stats_agree_and_the_move_is_said_once(db_url: str) -> None:
+    # Eleven sessions between 01:00 and 02:00 on Monday in Berlin: Sunday afternoon in LA.
+    clock = FakeClock(datetime(2026, 1, 5, 1, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    berlin = open_store(Settings(database_url=db_url, zone="Europe/Berlin"), clock)
+    try:
+        for _ in range(11):
+            _session(berlin, completed=True)
+            clock.advance(5 * 60)
+    finally:
+        berlin.close()
+    cli = Cli(Settings(database_url=db_url, zone="America/Los_Angeles"), clock)
+
+    first = cli("today", "--json")
+    assert first.exit_code == 0, first.output
+    moved = (
+        "Your time zone is now America/Los_Angeles (was Europe/Berlin): "
+        "days are counted in the new zone."
+    )
+    assert " ".join(first.stderr.split()) == moved
+    today = json.loads(first.stdout)
+    assert today["date"] == "2026-01-04"
+    assert len(today["sessions"]) == 11
+    assert today["practiced_today"] is True and today["current_streak"] == 1
+
+    second = cli("stats", "--json")
+    assert second.stderr == ""  # said once: the new zone is stored now
+    stats = json.loads(second.stdout)
+    assert stats["today"] == today["date"]
+    assert stats["streaks"]["practice_days"] == 1 and stats["streaks"]["current"] == 1
+    assert stats["adherence"]["weeks"][-1]["days_done"] == 1
+    text = cli("stats").stdout
+    assert "Streak: 1 day of back-up work (longest 1, 1 days in all)" in text

@@ -1,4 +1,4 @@
-"""Consistency numbers land on local days, across DST changes and time-zone moves."""
+"""Consistency numbers land on the user's local days, across DST changes; pain is honest."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runback.core.consistency import (
+    CAVEAT,
+    MIN_RUN_DAYS,
     PainPoint,
     RunPoint,
     SessionPoint,
     before_run,
+    comparison_note,
     heat_level,
     heatmap,
     pain_after_runs,
@@ -24,6 +27,7 @@ from runback.core.consistency import (
     weekly_load,
 )
 from runback.core.streaks import practice_days
+from runback.core.timezones import event_day
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
@@ -43,6 +47,7 @@ dst_wall_times = st.sampled_from(
 )
 any_wall = st.one_of(wall_times, dst_wall_times)
 events = st.lists(st.tuples(any_wall, st.sampled_from(ZONES), st.floats(0.5, 40.0)), max_size=25)
+user_zones = st.sampled_from(ZONES)
 
 
 def aware(wall: datetime, zone: str) -> datetime:
@@ -52,28 +57,28 @@ def aware(wall: datetime, zone: str) -> datetime:
 
 def session(wall: datetime, zone: str, minutes: float = 10.0) -> SessionPoint:
     start = aware(wall, zone)
-    return SessionPoint(start, start + timedelta(minutes=minutes), zone, minutes)
+    return SessionPoint(start, start + timedelta(minutes=minutes), minutes)
 
 
 def run(id_: int, wall: datetime, zone: str, km: float = 10.0) -> RunPoint:
-    return RunPoint(id_, aware(wall, zone), zone, km * 1000)
+    return RunPoint(id_, aware(wall, zone), km * 1000)
 
 
 # --- properties -------------------------------------------------------------------------------
 
 
 @settings(max_examples=60, deadline=None)
-@given(events)
-def test_heatmap_puts_minutes_on_the_wall_clock_day_where_they_happened(
-    items: list[tuple[datetime, str, float]],
+@given(st.lists(st.tuples(any_wall, st.floats(0.5, 40.0)), max_size=25), user_zones)
+def test_heatmap_puts_minutes_on_the_users_wall_clock_day(
+    items: list[tuple[datetime, float]], zone: str
 ) -> None:
-    sessions = [session(w, z, m) for w, z, m in items]
-    hm = heatmap(sessions, [], [], TODAY)
+    sessions = [session(w, zone, m) for w, m in items]
+    hm = heatmap(sessions, [], [], zone, TODAY)
     assert hm.first.weekday() == 0
     assert hm.days[0].day == hm.first and hm.days[-1].day == TODAY
     assert all(b.day - a.day == timedelta(days=1) for a, b in itertools.pairwise(hm.days))
     expected: dict[date, float] = defaultdict(float)
-    for w, _z, m in items:
+    for w, m in items:
         if w.date() >= hm.first:
             expected[w.date()] += m
     got = {d.day: d.minutes for d in hm.days if d.minutes}
@@ -83,12 +88,12 @@ def test_heatmap_puts_minutes_on_the_wall_clock_day_where_they_happened(
 
 
 @settings(max_examples=60, deadline=None)
-@given(events, st.integers(1, 30), st.integers(1, 7))
+@given(st.lists(any_wall, max_size=25), user_zones, st.integers(1, 30), st.integers(1, 7))
 def test_adherence_counts_each_local_day_once_per_monday_week(
-    items: list[tuple[datetime, str, float]], weeks: int, target: int
+    walls: list[datetime], zone: str, weeks: int, target: int
 ) -> None:
-    days = practice_days((aware(w, z), z) for w, z, _ in items)
-    assert days == {w.date() for w, _, _ in items}
+    days = practice_days((aware(w, zone) for w in walls), zone)
+    assert days == {w.date() for w in walls}
     adh = weekly_adherence(days, TODAY, weeks=weeks, target=target)
     assert len(adh.weeks) == weeks
     assert adh.weeks[-1].week_start == week_start(TODAY)
@@ -103,36 +108,23 @@ def test_adherence_counts_each_local_day_once_per_monday_week(
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(any_wall, st.floats(0.5, 40.0)), max_size=15),
-    st.lists(st.tuples(any_wall, st.floats(1.0, 42.0)), max_size=15),
-    st.lists(st.tuples(any_wall, st.integers(0, 10)), max_size=15),
-    st.lists(st.sampled_from(ZONES), min_size=45, max_size=45),
-)
-def test_moving_between_zones_keeps_every_local_day_number(
-    sess: list[tuple[datetime, float]],
-    runs: list[tuple[datetime, float]],
-    pains: list[tuple[datetime, int]],
-    zones: list[str],
+@given(events, st.lists(st.tuples(any_wall, st.sampled_from(ZONES)), max_size=15), user_zones)
+def test_every_number_puts_an_event_on_the_users_local_day(
+    sess: list[tuple[datetime, str, float]], runs: list[tuple[datetime, str]], zone: str
 ) -> None:
-    """The same wall-clock life lived in ever-changing zones gives the same calendar numbers."""
-
-    def build(zone_of: list[str]) -> tuple[list[SessionPoint], list[RunPoint], list[PainPoint]]:
-        s = [session(w, zone_of[i], m) for i, (w, m) in enumerate(sess)]
-        r = [run(i, w, zone_of[15 + i], km) for i, (w, km) in enumerate(runs)]
-        p = [
-            PainPoint(aware(w, zone_of[30 + i]), zone_of[30 + i], v)
-            for i, (w, v) in enumerate(pains)
-        ]
-        return s, r, p
-
-    home = build(["UTC"] * 45)
-    travel = build(zones)
-    assert heatmap(*home, TODAY) == heatmap(*travel, TODAY)
-    assert weekly_load(home[1], home[2], TODAY, 20) == weekly_load(travel[1], travel[2], TODAY, 20)
-    home_days = practice_days((s.started_at, s.zone) for s in home[0])
-    travel_days = practice_days((s.started_at, s.zone) for s in travel[0])
-    assert weekly_adherence(home_days, TODAY, 40) == weekly_adherence(travel_days, TODAY, 40)
+    """Recorded anywhere, an event lands on event_day in the user's zone, in every number."""
+    s = [session(w, z, m) for w, z, m in sess]
+    r = [run(i, w, z) for i, (w, z) in enumerate(runs)]
+    hm = heatmap(s, r, [], zone, TODAY)
+    window = {d.day for d in hm.days}
+    days = practice_days((p.started_at for p in s), zone)
+    assert {d.day for d in hm.days if d.minutes} == days & window
+    run_days = {event_day(p.start_at, zone) for p in r} & window
+    assert {d.day for d in hm.days if d.run} == run_days
+    assert before_run(s, r, zone, hm.first, TODAY).run_days == len(run_days)
+    assert sum(w.runs for w in weekly_load(r, [], zone, TODAY, 53)) == sum(
+        1 for p in r if event_day(p.start_at, zone) in window
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -144,11 +136,12 @@ def test_before_run_share_is_a_share_of_run_days(
     sess: list[tuple[datetime, str]], runs: list[tuple[datetime, str]]
 ) -> None:
     rs = [run(i, w, z) for i, (w, z) in enumerate(runs)]
-    result = before_run([session(w, z) for w, z in sess], rs, date(2026, 1, 1), TODAY)
-    assert result.run_days == len({w.date() for w, _ in runs})
+    result = before_run([session(w, z) for w, z in sess], rs, BERLIN, date(2026, 1, 1), TODAY)
+    days = {event_day(r.start_at, BERLIN) for r in rs}
+    assert result.run_days == len({d for d in days if date(2026, 1, 1) <= d <= TODAY})
     assert 0 <= result.prepared_days <= result.run_days
     if result.run_days:
-        assert result.share == pytest.approx(result.prepared_days / result.run_days)
+        assert result.share == round(result.prepared_days / result.run_days, 2)
     else:
         assert result.share is None
 
@@ -161,7 +154,7 @@ def test_work_before_the_run_on_the_spring_forward_night_counts() -> None:
     s = session(datetime(2026, 3, 29, 1, 30), BERLIN, 20)
     r = run(1, datetime(2026, 3, 29, 3, 10), BERLIN)
     assert (r.start_at - s.ended_at) == timedelta(minutes=20)
-    result = before_run([s], [r], date(2026, 3, 1), date(2026, 3, 31))
+    result = before_run([s], [r], BERLIN, date(2026, 3, 1), date(2026, 3, 31))
     assert (result.run_days, result.prepared_days, result.share) == (1, 1, 1.0)
 
 
@@ -170,7 +163,7 @@ def test_work_after_the_run_or_the_evening_before_does_not_count() -> None:
     after = session(datetime(2026, 11, 1, 7, 30), NEW_YORK)
     eve = session(datetime(2026, 10, 31, 23, 50), NEW_YORK)
     overlapping = session(datetime(2026, 11, 1, 6, 55), NEW_YORK, 10)  # ends after the start
-    result = before_run([after, eve, overlapping], [r], date(2026, 10, 1), TODAY)
+    result = before_run([after, eve, overlapping], [r], NEW_YORK, date(2026, 10, 1), TODAY)
     assert (result.run_days, result.prepared_days) == (1, 0)
 
 
@@ -178,36 +171,69 @@ def test_the_days_first_run_decides_whether_the_day_was_prepared() -> None:
     morning = run(1, datetime(2026, 6, 2, 7, 0), BERLIN)
     evening = run(2, datetime(2026, 6, 2, 19, 0), BERLIN)
     noon = session(datetime(2026, 6, 2, 12, 0), BERLIN)
-    assert before_run([noon], [evening, morning], date(2026, 6, 1), TODAY).prepared_days == 0
-    assert before_run([noon], [evening], date(2026, 6, 1), TODAY).prepared_days == 1
+    assert (
+        before_run([noon], [evening, morning], BERLIN, date(2026, 6, 1), TODAY).prepared_days == 0
+    )
+    assert before_run([noon], [evening], BERLIN, date(2026, 6, 1), TODAY).prepared_days == 1
 
 
-def test_work_in_new_york_before_a_run_there_counts_after_flying_from_berlin() -> None:
-    # Stretch in Berlin at 08:00, fly, run in New York at 18:00 the same calendar day.
+def test_work_in_berlin_before_a_run_in_new_york_counts_on_the_users_day() -> None:
+    # Stretch in Berlin at 08:00 (02:00 in New York), fly, run in New York at 18:00.
     s = session(datetime(2026, 7, 10, 8, 0), BERLIN)
     r = run(1, datetime(2026, 7, 10, 18, 0), NEW_YORK)
-    assert before_run([s], [r], date(2026, 7, 1), TODAY).prepared_days == 1
+    assert before_run([s], [r], NEW_YORK, date(2026, 7, 1), TODAY).prepared_days == 1
+    # At 01:00 in Berlin it was still the 9th in New York, where the user is now.
+    late = session(datetime(2026, 7, 10, 1, 0), BERLIN)
+    assert before_run([late], [r], NEW_YORK, date(2026, 7, 1), TODAY).prepared_days == 0
 
 
-def test_post_run_pain_is_compared_with_and_without_work_before() -> None:
-    days = [datetime(2026, 9, d, 7, 0) for d in (7, 8, 9, 10)]
-    runs = [run(i, w, BERLIN) for i, w in enumerate(days)]
-    sessions = [session(days[0] - timedelta(minutes=30), BERLIN)]
-    sessions.append(session(days[1] - timedelta(minutes=30), BERLIN))
-    pains = [
-        PainPoint(runs[0].start_at + timedelta(hours=2), BERLIN, 2, run_id=0),
-        PainPoint(runs[0].start_at + timedelta(hours=5), BERLIN, 3, run_id=0),  # worst counts
-        PainPoint(runs[2].start_at + timedelta(hours=2), BERLIN, 6, run_id=2),
-        PainPoint(runs[3].start_at + timedelta(hours=2), BERLIN, 4, run_id=3),
-        PainPoint(runs[3].start_at + timedelta(hours=3), BERLIN, 9),  # not linked: ignored
+def _runs_with_pain(
+    values_with: list[int], values_without: list[int]
+) -> tuple[list[SessionPoint], list[RunPoint], list[PainPoint]]:
+    """Return one run day per value from 1 Sep 2026: work before the first runs, pain linked."""
+    sessions, runs, pains = [], [], []
+    for i, value in enumerate([*values_with, *values_without]):
+        r = run(i, datetime(2026, 9, 1, 7, 0) + timedelta(days=i), BERLIN)
+        runs.append(r)
+        if i < len(values_with):
+            sessions.append(session(datetime(2026, 9, 1, 6, 30) + timedelta(days=i), BERLIN))
+        pains.append(PainPoint(r.start_at + timedelta(hours=2), BERLIN, value, run_id=i))
+    return sessions, runs, pains
+
+
+def test_post_run_pain_is_compared_on_each_days_worst_pain() -> None:
+    sessions, runs, pains = _runs_with_pain([3, 3, 4, 2, 2, 6], [5, 4, 4, 4, 4])
+    pains += [
+        PainPoint(runs[0].start_at + timedelta(hours=5), BERLIN, 1, run_id=0),  # worst is 3
+        PainPoint(runs[6].start_at + timedelta(hours=3), BERLIN, 9),  # not linked: ignored
     ]
-    cmp = pain_after_runs(sessions, runs, pains, date(2026, 9, 1), TODAY)
-    assert cmp.with_backup.run_days == 2
-    assert cmp.with_backup.days_with_pain_logged == 1
-    assert cmp.with_backup.mean_pain == 3
-    assert cmp.without_backup.run_days == 2
-    assert cmp.without_backup.mean_pain == 5
-    assert cmp.without_backup.max_pain == 6
+    cmp = pain_after_runs(sessions, runs, pains, BERLIN, date(2026, 9, 1), TODAY)
+    assert cmp.shown
+    assert (cmp.with_backup.run_days, cmp.with_backup.days_with_pain_logged) == (6, 6)
+    assert cmp.with_backup.mean_pain == 3.3  # 20 / 6, rounded where the model is built
+    assert cmp.with_backup.max_pain == 6
+    assert (cmp.without_backup.mean_pain, cmp.without_backup.max_pain) == (4.2, 5)
+    assert cmp.note == f"n = 6 and 5 run days: {CAVEAT}."
+    assert "3.3333" not in cmp.model_dump_json()
+
+
+def test_too_few_run_days_give_no_pain_numbers_only_how_many_more() -> None:
+    sessions, runs, pains = _runs_with_pain([3, 3, 4], [5, 4, 4, 4, 4, 2])
+    pains.pop(1)  # a run day with no pain logged does not count towards the five
+    cmp = pain_after_runs(sessions, runs, pains, BERLIN, date(2026, 9, 1), TODAY)
+    assert not cmp.shown and cmp.min_run_days == MIN_RUN_DAYS == 5
+    assert (cmp.with_backup.run_days, cmp.with_backup.days_with_pain_logged) == (3, 2)
+    for group in (cmp.with_backup, cmp.without_backup):
+        assert group.mean_pain is None and group.max_pain is None
+    assert cmp.note == (
+        "Not enough run days to compare yet: log pain after 3 more with back-up work first "
+        "(at least 5 run days with pain logged in each group)."
+    )
+    assert "log pain after 1 more without (" in comparison_note(5, 4)
+    assert comparison_note(0, 0).startswith(
+        "Not enough run days to compare yet: log pain after 5 more with back-up work first "
+        "and 5 more without"
+    )
 
 
 def test_weekly_load_splits_weeks_at_local_monday_midnight() -> None:
@@ -218,10 +244,24 @@ def test_weekly_load_splits_weeks_at_local_monday_midnight() -> None:
         PainPoint(monday_early.start_at, BERLIN, 4),
         PainPoint(monday_early.start_at, BERLIN, 2),
     ]
-    load = weekly_load([sunday_late, monday_early], pains, date(2026, 11, 1), weeks=2)
+    load = weekly_load([sunday_late, monday_early], pains, BERLIN, date(2026, 11, 1), weeks=2)
     assert [w.week_start for w in load] == [date(2026, 10, 19), date(2026, 10, 26)]
     assert (load[0].runs, load[0].km, load[0].mean_pain) == (1, 8.0, None)
-    assert (load[1].runs, load[1].km, load[1].mean_pain, load[1].pain_entries) == (1, 5.0, 3.0, 2)
+    # Two entries on one day: the day counts once, as its worst.
+    assert (load[1].runs, load[1].km, load[1].pain_entries, load[1].pain_days) == (1, 5.0, 2, 1)
+    assert load[1].mean_pain == 4.0
+
+
+def test_weekly_pain_is_the_mean_of_each_days_worst_rounded() -> None:
+    monday = aware(datetime(2026, 11, 23, 9, 0), BERLIN)
+    pains = [
+        PainPoint(monday, BERLIN, 3),
+        PainPoint(monday + timedelta(hours=5), BERLIN, 1),  # Monday's worst stays 3
+        PainPoint(monday + timedelta(days=1), BERLIN, 3),
+        PainPoint(monday + timedelta(days=2), BERLIN, 4),
+    ]
+    (load,) = weekly_load([], pains, BERLIN, date(2026, 11, 29), weeks=1)
+    assert (load.pain_entries, load.pain_days, load.mean_pain) == (4, 3, 3.3)
 
 
 def test_the_current_week_is_judged_on_the_days_so_far() -> None:
@@ -252,7 +292,7 @@ def test_heatmap_marks_runs_and_the_worst_pain_and_shades_minutes() -> None:
     wall = datetime(2026, 3, 8, 2, 30)  # does not exist in New York: clocks jump to 03:00
     r = run(1, wall, NEW_YORK)
     pains = [PainPoint(r.start_at, NEW_YORK, 3), PainPoint(r.start_at, NEW_YORK, 5)]
-    hm = heatmap([session(wall, NEW_YORK, 12)], [r], pains, TODAY)
+    hm = heatmap([session(wall, NEW_YORK, 12)], [r], pains, NEW_YORK, TODAY)
     cell = next(d for d in hm.days if d.day == date(2026, 3, 8))
     assert (cell.run, cell.max_pain, cell.minutes, cell.level) == (True, 5, 12.0, 3)
     assert [heat_level(m) for m in (0, 1, 5, 6, 10.5, 20, 45)] == [0, 1, 1, 2, 3, 3, 4]

@@ -146,3 +146,9 @@ def test_context_is_inferred_from_the_routine_and_the_time() -> None:
     assert infer_context(slots, "evening-unwind", at(19, 30), at(18, 30), at(18, 30)) == "after-run"
     assert infer_context(slots, "desk-break", at(19, 30), at(18, 30), None) == "desk-break"
     assert infer_context(slots, "evening-unwind", at(23, 30), at(18, 30), None) == "other"
+
+
+def test_the_default_after_run_plan_covers_the_whole_back() -> None:
+    after = next(s for s in DEFAULT_SLOTS if s.name == "after-run")
+    assert after.plan is not None and after.plan.minutes == 8
+    assert {"lower-back", "mid-back", "upper-back"} <= set(after.plan.areas)

@@ -1,4 +1,4 @@
-"""Practice days and streaks: DST days, travel between zones, properties against brute force."""
+"""Practice days and streaks: the user's local day, DST days, properties against brute force."""
 
 from __future__ import annotations
 
@@ -53,34 +53,33 @@ def test_counts_as_practice_rule() -> None:
     assert not counts_as_practice(False, [])
 
 
-def test_late_evening_session_stays_on_its_local_day() -> None:
+def test_a_session_lands_on_the_users_local_day() -> None:
     at = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # 23:30 EDT on the 9th in New York
-    assert practice_days([(at, "America/New_York")]) == {date(2026, 3, 9)}
-    assert practice_days([(at, "Europe/Berlin")]) == {date(2026, 3, 10)}
+    assert practice_days([at], "America/New_York") == {date(2026, 3, 9)}
+    assert practice_days([at], "Europe/Berlin") == {date(2026, 3, 10)}
 
 
 def test_naive_instant_refused() -> None:
     with pytest.raises(ValueError, match="no time zone"):
-        practice_days([(datetime(2026, 1, 1, 12), "UTC")])
+        practice_days([datetime(2026, 1, 1, 12)], "UTC")
 
 
 def test_streak_across_spring_forward_and_fall_back() -> None:
     # Every day at 00:30 Berlin time (22:30/23:30 UTC the day before) across both changes.
     days = [date(2026, 3, 20) + timedelta(days=i) for i in range(230)]
-    items = [(_utc(d, time(0, 30), "Europe/Berlin"), "Europe/Berlin") for d in days]
-    got = practice_days(items)
+    got = practice_days([_utc(d, time(0, 30), "Europe/Berlin") for d in days], "Europe/Berlin")
     assert got == set(days)
     assert current_streak(got, days[-1]) == 230 == longest_streak(got)
 
 
-def test_travel_keeps_streak() -> None:
-    # Tokyo on Monday at 07:00, Honolulu on Tuesday at 07:00: 43 hours apart in UTC.
+def test_after_travel_days_are_counted_in_the_zone_the_user_is_in_now() -> None:
+    # Tokyo on Monday at 07:00 is Sunday noon in Honolulu: the user's day there (as Today
+    # shows it) is what counts, so the streak has a gap on Monday.
     mon = _utc(date(2026, 6, 1), time(7), "Asia/Tokyo")
     tue = _utc(date(2026, 6, 2), time(7), "Pacific/Honolulu")
-    assert (tue - mon) > timedelta(hours=36)
-    days = practice_days([(mon, "Asia/Tokyo"), (tue, "Pacific/Honolulu")])
-    assert days == {date(2026, 6, 1), date(2026, 6, 2)}
-    assert current_streak(days, date(2026, 6, 2)) == 2
+    days = practice_days([mon, tue], "Pacific/Honolulu")
+    assert days == {date(2026, 5, 31), date(2026, 6, 2)}
+    assert current_streak(days, date(2026, 6, 2)) == 1
 
 
 def test_current_streak_today_pending_and_broken() -> None:
@@ -95,17 +94,15 @@ def test_current_streak_today_pending_and_broken() -> None:
 @given(dates, times, zones, st.integers(0, 1))
 def test_local_day_is_the_day_it_was_recorded(day: date, at: time, zone: str, fold: int) -> None:
     instant = _utc(day, at, zone, fold)
-    assert practice_days([(instant, zone)]) == {day}
+    assert practice_days([instant], zone) == {day}
 
 
-@given(dates, st.lists(st.tuples(zones, times), min_size=1, max_size=40))
-def test_daily_practice_while_moving_zones_is_one_streak(
-    start: date, trips: list[tuple[str, time]]
+@given(dates, zones, st.lists(times, min_size=1, max_size=40))
+def test_daily_practice_at_any_hour_is_one_streak(
+    start: date, zone: str, trips: list[time]
 ) -> None:
-    items = [
-        (_utc(start + timedelta(days=i), at, zone), zone) for i, (zone, at) in enumerate(trips)
-    ]
-    days = practice_days(items)
+    items = [_utc(start + timedelta(days=i), at, zone) for i, at in enumerate(trips)]
+    days = practice_days(items, zone)
     last = start + timedelta(days=len(trips) - 1)
     assert current_streak(days, last) == len(trips) == longest_streak(days)
     assert current_streak(days, last + timedelta(days=1)) == len(trips)

@@ -103,6 +103,24 @@ def test_desk_break_is_about_three_minutes(catalog: Catalog) -> None:
     assert all(s.exercise.position != "floor" for s in (walk, circles, extension))
 
 
+def test_after_run_stretch_covers_the_mid_and_upper_back_standing(catalog: Catalog) -> None:
+    routine = catalog.routines["after-run-stretch"]
+    assert [s.exercise for s in routine.steps] == [
+        "standing-calf-stretch",
+        "standing-quad-stretch",
+        "standing-hamstring-stretch",
+        "standing-hip-flexor-stretch",
+        "standing-back-extension",
+        "standing-side-bend",
+        "wall-angels",
+    ]
+    steps = catalog.resolve(routine)
+    areas = {a for s in steps for a in s.exercise.areas}
+    assert {"lower-back", "mid-back", "upper-back", "hamstrings"} <= areas
+    assert all(s.exercise.position == "standing" for s in steps)  # no floor after a run
+    assert 5 * 60 <= catalog.duration_s(routine) <= 8 * 60
+
+
 def test_enough_exercises_for_every_area_and_for_the_desk(catalog: Catalog) -> None:
     others = set(catalog.exercises) - CORE_SIX
     assert len(others) >= 15

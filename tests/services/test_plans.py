@@ -143,3 +143,18 @@ def test_due_slots_without_anything(store: Store) -> None:
     assert "programme" not in due
     assert due["before-run"].status == "not-today"
     assert due["morning"].routine == "back-up-basics"
+
+
+def test_the_after_run_plan_reaches_the_mid_and_upper_back_in_eight_minutes() -> None:
+    from runback.core.planner import PlanRequest, plan
+    from runback.core.slots import DEFAULT_SLOTS
+    from runback.services.catalog import load_builtin
+
+    spec = next(s for s in DEFAULT_SLOTS if s.name == "after-run").plan
+    assert spec is not None
+    made = plan(
+        load_builtin(), PlanRequest(minutes=spec.minutes, areas=spec.areas, where=spec.where)
+    )
+    covered = {a for p in made.steps for a in p.step.exercise.areas}
+    assert {"mid-back", "upper-back", "lower-back", "hamstrings", "glutes"} <= covered
+    assert made.duration_s <= spec.minutes * 60

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -170,8 +169,15 @@ def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_pat
     assert f"Runs: {len(runs)}, total distance {km:.1f} km" in txt
     assert data.total_runs == len(runs)
     assert "Pain entries: 19" in txt
-    assert re.search(r"lower-back: 15 entries, mean 4\.\d/10, max 7/10", txt)
-    assert "hips: 4 entries, mean 2.0/10, max 2/10" in txt
+    # A day counts as its worst entry: day 20 has a 4 and the red-flag 7, so 7 (67 / 14 days).
+    assert "lower-back: 15 entries on 14 days, mean 4.8/10, worst 7/10, last day 3/10" in txt
+    assert "hips: 4 entries on 4 days, mean 2.0/10, worst 2/10, last day 2/10" in txt
+    assert [v for _, v in data.daily_worst("lower-back")][9:11] == [4, 7]
+    # No pain linked to runs: no comparison, only what is needed for one.
+    assert data.comparison is not None and not data.comparison.shown
+    words = " ".join(txt.split())
+    assert "Pain after runs, with and without back-up work first" in words
+    assert "Not enough run days to compare yet: log pain after 5 more" in words
     assert "Red flags reported: 1" in txt
     assert "weakness or numbness in both legs" in txt
     assert "seek medical care" in txt

@@ -10,7 +10,9 @@ import pytest
 from runback.core.clock import FakeClock
 from runback.errors import ValidationError
 from runback.services.stats import gather_stats
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import LOCAL_USER_ID, Store, ZoneChange, open_store
+from runback.services.today import today_summary
+from runback.settings import Settings
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
 
 BERLIN = "Europe/Berlin"
@@ -121,22 +123,30 @@ def test_a_week_of_work_runs_and_pain(store: Store, clock: FakeClock) -> None:
     assert stats.adherence.weeks_met == 1
     assert (stats.before_run.run_days, stats.before_run.prepared_days) == (2, 1)
     assert stats.before_run.share == 0.5
-    assert stats.pain_after_runs.with_backup.mean_pain == 2
-    assert stats.pain_after_runs.without_backup.mean_pain == 6
+    cmp = stats.pain_after_runs
+    assert not cmp.shown  # one run day in each group: too few to compare
+    assert cmp.with_backup.days_with_pain_logged == cmp.without_backup.days_with_pain_logged == 1
+    assert cmp.with_backup.mean_pain is None and cmp.without_backup.max_pain is None
+    assert "4 more with back-up work first and 4 more without" in cmp.note
     assert stats.weekly_load[0].km == 16 and stats.weekly_load[0].runs == 2
-    assert stats.weekly_load[0].mean_pain == pytest.approx(13 / 3)
+    # Each day's worst pain (2 on the 30th, 6 on the 3rd), not the mean of entries (13 / 3).
+    assert stats.weekly_load[0].mean_pain == 4.0
+    assert stats.weekly_load[0].pain_entries == 3 and stats.weekly_load[0].pain_days == 2
     cell = next(d for d in stats.heatmap.days if d.day == date(2025, 12, 30))
     assert (cell.minutes, cell.level, cell.run, cell.max_pain) == (10.0, 2, True, 2)
 
 
-def test_work_late_in_new_york_stays_on_the_new_york_day(store: Store, clock: FakeClock) -> None:
-    # 23:30 on Sunday 4 Jan in New York is already Monday morning in Berlin.
+def test_work_late_in_new_york_counts_on_the_users_day_in_berlin(
+    store: Store, clock: FakeClock
+) -> None:
+    # 23:30 on Sunday 4 Jan in New York is already Monday morning in Berlin, where the user
+    # is now: Today lists it today, so stats counts it today too.
     add_session(store, local(2026, 1, 4, 23, 30, zone="America/New_York"), zone="America/New_York")
     stats = gather_stats(store, weeks=1)
     cell = {d.day: d.minutes for d in stats.heatmap.days}
-    assert cell[date(2026, 1, 4)] == 10 and cell[date(2026, 1, 5)] == 0
-    assert stats.streaks.current == 1  # yesterday counts until today is done
-    assert stats.adherence.weeks[0].days_done == 0  # Sunday belongs to last week
+    assert cell[date(2026, 1, 4)] == 0 and cell[date(2026, 1, 5)] == 10
+    assert stats.streaks.current == 1
+    assert stats.adherence.weeks[0].days_done == 1
 
 
 def test_an_interrupted_session_counts_with_its_active_time(store: Store, clock: FakeClock) -> None:
@@ -163,3 +173,47 @@ def test_bad_arguments_are_refused_clearly(
 ) -> None:
     with pytest.raises(ValidationError, match=field):
         gather_stats(store, **kwargs)  # type: ignore[arg-type]
+
+
+def test_numbers_in_the_json_are_rounded(store: Store, clock: FakeClock) -> None:
+    run_id = add_run(store, local(2026, 1, 5, 7), 10)
+    add_pain(store, local(2026, 1, 5, 8), 3, run_id)
+    add_pain(store, local(2026, 1, 1, 8), 3, None)
+    add_pain(store, local(2026, 1, 2, 8), 4, None)
+    add_session(store, local(2025, 12, 30, 7), minutes=1 / 3)
+    for i in range(2):  # one of three run days prepared: a share of 1/3
+        add_session(store, local(2025, 12, 22 + i, 6), minutes=5)
+        add_run(store, local(2025, 12, 22 + i * 7, 7), 5)
+    text = gather_stats(store, weeks=3).model_dump_json()
+    assert "3333" not in text and "6666" not in text
+    stats = gather_stats(store, weeks=3)
+    assert stats.weekly_load[0].mean_pain is None
+    assert stats.weekly_load[1].mean_pain == 3.5
+    assert stats.before_run.share == 0.33
+
+
+def test_today_streaks_and_stats_agree_after_moving_west(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """Eleven sessions recorded in Berlin this morning, then the user moves to Los Angeles."""
+    clock.advance(-7 * 3600)  # 01:00 UTC on Monday 5 Jan: 02:00 in Berlin, Sunday 17:00 in LA
+    berlin = open_store(settings, clock)
+    try:
+        for i in range(11):
+            add_session(berlin, local(2026, 1, 5, 1, 10 + i, zone=BERLIN), minutes=1)
+        assert today_summary(berlin).date == date(2026, 1, 5)
+    finally:
+        berlin.close()
+    la = open_store(settings.model_copy(update={"zone": "America/Los_Angeles"}), clock)
+    try:
+        assert la.zone_change == ZoneChange(old=BERLIN, new="America/Los_Angeles")
+        today = today_summary(la)
+        stats = gather_stats(la, weeks=1)
+    finally:
+        la.close()
+    assert today.date == stats.today == date(2026, 1, 4)  # still Sunday in Los Angeles
+    assert len(today.sessions) == 11
+    assert today.practiced_today and today.current_streak == 1
+    assert stats.streaks.practice_days == 1 and stats.streaks.current == 1
+    assert stats.heatmap.days[-1].minutes == 11
+    assert stats.adherence.weeks[-1].days_done == 1

@@ -154,3 +154,15 @@ def test_a_failed_scope_forgets_its_rows_and_gives_the_connection_back(
     assert counted.users_reads() == 2
     with request.reading() as view, pytest.raises(RuntimeError, match="outside the scope"):
         breaks.set_prefs(view, {"interval_min": 45})
+
+
+def test_an_explicit_zone_moves_the_stored_zone_and_returns_the_change(store: Store) -> None:
+    from runback.services.store import ZoneChange, apply_zone_setting
+
+    assert store.zone_change is None  # the fixture's first open creates the user in Berlin
+    assert apply_zone_setting(store, None) is None  # no RUNBACK_ZONE: the stored zone stays
+    assert apply_zone_setting(store, "Europe/Berlin") is None
+    moved = apply_zone_setting(store, "America/New_York")
+    assert moved == ZoneChange(old="Europe/Berlin", new="America/New_York")
+    assert store.user_zone() == "America/New_York"
+    assert apply_zone_setting(store, "America/New_York") is None  # said once

@@ -16,7 +16,7 @@ from runback.services.store import LOCAL_USER_ID, Store, open_store
 from runback.services.streaks import Streaks, streaks
 from runback.services.today import today as today_view
 from runback.settings import Settings
-from runback.storage.models import SessionRow
+from runback.storage.models import SessionRow, UserRow
 from tests.pg import PgServer, pg_server_or_skip
 
 pytestmark = pytest.mark.postgres
@@ -68,11 +68,19 @@ def pg_store(pg: PgServer) -> Iterator[Store]:
     pg.drop_database(url)
 
 
-def _expected(rows: list[Session], today: date) -> Streaks:
+def _expected(rows: list[Session], today: date, user_zone: str = "Europe/Berlin") -> Streaks:
     days = practice_days(
-        (at, zone) for at, zone, done, steps in rows if counts_as_practice(done, steps or [])
+        (at for at, _zone, done, steps in rows if counts_as_practice(done, steps or [])),
+        user_zone,
     )
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
+
+
+def _set_zone(store: Store, zone: str) -> None:
+    with store.tx() as s:
+        user = s.get(UserRow, LOCAL_USER_ID)
+        assert user is not None
+        user.zone = zone
 
 
 def _store_sessions(store: Store, rows: list[Session]) -> None:
@@ -104,13 +112,18 @@ def _store_sessions(store: Store, rows: list[Session]) -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=sessions, today_offset=st.integers(min_value=-2, max_value=2))
+@given(
+    rows=sessions,
+    today_offset=st.integers(min_value=-2, max_value=2),
+    user_zone=st.sampled_from(ZONES),
+)
 def test_sql_streaks_equal_the_core_functions(
-    pg_store: Store, rows: list[Session], today_offset: int
+    pg_store: Store, rows: list[Session], today_offset: int, user_zone: str
 ) -> None:
     _store_sessions(pg_store, rows)
+    _set_zone(pg_store, user_zone)
     today = date(2026, 3, 29) + timedelta(days=today_offset)
-    assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today)
+    assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today, user_zone)
 
 
 def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
@@ -120,6 +133,7 @@ def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
         if d != 400
     ]
     _store_sessions(pg_store, rows)
+    _set_zone(pg_store, "Europe/Berlin")
     today = date(2026, 3, 29)
     assert streaks(pg_store, LOCAL_USER_ID, today) == Streaks(True, 400, 3 * 365 - 401)
     summary = today_view(pg_store, LOCAL_USER_ID)
@@ -128,17 +142,18 @@ def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
 
 
 def test_a_session_on_the_users_tomorrow_keeps_yesterdays_streak(pg_store: Store) -> None:
-    # Today is Mar 28 for a user in Pago Pago (UTC-11); at 23:30 it is already Mar 30 in
-    # Kiritimati (UTC+14). Days after today must not hide the streak that ends yesterday.
-    at = datetime(2026, 3, 29, 10, 30, tzinfo=UTC)
+    # Today is Mar 28 for a user in Pago Pago (UTC-11); a session stamped on the 30th (a clock
+    # set wrong, an import) must not hide the streak that ends yesterday.
+    at = datetime(2026, 3, 29, 10, 30, tzinfo=UTC)  # 23:30 on the 28th in Pago Pago
     rows: list[Session] = [
         (at - timedelta(days=2), "Pacific/Pago_Pago", True, None),
         (at - timedelta(days=1), "Pacific/Pago_Pago", True, None),
-        (at, "Pacific/Kiritimati", False, ["cat-cow"]),
+        (at + timedelta(days=1, hours=2), "Pacific/Kiritimati", False, ["cat-cow"]),
     ]
     _store_sessions(pg_store, rows)
+    _set_zone(pg_store, "Pacific/Pago_Pago")
     expected = Streaks(False, 2, 2)
-    assert _expected(rows, date(2026, 3, 28)) == expected
+    assert _expected(rows, date(2026, 3, 28), "Pacific/Pago_Pago") == expected
     assert streaks(pg_store, LOCAL_USER_ID, date(2026, 3, 28)) == expected
 
 

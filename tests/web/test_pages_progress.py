@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+
+from runback.services.store import Store
+from tests.services.test_stats import add_pain, add_run, add_session
 
 
 def _complete(client: TestClient, slug: str = "desk-break") -> None:
@@ -21,7 +25,8 @@ def test_progress_shows_todays_work_in_every_chart(client: TestClient) -> None:
     page = r.text
     assert 'id="streak-current">1<' in page
     svgs = re.findall(r"<svg .*?</svg>", page, re.S)
-    assert len(svgs) == 4
+    assert len(svgs) == 3  # no pain-vs-habit chart without run days to compare
+    assert "Not enough run days to compare yet" in page
     for svg in svgs:
         ET.fromstring(svg)  # well-formed
     heat = ET.fromstring(svgs[0])
@@ -45,3 +50,27 @@ def test_progress_page_has_no_script_of_its_own(client: TestClient) -> None:
     page = client.get("/progress").text
     body = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "<script" not in body
+
+
+def _seed_comparable_runs(store: Store) -> None:
+    """Six run days with back-up work first (pain 3, 3, 4, 2, 2, 6) and five without (4s)."""
+    start = datetime(2025, 12, 20, 7, 0, tzinfo=UTC)
+    for i, value in enumerate([3, 3, 4, 2, 2, 6, 4, 4, 4, 4, 4]):
+        at = start + timedelta(days=i)
+        if i < 6:
+            add_session(store, at - timedelta(minutes=30))
+        add_pain(store, at + timedelta(hours=2), value, add_run(store, at, 5))
+
+
+def test_progress_compares_pain_with_n_and_the_caveat(client: TestClient, store: Store) -> None:
+    _seed_comparable_runs(store)
+    page = client.get("/progress").text
+    assert len(re.findall(r"<svg .*?</svg>", page, re.S)) == 4
+    table = page.split('id="pain-comparison"', 1)[1].split("</table>", 1)[0]
+    assert "<td>6</td><td>6</td><td>3.3</td>" in table
+    assert "<td>5</td><td>5</td><td>4.0</td>" in table
+    assert "n = 6 and 5 run days: an association in your own log, not proof." in page
+    data = client.get("/api/v1/progress").json()
+    assert data["pain_after_runs"]["with_backup"]["mean_pain"] == 3.3
+    assert data["pain_after_runs"]["shown"] is True
+    assert "3333" not in client.get("/api/v1/progress").text

@@ -88,6 +88,15 @@ def opened_store(ctx: typer.Context, clock: Clock | None = None) -> Iterator[Sto
 
     state = cli_state(ctx)
     st = open_store(state.settings, clock or state.clock)
+    if st.zone_change is not None:
+        # On stderr, so `--json` output stays clean; once, since the next open finds it stored.
+        change = st.zone_change
+        err_console().print(
+            f"Your time zone is now {change.new} (was {change.old}): "
+            "days are counted in the new zone.",
+            highlight=False,
+            markup=False,
+        )
     try:
         yield st
     finally:

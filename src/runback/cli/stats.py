@@ -65,14 +65,9 @@ def heatmap_text(hm: Heatmap) -> Text:
 
 
 def _pain_line(label: str, group: PainGroup) -> str:
-    if group.run_days == 0:
-        return f"  {label}: no run days"
-    if group.mean_pain is None:
-        return f"  {label}: {group.run_days} run days, no pain logged after them"
     return (
-        f"  {label}: average {group.mean_pain:.1f}/10 "
-        f"(worst {group.max_pain}/10; pain logged on {group.days_with_pain_logged} "
-        f"of {group.run_days} run days)"
+        f"  {label}: average {group.mean_pain:.1f}/10, worst {group.max_pain}/10 "
+        f"(n = {group.days_with_pain_logged} run days with pain logged)"
     )
 
 
@@ -89,13 +84,18 @@ def _print(out: Console, stats: Stats) -> None:
         f"[bold]Weekly target:[/] {adh.target} of 7 days — met in {adh.weeks_met} of the last "
         f"{adh.weeks_finished} finished weeks"
     )
-    table = Table(title=f"Last {stats.weeks} weeks", title_justify="left")
+    table = Table(
+        title=f"Last {stats.weeks} weeks",
+        title_justify="left",
+        caption="pain: the mean of each day's worst pain",
+        caption_justify="left",
+    )
     for col, just in (
         ("week of", "left"),
         ("back-up days", "left"),
         ("runs", "right"),
         ("km", "right"),
-        ("mean pain", "right"),
+        ("pain", "right"),
     ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for week, load in zip(adh.weeks, stats.weekly_load, strict=True):
@@ -119,8 +119,10 @@ def _print(out: Console, stats: Stats) -> None:
         out.print("[bold]Before runs:[/] no runs in this period")
     cmp = stats.pain_after_runs
     out.print("[bold]Pain after runs[/] (worst pain linked to the day's runs):")
-    out.print(_pain_line("with back-up work first", cmp.with_backup))
-    out.print(_pain_line("without", cmp.without_backup))
+    if cmp.shown:
+        out.print(_pain_line("with back-up work first", cmp.with_backup))
+        out.print(_pain_line("without", cmp.without_backup))
+    out.print(f"  {cmp.note}", highlight=False)
     out.print()
     out.print("[bold]Last 12 months[/]")
     out.print(heatmap_text(stats.heatmap))

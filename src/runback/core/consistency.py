@@ -1,8 +1,9 @@
 """Consistency numbers: weekly adherence, back-up work before runs, pain against work and distance.
 
-Every event lands on the local calendar day of the zone it was recorded in (as core/streaks.py
-does), so DST days of 23 or 25 hours are still one day and a session done in New York stays on
-its New York day after the user flies home. Weeks start on Monday, in local calendar days.
+Every event lands on the user's local day (core.timezones.event_day, as core/streaks.py and
+Today do), so DST days of 23 or 25 hours are still one day. A day's pain is its worst entry
+(core.pain). Weeks start on Monday, in local calendar days. Numbers are rounded where the models
+are built (pain to one decimal, shares to 0.01), so no screen or JSON shows float noise.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from runback.core.timezones import local_date
-from runback.core.triage import PainPoint
+from runback.core.pain import PainPoint, mean_worst, worst_by, worst_by_day
+from runback.core.timezones import event_day
 
 __all__ = [
+    "CAVEAT",
     "DEFAULT_TARGET",
+    "MIN_RUN_DAYS",
     "Adherence",
     "BeforeRun",
     "HeatDay",
@@ -30,6 +34,7 @@ __all__ = [
     "WeekAdherence",
     "WeekLoad",
     "before_run",
+    "comparison_note",
     "heat_level",
     "heatmap",
     "pain_after_runs",
@@ -41,25 +46,39 @@ __all__ = [
 DEFAULT_TARGET = 6  # days of back-up work per week
 # Minutes of back-up work at which a heatmap cell reaches shade 1, 2, 3 and 4.
 HEAT_STEPS = (0.0, 5.0, 10.0, 20.0)
+# Pain is compared with and without back-up work only when each group has this many run days
+# with pain logged: with fewer, one bad day decides the answer.
+MIN_RUN_DAYS = 5
+CAVEAT = "an association in your own log, not proof"
+
+
+def _pain_1dp(value: float) -> float:
+    return round(value, 1)
+
+
+def _share_2dp(value: float) -> float:
+    return round(value, 2)
+
+
+Pain = Annotated[float, AfterValidator(_pain_1dp)]  # 0-10, one decimal
+Share = Annotated[float, AfterValidator(_share_2dp)]  # 0-1, to 0.01
 
 
 @dataclass(frozen=True)
 class SessionPoint:
-    """A session that counts as back-up work: when it ran, where, and for how long."""
+    """A session that counts as back-up work: when it ran and for how long."""
 
     started_at: datetime
     ended_at: datetime
-    zone: str
     minutes: float
 
 
 @dataclass(frozen=True)
 class RunPoint:
-    """A run: when it started, where, and how far."""
+    """A run: when it started and how far."""
 
     id: int
     start_at: datetime
-    zone: str
     distance_m: float
 
 
@@ -92,15 +111,18 @@ class BeforeRun(_Model):
 
     run_days: int
     prepared_days: int
-    share: float | None
+    share: Share | None
 
 
 class PainGroup(_Model):
-    """Post-run pain on a group of run days (the worst pain linked to that day's runs)."""
+    """Post-run pain on a group of run days (the worst pain linked to that day's runs).
+
+    `mean_pain` and `max_pain` are None unless the comparison is shown (enough days in both).
+    """
 
     run_days: int
-    days_with_pain_logged: int
-    mean_pain: float | None
+    days_with_pain_logged: int  # n: the days the mean is taken over
+    mean_pain: Pain | None
     max_pain: int | None
 
 
@@ -109,16 +131,20 @@ class PainComparison(_Model):
 
     with_backup: PainGroup
     without_backup: PainGroup
+    min_run_days: int  # run days with pain logged needed in each group
+    shown: bool  # both groups have enough; otherwise no pain numbers are given
+    note: str  # the caveat when shown, else how many more run days are needed
 
 
 class WeekLoad(_Model):
-    """Running distance and mean logged pain in one Monday-start week."""
+    """Running distance and the mean of each day's worst pain in one Monday-start week."""
 
     week_start: date
     runs: int
     km: float
     pain_entries: int
-    mean_pain: float | None
+    pain_days: int  # days with pain logged; the mean is over their worst pain
+    mean_pain: Pain | None
 
 
 class HeatDay(_Model):
@@ -185,21 +211,25 @@ def weekly_adherence(
     )
 
 
-def _first_runs(runs: Iterable[RunPoint], first: date, last: date) -> dict[date, RunPoint]:
+def _first_runs(
+    runs: Iterable[RunPoint], zone: str, first: date, last: date
+) -> dict[date, RunPoint]:
     """Return the earliest run of each local run day in [first, last]."""
     out: dict[date, RunPoint] = {}
     for run in runs:
-        day = local_date(run.start_at, run.zone)
+        day = event_day(run.start_at, zone)
         if first <= day <= last and (day not in out or run.start_at < out[day].start_at):
             out[day] = run
     return out
 
 
-def _prepared(sessions: Iterable[SessionPoint], first_runs: dict[date, RunPoint]) -> set[date]:
+def _prepared(
+    sessions: Iterable[SessionPoint], zone: str, first_runs: dict[date, RunPoint]
+) -> set[date]:
     """Return run days with a session that ended, that same day, before the first run started."""
     days: set[date] = set()
     for s in sessions:
-        day = local_date(s.started_at, s.zone)
+        day = event_day(s.started_at, zone)
         run = first_runs.get(day)
         if run is not None and s.ended_at <= run.start_at:
             days.add(day)
@@ -207,24 +237,47 @@ def _prepared(sessions: Iterable[SessionPoint], first_runs: dict[date, RunPoint]
 
 
 def before_run(
-    sessions: Iterable[SessionPoint], runs: Iterable[RunPoint], first: date, last: date
+    sessions: Iterable[SessionPoint],
+    runs: Iterable[RunPoint],
+    zone: str,
+    first: date,
+    last: date,
 ) -> BeforeRun:
     """Return the share of run days in [first, last] with back-up work done before the run."""
-    first_runs = _first_runs(runs, first, last)
-    prepared = _prepared(sessions, first_runs)
+    first_runs = _first_runs(runs, zone, first, last)
+    prepared = _prepared(sessions, zone, first_runs)
     n = len(first_runs)
     return BeforeRun(
         run_days=n, prepared_days=len(prepared), share=len(prepared) / n if n else None
     )
 
 
-def _group(days: Collection[date], worst: dict[date, int]) -> PainGroup:
+def _group(days: Collection[date], worst: dict[date, int], shown: bool) -> PainGroup:
     values = [worst[d] for d in days if d in worst]
     return PainGroup(
         run_days=len(days),
         days_with_pain_logged=len(values),
-        mean_pain=sum(values) / len(values) if values else None,
-        max_pain=max(values) if values else None,
+        mean_pain=mean_worst(values) if shown else None,
+        max_pain=max(values) if shown and values else None,
+    )
+
+
+def _enough(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> bool:
+    return with_n >= minimum and without_n >= minimum
+
+
+def comparison_note(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> str:
+    """Return the caveat when both groups have `minimum` days, else how many more are needed."""
+    if _enough(with_n, without_n, minimum):
+        return f"n = {with_n} and {without_n} run days: {CAVEAT}."
+    more = []
+    if with_n < minimum:
+        more.append(f"{minimum - with_n} more with back-up work first")
+    if without_n < minimum:
+        more.append(f"{minimum - without_n} more without")
+    return (
+        f"Not enough run days to compare yet: log pain after {' and '.join(more)} "
+        f"(at least {minimum} run days with pain logged in each group)."
     )
 
 
@@ -232,51 +285,70 @@ def pain_after_runs(
     sessions: Iterable[SessionPoint],
     runs: Sequence[RunPoint],
     pains: Iterable[PainPoint],
+    zone: str,
     first: date,
     last: date,
 ) -> PainComparison:
     """Compare pain linked to runs on days with and without back-up work before the run."""
-    first_runs = _first_runs(runs, first, last)
-    prepared = _prepared(sessions, first_runs)
-    run_day = {r.id: local_date(r.start_at, r.zone) for r in runs}
-    worst: dict[date, int] = {}
-    for p in pains:
-        day = run_day.get(p.run_id) if p.run_id is not None else None
-        if day is not None and day in first_runs:
-            worst[day] = max(worst.get(day, 0), p.intensity)
+    first_runs = _first_runs(runs, zone, first, last)
+    prepared = _prepared(sessions, zone, first_runs)
+    run_day = {r.id: event_day(r.start_at, zone) for r in runs}
+    # A pain entry linked to a run counts on the run's day (pain logged after midnight too).
+    worst = worst_by(
+        pains,
+        lambda p: (
+            d if p.run_id is not None and (d := run_day.get(p.run_id)) in first_runs else None
+        ),
+    )
+    unprepared = first_runs.keys() - prepared
+    with_n = sum(1 for d in prepared if d in worst)
+    without_n = sum(1 for d in unprepared if d in worst)
+    shown = _enough(with_n, without_n)
     return PainComparison(
-        with_backup=_group(prepared, worst),
-        without_backup=_group(first_runs.keys() - prepared, worst),
+        with_backup=_group(prepared, worst, shown),
+        without_backup=_group(unprepared, worst, shown),
+        min_run_days=MIN_RUN_DAYS,
+        shown=shown,
+        note=comparison_note(with_n, without_n),
     )
 
 
 def weekly_load(
-    runs: Iterable[RunPoint], pains: Iterable[PainPoint], today: date, weeks: int = 12
+    runs: Iterable[RunPoint],
+    pains: Iterable[PainPoint],
+    zone: str,
+    today: date,
+    weeks: int = 12,
 ) -> list[WeekLoad]:
-    """Return km run and mean logged pain for each of the last `weeks` weeks, oldest first."""
+    """Return km run and the mean daily worst pain for each of the last `weeks` weeks."""
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     km: dict[date, float] = dict.fromkeys(starts, 0.0)
     count: dict[date, int] = dict.fromkeys(starts, 0)
-    pain: dict[date, list[int]] = {s: [] for s in starts}
+    entries: dict[date, int] = dict.fromkeys(starts, 0)
     for run in runs:
-        day = local_date(run.start_at, run.zone)
+        day = event_day(run.start_at, zone)
         wk = week_start(day)
         if wk in km and day <= today:
             km[wk] += run.distance_m / 1000
             count[wk] += 1
+    pains = list(pains)
     for p in pains:
-        day = local_date(p.at, p.zone)
-        wk = week_start(day)
-        if wk in pain and day <= today:
-            pain[wk].append(p.intensity)
+        day = event_day(p.at, zone)
+        if week_start(day) in entries and day <= today:
+            entries[week_start(day)] += 1
+    worst: dict[date, list[int]] = {s: [] for s in starts}
+    for day, value in worst_by_day(pains, zone).items():
+        if week_start(day) in worst and day <= today:
+            worst[week_start(day)].append(value)
     return [
         WeekLoad(
             week_start=s,
             runs=count[s],
-            km=round(km[s], 3),
-            pain_entries=len(pain[s]),
-            mean_pain=sum(pain[s]) / len(pain[s]) if pain[s] else None,
+            km=round(km[s], 2),
+            pain_entries=entries[s],
+            pain_days=len(worst[s]),
+            mean_pain=mean_worst(worst[s]),
         )
         for s in starts
     ]
@@ -286,6 +358,7 @@ def heatmap(
     sessions: Iterable[SessionPoint],
     runs: Iterable[RunPoint],
     pains: Iterable[PainPoint],
+    zone: str,
     today: date,
 ) -> Heatmap:
     """Return one cell per local day from the Monday a year back through today."""
@@ -293,32 +366,27 @@ def heatmap(
     n = (today - first).days + 1
     minutes = [0.0] * n
     ran = [False] * n
-    worst: list[int | None] = [None] * n
 
-    def index(at: datetime, zone: str) -> int | None:
-        i = (local_date(at, zone) - first).days
+    def index(at: datetime) -> int | None:
+        i = (event_day(at, zone) - first).days
         return i if 0 <= i < n else None
 
     for s in sessions:
-        i = index(s.started_at, s.zone)
+        i = index(s.started_at)
         if i is not None:
             minutes[i] += s.minutes
     for r in runs:
-        i = index(r.start_at, r.zone)
+        i = index(r.start_at)
         if i is not None:
             ran[i] = True
-    for p in pains:
-        i = index(p.at, p.zone)
-        if i is not None:
-            prev = worst[i]
-            worst[i] = p.intensity if prev is None else max(prev, p.intensity)
+    worst = worst_by_day(pains, zone)
     days = [
         HeatDay(
             day=first + timedelta(days=i),
             minutes=round(minutes[i], 2),
             level=heat_level(minutes[i]),
             run=ran[i],
-            max_pain=worst[i],
+            max_pain=worst.get(first + timedelta(days=i)),
         )
         for i in range(n)
     ]

@@ -93,7 +93,9 @@ class Slot(BaseModel):
 
 
 # The seed: Back-up basics daily, the Desk break every half hour at work, and back-up work done
-# before the evening run; after the run a short plan for what running tightened.
+# before the evening run; after the run a short plan for what running tightened. That includes
+# the mid and upper back (arm swing and an upright trunk hold them for the whole run), not only
+# the lower back and legs.
 DEFAULT_SLOTS: tuple[Slot, ...] = (
     Slot(name="morning", routine="back-up-basics", start=time(6), end=time(11)),
     # Its window and count come from the break schedule (see BreakDay); these are fallbacks.
@@ -108,7 +110,11 @@ DEFAULT_SLOTS: tuple[Slot, ...] = (
     Slot(name="before-run", routine="back-up-basics"),
     Slot(
         name="after-run",
-        plan=PlanSpec(minutes=8, areas=["lower-back", "hamstrings", "glutes"], where="home"),
+        plan=PlanSpec(
+            minutes=8,
+            areas=["lower-back", "mid-back", "upper-back", "hamstrings", "glutes"],
+            where="home",
+        ),
     ),
 )
 

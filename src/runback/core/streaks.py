@@ -1,10 +1,9 @@
-"""Practice days and streaks, counted in the local day each session was recorded in.
+"""Practice days and streaks, counted in the user's local day (core.timezones.event_day).
 
 What counts as back-up work: a session that was completed, or that has at least one step held to
 the end (a session quit after one good stretch still counts; one skipped through does not).
-A day is the local calendar day in the zone stored with the session, so a session done at 23:30
-in New York stays on that day after the user flies to Berlin (travel-safe), and DST days of 23
-or 25 hours are still one day.
+A day is the calendar day in the user's current zone, the same day Today lists the session on
+(event_day says why); DST days of 23 or 25 hours are still one day.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from runback.core.timezones import local_date
+from runback.core.timezones import event_day
 
 __all__ = ["counts_as_practice", "current_streak", "longest_streak", "practice_days"]
 
@@ -22,13 +21,13 @@ def counts_as_practice(completed: bool, steps_done: Iterable[str]) -> bool:
     return completed or any(True for _ in steps_done)
 
 
-def practice_days(items: Iterable[tuple[datetime, str]]) -> set[date]:
-    """Return the local days of (aware instant, IANA zone) pairs, each in its own zone."""
+def practice_days(starts: Iterable[datetime], user_zone: str) -> set[date]:
+    """Return the user's local days of the (aware) starts of practice sessions."""
     days: set[date] = set()
-    for at, zone in items:
+    for at in starts:
         if at.tzinfo is None:
             raise ValueError(f"practice instant {at.isoformat()} has no time zone")
-        days.add(local_date(at, zone))
+        days.add(event_day(at, user_zone))
     return days
 
 

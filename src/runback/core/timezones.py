@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runback.errors import ConfigError
 
-__all__ = ["day_bounds_utc", "local_date", "system_zone_name", "to_zone"]
+__all__ = ["day_bounds_utc", "event_day", "local_date", "system_zone_name", "to_zone"]
 
 
 def to_zone(name: str) -> ZoneInfo:
@@ -40,6 +40,17 @@ def system_zone_name() -> str:
 def local_date(at: datetime, zone: str) -> date:
     """Return the user's local calendar day for an aware instant."""
     return at.astimezone(to_zone(zone)).date()
+
+
+def event_day(at: datetime, user_zone: str) -> date:
+    """Return the day a session, run or pain entry counts on: its instant in the user's zone."""
+    # The one definition of "the local day" for Today, streaks, stats, the heatmap and the
+    # report. The user's current zone, not the zone stored with the row: Today lists the
+    # sessions between the user's local midnights, so counting them anywhere else in another
+    # zone makes "0 days" in stats next to 11 sessions in Today. A traveller's evening session
+    # may move to the next day after flying east; that is the price of every screen agreeing.
+    # Calendar days of the zone (never 24-hour blocks), so DST days of 23 or 25 hours are one day.
+    return local_date(at, user_zone)
 
 
 def day_bounds_utc(day: date, zone: str) -> tuple[datetime, datetime]:

@@ -7,13 +7,12 @@ and says how soon. The wording and the reasoning are documented in docs/red-flag
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from runback.core.timezones import local_date
+from runback.core.pain import PainPoint, mean_worst, worst_by_day
 from runback.errors import ValidationError
 
 __all__ = [
@@ -76,16 +75,6 @@ class Advice(BaseModel):
     flags: list[str]  # red-flag question ids answered yes
     rules: list[str]  # pain-history rules that matched: frequent-pain, persistent-pain, worsening
     disclaimer: str = NOT_A_DIAGNOSIS
-
-
-@dataclass(frozen=True)
-class PainPoint:
-    """A logged pain intensity at an instant, with the zone it was logged in and its run."""
-
-    at: datetime
-    zone: str
-    intensity: int
-    run_id: int | None = None
 
 
 def _q(id_: str, level: Level, text: str, label: str) -> RedFlagQuestion:
@@ -217,48 +206,38 @@ def _yes_ids(answers: Mapping[str, bool] | Iterable[str]) -> list[str]:
     return validate_flags(answers)
 
 
-def _daily_max(history: Sequence[PainPoint], first: date, last: date) -> dict[date, int]:
-    days: dict[date, int] = {}
-    for p in history:
-        day = local_date(p.at, p.zone)
-        if first <= day <= last:
-            days[day] = max(days.get(day, 0), p.intensity)
-    return days
+def _daily_max(history: Sequence[PainPoint], zone: str, first: date, last: date) -> dict[date, int]:
+    return {d: v for d, v in worst_by_day(history, zone).items() if first <= d <= last}
 
 
-def _frequent(history: Sequence[PainPoint], today: date) -> str | None:
+def _frequent(history: Sequence[PainPoint], zone: str, today: date) -> str | None:
     first = today - timedelta(days=FREQUENT_WINDOW - 1)
-    days = _daily_max(history, first, today)
+    days = _daily_max(history, zone, first, today)
     hard = sum(1 for v in days.values() if v >= FREQUENT_MIN)
     if hard >= FREQUENT_DAYS:
         return f"Pain of {FREQUENT_MIN} or more on {hard} of the last {FREQUENT_WINDOW} days."
     return None
 
 
-def _persistent(history: Sequence[PainPoint], today: date) -> str | None:
-    first_allowed = today - timedelta(days=PERSIST_WINDOW - 1)
-    entries = [
-        (local_date(p.at, p.zone), p.intensity)
-        for p in history
-        if first_allowed <= local_date(p.at, p.zone) <= today
-    ]
-    pain_days = sorted({d for d, v in entries if v >= 1})
+def _persistent(history: Sequence[PainPoint], zone: str, today: date) -> str | None:
+    days = _daily_max(history, zone, today - timedelta(days=PERSIST_WINDOW - 1), today)
+    pain_days = sorted(d for d, v in days.items() if v >= 1)
     if not pain_days:
         return None
     first, last = pain_days[0], pain_days[-1]
     span = (last - first).days + 1
     if span < PERSIST_SPAN or (today - last).days >= PERSIST_RECENT:
         return None
-    early = [v for d, v in entries if first <= d < first + timedelta(days=7)]
-    late = [v for d, v in entries if last - timedelta(days=6) <= d <= last]
-    if sum(late) / len(late) <= sum(early) / len(early) - PERSIST_BETTER_BY:
+    early = mean_worst(v for d, v in days.items() if first <= d < first + timedelta(days=7))
+    late = mean_worst(v for d, v in days.items() if last - timedelta(days=6) <= d <= last)
+    if early is not None and late is not None and late <= early - PERSIST_BETTER_BY:
         return None
     return f"Pain logged over {span} days of the last 4 weeks without getting better."
 
 
-def _worsening(history: Sequence[PainPoint], today: date) -> str | None:
+def _worsening(history: Sequence[PainPoint], zone: str, today: date) -> str | None:
     first = today - timedelta(days=TREND_WINDOW - 1)
-    days = sorted(_daily_max(history, first, today).items())
+    days = sorted(_daily_max(history, zone, first, today).items())
     if len(days) < TREND_MIN_DAYS:
         return None
     xs = [float((d - first).days) for d, _ in days]
@@ -275,8 +254,12 @@ def assess(
     answers: Mapping[str, bool] | Iterable[str],
     history: Sequence[PainPoint],
     today: date,
+    zone: str,
 ) -> Advice:
-    """Return advice from red-flag answers (ids answered yes) and the pain history."""
+    """Return advice from red-flag answers (ids answered yes) and the pain history.
+
+    Days are the user's local days in `zone`; a day's pain is its worst entry (core.pain).
+    """
     flags = _yes_ids(answers)
     levels: set[Level] = {_BY_ID[f].level for f in flags}
     reasons = [f"You said: {_BY_ID[f].label}." for f in flags]
@@ -286,7 +269,7 @@ def assess(
         ("persistent-pain", _persistent),
         ("worsening", _worsening),
     ):
-        reason = rule(history, today)
+        reason = rule(history, zone, today)
         if reason is not None:
             rules.append(rule_id)
             reasons.append(reason)

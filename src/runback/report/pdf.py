@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from runback.core.consistency import PainComparison
     from runback.services.report import ReportData
 
 __all__ = ["CHART_BOXES", "PAGE_SIZE", "render"]
@@ -112,13 +113,11 @@ def _summary_page(p: _Pages) -> None:
     p.text(f"Generated: {d.generated_at:%Y-%m-%d %H:%M} UTC.")
     p.y -= 6
     p.text("Summary", 12, bold=True)
-    regions = sorted({m.region for m in d.pain})
-    p.text(f"Pain entries: {len(d.pain)}")
-    for region in regions:
-        vals = [m.intensity for m in d.pain if m.region == region]
+    p.text(f"Pain entries: {len(d.pain)} (a day counts as its worst entry)")
+    for r in d.regions:
         p.text(
-            f"- {region}: {len(vals)} entries, mean {sum(vals) / len(vals):.1f}/10, "
-            f"max {max(vals)}/10, last {vals[-1]}/10"
+            f"- {r.region}: {r.entries} entries on {r.days} days, mean {r.mean:.1f}/10, "
+            f"worst {r.worst}/10, last day {r.last}/10"
         )
     p.text(f"Red flags reported: {len(d.red_flags)}")
     p.text(f"Runs: {d.total_runs}, total distance {d.total_km:.1f} km")
@@ -130,6 +129,8 @@ def _summary_page(p: _Pages) -> None:
     if d.programme is not None:
         pr = d.programme
         p.text(f"Programme adherence: {sum(pr.done)} of {sum(pr.prescribed)} prescribed sessions")
+    if d.comparison is not None:
+        _comparison(p, d.comparison)
     p.y -= 6
     p.text("Red flags", 12, bold=True)
     if not d.red_flags:
@@ -156,6 +157,21 @@ def _summary_page(p: _Pages) -> None:
     p.text(_DISCLAIMER, 8)
 
 
+def _comparison(p: _Pages, cmp: PainComparison) -> None:
+    p.y -= 6
+    p.text("Pain after runs, with and without back-up work first", 12, bold=True)
+    if cmp.shown:
+        for label, g in (
+            ("With back-up work first", cmp.with_backup),
+            ("Without", cmp.without_backup),
+        ):
+            p.text(
+                f"- {label}: mean {g.mean_pain:.1f}/10, worst {g.max_pain}/10 "
+                f"(n = {g.days_with_pain_logged} run days with pain logged)"
+            )
+    p.text(cmp.note, 9)
+
+
 def _box(name: str) -> tuple[float, float, float, float]:
     _, x, y, w, h = CHART_BOXES[name]
     return x, y, w, h
@@ -178,10 +194,8 @@ def _pain_page(p: _Pages) -> None:
         drawing = Drawing(w, h)
         chart = LinePlot()
         chart.x, chart.y, chart.width, chart.height = 30, 40, w - 40, h - 60
-        chart.data = [
-            [((m.day - d.first).days, m.intensity) for m in d.pain if m.region == r]
-            for r in regions
-        ]
+        # One point a day, its worst entry: the same rule as every other pain number.
+        chart.data = [[((day - d.first).days, v) for day, v in d.daily_worst(r)] for r in regions]
         span = (d.last - d.first).days
         chart.xValueAxis.valueMin, chart.xValueAxis.valueMax = 0, span
         chart.xValueAxis.valueSteps = list(range(0, span + 1, 7))

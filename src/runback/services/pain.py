@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runback.core.catalog import PAIN_REGIONS
-from runback.core.timezones import local_date
+from runback.core.timezones import event_day, local_date
 from runback.core.triage import (
     PERSIST_WINDOW,
     QUESTIONS,
@@ -128,7 +128,7 @@ def _advice(
 ) -> Advice:
     # One extra day either side of the window absorbs zone offsets; assess() counts local days.
     since = now - timedelta(days=PERSIST_WINDOW + 1)
-    return assess(flags, _points(session, user_id, since), local_date(now, zone))
+    return assess(flags, _points(session, user_id, since), local_date(now, zone), zone)
 
 
 def log_pain(
@@ -199,7 +199,7 @@ def pain_history(
     if days is None:
         return entries
     first = local_date(now, zone) - timedelta(days=days - 1)
-    return [e for e in entries if local_date(e.at, e.zone) >= first]
+    return [e for e in entries if event_day(e.at, zone) >= first]
 
 
 def current_advice(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from runback.core.consistency import PainComparison
 from runback.errors import ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
@@ -16,6 +17,7 @@ __all__ = [
     "PainMark",
     "ProgrammeWeeks",
     "RedFlag",
+    "RegionPain",
     "ReportData",
     "WeekRow",
     "build_report",
@@ -33,6 +35,18 @@ class PainMark:
     day: date
     region: str
     intensity: int
+
+
+@dataclass(frozen=True)
+class RegionPain:
+    """One region's pain in the period, each day counted as its worst entry."""
+
+    region: str
+    entries: int
+    days: int
+    mean: float  # of the days' worst, one decimal
+    worst: int
+    last: int  # the worst of the last day with pain logged
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,36 @@ class ReportData:
     pain: list[PainMark] = field(default_factory=list)
     red_flags: list[RedFlag] = field(default_factory=list)
     programme: ProgrammeWeeks | None = None
+    comparison: PainComparison | None = None
+
+    def daily_worst(self, region: str) -> list[tuple[date, int]]:
+        """Return (day, worst intensity) for each day with `region` pain logged, oldest first."""
+        from runback.core.pain import worst_by
+
+        return sorted(
+            worst_by((m for m in self.pain if m.region == region), lambda m: m.day).items()
+        )
+
+    @property
+    def regions(self) -> list[RegionPain]:
+        """Return each region's pain in the period, a day counting as its worst entry."""
+        from runback.core.pain import mean_worst
+
+        out = []
+        for region in sorted({m.region for m in self.pain}):
+            days = self.daily_worst(region)
+            values = [v for _, v in days]
+            out.append(
+                RegionPain(
+                    region=region,
+                    entries=sum(1 for m in self.pain if m.region == region),
+                    days=len(days),
+                    mean=round(mean_worst(values) or 0.0, 1),
+                    worst=max(values),
+                    last=values[-1],
+                )
+            )
+        return out
 
     @property
     def total_km(self) -> float:
@@ -109,7 +153,9 @@ def _target_days(store: Store, user_id: int) -> int:
 
 def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) -> ReportData:
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
-    from runback.core.timezones import day_bounds_utc, local_date
+    from runback.core.streaks import counts_as_practice
+    from runback.core.timezones import day_bounds_utc, event_day, local_date
+    from runback.services.stats import pain_comparison
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
@@ -130,7 +176,7 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
             .where(PainEntryRow.at >= since, PainEntryRow.at < until)
             .order_by(PainEntryRow.at)
         ):
-            day = local_date(row.at, zone)
+            day = event_day(row.at, zone)
             data.pain.append(PainMark(day, row.region, row.intensity))
             if row.red_flags:
                 flags = [labels.get(f, f) for f in row.red_flags]
@@ -143,17 +189,18 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
                 RunRow.start_at < until,
             )
         ):
-            run_days.setdefault(local_date(start, zone), []).append(dist)
-        for (start,) in s.execute(
-            select(SessionRow.started_at).where(
+            run_days.setdefault(event_day(start, zone), []).append(dist)
+        for start, completed, steps in s.execute(
+            select(SessionRow.started_at, SessionRow.completed, SessionRow.steps_done).where(
                 SessionRow.user_id == user_id,
-                SessionRow.completed.is_(True),
                 SessionRow.started_at >= since,
                 SessionRow.started_at < until,
             )
         ):
-            day = local_date(start, zone)
-            session_days[day] = session_days.get(day, 0) + 1
+            # The rule streaks and stats use, so the physio sees the days the user sees.
+            if counts_as_practice(completed, steps or []):
+                day = event_day(start, zone)
+                session_days[day] = session_days.get(day, 0) + 1
     for n in range(weeks):
         ws = first + timedelta(days=7 * n)
         days = [ws + timedelta(days=i) for i in range(7)]
@@ -171,6 +218,7 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
             )
         )
     data.programme = _programme_weeks(store, user_id, data, zone)
+    data.comparison = pain_comparison(store, user_id, first=first, last=last)
     return data
 
 

@@ -29,12 +29,12 @@ from runback.core.consistency import (
     weekly_load,
 )
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
-from runback.core.timezones import local_date
+from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
-__all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats"]
+__all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats", "pain_comparison"]
 
 MAX_WEEKS = 260  # five years of weekly rows is more than any screen needs
 
@@ -74,13 +74,12 @@ def _minutes(row: Any) -> float:
     return 0.0
 
 
-def _sessions(session: Session, user_id: int) -> tuple[list[SessionPoint], list[date]]:
+def _sessions(session: Session, user_id: int, zone: str) -> tuple[list[SessionPoint], list[date]]:
     """Return the sessions that count as back-up work, and all their practice days."""
     rows = session.execute(
         select(
             SessionRow.started_at,
             SessionRow.ended_at,
-            SessionRow.zone,
             SessionRow.active_s,
             SessionRow.completed,
             SessionRow.steps_done,
@@ -93,18 +92,18 @@ def _sessions(session: Session, user_id: int) -> tuple[list[SessionPoint], list[
         minutes = _minutes(row)
         # An interrupted session has no end; its active time is the best guess of when it ended.
         ended = row.ended_at or row.started_at + timedelta(minutes=minutes)
-        points.append(SessionPoint(row.started_at, ended, row.zone, minutes))
-    days = practice_days((p.started_at, p.zone) for p in points)
+        points.append(SessionPoint(row.started_at, ended, minutes))
+    days = practice_days((p.started_at for p in points), zone)
     return points, sorted(days)
 
 
 def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
     rows = session.execute(
-        select(RunRow.id, RunRow.start_at, RunRow.zone, RunRow.distance_m).where(
+        select(RunRow.id, RunRow.start_at, RunRow.distance_m).where(
             RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.is_run
         )
     )
-    return [RunPoint(id_, start, zone, dist) for id_, start, zone, dist in rows]
+    return [RunPoint(id_, start, dist) for id_, start, dist in rows]
 
 
 def _pains(session: Session, user_id: int, since: datetime) -> list[PainPoint]:
@@ -124,6 +123,19 @@ def _target(store: Store, user_id: int) -> int:
     return get_targets(store, user_id).days_per_week
 
 
+def pain_comparison(
+    store: Store, user_id: int = LOCAL_USER_ID, *, first: date, last: date
+) -> PainComparison:
+    """Return post-run pain with and without back-up work first, on run days in [first, last]."""
+    zone = store.user_zone(user_id)
+    since, _ = day_bounds_utc(first - timedelta(days=1), zone)
+    with store.factory() as session:
+        sessions, _days = _sessions(session, user_id, zone)
+        runs = _runs(session, user_id, since)
+        pains = _pains(session, user_id, since)
+    return pain_after_runs(sessions, runs, pains, zone, first, last)
+
+
 def gather_stats(
     store: Store,
     user_id: int = LOCAL_USER_ID,
@@ -141,10 +153,10 @@ def gather_stats(
     today = local_date(now, zone)
     first_day = week_start(today) - timedelta(weeks=weeks - 1)
     cells_from = week_start(today - timedelta(days=364))
-    # Two days of slack: rows are filtered again by their own local day in core.
+    # Two days of slack: rows are filtered again by their local day in core.
     since = now - timedelta(days=(today - min(first_day, cells_from)).days + 2)
     with store.factory() as session:
-        sessions, days = _sessions(session, user_id)
+        sessions, days = _sessions(session, user_id, zone)
         runs = _runs(session, user_id, since)
         pains = _pains(session, user_id, since)
     days_so_far = [d for d in days if d <= today]
@@ -161,8 +173,8 @@ def gather_stats(
         adherence=weekly_adherence(
             days_so_far, today, weeks, target if target is not None else _target(store, user_id)
         ),
-        before_run=before_run(sessions, runs, first_day, today),
-        pain_after_runs=pain_after_runs(sessions, runs, pains, first_day, today),
-        weekly_load=weekly_load(runs, pains, today, weeks),
-        heatmap=heatmap(sessions, runs, pains, today),
+        before_run=before_run(sessions, runs, zone, first_day, today),
+        pain_after_runs=pain_after_runs(sessions, runs, pains, zone, first_day, today),
+        weekly_load=weekly_load(runs, pains, zone, today, weeks),
+        heatmap=heatmap(sessions, runs, pains, zone, today),
     )

@@ -20,6 +20,8 @@ from runback.storage.stamps import StampReader
 __all__ = [
     "LOCAL_USER_ID",
     "Store",
+    "ZoneChange",
+    "apply_zone_setting",
     "get_user",
     "open_store",
 ]
@@ -92,6 +94,14 @@ def _keep(session: Session, instance: object) -> None:
     session.info.setdefault("keep", []).append(instance)
 
 
+@dataclass(frozen=True)
+class ZoneChange:
+    """The local user's stored zone, replaced by an explicit RUNBACK_ZONE."""
+
+    old: str
+    new: str
+
+
 @dataclass
 class Store:
     """Everything a use case needs to reach the database, bound to one process."""
@@ -104,6 +114,7 @@ class Store:
     _autocommit: Engine | None = field(default=None, repr=False, compare=False)
     _shared: _Shared | None = field(default=None, repr=False, compare=False)
     _stamps: StampReader | None = field(default=None, repr=False, compare=False)
+    zone_change: ZoneChange | None = None  # what open_store changed, for the CLI to say
 
     def stamps(self) -> StampReader:
         """Return the reader of user stamps (login details, data version) for this engine."""
@@ -200,7 +211,6 @@ class Store:
 
 def open_store(settings: Settings | None = None, clock: Clock | None = None) -> Store:
     """Open (and migrate) the database, making sure the local user exists."""
-    from runback.core.timezones import system_zone_name, to_zone
     from runback.storage.migrate import upgrade
 
     settings = settings or Settings()
@@ -208,18 +218,38 @@ def open_store(settings: Settings | None = None, clock: Clock | None = None) -> 
     upgrade(engine)
     store = Store(settings, engine, make_sessionmaker(engine), clock or SystemClock())
     if settings.mode == "local":
-        zone = settings.zone or system_zone_name()
-        to_zone(zone)
-        with store.tx() as session:
-            user = session.get(UserRow, LOCAL_USER_ID)
-            if user is None:
-                session.add(
-                    UserRow(id=LOCAL_USER_ID, zone=zone, prefs={}, created_at=store.clock.now())
-                )
-            elif settings.zone and user.zone != settings.zone:
-                # An explicit RUNBACK_ZONE means the user travelled or moved: follow them.
-                user.zone = settings.zone
+        store.zone_change = apply_zone_setting(store, settings.zone)
     return store
+
+
+def apply_zone_setting(store: Store, zone: str | None) -> ZoneChange | None:
+    """Make sure the local user exists; move its stored zone to `zone` and return the change.
+
+    `zone` is an explicit RUNBACK_ZONE, or None: then a new user gets the system zone and a
+    stored zone stays as it is.
+    """
+    from runback.core.timezones import system_zone_name, to_zone
+
+    to_zone(zone or system_zone_name())
+    with store.tx() as session:
+        user = session.get(UserRow, LOCAL_USER_ID)
+        if user is None:
+            session.add(
+                UserRow(
+                    id=LOCAL_USER_ID,
+                    zone=zone or system_zone_name(),
+                    prefs={},
+                    created_at=store.clock.now(),
+                )
+            )
+            return None
+        if zone and user.zone != zone:
+            # An explicit RUNBACK_ZONE means the user travelled or moved: follow them, and say
+            # so, since every day (Today, streaks, stats) is now counted in the new zone.
+            change = ZoneChange(old=user.zone, new=zone)
+            user.zone = zone
+            return change
+    return None
 
 
 def get_user(session: Session, user_id: int) -> UserRow:

@@ -27,27 +27,28 @@ class Streaks:
     longest: int
 
 
-def _streaks_in_python(session: Session, user_id: int, today: date) -> Streaks:
-    query = select(
-        SessionRow.started_at, SessionRow.zone, SessionRow.completed, SessionRow.steps_done
-    ).where(SessionRow.user_id == user_id)
+def _streaks_in_python(session: Session, user_id: int, zone: str, today: date) -> Streaks:
+    query = select(SessionRow.started_at, SessionRow.completed, SessionRow.steps_done).where(
+        SessionRow.user_id == user_id
+    )
     rows = session.execute(query).all()
     days = practice_days(
-        (r.started_at, r.zone) for r in rows if counts_as_practice(r.completed, r.steps_done or [])
+        (r.started_at for r in rows if counts_as_practice(r.completed, r.steps_done or [])), zone
     )
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
 
 
 @cache
 def _newest_runs() -> Select[Any]:
-    # The same rules as core.streaks, run where the rows are: each practice session's local
-    # day in its own zone, then runs of consecutive days ("gaps and islands": day minus its
-    # rank is constant along a run). Built once: building it costs more than running it.
+    # The same rules as core.streaks, run where the rows are: each practice session's day
+    # in the user's zone (core.timezones.event_day), then runs of consecutive days ("gaps and
+    # islands": day minus its rank is constant along a run). Built once: building it costs
+    # more than running it.
     steps = SessionRow.steps_done
     practice = SessionRow.completed | case(
         (func.json_typeof(steps) == "array", func.json_array_length(steps) > 0), else_=False
     )
-    day = cast(func.timezone(SessionRow.zone, SessionRow.started_at), Date).label("day")
+    day = cast(func.timezone(bindparam("zone"), SessionRow.started_at), Date).label("day")
     days = (
         select(day)
         .distinct()
@@ -65,8 +66,8 @@ def _newest_runs() -> Select[Any]:
         .group_by(ranked.c.grp)
         .subquery("runs")
     )
-    # A session in a zone ahead of the user's can fall on tomorrow (up to two days ahead):
-    # the runs that can hold today or yesterday are among the newest four.
+    # Sessions stamped after now (a clock set back, an import) can fall after today: the runs
+    # that can hold today or yesterday are among the newest four.
     return (
         select(runs.c.first, runs.c.last, func.max(runs.c.n).over().label("longest"))
         .order_by(runs.c.last.desc())
@@ -74,9 +75,9 @@ def _newest_runs() -> Select[Any]:
     )
 
 
-def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks:
+def _streaks_in_postgres(session: Session, user_id: int, zone: str, today: date) -> Streaks:
     # Python reads a handful of rows instead of every session the user ever did.
-    newest = session.execute(_newest_runs(), {"user_id": user_id}).all()
+    newest = session.execute(_newest_runs(), {"user_id": user_id, "zone": zone}).all()
     if not newest:
         return Streaks(False, 0, 0)
 
@@ -92,7 +93,8 @@ def _streaks_in_postgres(session: Session, user_id: int, today: date) -> Streaks
 
 def streaks(store: Store, user_id: int, today: date) -> Streaks:
     """Return whether `today` has back-up work, and the current and longest streak."""
+    zone = store.user_zone(user_id)
     with store.factory() as session:
         if session.get_bind().dialect.name == "postgresql":
-            return _streaks_in_postgres(session, user_id, today)
-        return _streaks_in_python(session, user_id, today)
+            return _streaks_in_postgres(session, user_id, zone, today)
+        return _streaks_in_python(session, user_id, zone, today)

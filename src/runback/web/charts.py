@@ -20,6 +20,7 @@ __all__ = [
     "calendar_heatmap",
     "combo_chart",
     "nice_max",
+    "placeholder",
 ]
 
 _LEVEL_FILLS = ("#e8ecef", "#b7e1c1", "#74c58a", "#3a9d5a", "#1e6b38")
@@ -126,6 +127,18 @@ def calendar_heatmap(
                 f'<circle class="mark" cx="{x + cell / 2}" cy="{y + cell / 2}" r="1.8" '
                 'fill="#1d3557" pointer-events="none"/>'
             )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def placeholder(title: str, text: str, *, width: int = 360, height: int = 60) -> str:
+    """Draw a chart-sized box that says why there is no chart (`text` also in its desc)."""
+    out = _open(width, height, title, text, "chart-placeholder")
+    short = text.split(":", 1)[0]
+    out.append(
+        f'<text class="axis" x="{width // 2}" y="{height // 2 + 4}" font-size="11" '
+        f'text-anchor="middle">{escape(short)}</text>'
+    )
     out.append("</svg>")
     return "".join(out)
 

@@ -10,7 +10,14 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from runback.services.stats import Stats, gather_stats
-from runback.web.charts import Bar, HeatCell, bar_chart, calendar_heatmap, combo_chart
+from runback.web.charts import (
+    Bar,
+    HeatCell,
+    bar_chart,
+    calendar_heatmap,
+    combo_chart,
+    placeholder,
+)
 from runback.web.deps import StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -87,15 +94,20 @@ def charts_for(stats: Stats) -> Charts:
     )
     per_week = _weekly_minutes(stats)
     loads = stats.weekly_load
-    pain = combo_chart(
-        [_week(w.week_start) for w in loads],
-        [round(per_week.get(w.week_start, 0.0), 1) for w in loads],
-        [w.mean_pain for w in loads],
-        title="Pain vs back-up work per week",
-        bar_name="back-up minutes",
-        line_name="mean pain",
-        bar_unit=" min",
-    )
+    cmp = stats.pain_after_runs
+    # Pain next to habit reads as cause and effect: drawn only when the comparison is shown.
+    if cmp.shown:
+        pain = combo_chart(
+            [_week(w.week_start) for w in loads],
+            [round(per_week.get(w.week_start, 0.0), 1) for w in loads],
+            [w.mean_pain for w in loads],
+            title="Pain vs back-up work per week",
+            bar_name="back-up minutes",
+            line_name="daily worst pain",
+            bar_unit=" min",
+        )
+    else:
+        pain = placeholder("Pain vs back-up work per week", cmp.note)
     distance = bar_chart(
         [Bar(_week(w.week_start), round(w.km, 1), note=f"{w.runs} runs") for w in loads],
         title="Weekly running distance",
