@@ -11,7 +11,7 @@ from runback.core.clock import FakeClock
 from runback.errors import ValidationError
 from runback.services.stats import gather_stats
 from runback.services.store import LOCAL_USER_ID, Store, ZoneChange, open_store
-from runback.services.today import today_summary
+from runback.services.today import today as today_view
 from runback.settings import Settings
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
 
@@ -201,13 +201,13 @@ def test_today_streaks_and_stats_agree_after_moving_west(
     try:
         for i in range(11):
             add_session(berlin, local(2026, 1, 5, 1, 10 + i, zone=BERLIN), minutes=1)
-        assert today_summary(berlin).date == date(2026, 1, 5)
+        assert today_view(berlin, LOCAL_USER_ID).date == date(2026, 1, 5)
     finally:
         berlin.close()
     la = open_store(settings.model_copy(update={"zone": "America/Los_Angeles"}), clock)
     try:
         assert la.zone_change == ZoneChange(old=BERLIN, new="America/Los_Angeles")
-        today = today_summary(la)
+        today = today_view(la, LOCAL_USER_ID)
         stats = gather_stats(la, weeks=1)
     finally:
         la.close()

@@ -99,3 +99,6 @@ def test_each_button_adds_one_taken_break(page: Page, button: str) -> None:
     item = page.locator(".session-item", has_text="Desk break")
     assert "completed" in item.inner_text()
     shot(page, f"today-after-{button}-break")
+    if button == "today":
+        page.set_viewport_size({"width": 1280, "height": 900})
+        shot(page, "today-after-break-desktop")

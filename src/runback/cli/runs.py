@@ -53,10 +53,17 @@ def _print_runs(runs: list[Run], zone: str) -> None:
     title = f"{count} run{'' if count == 1 else 's'}"
     if others:
         title += f" · {others} other activit{'y' if others == 1 else 'ies'}"
-    table = Table(title=title)
-    columns = ("id", f"start ({zone})", "km", "time", "pace", "sport", "name or file")
+    table = Table(title=f"{title} (times in {zone})")
+    columns = ("id", "start", "km", "time", "pace", "sport", "name or file")
     for name in columns:
-        table.add_column(name, overflow="fold", justify="right" if name == "id" else "left")
+        right = name in ("id", "km", "time")
+        # Dates and times never wrap; long names do.
+        table.add_column(
+            name,
+            overflow="fold",
+            justify="right" if right else "left",
+            no_wrap=name != "name or file",
+        )
     for run in runs:
         minutes, seconds = divmod(round(run.moving_s or run.elapsed_s), 60)
         table.add_row(
