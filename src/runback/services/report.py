@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from runback.core.streaks import counts_as_practice
 from runback.errors import ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
@@ -141,15 +142,24 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
             )
         ):
             run_days.setdefault(local_date(start, zone), []).append(dist)
-        for (start,) in s.execute(
-            select(SessionRow.started_at).where(
+        for row in s.execute(
+            select(
+                SessionRow.started_at,
+                SessionRow.planned_s,
+                SessionRow.done_s,
+                SessionRow.steps_done,
+            ).where(
                 SessionRow.user_id == user_id,
-                SessionRow.completed.is_(True),
                 SessionRow.started_at >= since,
                 SessionRow.started_at < until,
             )
         ):
-            day = local_date(start, zone)
+            # The same rule as the streaks: half the planned hold time held.
+            if not counts_as_practice(
+                planned_s=row.planned_s, done_s=row.done_s, steps_done=row.steps_done
+            ):
+                continue
+            day = local_date(row.started_at, zone)
             session_days[day] = session_days.get(day, 0) + 1
     for n in range(weeks):
         ws = first + timedelta(days=7 * n)

@@ -82,13 +82,16 @@ def _sessions(session: Session, user_id: int) -> tuple[list[SessionPoint], list[
             SessionRow.ended_at,
             SessionRow.zone,
             SessionRow.active_s,
-            SessionRow.completed,
+            SessionRow.planned_s,
+            SessionRow.done_s,
             SessionRow.steps_done,
         ).where(SessionRow.user_id == user_id)
     ).all()
     points: list[SessionPoint] = []
     for row in rows:
-        if not counts_as_practice(row.completed, row.steps_done or []):
+        if not counts_as_practice(
+            planned_s=row.planned_s, done_s=row.done_s, steps_done=row.steps_done
+        ):
             continue
         minutes = _minutes(row)
         # An interrupted session has no end; its active time is the best guess of when it ended.
