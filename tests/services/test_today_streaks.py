@@ -35,7 +35,8 @@ ZONES = [
 ]
 NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)  # Europe's spring-forward day
 
-Session = tuple[datetime, str, bool, list[str] | None]
+# (started, zone, planned_s, done_s, steps_done): planned_s None is a row from before 0003.
+Session = tuple[datetime, str, float | None, float, list[str] | None]
 sessions = st.lists(
     st.tuples(
         # Mostly the last few weeks (streaks that touch today), sometimes much older.
@@ -44,7 +45,10 @@ sessions = st.lists(
             st.integers(min_value=-800 * 24 * 60, max_value=0),
         ).map(lambda m: NOW + timedelta(minutes=m)),
         st.sampled_from(ZONES),
-        st.booleans(),
+        st.sampled_from([None, 0.0, 240.0, 170.0, 0.3]),
+        # Exactly half, just under, float noise, everything, nothing.
+        st.sampled_from([0.0, 85.0, 119.99, 120.0, 0.15, 0.1 + 0.05, 240.0])
+        | st.floats(min_value=0, max_value=300, allow_nan=False),
         st.sampled_from([[], ["cat-cow"], ["cat-cow", "bird-dog"], None]),
     ),
     max_size=40,
@@ -70,7 +74,9 @@ def pg_store(pg: PgServer) -> Iterator[Store]:
 
 def _expected(rows: list[Session], today: date) -> Streaks:
     days = practice_days(
-        (at, zone) for at, zone, done, steps in rows if counts_as_practice(done, steps or [])
+        (at, zone)
+        for at, zone, planned, done, steps in rows
+        if counts_as_practice(planned_s=planned, done_s=done, steps_done=steps)
     )
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
 
@@ -92,11 +98,13 @@ def _store_sessions(store: Store, rows: list[Session]) -> None:
                         "steps_total": 5,
                         "steps_done": steps,
                         "steps_skipped": [],
-                        "completed": done,
+                        "completed": False,
                         "context": "other",
                         "active_s": 60.0,
+                        "planned_s": planned,
+                        "done_s": done,
                     }
-                    for at, zone, done, steps in rows
+                    for at, zone, planned, done, steps in rows
                 ],
             )
 
@@ -115,7 +123,7 @@ def test_sql_streaks_equal_the_core_functions(
 
 def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
     rows: list[Session] = [
-        (NOW - timedelta(days=d), "Europe/Berlin", True, ["cat-cow"])
+        (NOW - timedelta(days=d), "Europe/Berlin", 240.0, 240.0, ["cat-cow"])
         for d in range(3 * 365)
         if d != 400
     ]
@@ -132,9 +140,9 @@ def test_a_session_on_the_users_tomorrow_keeps_yesterdays_streak(pg_store: Store
     # Kiritimati (UTC+14). Days after today must not hide the streak that ends yesterday.
     at = datetime(2026, 3, 29, 10, 30, tzinfo=UTC)
     rows: list[Session] = [
-        (at - timedelta(days=2), "Pacific/Pago_Pago", True, None),
-        (at - timedelta(days=1), "Pacific/Pago_Pago", True, None),
-        (at, "Pacific/Kiritimati", False, ["cat-cow"]),
+        (at - timedelta(days=2), "Pacific/Pago_Pago", 240.0, 120.0, None),
+        (at - timedelta(days=1), "Pacific/Pago_Pago", None, 0.0, ["cat-cow"]),
+        (at, "Pacific/Kiritimati", 240.0, 240.0, []),
     ]
     _store_sessions(pg_store, rows)
     expected = Streaks(False, 2, 2)

@@ -9,8 +9,17 @@ from fastapi.testclient import TestClient
 
 
 def _complete(client: TestClient, slug: str = "desk-break") -> None:
+    phases = client.get(f"/api/v1/routines/{slug}/player").json()["phases"]
     sid = client.post("/api/v1/sessions", json={"routine_slug": slug}).json()["id"]
-    r = client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": True, "active_s": 190})
+    state = {
+        "phase_index": len(phases) - 1,
+        "remaining_s": 0,
+        "done_steps": sorted({p["step"] for p in phases}),
+    }
+    r = client.post(
+        f"/api/v1/sessions/{sid}/finish",
+        json={"completed": True, "state": state, "active_s": 190},
+    )
     assert r.status_code == 200, r.text
 
 

@@ -142,7 +142,7 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
             )
         ):
             run_days.setdefault(local_date(start, zone), []).append(dist)
-        for row in s.execute(
+        for done in s.execute(
             select(
                 SessionRow.started_at,
                 SessionRow.planned_s,
@@ -156,10 +156,10 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
         ):
             # The same rule as the streaks: half the planned hold time held.
             if not counts_as_practice(
-                planned_s=row.planned_s, done_s=row.done_s, steps_done=row.steps_done
+                planned_s=done.planned_s, done_s=done.done_s, steps_done=done.steps_done
             ):
                 continue
-            day = local_date(row.started_at, zone)
+            day = local_date(done.started_at, zone)
             session_days[day] = session_days.get(day, 0) + 1
     for n in range(weeks):
         ws = first + timedelta(days=7 * n)

@@ -22,9 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("planned_s", sa.Float(), nullable=True))
-        batch_op.add_column(
-            sa.Column("done_s", sa.Float(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("done_s", sa.Float(), nullable=False, server_default="0"))
     op.execute("UPDATE sessions SET done_s = active_s WHERE active_s IS NOT NULL")
 
 
