@@ -54,3 +54,15 @@ def test_progress_page_has_no_script_of_its_own(client: TestClient) -> None:
     page = client.get("/progress").text
     body = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "<script" not in body
+
+
+def test_habit_strength_sits_beside_the_streak(client: TestClient) -> None:
+    page = client.get("/progress").text
+    assert 'id="habit-routine">0%<' in page and 'id="habit-breaks">–<' in page
+    _complete(client)
+    page = client.get("/progress").text
+    # One day done, today: 1 - m of a daily habit, about 5 %.
+    assert 'id="habit-routine">5%<' in page
+    assert page.index('id="streak-current"') < page.index('id="habit-routine"')
+    habit = client.get("/api/v1/progress").json()["habit"]
+    assert habit["routine_percent"] == 5 and habit["breaks"] is None

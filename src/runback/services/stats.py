@@ -31,6 +31,7 @@ from runback.core.consistency import (
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.core.timezones import local_date
 from runback.errors import ValidationError
+from runback.services.habit import HabitStrength, habit_strength
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -59,6 +60,7 @@ class Stats(BaseModel):
     weeks: int
     first_day: date  # start of the period the weekly numbers cover
     streaks: Streaks
+    habit: HabitStrength
     adherence: Adherence
     before_run: BeforeRun
     pain_after_runs: PainComparison
@@ -161,6 +163,7 @@ def gather_stats(
             longest=longest_streak(days_so_far),
             practice_days=len(days_so_far),
         ),
+        habit=habit_strength(store, user_id=user_id, today=today),
         adherence=weekly_adherence(
             days_so_far, today, weeks, target if target is not None else _target(store, user_id)
         ),

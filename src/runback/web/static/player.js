@@ -119,6 +119,12 @@
     return m + ":" + (r < 10 ? "0" : "") + r;
   }
 
+  function minSec(s) {
+    var secs = Math.round(s);
+    var r = secs % 60;
+    return Math.floor(secs / 60) + ":" + (r < 10 ? "0" : "") + r;
+  }
+
   function render() {
     var p = phases[Math.min(idx, phases.length - 1)];
     el.count.textContent = fmt(p.duration_s - elapsed);
@@ -308,11 +314,12 @@
     el.count.textContent = "0";
     el.bar.value = 1;
     el.controls.hidden = true;
-    el.kind.textContent = completed ? "Done" : "Stopped";
+    // "Done" is a completed session: every step held, none skipped (as the server stores it).
+    el.kind.textContent = !completed ? "Stopped" : skippedSteps.length ? "Finished" : "Done";
     var held = heldS(state);
     root.setAttribute("data-held", String(Math.round(held)));
     // Half the planned holding makes the session count (core/streaks.py).
-    el.next.textContent = "Held " + fmt(held) + " of " + fmt(plannedS) +
+    el.next.textContent = "Held " + minSec(held) + " of " + minSec(plannedS) +
       (held * 2 >= plannedS ? "" : " – hold half of it for the session to count");
     setState("finishing");
     beep(1318, 400);
