@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert
 from runback.core.clock import FakeClock
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.services.store import LOCAL_USER_ID, Store, open_store
-from runback.services.streaks import Streaks, streaks
+from runback.services.streaks import Streaks, _streaks_in_python, streaks
 from runback.services.today import today_summary
 from runback.settings import Settings
 from runback.storage.models import SessionRow
@@ -119,6 +119,9 @@ def test_sql_streaks_equal_the_core_functions(
     _store_sessions(pg_store, rows)
     today = date(2026, 3, 29) + timedelta(days=today_offset)
     assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today)
+    # The Python path (SQLite's) on the same rows gives the same answer.
+    with pg_store.factory() as session:
+        assert _streaks_in_python(session, LOCAL_USER_ID, today) == _expected(rows, today)
 
 
 def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:

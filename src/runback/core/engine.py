@@ -164,7 +164,7 @@ class Engine:
 
     @property
     def completed(self) -> bool:
-        """Return True when every phase ran out (skipped steps still allow completion)."""
+        """Return True when the player ran to the end (skips too: see all_steps_done)."""
         return self.state == "finished"
 
     def snapshot(self) -> dict[str, Any]:
