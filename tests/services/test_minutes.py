@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from runback.core.clock import FakeClock
 from runback.services.accounts import Targets, set_targets
@@ -35,9 +35,12 @@ def test_minutes_today_sum_held_time_against_the_target(store: Store, clock: Fak
     assert minutes_today(store, user_id=LOCAL_USER_ID, today=MONDAY).done == 7.5
 
 
-def test_minutes_land_on_the_sessions_own_local_day(store: Store, clock: FakeClock) -> None:
+def test_minutes_count_on_the_users_local_day(store: Store, clock: FakeClock) -> None:
     clock.advance(14 * 3600)  # 23:00 Monday in Berlin, already Tuesday in Tokyo
     _held(store, 240, zone="Asia/Tokyo")
     _held(store, 60)
-    assert minutes_today(store, user_id=LOCAL_USER_ID).done == 1.0
-    assert minutes_today(store, user_id=LOCAL_USER_ID, today=MONDAY + timedelta(1)).done == 4.0
+    # Today lists both on the user's Monday; the minutes agree with it.
+    assert minutes_today(store, user_id=LOCAL_USER_ID).done == 5.0
+    clock.advance(3600)  # midnight in Berlin
+    assert minutes_today(store, user_id=LOCAL_USER_ID).done == 0
+    assert minutes_today(store, user_id=LOCAL_USER_ID, today=MONDAY).done == 5.0

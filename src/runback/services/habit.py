@@ -1,9 +1,9 @@
 """Habit strength of the back-up routine (practice days) and of movement breaks (share taken).
 
-Both are core/habit.py scores of a daily habit. Days are local days in the zone stored with each
-row, as for the streaks. Only the last WINDOW_DAYS are read: a day's weight halves every 13
-days, so what came before cannot move the score by a millionth, and the cost stays the same
-after years of use.
+Both are core/habit.py scores of a daily habit. Days are the user's local days (current zone),
+the days Today lists sessions and breaks on. Only the last WINDOW_DAYS are read: a day's weight
+halves every 13 days, so what came before cannot move the score by a millionth, and the cost
+stays the same after years of use.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ __all__ = ["WINDOW_DAYS", "HabitStrength", "habit_strength"]
 
 # 0.5 ** (400 / 13) < 1e-9: older days have no visible weight left.
 WINDOW_DAYS = 400
-# A zone up to 14 h ahead of or 12 h behind the user's puts a row on another UTC date.
-_SLACK = timedelta(days=2)
 
 
 class HabitStrength(BaseModel):
@@ -51,17 +49,16 @@ class HabitStrength(BaseModel):
 
 
 def _practice_days(store: Store, user_id: int, since: date, zone: str) -> set[date]:
-    start = day_bounds_utc(since, zone)[0] - _SLACK
+    start = day_bounds_utc(since, zone)[0]
     query = select(
         SessionRow.started_at,
-        SessionRow.zone,
         SessionRow.planned_s,
         SessionRow.done_s,
         SessionRow.steps_done,
     ).where(SessionRow.user_id == user_id, SessionRow.started_at >= start)
     with store.factory() as s:
         return {
-            local_date(r.started_at, r.zone)
+            local_date(r.started_at, zone)
             for r in s.execute(query)
             if counts_as_practice(planned_s=r.planned_s, done_s=r.done_s, steps_done=r.steps_done)
         }
@@ -70,18 +67,18 @@ def _practice_days(store: Store, user_id: int, since: date, zone: str) -> set[da
 def _break_counts(
     store: Store, user_id: int, since: date, zone: str
 ) -> dict[date, tuple[int, int]]:
-    start = day_bounds_utc(since, zone)[0] - _SLACK
-    query = select(BreakRow.at, BreakRow.zone, BreakRow.outcome).where(
+    start = day_bounds_utc(since, zone)[0]
+    query = select(BreakRow.at, BreakRow.outcome).where(
         BreakRow.user_id == user_id, BreakRow.at >= start
     )
     counts: dict[date, tuple[int, int]] = {}
     with store.factory() as s:
-        for at, row_zone, outcome in s.execute(query):
+        for at, outcome in s.execute(query):
             # As the break summary counts them: every break due ends taken, skipped or missed;
             # snoozes are on the way there and natural breaks (away anyway) were never due.
             if outcome not in ("taken", "skipped", "missed"):
                 continue
-            day = local_date(at, row_zone)
+            day = local_date(at, zone)
             taken, due = counts.get(day, (0, 0))
             counts[day] = (taken + (outcome == "taken"), due + 1)
     return counts

@@ -1,25 +1,22 @@
 """Minutes of back-up work held on a day, against the daily minutes target.
 
 The minutes are hold time counted down (sessions.done_s; skipped steps hold none), summed over
-the sessions of the user's local day, each on the local day of the zone stored with it (the
-rule of the streaks, so "done today" and these minutes never disagree about a session).
+the sessions started between the user's local midnights (in the user's current zone), the day
+Today lists them on.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, computed_field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.services.store import Store
 from runback.storage.models import SessionRow
 
 __all__ = ["DailyMinutes", "minutes_today"]
-
-# A zone up to 14 h ahead of or 12 h behind the user's puts a session on another UTC date.
-_SLACK = timedelta(days=1)
 
 
 class DailyMinutes(BaseModel):
@@ -57,13 +54,11 @@ def minutes_today(store: Store, *, user_id: int, today: date | None = None) -> D
     if today is None:
         today = local_date(store.clock.now(), zone)
     start, end = day_bounds_utc(today, zone)
-    query = select(SessionRow.started_at, SessionRow.zone, SessionRow.done_s).where(
+    query = select(func.coalesce(func.sum(SessionRow.done_s), 0.0)).where(
         SessionRow.user_id == user_id,
-        SessionRow.started_at >= start - _SLACK,
-        SessionRow.started_at < end + _SLACK,
+        SessionRow.started_at >= start,
+        SessionRow.started_at < end,
     )
     with store.factory() as s:
-        seconds = sum(
-            r.done_s or 0.0 for r in s.execute(query) if local_date(r.started_at, r.zone) == today
-        )
+        seconds = float(s.scalar(query) or 0.0)
     return DailyMinutes(day=today, done=round(seconds / 60, 1), target=_target(store, user_id))
