@@ -14,6 +14,7 @@ from runback.cli import stats as stats_cli
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.core.consistency import PainPoint, RunPoint, SessionPoint, heatmap
+from runback.core.habit import score
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
@@ -97,6 +98,8 @@ def test_stats_show_every_section(app: typer.Typer, db_url: str, clock: FakeCloc
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Weekly target: 6 of 7 days" in out
+    # Three days done, today not yet: 1 - m**3 of a daily habit.
+    assert "Habit strength: routine 15%" in out and "breaks" not in out.split("Weekly")[0]
     assert "Last 3 weeks" in out
     assert "Before runs:" in out and "on 1 of 1 run days (100%)" in out
     # One run day with pain: too few to compare, so no pain numbers, only how many more.
@@ -119,6 +122,8 @@ def test_stats_json_is_the_service_model(app: typer.Typer, db_url: str, clock: F
     data = json.loads(result.output)
     assert len(data["adherence"]["weeks"]) == 2
     assert data["streaks"]["longest"] >= 3
+    assert data["habit"]["routine"] == pytest.approx(score([1.0, 1.0, 1.0]))
+    assert data["habit"]["routine_percent"] == 15 and data["habit"]["breaks"] is None
     assert data["before_run"]["share"] == 1.0
     assert sum(d["minutes"] for d in data["heatmap"]["days"]) == pytest.approx(36)
 

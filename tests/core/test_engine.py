@@ -389,3 +389,71 @@ def test_builtin_back_up_basics_timing() -> None:
     _run_to_end(engine, clock)
     assert engine.active_s == catalog.duration_s(routine)
     assert engine.steps_done == ["hip-table-stretch", "seated-upper-back-stretch", "roll-down"]
+
+
+# ---- hold time counted down (what makes a session count, core/streaks.py) -----------------
+
+PLANNED = 2 * 60 + 2 * 30 + 3 * 20  # both sides, alternate, three reps
+
+
+def test_planned_hold_time_leaves_out_setup_switches_and_rests() -> None:
+    engine = _engine(FakeClock(), rest_s=10)
+    assert engine.planned_s == PLANNED
+    assert engine.done_s == 0.0
+
+
+def test_a_full_run_holds_everything() -> None:
+    clock = FakeClock()
+    engine = _engine(clock)
+    engine.start()
+    _run_to_end(engine, clock)
+    assert engine.done_s == PLANNED and engine.all_steps_done
+
+
+def test_skipping_every_step_holds_nothing() -> None:
+    clock = FakeClock()
+    engine = _engine(clock)
+    engine.start()
+    while not engine.over:
+        clock.advance(1)
+        engine.tick()
+        engine.skip()
+    assert engine.completed and not engine.all_steps_done
+    assert engine.done_s == 0.0 and engine.steps_done == []
+
+
+def test_a_skipped_step_counts_none_of_its_holds() -> None:
+    clock = FakeClock()
+    engine = _engine(clock)
+    engine.start()
+    clock.advance(SETUP_S + 60 + TRANSITION_S + 50)  # first side held, 50 s into the second
+    engine.tick()
+    assert engine.done_s == pytest.approx(110)
+    engine.skip()
+    assert engine.done_s == 0.0
+    _run_to_end(engine, clock)
+    assert engine.done_s == 120 and engine.completed and not engine.all_steps_done
+
+
+def test_quitting_mid_hold_keeps_the_seconds_held() -> None:
+    clock = FakeClock()
+    engine = _engine(clock)
+    engine.start()
+    clock.advance(SETUP_S + 45)
+    engine.tick()
+    engine.pause()
+    clock.advance(600)  # a pause holds nothing
+    engine.quit()
+    assert engine.done_s == pytest.approx(45)
+
+
+def test_restored_snapshot_gives_the_same_hold_time() -> None:
+    clock = FakeClock()
+    engine = _engine(clock)
+    engine.start()
+    clock.advance(SETUP_S + 60 + TRANSITION_S + 60 + 7)
+    engine.tick()
+    again = _engine(clock)
+    again.restore(engine.snapshot())
+    held = 120 + max(0, 7 - SETUP_S)  # the second step may have begun its hold
+    assert again.done_s == pytest.approx(engine.done_s) == pytest.approx(held)

@@ -48,9 +48,17 @@ def _brute_longest(days: set[date]) -> int:
 
 
 def test_counts_as_practice_rule() -> None:
-    assert counts_as_practice(True, [])
-    assert counts_as_practice(False, ["roll-down"])
-    assert not counts_as_practice(False, [])
+    assert counts_as_practice(planned_s=240, done_s=120, steps_done=[])  # half held
+    assert not counts_as_practice(planned_s=240, done_s=119.9, steps_done=["roll-down"])
+    assert not counts_as_practice(planned_s=240, done_s=0, steps_done=[])  # all skipped
+    assert counts_as_practice(planned_s=240, done_s=240, steps_done=["a", "b", "c"])
+
+
+def test_old_sessions_without_hold_time_count_by_steps_done() -> None:
+    assert counts_as_practice(planned_s=None, done_s=300, steps_done=["roll-down"])
+    assert not counts_as_practice(planned_s=None, done_s=300, steps_done=[])
+    assert not counts_as_practice(planned_s=None, done_s=None, steps_done=None)
+    assert counts_as_practice(planned_s=0, done_s=0, steps_done=["roll-down"])
 
 
 def test_a_session_lands_on_the_users_local_day() -> None:

@@ -243,8 +243,16 @@ def _web_kills(tmp_path: Path, points: int, seed: int) -> None:
                     "/api/v1/sessions", json={"routine_slug": "desk-break"}, headers=headers
                 )
                 sid = sid.json()["id"]
+            phases = player["phases"]
+            state = {
+                "phase_index": len(phases) - 1,
+                "remaining_s": 0,
+                "done_steps": sorted({p["step"] for p in phases}),
+            }
             done = c.post(
-                f"/api/v1/sessions/{sid}/finish", json={"completed": True}, headers=headers
+                f"/api/v1/sessions/{sid}/finish",
+                json={"completed": True, "state": state},
+                headers=headers,
             )
             assert done.status_code == 200, done.text
     finally:

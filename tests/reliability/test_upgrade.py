@@ -98,3 +98,30 @@ def test_stored_database_upgrades_with_data_intact(fixture: Path, tmp_path: Path
         assert pain.log_pain(store, region="hips", intensity=1).entry.id == 1 + len(history)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("fixture", STORED, ids=lambda p: p.stem)
+def test_old_sessions_keep_counting_after_hold_time_is_added(fixture: Path, tmp_path: Path) -> None:
+    from runback.services.stats import gather_stats
+
+    copy = tmp_path / fixture.name
+    shutil.copyfile(fixture, copy)
+    before = _dump(copy)["sessions"]
+    url = f"sqlite:///{copy}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    after = _dump(copy)["sessions"]
+    # What an old routine planned is unknown: planned_s stays NULL, done_s is the active time.
+    assert [(r["planned_s"], r["done_s"]) for r in after] == [(None, r["active_s"]) for r in before]
+    clock = FakeClock(datetime(2026, 1, 20, 9, 0, tzinfo=UTC))
+    store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
+    try:
+        # The old rule for such rows, a step held to the end, still decides.
+        held = {r["id"] for r in before if r["steps_done"] not in (None, "[]", "null")}
+        assert held and len(held) == len(before)
+        assert gather_stats(store, LOCAL_USER_ID).streaks.practice_days == len(
+            {r["started_at"][:10] for r in before}
+        )
+    finally:
+        store.close()

@@ -98,10 +98,11 @@ def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClo
     from runback.services.sessions import finish_session, start_session
 
     routine = load_builtin().routines["desk-break"]
+    every = [step.exercise for step in routine.steps]  # completed: every step held
     # On their own: a finished Desk break logs a taken break linked to the session.
     sid = start_session(store, LOCAL_USER_ID, routine, "desk-break")
     clock.advance(190)
-    finish_session(store, LOCAL_USER_ID, sid, completed=True)
+    finish_session(store, LOCAL_USER_ID, sid, completed=True, steps_done=every)
     with store.factory() as s:
         rows = s.scalars(select(BreakRow)).all()
         assert [(r.outcome, r.session_id) for r in rows] == [("taken", sid)]
@@ -110,10 +111,10 @@ def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClo
     bid = breaks.log_break(store, clock.now(), "taken")
     sid2 = start_session(store, LOCAL_USER_ID, routine, "desk-break")
     clock.advance(190)
-    finish_session(store, LOCAL_USER_ID, sid2, completed=True)
+    finish_session(store, LOCAL_USER_ID, sid2, completed=True, steps_done=every)
     # A partial or other-context session is not a break.
     sid3 = start_session(store, LOCAL_USER_ID, routine, "other")
-    finish_session(store, LOCAL_USER_ID, sid3, completed=True)
+    finish_session(store, LOCAL_USER_ID, sid3, completed=True, steps_done=every)
     with store.factory() as s:
         rows = s.scalars(select(BreakRow).order_by(BreakRow.id)).all()
         assert [(r.id, r.outcome, r.session_id) for r in rows][1:] == [(bid, "taken", sid2)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -67,7 +67,9 @@ def test_round_trip(store: Store, clock: FakeClock) -> None:
         active_s=320.5,
     )
     done = get_session(store, LOCAL_USER_ID, sid)
-    assert done.completed and done.enjoyment == 4 and done.state is None
+    # A skipped step: not completed, whatever the player says; two of three holds still count.
+    assert not done.completed and done.enjoyment == 4 and done.state is None
+    assert done.planned_s == 240 and done.done_s == 180
     assert done.ended_at == clock.now()
     assert done.steps_skipped == ["seated-upper-back-stretch"]
     assert done.active_s == 320.5
@@ -157,3 +159,48 @@ def test_each_call_is_committed(store: Store) -> None:
         assert row.steps_done == ["a"]
     finally:
         engine.dispose()
+
+
+def test_a_session_skipped_through_is_neither_completed_nor_practice(store: Store) -> None:
+    from runback.services.stats import gather_stats
+    from runback.services.streaks import streaks
+
+    sid = start_session(store, LOCAL_USER_ID, ROUTINE)
+    slugs = [s.exercise for s in ROUTINE.steps]
+    finish_session(
+        store, LOCAL_USER_ID, sid, completed=True, steps_done=[], steps_skipped=slugs, done_s=0
+    )
+    row = get_session(store, LOCAL_USER_ID, sid)
+    assert not row.completed and row.done_s == 0 and row.planned_s == 240
+    assert not streaks(store, LOCAL_USER_ID, date(2026, 1, 5)).practiced_today
+    assert gather_stats(store, LOCAL_USER_ID).streaks.practice_days == 0
+
+
+@pytest.mark.parametrize(("done_s", "counts"), [(119.5, False), (120, True), (240, True)])
+def test_half_the_planned_hold_time_counts(store: Store, done_s: float, counts: bool) -> None:
+    from runback.services.streaks import streaks
+
+    sid = start_session(store, LOCAL_USER_ID, ROUTINE)
+    finish_session(store, LOCAL_USER_ID, sid, completed=False, done_s=done_s)
+    assert streaks(store, LOCAL_USER_ID, date(2026, 1, 5)).practiced_today is counts
+
+
+def test_whole_steps_reported_count_their_holds(store: Store) -> None:
+    sid = start_session(store, LOCAL_USER_ID, ROUTINE)
+    record_progress(
+        store, LOCAL_USER_ID, sid, steps_done=["hip-table-stretch"], steps_skipped=[], active_s=80
+    )
+    assert get_session(store, LOCAL_USER_ID, sid).done_s == 120  # two sides of 60 s
+    finish_session(
+        store, LOCAL_USER_ID, sid, completed=True, steps_done=[s.exercise for s in ROUTINE.steps]
+    )
+    row = get_session(store, LOCAL_USER_ID, sid)
+    assert row.completed and row.done_s == row.planned_s == 240
+
+
+def test_hold_time_is_kept_within_the_plan(store: Store) -> None:
+    sid = start_session(store, LOCAL_USER_ID, ROUTINE)
+    record_progress(
+        store, LOCAL_USER_ID, sid, steps_done=[], steps_skipped=[], active_s=1, done_s=10_000
+    )
+    assert get_session(store, LOCAL_USER_ID, sid).done_s == 240

@@ -15,6 +15,10 @@ def today_summary(store: Store) -> Today:
     return today(store, LOCAL_USER_ID)
 
 
+# Every step of Back-up basics: a completed session held them all.
+ALL = ["hip-table-stretch", "seated-upper-back-stretch", "roll-down"]
+
+
 def _session(store: Store, *, completed: bool, done: list[str], zone: str | None = None) -> int:
     routine = load_builtin().routines["back-up-basics"]
     sid = start_session(store, LOCAL_USER_ID, routine, "after-run", zone=zone)
@@ -45,7 +49,7 @@ def test_empty_day_suggests_back_up_basics(store: Store) -> None:
 
 def test_streak_and_done_for_today(store: Store, clock: FakeClock) -> None:
     for _ in range(3):
-        _session(store, completed=True, done=["roll-down"])
+        _session(store, completed=True, done=ALL)
         clock.advance(86400)
     # Day 4, not done yet: the streak of 3 is still alive.
     summary = today_summary(store)
@@ -89,7 +93,7 @@ def test_skipped_through_session_does_not_count(store: Store) -> None:
 
 def test_local_day_boundaries(store: Store, clock: FakeClock) -> None:
     assert clock.now() == datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
-    _session(store, completed=True, done=["roll-down"])
+    _session(store, completed=True, done=ALL)
     clock.advance(14 * 3600 + 3599)  # 23:59:59 Berlin, still Jan 5 (22:59:59 UTC)
     summary = today_summary(store)
     assert str(summary.date) == "2026-01-05" and len(summary.sessions) == 1
@@ -100,7 +104,7 @@ def test_local_day_boundaries(store: Store, clock: FakeClock) -> None:
 
 
 def test_summary_is_json_ready(store: Store) -> None:
-    _session(store, completed=True, done=["roll-down"])
+    _session(store, completed=True, done=ALL)
     data = today_summary(store).model_dump(mode="json")
     assert data["sessions"][0]["routine_slug"] == "back-up-basics"
     assert data["date"] == "2026-01-05" and data["current_streak"] == 1

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert
 from runback.core.clock import FakeClock
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.services.store import LOCAL_USER_ID, Store, open_store
-from runback.services.streaks import Streaks, streaks
+from runback.services.streaks import Streaks, _streaks_in_python, streaks
 from runback.services.today import today as today_view
 from runback.settings import Settings
 from runback.storage.models import SessionRow, UserRow
@@ -35,7 +35,8 @@ ZONES = [
 ]
 NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)  # Europe's spring-forward day
 
-Session = tuple[datetime, str, bool, list[str] | None]
+# (started, zone, planned_s, done_s, steps_done): planned_s None is a row from before 0003.
+Session = tuple[datetime, str, float | None, float, list[str] | None]
 sessions = st.lists(
     st.tuples(
         # Mostly the last few weeks (streaks that touch today), sometimes much older.
@@ -44,7 +45,10 @@ sessions = st.lists(
             st.integers(min_value=-800 * 24 * 60, max_value=0),
         ).map(lambda m: NOW + timedelta(minutes=m)),
         st.sampled_from(ZONES),
-        st.booleans(),
+        st.sampled_from([None, 0.0, 240.0, 170.0, 0.3]),
+        # Exactly half, just under, float noise, everything, nothing.
+        st.sampled_from([0.0, 85.0, 119.99, 120.0, 0.15, 0.1 + 0.05, 240.0])
+        | st.floats(min_value=0, max_value=300, allow_nan=False),
         st.sampled_from([[], ["cat-cow"], ["cat-cow", "bird-dog"], None]),
     ),
     max_size=40,
@@ -70,7 +74,11 @@ def pg_store(pg: PgServer) -> Iterator[Store]:
 
 def _expected(rows: list[Session], today: date, user_zone: str = "Europe/Berlin") -> Streaks:
     days = practice_days(
-        (at for at, _zone, done, steps in rows if counts_as_practice(done, steps or [])),
+        (
+            at
+            for at, _zone, planned, done, steps in rows
+            if counts_as_practice(planned_s=planned, done_s=done, steps_done=steps)
+        ),
         user_zone,
     )
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
@@ -100,11 +108,13 @@ def _store_sessions(store: Store, rows: list[Session]) -> None:
                         "steps_total": 5,
                         "steps_done": steps,
                         "steps_skipped": [],
-                        "completed": done,
+                        "completed": False,
                         "context": "other",
                         "active_s": 60.0,
+                        "planned_s": planned,
+                        "done_s": done,
                     }
-                    for at, zone, done, steps in rows
+                    for at, zone, planned, done, steps in rows
                 ],
             )
 
@@ -124,11 +134,15 @@ def test_sql_streaks_equal_the_core_functions(
     _set_zone(pg_store, user_zone)
     today = date(2026, 3, 29) + timedelta(days=today_offset)
     assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today, user_zone)
+    # The Python path (SQLite's) on the same rows gives the same answer.
+    with pg_store.factory() as session:
+        found = _streaks_in_python(session, LOCAL_USER_ID, user_zone, today)
+        assert found == _expected(rows, today, user_zone)
 
 
 def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
     rows: list[Session] = [
-        (NOW - timedelta(days=d), "Europe/Berlin", True, ["cat-cow"])
+        (NOW - timedelta(days=d), "Europe/Berlin", 240.0, 240.0, ["cat-cow"])
         for d in range(3 * 365)
         if d != 400
     ]
@@ -146,9 +160,9 @@ def test_a_session_on_the_users_tomorrow_keeps_yesterdays_streak(pg_store: Store
     # set wrong, an import) must not hide the streak that ends yesterday.
     at = datetime(2026, 3, 29, 10, 30, tzinfo=UTC)  # 23:30 on the 28th in Pago Pago
     rows: list[Session] = [
-        (at - timedelta(days=2), "Pacific/Pago_Pago", True, None),
-        (at - timedelta(days=1), "Pacific/Pago_Pago", True, None),
-        (at + timedelta(days=1, hours=2), "Pacific/Kiritimati", False, ["cat-cow"]),
+        (at - timedelta(days=2), "Pacific/Pago_Pago", 240.0, 120.0, None),
+        (at - timedelta(days=1), "Pacific/Pago_Pago", None, 0.0, ["cat-cow"]),
+        (at + timedelta(days=1, hours=2), "Pacific/Kiritimati", 240.0, 240.0, ["cat-cow"]),
     ]
     _store_sessions(pg_store, rows)
     _set_zone(pg_store, "Pacific/Pago_Pago")

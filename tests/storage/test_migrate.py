@@ -74,3 +74,28 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
                 steps_total=1,
             )
         )
+
+
+def test_0003_backfills_hold_seconds_from_active_time(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, zone, prefs, created_at, data_version)"
+                " VALUES (1, 'UTC', '{}', '2026-01-05 08:00:00.000000', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sessions (user_id, routine_slug, routine_name, started_at, zone,"
+                " steps_total, steps_done, steps_skipped, completed, context, active_s)"
+                " VALUES (1, 'r', 'R', '2026-01-05 08:00:00.000000', 'UTC', 3, '[\"a\"]', '[]',"
+                " 1, 'other', 61.5)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT planned_s, done_s, active_s FROM sessions")).one()
+    assert row == (None, 61.5, 61.5)
+    engine.dispose()

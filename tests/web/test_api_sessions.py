@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from runback.core.clock import FakeClock
@@ -140,3 +141,40 @@ def test_cross_site_posts_are_refused(client: TestClient, store: Store) -> None:
     )
     assert r.status_code == 403
     assert client.get("/api/v1/sessions").json() == []
+
+
+def test_skipping_through_is_not_completed_and_does_not_count(client: TestClient) -> None:
+    data = _player(client)
+    sid = client.post("/api/v1/sessions", json={"routine_slug": SLUG}).json()["id"]
+    every = list(range(data["steps_total"]))
+    last = len(data["phases"]) - 1
+    r = client.post(
+        f"/api/v1/sessions/{sid}/finish",
+        json={"completed": True, "state": _state(last, 0, [], every)},
+    )
+    s = r.json()
+    assert s["completed"] is False and s["done_s"] == 0
+    assert s["planned_s"] == sum(p["duration_s"] for p in data["phases"] if p["kind"] == "hold")
+    assert client.get("/api/v1/today").json()["summary"]["practiced_today"] is False
+
+
+def test_hold_seconds_come_from_the_snapshot(client: TestClient) -> None:
+    data = _player(client)
+    phases = data["phases"]
+    sid = client.post("/api/v1/sessions", json={"routine_slug": SLUG}).json()["id"]
+    planned = client.get(f"/api/v1/sessions/{sid}").json()["planned_s"]
+    # Stopped inside the step holding past half of the routine: what it held so far counts.
+    acc, at = 0.0, -1
+    for i, p in enumerate(phases):
+        if p["kind"] == "hold" and acc + p["duration_s"] >= planned / 2:
+            at = i
+            break
+        acc += p["duration_s"] if p["kind"] == "hold" else 0
+    hold = phases[at]
+    need = planned / 2 - acc
+    earlier = sorted({q["step"] for q in phases[:at] if q["step"] != hold["step"]})
+    state = _state(at, hold["duration_s"] - need, earlier)
+    r = client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": False, "state": state})
+    s = r.json()
+    assert s["done_s"] == pytest.approx(planned / 2) and s["completed"] is False
+    assert client.get("/api/v1/today").json()["summary"]["practiced_today"] is True

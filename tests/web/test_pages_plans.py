@@ -186,7 +186,8 @@ def _do_programme_session(store: Store, clock: FakeClock, slug: str) -> None:
     routine = get_routine(store, slug, LOCAL_USER_ID)
     sid = start_session(store, LOCAL_USER_ID, routine)
     clock.advance(60)
-    finish_session(store, LOCAL_USER_ID, sid, completed=True)
+    every = [step.exercise for step in routine.steps]
+    finish_session(store, LOCAL_USER_ID, sid, completed=True, steps_done=every)
 
 
 def test_programme_page_imports_shows_and_counts_adherence(

@@ -13,8 +13,17 @@ from tests.services.test_stats import add_pain, add_run, add_session
 
 
 def _complete(client: TestClient, slug: str = "desk-break") -> None:
+    phases = client.get(f"/api/v1/routines/{slug}/player").json()["phases"]
     sid = client.post("/api/v1/sessions", json={"routine_slug": slug}).json()["id"]
-    r = client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": True, "active_s": 190})
+    state = {
+        "phase_index": len(phases) - 1,
+        "remaining_s": 0,
+        "done_steps": sorted({p["step"] for p in phases}),
+    }
+    r = client.post(
+        f"/api/v1/sessions/{sid}/finish",
+        json={"completed": True, "state": state, "active_s": 190},
+    )
     assert r.status_code == 200, r.text
 
 
@@ -74,3 +83,15 @@ def test_progress_compares_pain_with_n_and_the_caveat(client: TestClient, store:
     assert data["pain_after_runs"]["with_backup"]["mean_pain"] == 3.3
     assert data["pain_after_runs"]["shown"] is True
     assert "3333" not in client.get("/api/v1/progress").text
+
+
+def test_habit_strength_sits_beside_the_streak(client: TestClient) -> None:
+    page = client.get("/progress").text
+    assert 'id="habit-routine">0%<' in page and 'id="habit-breaks">–<' in page
+    _complete(client)
+    page = client.get("/progress").text
+    # One day done, today: 1 - m of a daily habit, about 5 %.
+    assert 'id="habit-routine">5%<' in page
+    assert page.index('id="streak-current"') < page.index('id="habit-routine"')
+    habit = client.get("/api/v1/progress").json()["habit"]
+    assert habit["routine_percent"] == 5 and habit["breaks"] is None

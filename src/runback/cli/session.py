@@ -89,7 +89,9 @@ def run_session(
     interactive = sys.stdin.isatty()
     out = console()
 
-    sid = sessions.start_session(st, LOCAL_USER_ID, routine, context, steps_total=len(steps))
+    sid = sessions.start_session(
+        st, LOCAL_USER_ID, routine, context, steps_total=len(steps), planned_s=engine.planned_s
+    )
 
     def save(e: Engine) -> None:
         sessions.record_progress(
@@ -99,6 +101,7 @@ def run_session(
             steps_done=e.steps_done,
             steps_skipped=e.steps_skipped,
             active_s=e.active_s,
+            done_s=e.done_s,
             state=e.snapshot(),
         )
 
@@ -174,6 +177,7 @@ def _finish(
         steps_done=engine.steps_done,
         steps_skipped=engine.steps_skipped,
         active_s=engine.active_s,
+        done_s=engine.done_s,
     )
 
 
@@ -194,8 +198,10 @@ def _ask_enjoyment() -> int | None:
 def _summary(out: Any, engine: Engine, sid: int, status: int) -> None:
     done, total = len(engine.steps_done), engine.steps_total
     minutes, seconds = divmod(round(engine.active_s), 60)
-    if engine.completed:
+    if engine.completed and engine.all_steps_done:
         head = "Session complete"
+    elif engine.completed:
+        head = "Session finished"  # with skipped steps, which "complete" would not mean
     elif status:
         head = "Session stopped: partial session saved"
     else:

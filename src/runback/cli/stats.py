@@ -79,6 +79,10 @@ def _print(out: Console, stats: Stats) -> None:
         f"[bold]Streak:[/] {st.current} day{'s' if st.current != 1 else ''} of back-up work "
         f"(longest {st.longest}, {st.practice_days} days in all)"
     )
+    habit = stats.habit
+    breaks = "" if habit.breaks_percent is None else f", breaks {habit.breaks_percent}%"
+    # Beside the streak: a strength that a missed day only dents.
+    out.print(f"[bold]Habit strength:[/] routine {habit.routine_percent}%{breaks}")
     adh = stats.adherence
     out.print(
         f"[bold]Weekly target:[/] {adh.target} of 7 days — met in {adh.weeks_met} of the last "

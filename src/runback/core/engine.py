@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from runback.core.clock import Clock
-from runback.core.phases import Event, Phase, whole_seconds
+from runback.core.phases import Event, Phase, held_s, planned_hold_s, whole_seconds
 
 __all__ = ["COUNTDOWN_FROM", "Engine", "EngineState"]
 
@@ -46,6 +46,8 @@ class Engine:
         self._started_at = 0.0
         self._paused_total = 0.0
         self._ended_at: float | None = None
+        # What was left of the phase at a quit (remaining_s reads 0 once the session is over).
+        self._left_at_quit = 0.0
         self._beeped: set[int] = set()
         self._status = _Status()
         self._step_count = phases[-1].step_index + 1
@@ -140,13 +142,29 @@ class Engine:
         return max(0.0, end - self._started_at - self._paused_total)
 
     @property
+    def planned_s(self) -> float:
+        """Return the seconds of holding the session plans."""
+        return planned_hold_s(self.phases)
+
+    @property
+    def done_s(self) -> float:
+        """Return the hold seconds counted down so far (skipped steps count nothing)."""
+        remaining = self._left_at_quit if self.state == "quit" else self.remaining_s
+        return held_s(self.phases, self._status.done, self._status.skipped, self.index, remaining)
+
+    @property
+    def all_steps_done(self) -> bool:
+        """Return True when every step was held to the end (none skipped)."""
+        return len(set(self._status.done)) == self._step_count
+
+    @property
     def over(self) -> bool:
         """Return True once the session finished or was quit."""
         return self.state in ("finished", "quit")
 
     @property
     def completed(self) -> bool:
-        """Return True when every phase ran out (skipped steps still allow completion)."""
+        """Return True when the player ran to the end (skips too: see all_steps_done)."""
         return self.state == "finished"
 
     def snapshot(self) -> dict[str, Any]:
@@ -275,6 +293,7 @@ class Engine:
         if self.state == "ready":
             self._started_at = self.clock.monotonic()
         if not self.over:
+            self._left_at_quit = self.remaining_s
             self._ended_at = self._ref_now()
             self.state = "quit"
 

@@ -4,12 +4,22 @@ rests; and the events a player shows or sounds. Pure data, no clock."""
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from runback.core.catalog import SETUP_S, TRANSITION_S, Exercise, ResolvedStep
 
-__all__ = ["Event", "EventKind", "Phase", "PhaseKind", "expand", "whole_seconds"]
+__all__ = [
+    "Event",
+    "EventKind",
+    "Phase",
+    "PhaseKind",
+    "expand",
+    "held_s",
+    "planned_hold_s",
+    "whole_seconds",
+]
 
 PhaseKind = Literal["setup", "hold", "transition", "rest"]
 EventKind = Literal["phase", "cue", "countdown", "step_done", "step_skipped", "finished"]
@@ -92,3 +102,37 @@ def expand(steps: list[ResolvedStep]) -> list[Phase]:
         if step.rest_s > 0:
             phases.append(Phase("rest", index, ex, step.rest_s, "rest", reps=step.reps))
     return phases
+
+
+def planned_hold_s(phases: Sequence[Phase]) -> float:
+    """Return the seconds of holding a session plans (setups, switches and rests left out)."""
+    return float(sum(p.duration_s for p in phases if p.kind == "hold"))
+
+
+def held_s(
+    phases: Sequence[Phase],
+    done_steps: Collection[int],
+    skipped_steps: Collection[int],
+    phase_index: int,
+    remaining_s: float,
+) -> float:
+    """Return the hold seconds counted down: steps done, and the step in progress so far.
+
+    A skipped step counts nothing, even the holds it ran before the skip. The arguments are an
+    Engine snapshot, so the terminal and the web player (whose snapshot the server checks) agree.
+    """
+    done, skipped = set(done_steps), set(skipped_steps)
+    total = sum(p.duration_s for p in phases if p.kind == "hold" and p.step_index in done)
+    if not 0 <= phase_index < len(phases):
+        return float(total)
+    current = phases[phase_index].step_index
+    if current in done or current in skipped:
+        return float(total)
+    for i, p in enumerate(phases[: phase_index + 1]):
+        if p.step_index != current or p.kind != "hold":
+            continue
+        if i < phase_index:
+            total += p.duration_s
+        else:
+            total += p.duration_s - min(max(0.0, remaining_s), p.duration_s)
+    return float(total)

@@ -1,14 +1,16 @@
 """Practice days and streaks, counted in the user's local day (core.timezones.event_day).
 
-What counts as back-up work: a session that was completed, or that has at least one step held to
-the end (a session quit after one good stretch still counts; one skipped through does not).
+What counts as back-up work: a session in which at least half of its planned hold time was held
+(skipped steps count as not held), so one skipped through does not count however it ended.
+Sessions stored before hold time was recorded (planned_s is None) count when a step was held to
+the end.
 A day is the calendar day in the user's current zone, the same day Today lists the session on
 (event_day says why); DST days of 23 or 25 hours are still one day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from datetime import date, datetime, timedelta
 
 from runback.core.timezones import event_day
@@ -16,9 +18,15 @@ from runback.core.timezones import event_day
 __all__ = ["counts_as_practice", "current_streak", "longest_streak", "practice_days"]
 
 
-def counts_as_practice(completed: bool, steps_done: Iterable[str]) -> bool:
-    """Return True when a session counts as back-up work: completed, or at least one step done."""
-    return completed or any(True for _ in steps_done)
+def counts_as_practice(
+    *, planned_s: float | None, done_s: float | None, steps_done: Sized | None
+) -> bool:
+    """Return True when a session counts as back-up work: half its planned hold time held."""
+    if planned_s is None or planned_s <= 0:
+        # Old rows know no hold time; a routine without holds has none to measure.
+        return steps_done is not None and len(steps_done) > 0
+    # services/streaks.py repeats this in SQL; doubling (not halving) keeps both exact on floats.
+    return (done_s or 0.0) * 2 >= planned_s
 
 
 def practice_days(starts: Iterable[datetime], user_zone: str) -> set[date]:

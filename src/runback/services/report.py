@@ -190,17 +190,25 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
             )
         ):
             run_days.setdefault(event_day(start, zone), []).append(dist)
-        for start, completed, steps in s.execute(
-            select(SessionRow.started_at, SessionRow.completed, SessionRow.steps_done).where(
+        for done in s.execute(
+            select(
+                SessionRow.started_at,
+                SessionRow.planned_s,
+                SessionRow.done_s,
+                SessionRow.steps_done,
+            ).where(
                 SessionRow.user_id == user_id,
                 SessionRow.started_at >= since,
                 SessionRow.started_at < until,
             )
         ):
-            # The rule streaks and stats use, so the physio sees the days the user sees.
-            if counts_as_practice(completed, steps or []):
-                day = event_day(start, zone)
-                session_days[day] = session_days.get(day, 0) + 1
+            # The same rule as the streaks: half the planned hold time held.
+            if not counts_as_practice(
+                planned_s=done.planned_s, done_s=done.done_s, steps_done=done.steps_done
+            ):
+                continue
+            day = event_day(done.started_at, zone)
+            session_days[day] = session_days.get(day, 0) + 1
     for n in range(weeks):
         ws = first + timedelta(days=7 * n)
         days = [ws + timedelta(days=i) for i in range(7)]

@@ -1,7 +1,10 @@
 """Guided sessions: stored from their start, updated after every step, finished or left partial.
 
 Each call is its own short transaction, so a player that is killed keeps everything up to the
-last step. The `state` column holds the player's position ({phase_index, remaining_s, paused,
+last step. `planned_s` (stored at the start) and `done_s` (with every progress) are seconds of
+holding: half of it held makes the session count as back-up work (core/streaks.py). "Completed"
+means every step was held to the end, none skipped: finish_session checks the steps for it.
+The `state` column holds the player's position ({phase_index, remaining_s, paused,
 done_steps, skipped_steps}, see Engine.snapshot) so a reloaded web page can resume; it is
 cleared when the session ends.
 """
@@ -16,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from runback.core.catalog import Routine
-from runback.errors import NotFoundError, ValidationError
+from runback.errors import NotFoundError, RunbackError, ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import SessionRow
 
@@ -57,6 +60,8 @@ class SessionPublic(BaseModel):
     enjoyment: int | None
     context: str
     active_s: float
+    planned_s: float | None
+    done_s: float
     state: dict[str, Any] | None
 
 
@@ -80,6 +85,45 @@ def _row(session: Any, user_id: int, session_id: int) -> SessionRow:
     return row
 
 
+def _planned_s(store: Store, user_id: int, routine: Routine) -> float:
+    from runback.core.phases import expand, planned_hold_s
+    from runback.services.routines import user_catalog
+
+    return planned_hold_s(expand(user_catalog(store, user_id).resolve(routine)))
+
+
+def _steps_held_s(store: Store, user_id: int, session_id: int, steps_done: Sequence[str]) -> float:
+    """Return the hold seconds of the steps done, for callers that report whole steps only."""
+    from runback.core.phases import expand, held_s
+    from runback.services.routines import get_routine, user_catalog
+
+    with store.factory() as s:
+        row = _row(s, user_id, session_id)
+        slug, planned, total = row.routine_slug, row.planned_s, row.steps_total
+    try:
+        routine = get_routine(store, slug, user_id)
+        phases = expand(user_catalog(store, user_id).resolve(routine))
+    except RunbackError:
+        # The routine is gone or broken since: assume steps of equal hold time.
+        return (planned or 0.0) * min(len(steps_done), total) / total if total else 0.0
+    left = list(steps_done)
+    indices: list[int] = []
+    for p in phases:
+        if p.last_hold and p.exercise.slug in left:
+            left.remove(p.exercise.slug)
+            indices.append(p.step_index)
+    return held_s(phases, indices, [], -1, 0.0)
+
+
+def _done_s(row: SessionRow, done_s: float) -> float:
+    done = max(0.0, float(done_s))
+    return min(done, row.planned_s) if row.planned_s is not None else done
+
+
+def _all_steps_done(row: SessionRow) -> bool:
+    return not row.steps_skipped and len(row.steps_done or []) >= row.steps_total
+
+
 def start_session(
     store: Store,
     user_id: int,
@@ -87,10 +131,14 @@ def start_session(
     context: str | None = None,
     *,
     steps_total: int | None = None,
+    planned_s: float | None = None,
     zone: str | None = None,
     state: dict[str, Any] | None = None,
 ) -> int:
     """Store a new session now (before any step runs) and return its id.
+
+    `planned_s`: the seconds of holding it plans, when the caller has expanded the routine
+    already; otherwise worked out from the user's catalog.
 
     With no context, it is inferred from the routine and the time (services.plans), so a Desk
     break counts as a break whichever button started it.
@@ -101,6 +149,8 @@ def start_session(
         context = infer_session_context(store, user_id, routine.slug)
     _check_context(context)
     zone = zone or store.user_zone(user_id)
+    if planned_s is None:
+        planned_s = _planned_s(store, user_id, routine)
     with store.tx() as s:
         row = SessionRow(
             user_id=user_id,
@@ -116,6 +166,8 @@ def start_session(
             enjoyment=None,
             context=context,
             active_s=0.0,
+            planned_s=max(0.0, float(planned_s)),
+            done_s=0.0,
             state=state,
         )
         s.add(row)
@@ -131,9 +183,15 @@ def record_progress(
     steps_done: Sequence[str],
     steps_skipped: Sequence[str],
     active_s: float,
+    done_s: float | None = None,
     state: dict[str, Any] | None = None,
 ) -> None:
-    """Store how far a running session got (call after every step)."""
+    """Store how far a running session got (call after every step).
+
+    `done_s`: hold seconds counted down (Engine.done_s); without it, the steps done are counted.
+    """
+    if done_s is None:
+        done_s = _steps_held_s(store, user_id, session_id, steps_done)
     with store.tx() as s:
         row = _row(s, user_id, session_id)
         if row.ended_at is not None:
@@ -141,6 +199,7 @@ def record_progress(
         row.steps_done = list(steps_done)
         row.steps_skipped = list(steps_skipped)
         row.active_s = max(0.0, float(active_s))
+        row.done_s = _done_s(row, done_s)
         row.state = state
 
 
@@ -154,11 +213,27 @@ def finish_session(
     steps_done: Sequence[str] | None = None,
     steps_skipped: Sequence[str] | None = None,
     active_s: float | None = None,
+    done_s: float | None = None,
 ) -> None:
-    """End a session now, completed or partial, with its final progress and enjoyment."""
+    """End a session now, with its final progress and enjoyment.
+
+    `completed` is the player's word that it ran to the end; it is stored only when the steps
+    agree (every step held to the end, none skipped). `done_s` as for record_progress.
+    """
     _check_enjoyment(enjoyment)
+    if done_s is None and steps_done is not None:
+        done_s = _steps_held_s(store, user_id, session_id, steps_done)
     with store.tx() as s:
         row = _row(s, user_id, session_id)
+        if steps_done is not None:
+            row.steps_done = list(steps_done)
+        if steps_skipped is not None:
+            row.steps_skipped = list(steps_skipped)
+        if active_s is not None:
+            row.active_s = max(0.0, float(active_s))
+        if done_s is not None:
+            row.done_s = _done_s(row, done_s)
+        completed = completed and _all_steps_done(row)
         first_finish = row.ended_at is None
         if first_finish:
             row.ended_at = store.clock.now()
@@ -170,12 +245,6 @@ def finish_session(
         row.completed = completed
         if enjoyment is not None:
             row.enjoyment = enjoyment
-        if steps_done is not None:
-            row.steps_done = list(steps_done)
-        if steps_skipped is not None:
-            row.steps_skipped = list(steps_skipped)
-        if active_s is not None:
-            row.active_s = max(0.0, float(active_s))
         row.state = None
 
 

@@ -31,6 +31,7 @@ from runback.core.consistency import (
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import ValidationError
+from runback.services.habit import HabitStrength, habit_strength
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -59,6 +60,7 @@ class Stats(BaseModel):
     weeks: int
     first_day: date  # start of the period the weekly numbers cover
     streaks: Streaks
+    habit: HabitStrength
     adherence: Adherence
     before_run: BeforeRun
     pain_after_runs: PainComparison
@@ -81,13 +83,16 @@ def _sessions(session: Session, user_id: int, zone: str) -> tuple[list[SessionPo
             SessionRow.started_at,
             SessionRow.ended_at,
             SessionRow.active_s,
-            SessionRow.completed,
+            SessionRow.planned_s,
+            SessionRow.done_s,
             SessionRow.steps_done,
         ).where(SessionRow.user_id == user_id)
     ).all()
     points: list[SessionPoint] = []
     for row in rows:
-        if not counts_as_practice(row.completed, row.steps_done or []):
+        if not counts_as_practice(
+            planned_s=row.planned_s, done_s=row.done_s, steps_done=row.steps_done
+        ):
             continue
         minutes = _minutes(row)
         # An interrupted session has no end; its active time is the best guess of when it ended.
@@ -170,6 +175,7 @@ def gather_stats(
             longest=longest_streak(days_so_far),
             practice_days=len(days_so_far),
         ),
+        habit=habit_strength(store, user_id=user_id, today=today),
         adherence=weekly_adherence(
             days_so_far, today, weeks, target if target is not None else _target(store, user_id)
         ),

@@ -28,12 +28,17 @@ class Streaks:
 
 
 def _streaks_in_python(session: Session, user_id: int, zone: str, today: date) -> Streaks:
-    query = select(SessionRow.started_at, SessionRow.completed, SessionRow.steps_done).where(
-        SessionRow.user_id == user_id
-    )
+    query = select(
+        SessionRow.started_at, SessionRow.planned_s, SessionRow.done_s, SessionRow.steps_done
+    ).where(SessionRow.user_id == user_id)
     rows = session.execute(query).all()
     days = practice_days(
-        (r.started_at for r in rows if counts_as_practice(r.completed, r.steps_done or [])), zone
+        (
+            r.started_at
+            for r in rows
+            if counts_as_practice(planned_s=r.planned_s, done_s=r.done_s, steps_done=r.steps_done)
+        ),
+        zone,
     )
     return Streaks(today in days, current_streak(days, today), longest_streak(days))
 
@@ -45,8 +50,13 @@ def _newest_runs() -> Select[Any]:
     # islands": day minus its rank is constant along a run). Built once: building it costs
     # more than running it.
     steps = SessionRow.steps_done
-    practice = SessionRow.completed | case(
+    planned, done = SessionRow.planned_s, SessionRow.done_s
+    any_step = case(
         (func.json_typeof(steps) == "array", func.json_array_length(steps) > 0), else_=False
+    )
+    practice = case(
+        (planned.is_(None) | (planned <= 0), any_step),
+        else_=func.coalesce(done, 0.0) * 2 >= planned,
     )
     day = cast(func.timezone(bindparam("zone"), SessionRow.started_at), Date).label("day")
     days = (

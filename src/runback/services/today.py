@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from runback.core.slots import CONTEXT_SLOTS, BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
+from runback.services.habit import HabitStrength, habit_strength
 from runback.services.runs import Run, list_runs
 from runback.services.sessions import SessionPublic, list_sessions
 from runback.services.store import Store
@@ -77,7 +78,8 @@ class Today(BaseModel):
     practiced_today: bool
     current_streak: int
     longest_streak: int
-    minutes_done: float = Field(description="minutes of guided work today")
+    habit: HabitStrength = Field(description="forgiving habit strength of the routine and breaks")
+    minutes_done: float = Field(description="minutes held today (skipped steps hold none)")
     minutes_target: int = Field(description="the daily minutes target")
     slots: list[DueSlot]
     suggestion: Suggestion
@@ -203,7 +205,9 @@ def today(store: Store, user_id: int) -> Today:
             practiced_today=streak.practiced_today,
             current_streak=streak.current,
             longest_streak=streak.longest,
-            minutes_done=round(sum(s.active_s for s in sessions) / 60, 1),
+            habit=habit_strength(store, user_id=user_id, today=day),
+            # The sum services.minutes makes, from the sessions already read.
+            minutes_done=round(sum(s.done_s for s in sessions) / 60, 1),
             minutes_target=get_targets(store, user_id).minutes_per_day,
             slots=slots,
             suggestion=_suggest(streak.practiced_today, slots, minutes),

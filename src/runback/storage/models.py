@@ -94,6 +94,11 @@ class SessionRow(Base):
     enjoyment: Mapped[int | None] = mapped_column(Integer)
     context: Mapped[str] = mapped_column(String(16), default="other")
     active_s: Mapped[float] = mapped_column(Float, default=0.0)
+    # Seconds of holding the routine plans, and those counted down (skipped steps count none):
+    # half of it held makes the session count (core/streaks.py). Null planned_s: stored before
+    # hold time was kept (migration 0003), so the old steps-done rule applies.
+    planned_s: Mapped[float | None] = mapped_column(Float)
+    done_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # Where the player was, so a reload (web) resumes; null once the session ends.
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_sessions_user_started", "user_id", "started_at"),)

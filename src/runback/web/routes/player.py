@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
-from runback.core.phases import Phase, expand
+from runback.core.phases import Phase, expand, held_s, planned_hold_s
 from runback.errors import ValidationError
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
@@ -109,7 +109,7 @@ class SessionProgress(BaseModel):
 
 
 class SessionFinish(BaseModel):
-    """End a session: completed (every phase ran out) or stopped early."""
+    """End a session: completed (every phase ran out; stored so only if no step was skipped)."""
 
     completed: bool
     state: Snapshot | None = None
@@ -203,11 +203,16 @@ def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) 
 
 def _step_slugs(
     store: Store, user_id: int, session: SessionPublic, state: Snapshot
-) -> tuple[list[str], list[str]]:
-    """Turn step indices from the browser into exercise slugs, refusing impossible ones."""
+) -> tuple[list[str], list[str], float]:
+    """Turn step indices from the browser into exercise slugs and hold seconds counted down.
+
+    The seconds come from the snapshot (as the terminal's Engine.done_s does), not from the
+    browser's word, and impossible snapshots are refused.
+    """
     catalog, routine = resolve_routine(store, user_id, session.routine_slug)
     slugs = [s.exercise.slug for s in catalog.resolve(routine)]
-    n_phases = len(expand(catalog.resolve(routine)))
+    phases = expand(catalog.resolve(routine))
+    n_phases = len(phases)
     problems = [
         f"state.{name}: step {i} is outside 0..{len(slugs) - 1}"
         for name, lst in (("done_steps", state.done_steps), ("skipped_steps", state.skipped_steps))
@@ -218,7 +223,10 @@ def _step_slugs(
         problems.append(f"state.phase_index: {state.phase_index} is outside 0..{n_phases - 1}")
     if problems:
         raise ValidationError(f"session {session.id}", problems)
-    return [slugs[i] for i in state.done_steps], [slugs[i] for i in state.skipped_steps]
+    done_s = held_s(
+        phases, state.done_steps, state.skipped_steps, state.phase_index, state.remaining_s
+    )
+    return [slugs[i] for i in state.done_steps], [slugs[i] for i in state.skipped_steps], done_s
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -291,14 +299,15 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
     """Start a session now; it is stored (as partial) before any step runs."""
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
     steps = catalog.resolve(routine)
-    first = expand(steps)[0]
-    state = Snapshot(phase_index=0, remaining_s=first.duration_s, paused=True)
+    phases = expand(steps)
+    state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
     session_id = start_session(
         store,
         user_id,
         routine,
         body.context,
         steps_total=len(steps),
+        planned_s=planned_hold_s(phases),
         state=state.model_dump(),
     )
     return get_session(store, user_id, session_id)
@@ -310,7 +319,7 @@ def api_progress(
 ) -> SessionPublic:
     """Store how far the session got and where the player is."""
     session = get_session(store, user_id, session_id)
-    done, skipped = _step_slugs(store, user_id, session, body.state)
+    done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     record_progress(
         store,
         user_id,
@@ -318,6 +327,7 @@ def api_progress(
         steps_done=done,
         steps_skipped=skipped,
         active_s=body.active_s,
+        done_s=done_s,
         state=body.state.model_dump(),
     )
     return get_session(store, user_id, session_id)
@@ -330,8 +340,9 @@ def api_finish(
     """End the session, completed or stopped early, keeping what was done."""
     session = get_session(store, user_id, session_id)
     done = skipped = None
+    done_s: float | None = None
     if body.state is not None:
-        done, skipped = _step_slugs(store, user_id, session, body.state)
+        done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     finish_session(
         store,
         user_id,
@@ -341,6 +352,7 @@ def api_finish(
         steps_done=done,
         steps_skipped=skipped,
         active_s=body.active_s,
+        done_s=done_s,
     )
     return get_session(store, user_id, session_id)
 

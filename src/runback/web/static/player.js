@@ -71,6 +71,26 @@
     };
   }
 
+  /* Hold seconds counted down, as core/phases.py held_s reckons them from a snapshot (the
+     server recomputes them from the snapshot it gets): steps done, plus the step in progress
+     so far; a skipped step counts nothing. */
+  function heldS(state) {
+    var held = 0;
+    var current = phases[state.phase_index].step;
+    var open = state.done_steps.indexOf(current) < 0 && state.skipped_steps.indexOf(current) < 0;
+    for (var i = 0; i < phases.length; i++) {
+      var p = phases[i];
+      if (p.kind !== "hold") continue;
+      if (state.done_steps.indexOf(p.step) >= 0) held += p.duration_s;
+      else if (open && p.step === current && i < state.phase_index) held += p.duration_s;
+      else if (open && i === state.phase_index) {
+        held += p.duration_s - Math.min(state.remaining_s, p.duration_s);
+      }
+    }
+    return held;
+  }
+  var plannedS = phases.reduce(function (a, p) { return a + (p.kind === "hold" ? p.duration_s : 0); }, 0);
+
   /* Save where we are; calls that pile up while one is queued collapse into one. */
   function saveProgress() {
     if (finished || progressQueued) return;
@@ -97,6 +117,12 @@
     var m = Math.floor(secs / 60);
     var r = secs % 60;
     return m + ":" + (r < 10 ? "0" : "") + r;
+  }
+
+  function minSec(s) {
+    var secs = Math.round(s);
+    var r = secs % 60;
+    return Math.floor(secs / 60) + ":" + (r < 10 ? "0" : "") + r;
   }
 
   function render() {
@@ -288,8 +314,13 @@
     el.count.textContent = "0";
     el.bar.value = 1;
     el.controls.hidden = true;
-    el.kind.textContent = completed ? "Done" : "Stopped";
-    el.next.textContent = "";
+    // "Done" is a completed session: every step held, none skipped (as the server stores it).
+    el.kind.textContent = !completed ? "Stopped" : skippedSteps.length ? "Finished" : "Done";
+    var held = heldS(state);
+    root.setAttribute("data-held", String(Math.round(held)));
+    // Half the planned holding makes the session count (core/streaks.py).
+    el.next.textContent = "Held " + minSec(held) + " of " + minSec(plannedS) +
+      (held * 2 >= plannedS ? "" : " – hold half of it for the session to count");
     setState("finishing");
     beep(1318, 400);
     speak("Well done. How did it feel?");
