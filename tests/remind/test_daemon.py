@@ -72,16 +72,18 @@ def test_simulated_day_adaptive(store: Store) -> None:
     )
     daemon.run(until=local(17, 30))
 
+    # Neither the skip at 10:10 nor the missed 10:30 moves the grid; lunch away does.
     assert daemon.log == [
         "Mon 09:30:00 break due 09:30: taken",
         "Mon 10:00:00 break due 10:00: snoozed",
         "Mon 10:05:00 break due 10:05: snoozed",
         "Mon 10:10:00 break due 10:10: skipped",
-        "Mon 10:40:00 break due 10:40: missed",
-        "Mon 11:10:00 break due 11:10: taken",
-        "Mon 11:40:00 break due 11:40: taken",
-        "Mon 12:03:00 natural break (idle 3 min)",
-        "Mon 12:45:00 back after natural break (since 12:45)",
+        "Mon 10:30:00 break due 10:30: missed",
+        "Mon 11:00:00 break due 11:00: taken",
+        "Mon 11:30:00 break due 11:30: taken",
+        "Mon 12:00:00 break due 12:00: taken",
+        "Mon 12:05:00 away from the keyboard since 12:00 (idle 5 min)",
+        "Mon 12:45:00 back at the keyboard at 12:45: the sitting clock restarts",
         "Mon 13:15:00 break due 13:15: taken",
         "Mon 13:45:00 break due 13:45: taken",
         "Mon 14:15:00 break due 14:15: taken",
@@ -98,12 +100,16 @@ def test_simulated_day_adaptive(store: Store) -> None:
     assert offered[3] == ("start", "skip")
     assert offered[0] == ("start", "snooze", "skip")
     rows = breaks.history(store, local(0))
-    assert [r.outcome for r in rows].count("taken") == 12
+    assert [r.outcome for r in rows].count("taken") == 13
     natural = next(r for r in rows if r.outcome == "natural")
-    assert natural.at == local(12, 45)
+    assert (natural.due_at, natural.at) == (local(12, 0), local(12, 45))
     # A snoozed chain keeps the original due time.
     assert {r.due_at for r in rows if r.outcome in ("snoozed", "skipped")} == {local(10, 0)}
-    assert len(launched) == 12 and len(beeps) == len(notifier.sent) == 17
+    assert len(launched) == 13 and len(beeps) == len(notifier.sent) == 18
+    # Every break that fell due was answered once: the tally is the schedule's due count.
+    tally = sum(1 for r in rows if r.outcome in ("taken", "skipped", "missed"))
+    sched = breaks.schedule_for(store)
+    assert tally == sched.due_count(local(12).date(), local(17, 30), rows) == 15
     # Sleeps: one per deadline or idle check (every 3 min while active), never per second.
     assert clock.sleeps < 200
 
