@@ -83,7 +83,12 @@ def test_breaks_json_and_table(app: typer.Typer) -> None:
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert set(data) == {"today", "week"} and data["today"]["taken"] == 0
-    assert "longest sit" in runner.invoke(app, ["breaks"]).stdout
+    assert data["today"]["away_from_keyboard"] == 0 and "natural" not in data["today"]
+    # Monday 09:00 Berlin on the fake clock: nothing due yet, 16 planned.
+    assert (data["today"]["due"], data["today"]["planned"]) == (0, 16)
+    table = runner.invoke(app, ["breaks"]).stdout
+    assert "longest sit" in table and "away" in table and "natural" not in table
+    assert "planned" in table
 
 
 def test_calendar_export(app: typer.Typer, tmp_path: Path) -> None:

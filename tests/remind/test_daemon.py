@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from runback.core.clock import FakeClock
 from runback.remind.daemon import Daemon
 from runback.remind.idle import FakeIdle
@@ -151,3 +154,88 @@ def test_pause_is_picked_up_and_holds_reminders(store: Store) -> None:
     daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
     daemon.run(until=local(11, 30))
     assert [f.due for f in daemon.fired] == [local(11, 0)]
+
+
+class AnsweringNotifier(FakeNotifier):
+    """Answers from a script after a delay on the fake clock; no answer takes the full wait."""
+
+    def __init__(self, clock: FakeClock, answers: list[tuple[str | None, int]]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.script = answers
+        self.i = 0
+
+    def wait_action(self, seconds: float) -> str | None:
+        """Return the next scripted answer, the clock moved on by its delay."""
+        answer, delay_s = self.script[self.i % len(self.script)]
+        self.i += 1
+        self.clock.advance(seconds if answer is None else min(delay_s, seconds))
+        return answer
+
+
+def _week(d: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 1, 5 + d, hh, mm, tzinfo=TZ).astimezone(UTC)
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answers=st.lists(
+        st.tuples(
+            st.sampled_from(["start", "snooze", "skip", None]),
+            st.integers(min_value=0, max_value=240),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    away=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=4),
+            st.integers(min_value=0, max_value=8 * 60),
+            st.integers(min_value=1, max_value=90),
+        ),
+        max_size=6,
+    ),
+)
+def test_simulated_week_tally_equals_due_count(
+    store: Store,
+    answers: list[tuple[str | None, int]],
+    away: list[tuple[int, int, int]],
+) -> None:
+    from sqlalchemy import delete
+
+    from runback.storage.models import BreakRow
+
+    with store.tx() as s:
+        s.execute(delete(BreakRow))
+    clock = FakeClock(_week(0, 7))
+    store.clock = clock
+    stretches = [(_week(d, 9) + timedelta(minutes=m), timedelta(minutes=n)) for d, m, n in away]
+
+    def idle() -> float:
+        now = clock.now()
+        gone = [now - start for start, span in stretches if start <= now < start + span]
+        return max(gone).total_seconds() if gone else 0.0
+
+    daemon = Daemon(
+        store=store, notifier=AnsweringNotifier(clock, answers), idle=FakeIdle(idle), clock=clock
+    )
+    daemon.run(until=_week(5, 0))
+    sched = breaks.schedule_for(store)
+    rows = breaks.history(store, _week(0, 0))
+    for d in range(5):
+        day = _week(d, 12).astimezone(TZ).date()
+        of_day = [r for r in rows if r.at.astimezone(TZ).date() == day]
+        tally = sum(1 for r in of_day if r.outcome in ("taken", "skipped", "missed"))
+        assert tally == sched.due_count(day, _week(d, 23), rows)
+        assert tally == len(sched.due_times(day, rows))
+        # No missed or skipped break moves a later one: each sits on the grid restarted by
+        # the last movement (a taken break, or coming back to the keyboard) before it.
+        start = _week(d, 9)
+        for r in of_day:
+            if r.outcome not in ("taken", "skipped", "missed"):
+                continue
+            moves = [m.at for m in of_day if m.outcome in ("taken", "natural") and m.at < r.due_at]
+            anchor = max([start, *moves])
+            assert (r.due_at - anchor) % sched.interval == timedelta(0), (r, anchor)
