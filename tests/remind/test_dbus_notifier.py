@@ -38,8 +38,8 @@ def test_daemon_sends_real_notifications_and_hears_actions(
     log = run_on_bus(
         record,
         "snooze,skip",
-        ["--notifier", "dbus", "--speed", "600", "--start-at", "2026-01-05T09:25:00+01:00",
-         "--run-for", "20m"],
+        ["--notifier", "dbus", "--speed", "600", "--record",
+         "--start-at", "2026-01-05T09:25:00+01:00", "--run-for", "20m"],
         env,
     )  # fmt: skip
     assert record.exists(), f"no notification arrived; daemon said:\n{log}"

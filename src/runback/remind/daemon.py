@@ -9,7 +9,7 @@ preferences (pause, resume, config) from the database.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
     "DEFAULT_MAX_SLEEP_S",
+    "SESSION_ARGS",
     "Daemon",
     "Fired",
     "StartAtClock",
@@ -29,6 +30,8 @@ __all__ = [
     "terminal_launcher",
 ]
 
+# `runback session ...` for the guided Desk break that Start opens.
+SESSION_ARGS = ("session", "desk-break", "--context", "desk-break")
 # Longest single sleep: how soon a pause/resume/config change made elsewhere is noticed.
 DEFAULT_MAX_SLEEP_S = 600.0
 
@@ -88,7 +91,9 @@ def default_beeper() -> Callable[[], None]:
         return bell
 
 
-def terminal_launcher() -> Callable[[], bool] | None:
+def terminal_launcher(
+    extra: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> Callable[[], bool] | None:
     """Return a function that runs the Desk break routine here, when there is a terminal."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
@@ -96,8 +101,8 @@ def terminal_launcher() -> Callable[[], bool] | None:
     def launch() -> bool:
         import subprocess
 
-        cmd = [sys.executable, "-m", "runback", "session", "desk-break", "--context", "desk-break"]
-        return subprocess.run(cmd, check=False).returncode == 0
+        cmd = [sys.executable, "-m", "runback", *SESSION_ARGS, *extra]
+        return subprocess.run(cmd, check=False, env=env).returncode == 0
 
     return launch
 
