@@ -98,6 +98,10 @@ def test_simulated_day_adaptive(store: Store) -> None:
         "Mon 17:00:00 pre-run reminder",
         "Mon 17:15:00 break due 17:15: taken",
     ]
+    # The reminder says what the Desk break asks for.
+    first = notifier.sent[0]
+    assert first.title == "Time to move: a 5-minute desk break"
+    assert first.body == "Walk for 4 min, 10 shoulder circles each way, one standing back bend."
     # Snooze is not offered a third time in a row.
     offered = [tuple(k for k, _ in n.actions) for n in notifier.sent if n.actions]
     assert offered[3] == ("start", "skip")

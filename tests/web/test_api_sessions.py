@@ -140,3 +140,16 @@ def test_cross_site_posts_are_refused(client: TestClient, store: Store) -> None:
     )
     assert r.status_code == 403
     assert client.get("/api/v1/sessions").json() == []
+
+
+def test_desk_break_player_is_dosed_and_takes_the_context(client: TestClient, store: Store) -> None:
+    from runback.services import breaks
+
+    walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
+    assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 240
+    breaks.set_prefs(store, {"break_min": 10}, merge=True)
+    walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
+    assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 540
+    # The address the reminder's Start opens when there is no terminal.
+    page = client.get("/player/desk-break?context=desk-break")
+    assert page.status_code == 200 and '"context": "desk-break"' in page.text

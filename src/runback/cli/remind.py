@@ -222,8 +222,9 @@ def _run_daemon(
     from runback.cli.common import demo_store, err_console, store
     from runback.core.clock import Clock, ScaledClock, SystemClock
     from runback.errors import ConfigError
-    from runback.remind.daemon import Daemon, StartAtClock, default_beeper, terminal_launcher
+    from runback.remind.daemon import Daemon, StartAtClock, default_beeper
     from runback.remind.idle import detect_idle_source
+    from runback.remind.launch import choose_launcher
     from runback.remind.notify import choose_notifier
     from runback.services import breaks
     from runback.services.demo import demo_line
@@ -251,7 +252,7 @@ def _run_daemon(
     else:
         s = store(ctx, clock)
     # The guided break started from a reminder logs where this daemon does, as fast.
-    session_args = [] if speed == 1 else ["--speed", f"{speed:g}", "--record"]
+    session_args = [] if speed == 1 else ["--speed", f"{min(speed, 1000):g}", "--record"]
     session_env = {**os.environ, "RUNBACK_DATABASE_URL": s.settings.database_url}
     notifier, notice = choose_notifier(notifier_kind)
     if notice:
@@ -271,7 +272,8 @@ def _run_daemon(
         idle=idle,
         clock=clock,
         beep=default_beeper(),
-        launcher=terminal_launcher(session_args, session_env),
+        # A demo's web player would log into the real database: terminals only.
+        launcher=choose_launcher(s.settings, session_args, session_env, web=not demo),
         real_per_clock_s=1 / speed,
         out=lambda line: err.print(line, highlight=False),
     )

@@ -9,7 +9,7 @@ preferences (pause, resume, config) from the database.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,21 +17,17 @@ from runback.core.clock import Clock
 from runback.core.schedule import BreakEvent, Schedule
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
-from runback.services import breaks
+from runback.services import breaks, routines
 from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
     "DEFAULT_MAX_SLEEP_S",
-    "SESSION_ARGS",
     "Daemon",
     "Fired",
     "StartAtClock",
     "default_beeper",
-    "terminal_launcher",
 ]
 
-# `runback session ...` for the guided Desk break that Start opens.
-SESSION_ARGS = ("session", "desk-break", "--context", "desk-break")
 # Longest single sleep: how soon a pause/resume/config change made elsewhere is noticed.
 DEFAULT_MAX_SLEEP_S = 600.0
 
@@ -89,22 +85,6 @@ def default_beeper() -> Callable[[], None]:
                 sys.stderr.flush()
 
         return bell
-
-
-def terminal_launcher(
-    extra: Sequence[str] = (), env: Mapping[str, str] | None = None
-) -> Callable[[], bool] | None:
-    """Return a function that runs the Desk break routine here, when there is a terminal."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return None
-
-    def launch() -> bool:
-        import subprocess
-
-        cmd = [sys.executable, "-m", "runback", *SESSION_ARGS, *extra]
-        return subprocess.run(cmd, check=False, env=env).returncode == 0
-
-    return launch
 
 
 @dataclass
@@ -259,8 +239,8 @@ class Daemon:
             actions.append(("snooze", f"Snooze {sched.prefs.snooze_min} min"))
         actions.append(("skip", "Skip"))
         notice = Notice(
-            "Time to move",
-            f"A {sched.prefs.break_min}-minute desk break: stand up, stretch your back.",
+            f"Time to move: a {sched.prefs.break_min}-minute desk break",
+            routines.desk_break_brief(self.store, user_id=self.user_id),
             tuple(actions),
         )
         self.beep()
@@ -276,7 +256,11 @@ class Daemon:
         # Log first: the Desk break session, when it finishes, links itself to this break.
         breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
         if outcome == "taken" and self.launcher is not None:
-            self.launcher()
+            how = getattr(self.launcher, "how", None)
+            if how:
+                self._say(at, f"opening the Desk break {how}", sched)
+            if not self.launcher():
+                self._say(self.clock.now(), "could not open the Desk break", sched)
         self.fired.append(Fired("break", due, now, outcome))
         self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome}", sched)
 
