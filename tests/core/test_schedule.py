@@ -271,3 +271,9 @@ def test_unanswered_breaks_before_the_start_are_left_behind(sched: Schedule) -> 
     assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 0)) == local(2026, 1, 5, 10, 0)
     assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 10)) == local(2026, 1, 5, 10, 0)
     assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 40)) == local(2026, 1, 5, 10, 30)
+
+
+def test_reminders_off_means_nothing_due() -> None:
+    off = Schedule(ReminderPrefs(enabled=False), ZONE)
+    assert off.due_times(MON, []) == [] and off.due_count(MON, local(2026, 1, 5, 17), []) == 0
+    assert off.next_due(local(2026, 1, 5, 10), []) is None

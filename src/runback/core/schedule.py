@@ -214,8 +214,8 @@ class Schedule:
     def _replay(self, day: date, history: Iterable[BreakEvent], now: datetime | None) -> _Day:
         """Replay one local day's log on its grid (see the module docstring for the rules)."""
         w = self.window(day)
-        if w is None:
-            return _Day([], [], None, None)
+        if w is None or not self.prefs.enabled:
+            return _Day([], [], None, None)  # reminders off: nothing is due
         w0, w1 = w
         day_start = datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
         day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
