@@ -243,3 +243,13 @@ def test_simulated_week_tally_equals_due_count(
             moves = [m.at for m in of_day if m.outcome in ("taken", "natural") and m.at < r.due_at]
             anchor = max([start, *moves])
             assert (r.due_at - anchor) % sched.interval == timedelta(0), (r, anchor)
+
+
+def test_started_late_reminds_only_of_the_current_break(store: Store) -> None:
+    clock = FakeClock(local(16, 10))
+    store.clock = clock
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
+    daemon.run(until=local(17, 30))
+    # Not 09:30 and the rest of the morning: 16:00 at once; taken at 16:10, the grid restarts.
+    assert [f.due for f in daemon.fired] == [local(16, 0), local(16, 40), local(17, 10)]
