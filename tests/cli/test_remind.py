@@ -83,7 +83,12 @@ def test_breaks_json_and_table(app: typer.Typer) -> None:
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert set(data) == {"today", "week"} and data["today"]["taken"] == 0
-    assert "longest sit" in runner.invoke(app, ["breaks"]).stdout
+    assert data["today"]["away_from_keyboard"] == 0 and "natural" not in data["today"]
+    # Monday 09:00 Berlin on the fake clock: nothing due yet, 16 planned.
+    assert (data["today"]["due"], data["today"]["planned"]) == (0, 16)
+    table = runner.invoke(app, ["breaks"]).stdout
+    assert "longest sit" in table and "away" in table and "natural" not in table
+    assert "planned" in table
 
 
 def test_calendar_export(app: typer.Typer, tmp_path: Path) -> None:
@@ -102,3 +107,41 @@ def test_bad_speed_and_start(app: typer.Typer) -> None:
     assert bad.exit_code == 1 and "--speed" in bad.output
     bad = runner.invoke(app, ["remind", "--start-at", "2026-01-05T09:00"])
     assert bad.exit_code == 1 and "offset" in bad.output
+
+
+def _rows(db_url: str, table: str) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+DEMO = [
+    "remind", "--speed", "600", "--start-at", "2026-01-05T09:25:00+01:00", "--run-for", "20m",
+    "--notifier", "terminal",
+]  # fmt: skip
+
+
+def test_demo_runs_on_a_throwaway_database(app: typer.Typer, db_url: str) -> None:
+    # The user's own settings are copied into the demo: breaks every 20 minutes.
+    assert runner.invoke(app, ["remind", "config", "--set", "interval_min=20"]).exit_code == 0
+    done = runner.invoke(app, DEMO)
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[0] == (
+        "Demo at 600× speed on a throw-away database: nothing is recorded. Add --record to keep it."
+    )
+    # Started at 09:25: the current break (09:20) and the next; nothing before.
+    assert "break due 09:20: missed" in done.output and "break due 09:40" in done.output
+    assert _rows(db_url, "breaks") == 0
+    status = json.loads(runner.invoke(app, ["remind", "status", "--json"]).stdout)
+    assert status["next_break"].startswith("2026-01-05T")  # not pushed to tomorrow
+
+
+def test_demo_with_record_keeps_its_breaks(app: typer.Typer, db_url: str) -> None:
+    done = runner.invoke(app, [*DEMO, "--record"])
+    assert done.exit_code == 0, done.output
+    assert "throw-away" not in done.output
+    assert _rows(db_url, "breaks") == 1  # 09:30, nobody answered

@@ -69,7 +69,7 @@ def test_show_routine_exercise_and_unknown(run: Invoke) -> None:
     assert result.exit_code == 0
     assert "Total: 4 min 35 s" in result.output
     data = json.loads(run("show", "desk-break", "--json").stdout)
-    assert data["duration_s"] == 190 and len(data["steps"]) == 3
+    assert data["duration_s"] == 310 and len(data["steps"]) == 3  # a 4-minute walk
     assert "Fold from the hips" not in run("show", "cat-cow").output
     assert "On hands and knees" in _flat(run("show", "cat-cow").output)
     bad = run("show", "desk-brake")

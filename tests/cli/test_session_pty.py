@@ -67,7 +67,9 @@ def test_context_choices_match_service() -> None:
 
 
 def test_full_session_is_stored_completed(spawn: type[pexpect.spawn], db_url: str) -> None:
-    child = spawn("session", "--speed", "60", "--enjoyment", "4", "--context", "after-run")
+    child = spawn(
+        "session", "--speed", "60", "--record", "--enjoyment", "4", "--context", "after-run"
+    )
     child.expect("GET READY")
     child.expect("Table hip and lower-back stretch")
     child.expect("space/p pause")  # keys are live on a terminal
@@ -85,7 +87,7 @@ def test_full_session_is_stored_completed(spawn: type[pexpect.spawn], db_url: st
 def test_interrupt_keeps_partial_session(
     spawn: type[pexpect.spawn], db_url: str, send: object, code: int
 ) -> None:
-    child = spawn("session", "--speed", "60", "--no-sound")
+    child = spawn("session", "--speed", "60", "--record", "--no-sound")
     child.expect("step 2/3")  # the first step is done and saved
     if send == "intr":
         child.sendintr()
@@ -102,7 +104,7 @@ def test_interrupt_keeps_partial_session(
 
 
 def test_skip_key_and_enjoyment_question(spawn: type[pexpect.spawn], db_url: str) -> None:
-    child = spawn("session", "--speed", "60", "--no-sound")
+    child = spawn("session", "--speed", "60", "--record", "--no-sound")
     child.expect("step 1/3")
     child.send("s")
     child.expect("step 2/3")
@@ -120,7 +122,9 @@ def test_skip_key_and_enjoyment_question(spawn: type[pexpect.spawn], db_url: str
 
 
 def test_pause_then_quit_key(spawn: type[pexpect.spawn], db_url: str) -> None:
-    child = spawn("session", "desk-break", "--speed", "60", "--no-sound", "--enjoyment", "2")
+    child = spawn(
+        "session", "desk-break", "--speed", "60", "--record", "--no-sound", "--enjoyment", "2"
+    )
     child.expect("step 1/3")
     child.send(" ")
     child.expect("PAUSED")
@@ -145,7 +149,7 @@ def test_runs_without_a_terminal(cli_env: dict[str, str], db_url: str) -> None:
     import subprocess
 
     proc = subprocess.run(
-        [str(RUNBACK), "session", "desk-break", "--speed", "200", "--no-sound"],
+        [str(RUNBACK), "session", "desk-break", "--speed", "200", "--record", "--no-sound"],
         env=cli_env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -157,3 +161,29 @@ def test_runs_without_a_terminal(cli_env: dict[str, str], db_url: str) -> None:
     assert "Session complete" in proc.stdout
     [s] = _sessions(db_url)
     assert s.completed and s.enjoyment is None
+
+
+def test_a_sped_up_session_is_a_demo_unless_recorded(cli_env: dict[str, str], db_url: str) -> None:
+    import subprocess
+
+    def run(*extra: str) -> str:
+        proc = subprocess.run(
+            [str(RUNBACK), "session", "desk-break", "--speed", "500", "--no-sound", *extra],
+            env=cli_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    out = run()
+    assert out.splitlines()[0] == (
+        "Demo at 500× speed on a throw-away database: nothing is recorded. Add --record to keep it."
+    )
+    assert _sessions(db_url) == []
+    assert "throw-away" not in run("--record")
+    [s] = _sessions(db_url)
+    assert s.completed and s.routine_slug == "desk-break"

@@ -29,10 +29,10 @@ def sched() -> Schedule:
 
 def test_defaults_validate() -> None:
     p = ReminderPrefs()
-    assert (p.interval_min, p.break_min, p.snooze_min, p.max_snoozes) == (30, 3, 5, 2)
+    assert (p.interval_min, p.break_min, p.snooze_min, p.max_snoozes) == (30, 5, 5, 2)
     assert set(p.active_hours) == {"mon", "tue", "wed", "thu", "fri"}
     assert p.active_hours["mon"].start == time(9) and p.active_hours["mon"].end == time(17, 30)
-    assert p.idle_threshold_min == 3 and p.prerun_lead_min == 60 and p.mode == "adaptive"
+    assert p.idle_threshold_min == 5 and p.prerun_lead_min == 60 and p.mode == "adaptive"
 
 
 @pytest.mark.parametrize(
@@ -84,11 +84,11 @@ def test_taken_late_restarts_the_clock(sched: Schedule) -> None:
     assert sched.next_due(local(2026, 1, 5, 9, 45), history) == local(2026, 1, 5, 10, 11)
 
 
-def test_skip_and_missed_restart_the_clock(sched: Schedule) -> None:
+def test_skip_and_missed_keep_the_grid(sched: Schedule) -> None:
     due = local(2026, 1, 5, 9, 30)
     for outcome in ("skipped", "missed"):
         history = [ev(due, local(2026, 1, 5, 9, 35), outcome)]
-        assert sched.next_due(local(2026, 1, 5, 9, 36), history) == local(2026, 1, 5, 10, 5)
+        assert sched.next_due(local(2026, 1, 5, 9, 36), history) == local(2026, 1, 5, 10, 0)
 
 
 def test_snooze_limit(sched: Schedule) -> None:
@@ -100,9 +100,9 @@ def test_snooze_limit(sched: Schedule) -> None:
     assert sched.next_due(due, h) == local(2026, 1, 5, 9, 40)
     assert sched.snoozes_in_a_row(h) == 2
     assert not sched.can_snooze(h)
-    # A third snooze beyond the limit is not honoured as a snooze: the clock restarts.
+    # A third snooze beyond the limit is not honoured: the break is due again at once.
     h.append(ev(due, local(2026, 1, 5, 9, 40), "snoozed"))
-    assert sched.next_due(due, h) == local(2026, 1, 5, 10, 10)
+    assert sched.next_due(local(2026, 1, 5, 9, 40), h) == due
     # After the break is finally taken, snoozing is allowed again.
     h.append(ev(due, local(2026, 1, 5, 10, 10), "taken"))
     assert sched.can_snooze(h)
@@ -128,8 +128,9 @@ def test_natural_break_resets_adaptive_not_fixed() -> None:
     [
         (local(2026, 1, 5, 8, 59), local(2026, 1, 5, 9, 30)),
         (local(2026, 1, 5, 9, 0), local(2026, 1, 5, 9, 30)),
-        # Overdue when starting late in the day with nothing logged: remind at once.
-        (local(2026, 1, 5, 11, 0), local(2026, 1, 5, 9, 30)),
+        # Starting late in the day with nothing logged: only the current break, not 09:30.
+        (local(2026, 1, 5, 11, 0), local(2026, 1, 5, 11, 0)),
+        (local(2026, 1, 5, 16, 10), local(2026, 1, 5, 16, 0)),
         (local(2026, 1, 5, 17, 30), local(2026, 1, 6, 9, 30)),
         (local(2026, 1, 10, 12, 0), local(2026, 1, 12, 9, 30)),  # Saturday
     ],
@@ -167,7 +168,8 @@ def test_pause_one_hour_and_until_tomorrow() -> None:
     assert hour == local(2026, 1, 5, 11, 0)
     paused = Schedule(base.model_copy(update={"paused_until": hour}), ZONE)
     h = [ev(local(2026, 1, 5, 9, 30), local(2026, 1, 5, 9, 45), "taken")]
-    assert paused.next_due(now, h) == local(2026, 1, 5, 11, 0)
+    # 10:15 and 10:45 fall in the pause: the grid goes on at 11:15.
+    assert paused.next_due(now, h) == local(2026, 1, 5, 11, 15)
     tomorrow = s.pause_until(now, "tomorrow")
     assert tomorrow == local(2026, 1, 6, 0, 0)
     quiet = Schedule(base.model_copy(update={"paused_until": tomorrow}), ZONE)
@@ -175,6 +177,9 @@ def test_pause_one_hour_and_until_tomorrow() -> None:
     # A pause that ended long ago changes nothing.
     old = Schedule(base.model_copy(update={"paused_until": local(2026, 1, 1, 0)}), ZONE)
     assert old.next_due(now, h) == local(2026, 1, 5, 10, 15)
+    # With its start known, a pause that is over removes only its own breaks from the day.
+    ended = Schedule(base.model_copy(update={"paused_since": now, "paused_until": hour}), ZONE)
+    assert ended.due_count(date(2026, 1, 5), local(2026, 1, 5, 12), h) == 3  # 9:30, 11:15, 11:45
 
 
 def test_prerun_reminder_on_run_days() -> None:
@@ -194,10 +199,81 @@ def test_longest_sit(sched: Schedule) -> None:
         ev(local(2026, 1, 5, 10, 0), local(2026, 1, 5, 10, 0), "skipped"),
         ev(local(2026, 1, 5, 12, 0), local(2026, 1, 5, 12, 0), "natural"),
     ]
-    assert sched.longest_sit(h, start, end) == timedelta(hours=5, minutes=30)
+    # Away from the keyboard may be a meeting: only the taken break ends a sit.
+    assert sched.longest_sit(h, start, end) == timedelta(hours=8)
     assert sched.longest_sit([], start, end) == timedelta(hours=8, minutes=30)
 
 
 def test_no_active_hours_means_no_breaks() -> None:
     s = Schedule(ReminderPrefs(active_hours={}), ZONE)
     assert s.next_due(local(2026, 1, 5, 10), []) is None
+
+
+MON = date(2026, 1, 5)
+
+
+def hm(times: list[datetime]) -> list[str]:
+    return [t.astimezone(TZ).strftime("%H:%M") for t in times]
+
+
+def test_due_times_of_a_day_with_nothing_logged(sched: Schedule) -> None:
+    times = sched.due_times(MON, [])
+    assert times == sched.day_slots(MON) and len(times) == 16
+    assert sched.planned_count(MON) == 16
+    assert sched.due_count(MON, local(2026, 1, 5, 10, 59), []) == 3
+    assert sched.due_count(MON, local(2026, 1, 5, 11, 0), []) == 4
+    assert sched.due_times(date(2026, 1, 10), []) == []  # Saturday
+
+
+def test_missed_and_skipped_breaks_do_not_drift_the_day(sched: Schedule) -> None:
+    # Nobody answers at 09:30 (missed five minutes later), 10:00 is skipped late.
+    h = [
+        ev(local(2026, 1, 5, 9, 30), local(2026, 1, 5, 9, 35), "missed"),
+        ev(local(2026, 1, 5, 10, 0), local(2026, 1, 5, 10, 7), "skipped"),
+    ]
+    assert sched.due_times(MON, h) == sched.day_slots(MON)
+    assert sched.next_due(local(2026, 1, 5, 10, 7), h) == local(2026, 1, 5, 10, 30)
+
+
+def test_movement_restarts_the_grid(sched: Schedule) -> None:
+    h = [ev(local(2026, 1, 5, 9, 30), local(2026, 1, 5, 9, 41), "taken")]
+    assert hm(sched.due_times(MON, h))[:3] == ["09:30", "10:11", "10:41"]
+    # Away from 10:20 to 10:52: 10:41 was not due, the clock restarts at 10:52.
+    h.append(ev(local(2026, 1, 5, 10, 20), local(2026, 1, 5, 10, 52), "natural"))
+    assert hm(sched.due_times(MON, h))[:4] == ["09:30", "10:11", "11:22", "11:52"]
+    assert sched.next_due(local(2026, 1, 5, 10, 52), h) == local(2026, 1, 5, 11, 22)
+    # Fixed mode ignores idle.
+    fixed = Schedule(ReminderPrefs(mode="fixed"), ZONE)
+    assert hm(fixed.due_times(MON, h))[:3] == ["09:30", "10:11", "10:41"]
+
+
+def test_a_snooze_chain_is_one_break(sched: Schedule) -> None:
+    prefs = ReminderPrefs(snooze_min=25)
+    s = Schedule(prefs, ZONE)
+    d = local(2026, 1, 5, 10, 0)
+    h = [
+        ev(local(2026, 1, 5, 9, 30), local(2026, 1, 5, 9, 30), "taken"),
+        ev(d, d, "snoozed"),
+        ev(d, local(2026, 1, 5, 10, 25), "snoozed"),
+    ]
+    # 10:30 passes while the 10:00 break is snoozed: not a second break.
+    assert s.due_count(MON, local(2026, 1, 5, 10, 40), h) == 2
+    assert s.next_due(local(2026, 1, 5, 10, 40), h) == local(2026, 1, 5, 10, 50)
+    h.append(ev(d, local(2026, 1, 5, 10, 50), "skipped"))
+    assert s.due_count(MON, local(2026, 1, 5, 11, 0), h) == 3
+    assert s.next_due(local(2026, 1, 5, 10, 50), h) == local(2026, 1, 5, 11, 0)
+
+
+def test_unanswered_breaks_before_the_start_are_left_behind(sched: Schedule) -> None:
+    now = local(2026, 1, 5, 16, 0)
+    assert sched.next_due(now, []) == now
+    # From a start at 10:00, the 10:00 break and later ones are still to be handled.
+    assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 0)) == local(2026, 1, 5, 10, 0)
+    assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 10)) == local(2026, 1, 5, 10, 0)
+    assert sched.next_due(now, [], since=local(2026, 1, 5, 10, 40)) == local(2026, 1, 5, 10, 30)
+
+
+def test_reminders_off_means_nothing_due() -> None:
+    off = Schedule(ReminderPrefs(enabled=False), ZONE)
+    assert off.due_times(MON, []) == [] and off.due_count(MON, local(2026, 1, 5, 17), []) == 0
+    assert off.next_due(local(2026, 1, 5, 10), []) is None

@@ -147,7 +147,7 @@ def test_kill_mid_import_many(tmp_path: Path, activity_folder: tuple[Path, int])
 
 # --- terminal session ----------------------------------------------------------------------
 
-SESSION = ("session", "desk-break", "--speed", "200", "--enjoyment", "3", "--no-sound")
+SESSION = ("session", "desk-break", "--speed", "200", "--record", "--enjoyment", "3", "--no-sound")
 
 
 def _sessions(db: Path) -> list[sqlite3.Row]:

@@ -38,14 +38,14 @@ def test_daemon_sends_real_notifications_and_hears_actions(
     log = run_on_bus(
         record,
         "snooze,skip",
-        ["--notifier", "dbus", "--speed", "600", "--start-at", "2026-01-05T09:25:00+01:00",
-         "--run-for", "20m"],
+        ["--notifier", "dbus", "--speed", "600", "--record",
+         "--start-at", "2026-01-05T09:25:00+01:00", "--run-for", "20m"],
         env,
     )  # fmt: skip
     assert record.exists(), f"no notification arrived; daemon said:\n{log}"
     sent = [json.loads(line) for line in record.read_text().splitlines()]
     assert len(sent) == 2, log
-    assert sent[0]["summary"] == "Time to move" and sent[0]["app"] == "runback"
+    assert sent[0]["summary"].startswith("Time to move") and sent[0]["app"] == "runback"
     assert sent[0]["actions"] == ["start", "Start", "snooze", "Snooze 5 min", "skip", "Skip"]
     store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"), FakeClock())
     try:

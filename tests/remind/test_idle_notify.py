@@ -54,3 +54,22 @@ def test_terminal_notifier_reads_the_number_from_a_terminal() -> None:
     finally:
         os.close(leader)
         os.close(follower)
+
+
+def test_start_opens_a_terminal_or_else_the_web_player() -> None:
+    from runback.remind.launch import choose_launcher, player_url
+    from runback.settings import Settings
+
+    settings = Settings(database_url="sqlite://", host="127.0.0.1", port=9999)
+    here = choose_launcher(settings, tty=True, environ={})
+    assert here is not None and here.wait and here.command[-4:] == [
+        "session", "desk-break", "--context", "desk-break",
+    ]  # fmt: skip
+    found = {"xterm": "/usr/bin/xterm"}
+    window = choose_launcher(settings, tty=False, which=found.get, environ={"DISPLAY": ":0"})
+    assert window is not None and window.command[:2] == ["/usr/bin/xterm", "-e"]
+    assert not window.wait
+    web = choose_launcher(settings, tty=False, which=found.get, environ={})
+    assert web is not None and web.url == player_url(settings)
+    assert web.url == "http://127.0.0.1:9999/player/desk-break?context=desk-break"
+    assert choose_launcher(settings, tty=False, which=found.get, environ={}, web=False) is None

@@ -69,8 +69,12 @@ def test_pause_and_resume(store: Store, clock: FakeClock) -> None:
     assert until == clock.now() + timedelta(hours=1)
     assert breaks.get_prefs(store).paused_until == until
     assert breaks.next_break(store) == until
+    clock.advance(600)
     breaks.resume(store)
-    assert breaks.get_prefs(store).paused_until is None
+    # Ended now, not forgotten: the breaks it held back stay not due.
+    prefs = breaks.get_prefs(store)
+    assert (prefs.paused_since, prefs.paused_until) == (until - timedelta(hours=1), clock.now())
+    assert breaks.next_break(store) == local(5, 9, 30)
     until = breaks.pause(store, "tomorrow")
     assert until == local(6, 0)
 
@@ -81,16 +85,22 @@ def test_summary_today_and_week(store: Store, clock: FakeClock) -> None:
     breaks.log_break(store, local(6, 9, 30), "snoozed", local(6, 9, 30))
     breaks.log_break(store, local(6, 9, 30), "taken", local(6, 9, 35))
     breaks.log_break(store, local(6, 10, 5), "skipped", local(6, 10, 5))
-    breaks.log_break(store, local(6, 10, 35), "natural", local(6, 10, 20))
+    breaks.log_break(store, local(6, 10, 12), "natural", local(6, 10, 20))
     clock.advance(3 * 3600)  # Tuesday 12:00
     result = breaks.summary(store)
-    assert (result.today.taken, result.today.due, result.today.snoozed) == (1, 2, 1)
-    assert (result.today.skipped, result.today.natural) == (1, 1)
-    assert (result.week.taken, result.week.due) == (2, 3)
-    # Tuesday: 10:20 natural break, then sitting until now (12:00) = 100 min;
+    # Due on Tuesday: 09:30 (taken 09:35), 10:05 (skipped), then away 10:12-10:20, which
+    # restarts the grid: 10:50, 11:20, 11:50. Planned to 17:30: 16.
+    assert (result.today.taken, result.today.due, result.today.snoozed) == (1, 5, 1)
+    assert (result.today.skipped, result.today.away_from_keyboard) == (1, 1)
+    assert result.today.planned == 16
+    # Monday: 09:30 taken at 09:31, then the grid from 09:31 (nobody answered): 16.
+    assert (result.week.taken, result.week.due, result.week.planned) == (2, 21, 16 + 16 + 48)
+    # Away from the keyboard is not movement: Tuesday 09:35 taken, sitting until 12:00;
     # Monday: 09:31 taken, then nothing until 17:30 = 479 min.
-    assert result.today.longest_sit_min == 100
+    assert result.today.longest_sit_min == 145
     assert result.week.longest_sit_min == 479
+    today = breaks.breaks_due(store, user_id=LOCAL_USER_ID)
+    assert (today.due, today.planned, today.tally) == (5, 16, 2)
 
 
 def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClock) -> None:

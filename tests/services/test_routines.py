@@ -239,3 +239,26 @@ def test_routine_name_for_builtin_own_and_unknown(store: Store) -> None:
     assert routine_name(store, "quick-lunch") == "Quick lunch"
     assert routine_name(store, "quick-lunch", user_id=999) == "quick-lunch"
     assert routine_name(store, "no-such-routine") == "no-such-routine"
+
+
+def test_desk_break_follows_the_break_length(store: Store) -> None:
+    from runback.services import breaks
+    from runback.services.routines import desk_break, desk_break_brief, get_routine
+
+    def walk_s() -> int:
+        return (
+            user_catalog(store, LOCAL_USER_ID)
+            .resolve(get_routine(store, "desk-break"))[0]
+            .hold_total_s()
+        )
+
+    assert walk_s() == 240
+    assert desk_break_brief(store, user_id=LOCAL_USER_ID).startswith("Walk for 4 min, ")
+    breaks.set_prefs(store, {"break_min": 8}, merge=True)
+    assert walk_s() == 420
+    assert desk_break(store, user_id=LOCAL_USER_ID) == get_routine(store, "desk-break")
+    assert desk_break_brief(store, user_id=LOCAL_USER_ID) == (
+        "Walk for 7 min, 10 shoulder circles each way, one standing back bend."
+    )
+    listed = {r.slug: r.duration_s for r in list_routines(store)}
+    assert 480 <= listed["desk-break"] <= 540

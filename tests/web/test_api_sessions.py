@@ -155,7 +155,7 @@ def test_skipping_through_is_not_completed_and_does_not_count(client: TestClient
     s = r.json()
     assert s["completed"] is False and s["done_s"] == 0
     assert s["planned_s"] == sum(p["duration_s"] for p in data["phases"] if p["kind"] == "hold")
-    assert client.get("/api/v1/today").json()["summary"]["practiced_today"] is False
+    assert client.get("/api/v1/today").json()["practiced_today"] is False
 
 
 def test_hold_seconds_come_from_the_snapshot(client: TestClient) -> None:
@@ -177,4 +177,17 @@ def test_hold_seconds_come_from_the_snapshot(client: TestClient) -> None:
     r = client.post(f"/api/v1/sessions/{sid}/finish", json={"completed": False, "state": state})
     s = r.json()
     assert s["done_s"] == pytest.approx(planned / 2) and s["completed"] is False
-    assert client.get("/api/v1/today").json()["summary"]["practiced_today"] is True
+    assert client.get("/api/v1/today").json()["practiced_today"] is True
+
+
+def test_desk_break_player_is_dosed_and_takes_the_context(client: TestClient, store: Store) -> None:
+    from runback.services import breaks
+
+    walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
+    assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 240
+    breaks.set_prefs(store, {"break_min": 10}, merge=True)
+    walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
+    assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 540
+    # The address the reminder's Start opens when there is no terminal.
+    page = client.get("/player/desk-break?context=desk-break")
+    assert page.status_code == 200 and '"context": "desk-break"' in page.text

@@ -122,15 +122,17 @@ def _show(ctx: typer.Context, json_out: bool) -> None:
         print(json.dumps(dataclasses.asdict(result), indent=2))
         return
     table = Table(title="Movement breaks")
-    for col in ("", "taken", "due", "natural", "snoozed", "skipped", "missed", "longest sit"):
-        table.add_column(col, justify="right" if col else "left")
-    for label, p in (("today", result.today), ("this week", result.week)):
+    # "away" is time away from the keyboard: it restarts the schedule but is no break taken.
+    # Snoozes are on the way to one of the others: only in --json.
+    for col in ("", "taken", "due", "planned", "away", "skipped", "missed", "longest sit"):
+        table.add_column(col, justify="right" if col else "left", no_wrap=True)
+    for label, p in (("today", result.today), ("week", result.week)):
         table.add_row(
             label,
             str(p.taken),
             str(p.due),
-            str(p.natural),
-            str(p.snoozed),
+            str(p.planned),
+            str(p.away_from_keyboard),
             str(p.skipped),
             str(p.missed),
             f"{p.longest_sit_min:.0f} min",

@@ -24,6 +24,7 @@ __all__ = [
     "cli_state",
     "confirm_delete",
     "console",
+    "demo_store",
     "err_console",
     "fail",
     "handle_errors",
@@ -106,6 +107,14 @@ def opened_store(ctx: typer.Context, clock: Clock | None = None) -> Iterator[Sto
 def store(ctx: typer.Context, clock: Clock | None = None) -> Store:
     """Open the store for the rest of this command: closed when the command's context ends."""
     return ctx.with_resource(opened_store(ctx, clock))
+
+
+def demo_store(ctx: typer.Context, clock: Clock | None = None) -> Store:
+    """Open a throw-away copy of the user's prefs and routines for a demo of this command."""
+    from runback.services.demo import throwaway_store
+
+    state = cli_state(ctx)
+    return ctx.with_resource(throwaway_store(state.settings, clock or state.clock))
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -46,13 +46,16 @@ def register(app: typer.Typer) -> None:
         start_at: str | None = typer.Option(
             None, "--start-at", help="Start the clock at this ISO time (with --speed, demos)."
         ),
+        record: bool = typer.Option(
+            False, "--record", help="Keep what a demo (--speed, --start-at) logs in your data."
+        ),
     ) -> None:
         """Run the reminder daemon: remind you to move while you sit."""
         if ctx.invoked_subcommand is not None:
             return
         from runback.cli.common import handle_errors
 
-        handle_errors(_run_daemon)(ctx, speed, notifier, run_for, start_at)
+        handle_errors(_run_daemon)(ctx, speed, notifier, run_for, start_at, record)
 
     @remind.command("install")
     def install(
@@ -206,17 +209,25 @@ def _status(ctx: typer.Context, json_out: bool) -> None:
 
 
 def _run_daemon(
-    ctx: typer.Context, speed: float, notifier_kind: str, run_for: str | None, start_at: str | None
+    ctx: typer.Context,
+    speed: float,
+    notifier_kind: str,
+    run_for: str | None,
+    start_at: str | None,
+    record: bool,
 ) -> None:
+    import os
     from datetime import UTC, datetime, timedelta
 
-    from runback.cli.common import err_console, store
+    from runback.cli.common import demo_store, err_console, store
     from runback.core.clock import Clock, ScaledClock, SystemClock
     from runback.errors import ConfigError
-    from runback.remind.daemon import Daemon, StartAtClock, default_beeper, terminal_launcher
+    from runback.remind.daemon import Daemon, StartAtClock, default_beeper
     from runback.remind.idle import detect_idle_source
+    from runback.remind.launch import choose_launcher
     from runback.remind.notify import choose_notifier
     from runback.services import breaks
+    from runback.services.demo import demo_line
 
     if speed <= 0:
         raise ConfigError("--speed must be positive")
@@ -233,8 +244,16 @@ def _run_daemon(
         clock = ScaledClock(speed, base=StartAtClock(start.astimezone(UTC)))
     else:
         clock = ScaledClock(speed) if speed != 1 else SystemClock()
-    s = store(ctx, clock)
     err = err_console()
+    demo = (speed != 1 or start_at is not None) and not record
+    if demo:
+        err.print(demo_line(speed, start_at), highlight=False, soft_wrap=True)
+        s = demo_store(ctx, clock)
+    else:
+        s = store(ctx, clock)
+    # The guided break started from a reminder logs where this daemon does, as fast.
+    session_args = [] if speed == 1 else ["--speed", f"{min(speed, 1000):g}", "--record"]
+    session_env = {**os.environ, "RUNBACK_DATABASE_URL": s.settings.database_url}
     notifier, notice = choose_notifier(notifier_kind)
     if notice:
         err.print(notice, highlight=False)
@@ -253,7 +272,8 @@ def _run_daemon(
         idle=idle,
         clock=clock,
         beep=default_beeper(),
-        launcher=terminal_launcher(),
+        # A demo's web player would log into the real database: terminals only.
+        launcher=choose_launcher(s.settings, session_args, session_env, web=not demo),
         real_per_clock_s=1 / speed,
         out=lambda line: err.print(line, highlight=False),
     )

@@ -50,9 +50,12 @@ def register(app: typer.Typer) -> None:
             None, "--enjoyment", min=1, max=5, help="How it felt, 1–5 (skips the question)."
         ),
         no_sound: bool = typer.Option(False, "--no-sound", help="No beeps or bell."),
+        record: bool = typer.Option(
+            False, "--record", help="Keep a sped-up (--speed) session in your history."
+        ),
     ) -> None:
         """Run a guided routine (default Back-up basics) with a countdown and cues."""
-        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound)
+        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound, record)
 
 
 def run_session(
@@ -63,13 +66,14 @@ def run_session(
     voice: bool,
     enjoyment: int | None,
     no_sound: bool,
+    record: bool = True,
 ) -> None:
     """Play a routine on this terminal and store it, also when interrupted."""
     import contextlib
     import signal
     import sys
 
-    from runback.cli.common import cli_state, console, store
+    from runback.cli.common import cli_state, console, demo_store, store
     from runback.cli.player import KeyReader, Player
     from runback.core.clock import ScaledClock
     from runback.core.engine import Engine
@@ -79,7 +83,14 @@ def run_session(
     from runback.services.store import LOCAL_USER_ID
     from runback.sound import SilentSounder, Sounder
 
-    st = store(ctx)
+    out = console()
+    if speed != 1.0 and not record:
+        from runback.services.demo import demo_line
+
+        out.print(demo_line(speed), highlight=False, soft_wrap=True)
+        st = demo_store(ctx)
+    else:
+        st = store(ctx)
     routine = get_routine(st, slug, LOCAL_USER_ID)
     steps = user_catalog(st, LOCAL_USER_ID).resolve(routine)
     base = cli_state(ctx).clock
@@ -87,7 +98,6 @@ def run_session(
     engine = Engine(expand(steps), clock)
     cues = SilentSounder() if no_sound else Sounder(voice=voice)
     interactive = sys.stdin.isatty()
-    out = console()
 
     sid = sessions.start_session(
         st, LOCAL_USER_ID, routine, context, steps_total=len(steps), planned_s=engine.planned_s

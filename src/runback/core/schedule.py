@@ -1,15 +1,20 @@
 """Movement-break schedule: when the next break and the pre-run reminder are due (pure, no I/O).
 
 Rules, in the user's zone:
-- Breaks fall inside the active hours of each weekday, `interval` after the last reset of the
-  sitting clock, and strictly before the window's end. With no reset yet that day, the window
-  start is the reset (so Mon 09:00 gives a first break at 09:30).
-- Resets: a break taken, skipped or missed restarts the clock at its `at`; a natural break
-  (the user idle at least the threshold) restarts it at its `at` (when the user came back) —
-  except in fixed mode, which ignores idle entirely.
-- A snooze puts the break `snooze` later; at most `max_snoozes` in a row.
-- A quiet period (`paused_until`) holds every reminder back until it ends.
+- Breaks fall on a grid inside the active hours of each weekday: every `interval` after the
+  last restart of the sitting clock, strictly before the window's end. The window start is
+  the first restart (so Mon 09:00 gives breaks at 09:30, 10:00, ...).
+- Only movement restarts the clock: a taken break at its `at`, and (adaptive mode) a natural
+  break, i.e. time away from the keyboard, at its `at` (when the user came back). A skipped or
+  missed break does not: the next one stays on the grid, so no answer drifts the day.
+- Grid points while the user is away (a natural break's row spans `due_at`, when the input
+  stopped, to `at`) or inside a quiet period (`paused_since`..`paused_until`) are not due.
+- A snooze puts the break `snooze` later; at most `max_snoozes` in a row. Grid points passing
+  during a snooze chain are not due: the chain is still that break.
 - Run days: a "back-up work before your run" reminder `prerun_lead` before each usual run.
+
+`due_times` replays one local day's log through these rules; the tally of a day the reminder
+ran for (taken + skipped + missed) equals its `due_count`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from runback.core.timezones import to_zone
 
@@ -70,11 +82,16 @@ class ReminderPrefs(BaseModel):
 
     enabled: bool = True
     interval_min: int = Field(default=30, ge=5, le=240, description="minutes between breaks")
-    break_min: int = Field(default=3, ge=1, le=30, description="length of a break")
+    # Diaz et al. 2023: five minutes of light walking every 30 minutes of sitting.
+    break_min: int = Field(default=5, ge=1, le=30, description="length of a break")
     snooze_min: int = Field(default=5, ge=1, le=60)
     max_snoozes: int = Field(default=2, ge=0, le=5, description="snoozes allowed in a row")
     idle_threshold_min: float = Field(
-        default=3, ge=0.5, le=120, description="idle this long counts as a natural break"
+        # Stretchly's and Safe Eyes' natural-break threshold: shorter idles are reading.
+        default=5,
+        ge=0.5,
+        le=120,
+        description="idle this long counts as away from the keyboard",
     )
     mode: Literal["adaptive", "fixed"] = "adaptive"
     active_hours: dict[Weekday, ActiveWindow] = Field(default_factory=_workweek)
@@ -82,14 +99,18 @@ class ReminderPrefs(BaseModel):
         default_factory=dict, description="usual run start per weekday, e.g. tue: 18:30"
     )
     prerun_lead_min: int = Field(default=60, ge=0, le=24 * 60)
-    # Quiet period ("pause 1h", "until tomorrow"); an aware UTC instant, or None.
+    # Quiet period ("pause 1h", "until tomorrow"): aware UTC instants, or None. The start is
+    # kept after the pause ends so the breaks it held back are never counted as due.
+    paused_since: datetime | None = None
     paused_until: datetime | None = None
 
-    @field_validator("paused_until")
+    @field_validator("paused_since", "paused_until")
     @classmethod
-    def _aware(cls, v: datetime | None) -> datetime | None:
+    def _aware(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
         if v is not None and v.tzinfo is None:
-            raise ValueError("paused_until needs a time zone (an ISO time ending in Z or +hh:mm)")
+            raise ValueError(
+                f"{info.field_name} needs a time zone (an ISO time ending in Z or +hh:mm)"
+            )
         return v.astimezone(UTC) if v is not None else None
 
     @model_validator(mode="after")
@@ -109,6 +130,16 @@ class BreakEvent:
     due_at: datetime
     at: datetime
     outcome: Outcome
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One local day replayed: every break time, the unanswered ones, the chain if any."""
+
+    planned: list[datetime]  # fell due so far, then the rest of the grid
+    open: list[datetime]  # fell due and not answered
+    upcoming: datetime | None  # the next grid point after the log
+    chain: BreakEvent | None  # the last snooze, when the snooze chain is still running
 
 
 class Schedule:
@@ -166,49 +197,127 @@ class Schedule:
             count += 1
         return count
 
-    def can_snooze(self, history: Iterable[BreakEvent]) -> bool:
-        """Return True while another snooze is allowed."""
+    def can_snooze(self, history: Iterable[BreakEvent], now: datetime | None = None) -> bool:
+        """Return True while another snooze is allowed (and, given `now`, fits in the day)."""
+        if now is not None and not self.is_active(now + self.snooze):
+            return False
         return self.snoozes_in_a_row(history) < self.prefs.max_snoozes
 
     # -- due times -----------------------------------------------------------------------
-    def _due_from(
-        self, anchor: datetime | None, day0: date, now: datetime | None = None
-    ) -> datetime | None:
-        for offset in range(15):
-            w = self.window(day0 + timedelta(days=offset))
-            # A window that is already over by `now` has nothing left to remind about.
-            if w is None or (now is not None and w[1] <= now):
+    def paused(self, at: datetime) -> bool:
+        """Return True when `at` lies in the quiet period (since unknown: all before its end)."""
+        since, until = self.prefs.paused_since, self.prefs.paused_until
+        if until is None or at >= until:
+            return False
+        return since is None or since >= until or at >= since
+
+    def _replay(self, day: date, history: Iterable[BreakEvent], now: datetime | None) -> _Day:
+        """Replay one local day's log on its grid (see the module docstring for the rules)."""
+        w = self.window(day)
+        if w is None or not self.prefs.enabled:
+            return _Day([], [], None, None)  # reminders off: nothing is due
+        w0, w1 = w
+        day_start = datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
+        day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
+        events = [e for e in self._relevant(history) if day_start <= e.at < day_end]
+        due: list[datetime] = []
+        open_: list[datetime] = []  # fell due, not answered yet
+        nxt = w0 + self.interval
+        snoozes = 0
+        chain: BreakEvent | None = None  # the last snooze of an honoured chain
+
+        def advance(to: datetime, count: bool) -> None:
+            nonlocal nxt
+            while nxt <= to and nxt < w1:
+                if count and not self.paused(nxt):
+                    due.append(nxt)
+                    open_.append(nxt)
+                nxt += self.interval
+
+        for e in events:
+            if e.outcome == "natural":
+                # Grid points up to the moment the input stopped were due; none while away.
+                advance(min(e.due_at, e.at), chain is None)
+                # Movement: a break nobody answered before going away is not asked for again.
+                chain, snoozes, open_ = None, 0, []
+                nxt = max(w0, e.at) + self.interval
                 continue
-            start = max(w[0], anchor) if anchor is not None else w[0]
-            due = start + self.interval
-            if due < w[1]:
-                return due
-        return None
+            advance(e.at, chain is None)
+            if e.outcome == "snoozed":
+                snoozes += 1
+                if chain is None and not open_ and e.due_at >= nxt and nxt < w1:
+                    advance(nxt, True)  # snoozed before it fell due: it is due all the same
+                chain = e if snoozes <= self.prefs.max_snoozes else None
+                if chain is not None and not self.is_active(e.at + self.snooze):
+                    # Snoozed past the end of the day: nothing more today.
+                    chain, open_, nxt = None, [], w1
+                continue
+            if chain is None and not open_ and e.due_at >= nxt and nxt < w1 and e.due_at != e.at:
+                advance(nxt, True)  # answered before it fell due: it is due all the same
+            # An answer settles its break and any older one nobody answered.
+            open_ = [t for t in open_ if t > e.due_at]
+            chain, snoozes = None, 0
+            if e.outcome == "taken":
+                open_ = []
+                nxt = max(w0, e.at) + self.interval
+        if now is not None:
+            advance(now, chain is None)
+        planned = [*due]
+        probe = nxt
+        while probe < w1:
+            if not self.paused(probe):
+                planned.append(probe)
+            probe += self.interval
+        upcoming = nxt if nxt < w1 else None
+        return _Day(planned, open_, upcoming, chain)
 
-    def _after_pause(self, due: datetime) -> datetime | None:
-        until = self.prefs.paused_until
-        if until is None or due >= until:
-            return due
-        if self.is_active(until):
-            return until
-        return self._due_from(None, until.astimezone(self.tz).date(), until)
+    def due_times(self, day: date, history: Iterable[BreakEvent]) -> list[datetime]:
+        """Return a local day's break times: those already due and the rest still planned."""
+        return self._replay(day, history, None).planned
 
-    def next_due(self, now: datetime, history: Sequence[BreakEvent]) -> datetime | None:
-        """Return when the next break is due (possibly already past: it is overdue)."""
+    def due_count(self, day: date, now: datetime, history: Iterable[BreakEvent]) -> int:
+        """Return how many of a local day's breaks have fallen due by `now`."""
+        return sum(1 for t in self._replay(day, history, now).planned if t <= now)
+
+    def planned_count(self, day: date, history: Iterable[BreakEvent] = ()) -> int:
+        """Return how many breaks a local day has in all (due so far plus still planned)."""
+        return len(self._replay(day, history, None).planned)
+
+    def next_due(
+        self, now: datetime, history: Sequence[BreakEvent], since: datetime | None = None
+    ) -> datetime | None:
+        """Return when the next break is due (possibly already past: it is overdue).
+
+        Breaks that fell due before `since` (default `now`: when the reminder started) and
+        were never answered are left behind, except the latest of them: the current one.
+        """
         if not self.prefs.active_hours:
             return None
-        events = self._relevant(history)
-        last = events[-1] if events else None
-        today = max(now, last.at if last else now).astimezone(self.tz).date()
-        due: datetime | None = None
-        if last is not None and last.outcome == "snoozed":
-            in_a_row = self.snoozes_in_a_row(events)
-            snoozed = last.at + self.snooze
-            if in_a_row <= self.prefs.max_snoozes and self.is_active(snoozed):
-                due = snoozed
-        if due is None:
-            due = self._due_from(last.at if last else None, today, now)
-        return self._after_pause(due) if due is not None else None
+        since = now if since is None else since
+        today = now.astimezone(self.tz).date()
+        for offset in range(15):
+            day = today + timedelta(days=offset)
+            w = self.window(day)
+            if w is None or w[1] <= now:
+                continue
+            found = self._replay(day, history, now)
+            if found.chain is not None:
+                snoozed = found.chain.at + self.snooze
+                if not self.paused(snoozed):
+                    return snoozed
+            # In a quiet period nothing is due before it ends, however old.
+            unanswered = [] if self.paused(now) else found.open
+            current = [t for t in unanswered if t <= since][-1:]
+            pending = [*current, *(t for t in unanswered if t > since)]
+            if pending:
+                return pending[0]
+            if found.upcoming is not None:
+                probe: datetime | None = found.upcoming
+                while probe is not None and self.paused(probe):
+                    probe = probe + self.interval if probe + self.interval < w[1] else None
+                if probe is not None:
+                    return probe
+        return None
 
     def next_prerun(self, after: datetime) -> datetime | None:
         """Return the first pre-run reminder strictly after `after`, outside any pause."""
@@ -238,10 +347,11 @@ class Schedule:
     def longest_sit(
         self, history: Sequence[BreakEvent], start: datetime, end: datetime
     ) -> timedelta:
-        """Return the longest stretch in [start, end) with no taken or natural break."""
+        """Return the longest stretch in [start, end) with no taken break."""
         marks = [start]
-        for e in self._relevant(history):
-            if e.outcome in ("taken", "natural") and start <= e.at < end:
+        for e in history:
+            # Away from the keyboard is not movement (a meeting, a phone call): only taken.
+            if e.outcome == "taken" and start <= e.at < end:
                 marks.append(e.at)
         marks.append(end)
         return max((b - a for a, b in itertools.pairwise(marks)), default=timedelta(0))

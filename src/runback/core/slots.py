@@ -180,7 +180,7 @@ class BreakDay:
 
 def _break_status(b: BreakDay, now: datetime) -> tuple[Status, str]:
     if b.window is None or b.planned == 0:
-        return "not-today", "no active hours today"
+        return "not-today", "no breaks planned today"
     start, end = b.window
     if b.taken >= b.planned:
         return "done", "every break taken today"

@@ -17,7 +17,7 @@ from runback.core.clock import Clock
 from runback.core.schedule import BreakEvent, Schedule
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
-from runback.services import breaks
+from runback.services import breaks, routines
 from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "Fired",
     "StartAtClock",
     "default_beeper",
-    "terminal_launcher",
 ]
 
 # Longest single sleep: how soon a pause/resume/config change made elsewhere is noticed.
@@ -88,20 +87,6 @@ def default_beeper() -> Callable[[], None]:
         return bell
 
 
-def terminal_launcher() -> Callable[[], bool] | None:
-    """Return a function that runs the Desk break routine here, when there is a terminal."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return None
-
-    def launch() -> bool:
-        import subprocess
-
-        cmd = [sys.executable, "-m", "runback", "session", "desk-break", "--context", "desk-break"]
-        return subprocess.run(cmd, check=False).returncode == 0
-
-    return launch
-
-
 @dataclass
 class Daemon:
     """The reminder loop for one user."""
@@ -145,7 +130,7 @@ class Daemon:
             self._started = self._prerun_after = now
         sched = breaks.schedule_for(self.store, self.user_id)
         adaptive = sched.prefs.mode == "adaptive" and self.idle is not None
-        due = sched.next_due(now, self._history(now)) if sched.prefs.enabled else None
+        due = self._due(sched, now)
         prerun = sched.next_prerun(self._prerun_after or now) if sched.prefs.enabled else None
         wake = [now + timedelta(seconds=self.max_sleep_s)]
         wake += [t for t in (due, prerun, until) if t is not None]
@@ -163,13 +148,19 @@ class Daemon:
             self._prerun(sched, prerun, now)
             return
         if adaptive and (self._next_idle_check is None or now >= self._next_idle_check):
-            self._check_idle(sched, now, due)
-        due = sched.next_due(now, self._history(now)) if sched.prefs.enabled else None
+            self._check_idle(sched, now)
+        due = self._due(sched, now)
         if due is not None and now >= due:
             self._remind(sched, due, now)
 
-    # -- natural breaks ------------------------------------------------------------------
-    def _check_idle(self, sched: Schedule, now: datetime, due: datetime | None) -> None:
+    def _due(self, sched: Schedule, now: datetime) -> datetime | None:
+        if not sched.prefs.enabled:
+            return None
+        # Breaks due before the daemon started are not reminded of, at most the current one.
+        return sched.next_due(now, self._history(now), since=self._started)
+
+    # -- time away from the keyboard (natural breaks) ------------------------------------
+    def _check_idle(self, sched: Schedule, now: datetime) -> None:
         assert self.idle is not None
         threshold = sched.idle_threshold
         if not sched.is_active(now):
@@ -183,8 +174,21 @@ class Daemon:
         idle = timedelta(seconds=idle_s)
         if idle >= threshold:
             if self._away is None:
-                row = breaks.log_break(self.store, due or now, "natural", now, user_id=self.user_id)
-                self._say(now, f"natural break (idle {idle_s / 60:.0f} min)", sched)
+                left = now - idle
+                history = self._history(now)
+                if sched.snoozes_in_a_row(history):
+                    # Gone during a snooze: that break was never answered.
+                    chain_due = _chain_due(history)
+                    breaks.log_break(self.store, chain_due, "missed", now, user_id=self.user_id)
+                    self._say(now, f"missed (due {chain_due.astimezone(sched.tz):%H:%M})", sched)
+                # A natural break's row runs from when the input stopped (due_at) to `at`.
+                row = breaks.log_break(self.store, left, "natural", now, user_id=self.user_id)
+                self._say(
+                    now,
+                    f"away from the keyboard since {left.astimezone(sched.tz):%H:%M} "
+                    f"(idle {idle_s / 60:.0f} min)",
+                    sched,
+                )
                 self._away = (row, now)
             else:
                 breaks.update_break(self.store, self._away[0], now, self.user_id)
@@ -196,7 +200,10 @@ class Daemon:
             back = max(self._away[1], now - idle)
             breaks.update_break(self.store, self._away[0], back, self.user_id)
             self._say(
-                now, f"back after natural break (since {back.astimezone(sched.tz):%H:%M})", sched
+                now,
+                f"back at the keyboard at {back.astimezone(sched.tz):%H:%M}: the sitting clock "
+                "restarts",
+                sched,
             )
             self._away = None
         # The earliest moment the current idle stretch could reach the threshold.
@@ -219,11 +226,7 @@ class Daemon:
     def _remind(self, sched: Schedule, due: datetime, now: datetime) -> None:
         history = self._history(now)
         # A snoozed break keeps its original due time through the snooze chain.
-        orig_due = due
-        for event in reversed(history):
-            if event.outcome != "snoozed":
-                break
-            orig_due = event.due_at
+        orig_due = _chain_due(history) if sched.snoozes_in_a_row(history) else due
         late = now - due
         if late > sched.break_len and self._started is not None and due >= self._started:
             # Asleep (suspend) through the reminder: record it, do not nag long after.
@@ -232,12 +235,12 @@ class Daemon:
             self._say(now, f"missed (due {due.astimezone(sched.tz):%H:%M}, woke late)", sched)
             return
         actions = [("start", "Start")]
-        if sched.can_snooze(history):
+        if sched.can_snooze(history, now):
             actions.append(("snooze", f"Snooze {sched.prefs.snooze_min} min"))
         actions.append(("skip", "Skip"))
         notice = Notice(
-            "Time to move",
-            f"A {sched.prefs.break_min}-minute desk break: stand up, stretch your back.",
+            f"Time to move: a {sched.prefs.break_min}-minute desk break",
+            routines.desk_break_brief(self.store, user_id=self.user_id),
             tuple(actions),
         )
         self.beep()
@@ -245,7 +248,7 @@ class Daemon:
         wait = sched.snooze.total_seconds() * self.real_per_clock_s
         answer = self.notifier.wait_action(wait)
         at = self.clock.now()
-        if answer == "snooze" and not sched.can_snooze(history):
+        if answer == "snooze" and not sched.can_snooze(history, now):
             answer = None
         outcome = {"start": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
             answer or "", "missed"
@@ -253,6 +256,20 @@ class Daemon:
         # Log first: the Desk break session, when it finishes, links itself to this break.
         breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
         if outcome == "taken" and self.launcher is not None:
-            self.launcher()
+            how = getattr(self.launcher, "how", None)
+            if how:
+                self._say(at, f"opening the Desk break {how}", sched)
+            if not self.launcher():
+                self._say(self.clock.now(), "could not open the Desk break", sched)
         self.fired.append(Fired("break", due, now, outcome))
         self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome}", sched)
+
+
+def _chain_due(history: list[BreakEvent]) -> datetime:
+    """Return the original due time of the snooze chain that ends the history."""
+    due = history[-1].due_at
+    for event in reversed(history):
+        if event.outcome != "snoozed":
+            break
+        due = event.due_at
+    return due

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -29,8 +29,10 @@ __all__ = [
     "BreakEntry",
     "BreakOverview",
     "BreakSummary",
+    "BreaksDue",
     "PeriodSummary",
     "break_day",
+    "breaks_due",
     "breaks_today",
     "delete_break",
     "get_break",
@@ -251,25 +253,38 @@ def pause(
 ) -> datetime:
     """Start a quiet period and return when it ends."""
     sched = schedule_for(store, user_id)
-    until = sched.pause_until(store.clock.now(), how)
-    set_prefs(store, {"paused_until": until.isoformat()}, user_id, merge=True)
+    now = store.clock.now()
+    until = sched.pause_until(now, how)
+    # The start is kept too: the breaks the pause holds back are never due, even afterwards.
+    changes = {"paused_since": now.isoformat(), "paused_until": until.isoformat()}
+    set_prefs(store, changes, user_id, merge=True)
     return until
 
 
 def resume(store: Store, user_id: int = LOCAL_USER_ID) -> None:
     """End any quiet period now."""
-    set_prefs(store, {"paused_until": None}, user_id, merge=True)
+    prefs = get_prefs(store, user_id)
+    now = store.clock.now()
+    if prefs.paused_until is not None and prefs.paused_until > now:
+        # Ended now rather than forgotten: its breaks so far stay not due.
+        set_prefs(store, {"paused_until": now.isoformat()}, user_id, merge=True)
 
 
 @dataclass(frozen=True)
 class PeriodSummary:
-    """Breaks in a period: taken vs due, and the longest unbroken sit."""
+    """Breaks in a period: taken vs due, time away from the keyboard, the longest sit.
+
+    `due` is the schedule's count of breaks fallen due so far, `planned` the period's whole
+    count; every due break ends taken, skipped or missed while the reminder runs. Time away
+    from the keyboard (a natural break) restarts the schedule but is no break taken.
+    """
 
     start: str
     end: str
     due: int
+    planned: int
     taken: int
-    natural: int
+    away_from_keyboard: int
     snoozed: int
     skipped: int
     missed: int
@@ -291,8 +306,7 @@ def _period(
     for e in events:
         if start <= e.at < end:
             counts[e.outcome] += 1
-    # Every break that fell due ends taken, skipped or missed (snoozes are on the way there).
-    due = counts["taken"] + counts["skipped"] + counts["missed"]
+    due = planned = 0
     # The longest sit counts active hours already passed, on days with something logged
     # (a day with no log at all means reminders were not running: nothing is known).
     logged_days = {e.at.astimezone(sched.tz).date() for e in events if start <= e.at < end}
@@ -300,6 +314,10 @@ def _period(
     day = start.astimezone(sched.tz).date()
     while True:
         w = sched.window(day)
+        if w is not None and w[0] < end:
+            planned += sched.planned_count(day, events)
+            if w[0] <= now:
+                due += sched.due_count(day, min(now, end), events)
         if w is not None and w[0] < end and day in logged_days:
             w_end = min(w[1], end, now)
             if w_end > w[0]:
@@ -311,8 +329,9 @@ def _period(
         start=start.isoformat(),
         end=end.isoformat(),
         due=due,
+        planned=planned,
         taken=counts["taken"],
-        natural=counts["natural"],
+        away_from_keyboard=counts["natural"],
         snoozed=counts["snoozed"],
         skipped=counts["skipped"],
         missed=counts["missed"],
@@ -353,15 +372,13 @@ def break_day(
     today = local_date(now, sched.zone)
     w = sched.prefs.active_hours.get(WEEKDAYS[today.weekday()])
     start, end = day_bounds_utc(today, sched.zone)
-    # The grid of the day (interval within active hours) less what a quiet period holds back.
-    paused = sched.prefs.paused_until
-    grid = [t for t in sched.day_slots(today) if paused is None or not (now <= t < paused)]
-    taken = sum(1 for e in events if e.outcome == "taken" and start <= e.at < end)
+    todays = [e for e in events if start <= e.at < end]
     return BreakDay(
         window=(w.start, w.end) if w is not None else None,
-        planned=len(grid),
-        due=sum(1 for t in grid if t <= now),
-        taken=taken,
+        # The schedule's grid (interval within active hours, less pauses), the reminders' own.
+        planned=sched.planned_count(today, todays),
+        due=sched.due_count(today, now, todays),
+        taken=sum(1 for e in todays if e.outcome == "taken"),
         next_due=next_due.astimezone(sched.tz) if next_due is not None else None,
     )
 
@@ -389,3 +406,29 @@ def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreakOverview:
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
     day = break_day(sched, week, now, sched.next_due(now, last_day))
     return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day)
+
+
+@dataclass(frozen=True)
+class BreaksDue:
+    """One local day's breaks: fallen due so far, planned in all, and answered (the tally)."""
+
+    day: date
+    due: int
+    planned: int
+    tally: int
+
+
+def breaks_due(store: Store, *, user_id: int, day: date | None = None) -> BreaksDue:
+    """Return how many breaks of a local day (default today) are due so far and planned."""
+    sched = schedule_for(store, user_id)
+    now = store.clock.now()
+    day = day or local_date(now, sched.zone)
+    start, end = day_bounds_utc(day, sched.zone)
+    events = history(store, start, end, user_id)
+    tally = sum(1 for e in events if e.outcome in ("taken", "skipped", "missed"))
+    return BreaksDue(
+        day=day,
+        due=sched.due_count(day, now, events),
+        planned=sched.planned_count(day, events),
+        tally=tally,
+    )

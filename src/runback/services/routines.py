@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep
+from runback.core.desk_break import DESK_BREAK, brief, dose
 from runback.errors import InUseError, NotFoundError, RunbackError, ValidationError
 from runback.services.catalog import (
     load_builtin,
@@ -32,6 +33,8 @@ __all__ = [
     "check_deletable",
     "create_routine",
     "delete_routine",
+    "desk_break",
+    "desk_break_brief",
     "export_routine",
     "get_routine",
     "import_routine",
@@ -90,8 +93,34 @@ def user_catalog(store: Store, user_id: int = LOCAL_USER_ID) -> Catalog:
     for routine in mine:
         for ex in routine.exercises:
             exercises.setdefault(ex.slug, ex)  # built-ins always win; first user one next
-    routines = [*builtin.routines.values(), *(r for r in mine if r.slug not in builtin.routines)]
+    ours = [_for_user(store, r, user_id) for r in builtin.routines.values()]
+    routines = [*ours, *(r for r in mine if r.slug not in builtin.routines)]
     return Catalog(list(exercises.values()), routines)
+
+
+def _for_user(store: Store, routine: Routine, user_id: int) -> Routine:
+    """Return a built-in routine as this user gets it: the Desk break dosed to their breaks."""
+    if routine.slug != DESK_BREAK:
+        return routine
+    from runback.services.breaks import get_prefs
+
+    try:
+        break_min = get_prefs(store, user_id).break_min
+    except RunbackError:
+        return routine  # no such user, or settings that no longer validate: the routine as built
+    return dose(routine, break_min)
+
+
+def desk_break(store: Store, *, user_id: int) -> Routine:
+    """Return the Desk break routine with its walk scaled to the user's break length."""
+    return user_catalog(store, user_id).routines[DESK_BREAK]
+
+
+def desk_break_brief(store: Store, *, user_id: int) -> str:
+    """Return what the user's Desk break asks for, in one line (the reminder's text)."""
+    catalog = user_catalog(store, user_id)
+    routine = catalog.routines[DESK_BREAK]
+    return brief(routine, catalog.resolve(routine))
 
 
 def _summary(catalog: Catalog, routine: Routine) -> RoutineSummary:

@@ -160,7 +160,7 @@ def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
         planned=found.day.planned,
         due=found.day.due,
         taken=day.taken,
-        away=day.natural,
+        away=day.away_from_keyboard,
         skipped=day.skipped,
         missed=day.missed,
         longest_sit_min=day.longest_sit_min,
