@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check-all setup system-deps lint typecheck pytest pytest-all bench clean
+.PHONY: run test check-all setup system-deps lint typecheck pytest pytest-hours pytest-all bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,10 +34,18 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest -q -m "not slow"
 
+# No test may read the real clock: the clock-sensitive parts again at 09:30 on a weekday and at
+# 23:30 on a Saturday, Berlin time, under faketime (the whole process sees that wall clock).
+HOURS_TESTS := tests/cli tests/core tests/services
+HOURS_MARKS := not slow and not postgres and not browser
+pytest-hours: setup
+	TZ=Europe/Berlin faketime -f "@2026-12-01 09:30:00" $(BIN)/pytest -q -p no:cacheprovider -m "$(HOURS_MARKS)" $(HOURS_TESTS)
+	TZ=Europe/Berlin faketime -f "@2026-12-05 23:30:00" $(BIN)/pytest -q -p no:cacheprovider -m "$(HOURS_MARKS)" $(HOURS_TESTS)
+
 pytest-all: setup
 	$(BIN)/pytest -q
 
-test: system-deps setup lint typecheck pytest
+test: system-deps setup lint typecheck pytest pytest-hours
 
 check-all: system-deps setup lint typecheck pytest-all
 

@@ -8,6 +8,7 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v dbus-run-session >/dev/null || need+=(dbus dbus-bin)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v faketime >/dev/null || need+=(faketime)
 # Legible text in browser screenshots and PDF renders.
 fc-list 2>/dev/null | grep -q . || need+=(fonts-dejavu-core fontconfig)
 [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
 from runback.core.clock import FakeClock
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 1, 20, 12, 0, tzinfo=BERLIN)  # a Tuesday noon
 # Days ago with back-up work: a fortnight with two misses, and half-held sessions among them.
 DONE = [1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 13, 14]
 
@@ -32,10 +32,9 @@ DONE = [1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 13, 14]
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Start one server on a database with two weeks of sessions and breaks."""
     folder = tmp_path_factory.mktemp("live-progress")
-    with live_server(folder) as s:
-        # The server's day, not the test's clock: it decides what "today" is.
-        today = date.fromisoformat(httpx.get(f"{s.url}/api/v1/today").json()["summary"]["date"])
-        _seed(folder / "runback.db", today)
+    with live_server(folder, start_at=NOW) as s:
+        # The server's clock starts at NOW (tests/web/clocked_app.py), so "today" is fixed.
+        _seed(folder / "runback.db", NOW.date())
         yield s
 
 

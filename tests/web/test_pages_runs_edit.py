@@ -142,7 +142,7 @@ def test_today_leaves_out_a_ride_this_morning(client: TestClient, store: Store) 
     today = client.get("/api/v1/today").json()
     assert today["runs"] == []
     assert today["pain_prompt"] is None  # "You ran recently" is for runs
-    slots = {d["slot"]: d["status"] for d in today["summary"]["slots"]}
+    slots = {d["slot"]: d["status"] for d in today["slots"]}
     assert slots["after-run"] != "due"
 
 

@@ -108,15 +108,16 @@ def _show(out: Console, view: Today) -> None:
         out.print(table)
     else:
         out.print("[dim]No sessions yet today.[/]")
-    habit = f"habit strength {view.habit.routine_percent} %"
-    if view.habit.breaks_percent is not None:
-        habit += f", breaks {view.habit.breaks_percent} %"
     out.print(
         f"Streak: [bold]{_days(view.current_streak)}[/] "
-        f"(longest {_days(view.longest_streak)}) · {habit} · "
+        f"(longest {_days(view.longest_streak)}) · "
         f"{view.minutes_done:g} of {view.minutes_target} min today",
         highlight=False,
     )
+    habit = f"Habit strength: routine [bold]{view.habit.routine_percent} %[/]"
+    if view.habit.breaks_percent is not None:
+        habit += f", breaks [bold]{view.habit.breaks_percent} %[/]"
+    out.print(habit, highlight=False)
     marks = {"done": "[green]✓[/]", "due": "[bold yellow]•[/]", "missed": "[red]✗[/]"}
     for due in view.slots:
         if due.status == "not-today":
