@@ -181,7 +181,7 @@ def get_job(store: Store, *, user_id: int, job_id: int) -> Job:
 
 
 def claim_next(store: Store, *, worker: str) -> int | None:
-    """Take the oldest waiting job (or one whose worker died) for `worker`; None if there is none."""
+    """Take the oldest waiting job (or one whose worker died); None when there is none."""
     now = store.clock.now()
     with store.tx() as s:
         claimable = or_(
@@ -298,7 +298,7 @@ def work(
     poll_s: float = 1.0,
     worker: str | None = None,
 ) -> int:
-    """Claim and run jobs until `stop` is set (with `once`: until none is waiting); return how many."""
+    """Claim and run jobs until `stop` is set (`once`: until none waits); return how many ran."""
     name = worker or worker_name()
     done = 0
     while not stop.is_set():
