@@ -328,10 +328,16 @@ class JobThread:
         self._wake = threading.Event()
         self._idle = threading.Condition()
         self._busy = False
-        self._thread = threading.Thread(target=self._run, name="runback-jobs", daemon=True)
+        self._users = 0  # an app may be started more than once (each test client does)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start the thread."""
+        """Start the thread (again after `stop`; a second start only counts one more user)."""
+        self._users += 1
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="runback-jobs", daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
@@ -346,11 +352,18 @@ class JobThread:
             return self._idle.wait_for(lambda: not self._busy, timeout)
 
     def stop(self) -> None:
-        """Stop after the current file and wait for the thread."""
+        """Stop after the current file and wait for the thread (once its last user stops)."""
+        self._users = max(0, self._users - 1)
+        if self._users:
+            return
         self._stop.set()
         self._wake.set()
-        if self._thread.is_alive():
+        if self._thread is not None:
             self._thread.join()
+            self._thread = None
+        with self._idle:
+            self._busy = False
+            self._idle.notify_all()
 
     def _run(self) -> None:
         while not self._stop.is_set():

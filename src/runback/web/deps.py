@@ -35,6 +35,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.stamps import UserStamp
@@ -117,7 +118,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-async def user_stamp(request: Request) -> UserStamp:
+def user_stamp(request: Request) -> UserStamp:
     """Return the current user's stamp: id, email, zone, password hash and data version.
 
     Local mode: the local user, no login. Hosted mode: the user of the login that the signed
@@ -127,8 +128,8 @@ async def user_stamp(request: Request) -> UserStamp:
     known: UserStamp | None = getattr(request.state, "stamp", None)
     if known is not None:
         return known
-    # On the event loop, not in the thread pool: one indexed read on a connection of this
-    # thread's own costs less than the hop to a thread and back.
+    # A plain `def`, so FastAPI calls it in the thread pool: a slow or hung database must
+    # never stall the event loop (and with it the health check and every other request).
     store: Store = request.app.state.store
     stamps = store.stamps()
     if request.app.state.settings.mode == "local":
@@ -158,7 +159,7 @@ async def current_user_id(request: Request) -> int:
         # No login, so nothing to read.
         request.state.user = {"id": LOCAL_USER_ID, "email": None}
         return LOCAL_USER_ID
-    return (await user_stamp(request)).id
+    return (await run_in_threadpool(user_stamp, request)).id
 
 
 StampDep = Annotated[UserStamp, Depends(user_stamp)]
