@@ -154,7 +154,8 @@ def test_two_workers_never_take_the_same_job(
     names = [*GOOD, "fit/sample-activity.fit", "tcx/test.tcx"]
     ids = [_upload(c, fixtures_dir, name) for name in names for _ in range(2)]
     workers = [_worker(pg_db_url, "--once") for _ in range(2)]
-    outputs = [w.communicate(timeout=180)[0] for w in workers]
+    for w in workers:
+        assert w.wait(timeout=180) == 0
     store: Store = c.app.state.store  # type: ignore[attr-defined]
     with store.factory() as s:
         rows = s.scalars(select(JobRow).where(JobRow.id.in_(ids))).all()
