@@ -35,7 +35,6 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.stamps import UserStamp
@@ -118,7 +117,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def user_stamp(request: Request) -> UserStamp:
+async def user_stamp(request: Request) -> UserStamp:
     """Return the current user's stamp: id, email, zone, password hash and data version.
 
     Local mode: the local user, no login. Hosted mode: the user of the login that the signed
@@ -128,8 +127,9 @@ def user_stamp(request: Request) -> UserStamp:
     known: UserStamp | None = getattr(request.state, "stamp", None)
     if known is not None:
         return known
-    # A plain `def`, so FastAPI calls it in the thread pool: a slow or hung database must
-    # never stall the event loop (and with it the health check and every other request).
+    # On the event loop, not in the thread pool: one indexed read on a connection of this
+    # thread's own costs less than the hop to a thread and back (docs/benchmarks.md, round 3),
+    # and in the pool every one of its threads would keep a connection of its own.
     store: Store = request.app.state.store
     stamps = store.stamps()
     if request.app.state.settings.mode == "local":
@@ -159,7 +159,7 @@ async def current_user_id(request: Request) -> int:
         # No login, so nothing to read.
         request.state.user = {"id": LOCAL_USER_ID, "email": None}
         return LOCAL_USER_ID
-    return (await run_in_threadpool(user_stamp, request)).id
+    return (await user_stamp(request)).id
 
 
 StampDep = Annotated[UserStamp, Depends(user_stamp)]
