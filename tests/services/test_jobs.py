@@ -73,7 +73,7 @@ def test_progress_is_written_after_every_file(
     seen: list[tuple[str, int, str | None]] = []
     real = jobs.import_bytes
 
-    def spy(st: Store, user_id: int, name: str, data: bytes) -> object:
+    def spy(st: Store, user_id: int, name: str, data: bytes, *rest: object) -> object:
         now = get_job(store, user_id=LOCAL_USER_ID, job_id=job.id)
         seen.append((now.status, now.files_done, now.current))
         return real(st, user_id, name, data)
@@ -177,3 +177,34 @@ def test_the_job_thread_imports_what_is_uploaded(store: Store, fixtures_dir: Pat
     finally:
         runner.stop()
     assert runner.wait_idle(0)
+
+
+def test_a_worker_that_was_thought_dead_stops_when_it_finds_its_job_taken_over(
+    store: Store, clock: FakeClock, fixtures_dir: Path
+) -> None:
+    job = enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, *GOOD))
+    assert claim_next(store, worker="slow") == job.id
+    clock.advance(2 * LEASE.total_seconds())
+    assert claim_next(store, worker="fresh") == job.id
+    stale = run_job(store, job.id, worker="slow")
+    assert (stale.status, stale.files_done) == ("running", 0)
+    assert list_runs(store, LOCAL_USER_ID, sport="all") == []
+    assert run_job(store, job.id, worker="fresh").status == "done"
+
+
+def test_a_long_file_renews_the_lease_and_says_how_far_it_is(
+    store: Store, clock: FakeClock, fixtures_dir: Path
+) -> None:
+    job = enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, GOOD[0]))
+    claim_next(store, worker="w")
+    progress = jobs._beat(store, job.id, "export.zip")
+    progress(1, 5000, "a.fit")  # too soon: nothing written
+    assert get_job(store, user_id=LOCAL_USER_ID, job_id=job.id).current == "cerknicko-jezero.gpx"
+    clock.advance(jobs.HEARTBEAT_S + 1)
+    progress(1200, 5000, "b.fit")
+    assert (
+        get_job(store, user_id=LOCAL_USER_ID, job_id=job.id).current == "export.zip (1200 of 5000)"
+    )
+    with store.factory() as s:
+        row = s.get(JobRow, job.id)
+        assert row is not None and row.heartbeat_at == clock.now()

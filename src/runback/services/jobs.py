@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -26,6 +27,7 @@ from runback.services.store import Store
 from runback.storage.models import JobFileRow, JobRow
 
 __all__ = [
+    "HEARTBEAT_S",
     "KEEP_FINISHED",
     "LEASE",
     "MAX_ATTEMPTS",
@@ -49,6 +51,8 @@ LEASE = timedelta(minutes=5)
 """A running job whose worker has not written for this long is taken up by another worker."""
 MAX_ATTEMPTS = 3
 """A job whose workers died this many times fails (one of its files may be what kills them)."""
+HEARTBEAT_S = 10.0
+"""During one long file (a Strava export), the lease is renewed at most this often."""
 KEEP_FINISHED = timedelta(days=7)
 """Finished jobs (their results, no files) are kept this long for the page that polls them."""
 
@@ -228,11 +232,30 @@ def _fail(s: Any, row: JobRow, now: datetime, why: str) -> None:
     s.execute(delete(JobFileRow).where(JobFileRow.job_id == row.id))
 
 
-def _import_one(store: Store, user_id: int, f: JobFileRow) -> ImportReport:
+def _beat(store: Store, job_id: int, name: str) -> Callable[[int, int, str], None]:
+    """Return an import progress callback that renews the job's lease during one long file."""
+    last = store.clock.monotonic()
+
+    def progress(done: int, total: int, _item: str) -> None:
+        nonlocal last
+        if store.clock.monotonic() - last < HEARTBEAT_S:
+            return
+        last = store.clock.monotonic()
+        with store.tx() as s:
+            row = s.get(JobRow, job_id)
+            if row is not None:
+                row.heartbeat_at = store.clock.now()
+                # A Strava export is one file of thousands of activities: say how far it is.
+                row.current = f"{name} ({done} of {total})"[:500]
+
+    return progress
+
+
+def _import_one(store: Store, job_id: int, user_id: int, f: JobFileRow) -> ImportReport:
     if f.refused is not None:
         return ImportReport([FileResult(f.name, "skipped", f.refused)])
     try:
-        return import_bytes(store, user_id, f.name, f.data)
+        return import_bytes(store, user_id, f.name, f.data, _beat(store, job_id, f.name))
     except RunbackError as exc:
         return ImportReport([FileResult(f.name, "skipped", str(exc))])
     except Exception:
@@ -241,13 +264,20 @@ def _import_one(store: Store, user_id: int, f: JobFileRow) -> ImportReport:
         return ImportReport([FileResult(f.name, "skipped", _UNEXPECTED)])
 
 
-def run_job(store: Store, job_id: int) -> Job:
-    """Import the files of a claimed job one by one, writing progress after each."""
+def run_job(store: Store, job_id: int, *, worker: str | None = None) -> Job:
+    """Import the files of a claimed job one by one, writing progress after each.
+
+    With `worker`, stop as soon as the job is found taken over by another worker (this one
+    was thought dead: its lease ran out).
+    """
     while True:
         with store.factory() as s:
             job = s.get(JobRow, job_id)
             if job is None or job.status != "running":
                 raise NotFoundError(f"job {job_id} is not running")
+            if worker is not None and job.worker != worker:
+                log.warning("import job %s was taken over by %s", job_id, job.worker)
+                return _job(job)
             user_id = job.user_id
             f = s.scalars(
                 select(JobFileRow)
@@ -259,7 +289,7 @@ def run_job(store: Store, job_id: int) -> Job:
                 s.expunge(f)
         if f is None:
             break
-        one = _import_one(store, user_id, f)
+        one = _import_one(store, job_id, user_id, f)
         with store.tx() as s:
             row = s.get(JobRow, job_id)
             assert row is not None  # the job's own worker is the only one that deletes it
@@ -310,7 +340,7 @@ def work(
             stop.wait(poll_s)
             continue
         try:
-            run_job(store, job_id)
+            run_job(store, job_id, worker=name)
         except Exception:
             # The job stays running and is taken up again once its lease runs out.
             log.exception("import job %s stopped", job_id)

@@ -104,7 +104,8 @@ def _progress(job: Job) -> str:
     if job.status == "queued":
         return f"Waiting to import {_files(job.files_total)}…"
     if job.status == "running":
-        return f"Importing… {job.files_done} of {_files(job.files_total)} done."
+        text = f"Importing… {job.files_done} of {_files(job.files_total)} done."
+        return f"{text} Now: {job.current}." if job.current else text
     if job.status == "failed":
         return f"Not imported: {job.error or 'the import stopped'}."
     return "Imported."
