@@ -208,3 +208,15 @@ def test_a_long_file_renews_the_lease_and_says_how_far_it_is(
     with store.factory() as s:
         row = s.get(JobRow, job.id)
         assert row is not None and row.heartbeat_at == clock.now()
+
+
+def test_an_export_leaves_the_jobs_out(store: Store, fixtures_dir: Path) -> None:
+    from runback.services.backup import export_document
+
+    enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, *GOOD))
+    work(store, stop=threading.Event(), once=True)
+    enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, GOOD[0]))
+    for user_id in (None, LOCAL_USER_ID):
+        tables = export_document(store.engine, user_id=user_id)["tables"]
+        assert "jobs" not in tables and "job_files" not in tables
+        assert len(tables["runs"]) == 2
