@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from runback.core.clock import FakeClock
 from runback.errors import LimitError, NotFoundError
 from runback.services import jobs
+from runback.services.job_thread import JobThread
 from runback.services.jobs import (
     LEASE,
     MAX_ATTEMPTS,
-    JobThread,
     Upload,
     claim_next,
     enqueue_import,

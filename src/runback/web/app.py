@@ -89,7 +89,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         RunbackError,
         ValidationError,
     )
-    from runback.services.jobs import JobThread
+    from runback.services.job_thread import JobThread
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf

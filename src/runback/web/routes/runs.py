@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, SPORTS, Sport, format_pace
 from runback.errors import NotFoundError, ValidationError
-from runback.services.jobs import Job, JobThread, Upload, enqueue_import, get_job
+from runback.services.job_thread import JobThread
+from runback.services.jobs import Job, Upload, enqueue_import, get_job
 from runback.services.runs import (
     FileResult,
     ImportReport,
