@@ -11,6 +11,7 @@ RunbackError
  ├── NotFoundError          a routine, run or session that does not exist (for this user)
  ├── InUseError             a routine that a slot or the programme still uses cannot go
  ├── SchemaVersionError     the database (or an export) is from a newer runback
+ ├── LimitError             an upload over a per-user limit (files per upload, waiting uploads)
  └── AuthError              hosted mode: bad credentials, rate-limited, CSRF
       └── RateLimitedError  too many failed logins: try again later
 """
@@ -23,6 +24,7 @@ __all__ = [
     "ConfigError",
     "DamagedFileError",
     "InUseError",
+    "LimitError",
     "NotAnActivityError",
     "NotFoundError",
     "PlanError",
@@ -71,6 +73,14 @@ class NotAnActivityError(ActivityFileError):
 
 class UnsafeFileError(ActivityFileError):
     """The file was refused for safety: too large, an XML or zip bomb, a traversal path."""
+
+
+class LimitError(RunbackError):
+    """A request over a per-user limit; the message says which limit and what to do."""
+
+    def __init__(self, message: str, http_status: int = 429) -> None:
+        self.http_status = http_status  # what the web answers
+        super().__init__(message)
 
 
 class NotFoundError(RunbackError):

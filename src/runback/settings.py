@@ -36,3 +36,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = 50 * 1024 * 1024
     # Per web worker: finished Today responses kept while the user's data is unchanged (0: off).
     view_cache_entries: int = Field(default=4096, ge=0)
+    # Uploads are imported as jobs: at most this many files in one, this many waiting per user.
+    max_job_files: int = Field(default=200, ge=1)
+    max_queued_jobs: int = Field(default=3, ge=1)
+    # Import jobs in a thread of each web process (None: in local mode only; hosted mode
+    # leaves them to `runback worker`).
+    job_thread: bool | None = None

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -35,6 +35,7 @@ __all__ = [
     "live_server",
     "phone_page",
     "shot",
+    "wait_for_job",
 ]
 
 WAIT_MS = 20_000
@@ -197,3 +198,18 @@ def shot(page: Page, name: str) -> None:
     """Save a full-page screenshot under test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_job(
+    server: LiveServer, reply: httpx.Response, timeout_s: float = 60.0
+) -> dict[str, Any]:
+    """Follow the import job an upload answered with (202) until it is done; return the job."""
+    assert reply.status_code == 202, reply.text
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = httpx.get(server.url + reply.headers["location"], timeout=10).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the import job did not finish in {timeout_s} s: {job}")
+        time.sleep(0.05)  # the real server's job thread imports it: real time, no app clock

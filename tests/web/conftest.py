@@ -157,3 +157,34 @@ def page(browser: Any, server: Any) -> Iterator[Any]:
     from tests.web.browser import phone_page
 
     yield from phone_page(browser, server)
+
+
+def finished_job(client: TestClient, response: Any) -> dict[str, Any]:
+    """Wait for the import job an upload answered with (202); return the finished job."""
+    from threading import Event
+
+    from runback.services.jobs import work
+
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+    runner = client.app.state.jobs  # type: ignore[attr-defined]
+    if runner is not None:
+        # The upload woke the app's job thread before it answered: wait for it, not for time.
+        assert runner.wait_idle(60), "the import job did not finish within 60 s"
+    else:  # hosted mode without a job thread: be the worker
+        work(client.app.state.store, stop=Event(), once=True)  # type: ignore[attr-defined]
+    job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] in ("done", "failed"), job
+    return job
+
+
+def upload(client: TestClient, files: Any, **kwargs: Any) -> dict[str, Any]:
+    """Upload files to /api/v1/runs/import and return the per-file result once imported."""
+    post = getattr(client, "unsafe", None)
+    r = (
+        post("POST", "/api/v1/runs/import", files=files, **kwargs)
+        if post
+        else client.post("/api/v1/runs/import", files=files, **kwargs)
+    )
+    result: dict[str, Any] = finished_job(client, r)["result"]
+    return result

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from runback.settings import Settings
 from runback.web.app import MULTIPART_ALLOWANCE
 from tests.conftest import SHARED_FIXTURES
+from tests.web.conftest import finished_job, upload
 
 LIMIT = 130_000
 ONE = SHARED_FIXTURES / "fit/activity-small-fenix2-run.fit"  # 121,839 bytes: fits
@@ -43,9 +44,8 @@ def test_limits_are_what_the_test_assumes() -> None:
 
 
 def test_a_real_file_within_the_limit_is_imported(client: TestClient) -> None:
-    r = client.post("/api/v1/runs/import", files=_files(ONE))
-    assert r.status_code == 200, r.text
-    assert r.json()["files"][0]["status"] == "imported"
+    out = upload(client, _files(ONE))
+    assert out["files"][0]["status"] == "imported"
     assert _runs(client) == 1
 
 
@@ -84,7 +84,7 @@ def test_a_streamed_upload_without_length_is_counted_and_refused(client: TestCli
     encoded = httpx.Request("POST", "http://x/", files=_files(ONE))
     headers = {"content-type": encoded.headers["content-type"]}
     r = client.post("/api/v1/runs/import", content=_streamed(encoded.read()), headers=headers)
-    assert r.status_code == 200, r.text
+    assert finished_job(client, r)["result"]["imported"] == 1
     assert _runs(client) == 1
 
 

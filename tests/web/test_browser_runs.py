@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import SHARED_FIXTURES
-from tests.web.browser import LiveServer, live_server, shot
+from tests.web.browser import LiveServer, live_server, shot, wait_for_job
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -33,7 +33,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(tmp_path_factory.mktemp("live-runs")) as s:
         files = [("files", (Path(n).name, (SHARED_FIXTURES / n).read_bytes())) for n in FILES]
         r = httpx.post(f"{s.url}/api/v1/runs/import", files=files, timeout=60)
-        assert r.json()["imported"] == 6, r.text
+        assert wait_for_job(s, r)["result"]["imported"] == 6
         yield s
 
 

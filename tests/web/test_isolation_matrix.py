@@ -121,7 +121,19 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             body={"name": f"{MARK} programme"},
             imported_at=now,
         )
-        s.add_all([pain, brk, prog])
+        job = m.JobRow(
+            user_id=user_id,
+            kind="runs",
+            status="done",
+            files_total=1,
+            files_done=1,
+            results=[{"file": f"{MARK}.gpx", "status": "imported", "run_id": run.id}],
+            ignored=[f"{MARK}.txt"],
+            attempts=1,
+            created_at=now,
+            finished_at=now,
+        )
+        s.add_all([pain, brk, prog, job])
         s.flush()
         ids = {
             "routine": [r.id],
@@ -130,6 +142,7 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             "pain": [pain.id],
             "break": [brk.id],
             "programme": [prog.id],
+            "job": [job.id],
             "slug": [slug],
         }
     new_calendar_token(store, user_id)
@@ -247,7 +260,9 @@ def two_users(any_db_url: str, hosted_client: Make, clock: FakeClock) -> Iterato
 def test_user_b_can_neither_read_nor_change_anything_of_user_a(two_users: Any) -> None:
     b, store, a_id, ids = two_users
     before = _snapshot(store, a_id)
-    assert all(before[t] for t in ("routines", "sessions", "runs", "pain_entries", "breaks"))
+    assert all(
+        before[t] for t in ("routines", "sessions", "runs", "pain_entries", "breaks", "jobs")
+    )
     spec = b.get("/api/v1/openapi.json").json()
     tried, leaks, changes, crashes, logged_out = 0, [], [], [], []
     for route in _routes(b):

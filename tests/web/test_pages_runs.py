@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import finished_job, upload
+
 
 def _files(fixtures_dir: Path, *names: str) -> list[tuple[str, tuple[str, bytes]]]:
     return [("files", (Path(n).name, (fixtures_dir / n).read_bytes())) for n in names]
@@ -23,8 +25,11 @@ def test_upload_imports_good_files_and_explains_the_rest(
             "fit/invalid/" + sorted(p.name for p in (fixtures_dir / "fit/invalid").iterdir())[0],
         ),
     )
-    assert r.status_code == 200, r.text
-    out = r.json()
+    assert r.status_code == 202, r.text
+    assert r.headers["location"] == f"/api/v1/jobs/{r.json()['id']}"
+    job = finished_job(client, r)
+    assert (job["status"], job["files_done"], job["files_total"]) == ("done", 3, 3)
+    out = job["result"]
     assert (out["imported"], out["skipped"]) == (1, 2)
     by_file = {f["file"]: f for f in out["files"]}
     good = by_file["cerknicko-jezero.gpx"]
@@ -34,9 +39,7 @@ def test_upload_imports_good_files_and_explains_the_rest(
     runs = client.get("/api/v1/runs").json()
     assert [run["id"] for run in runs] == [good["run_id"]]
     # The same file again is a duplicate, not a second run.
-    again = client.post(
-        "/api/v1/runs/import", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx")
-    ).json()
+    again = upload(client, _files(fixtures_dir, "gpx/cerknicko-jezero.gpx"))
     assert again["duplicates"] == 1 and again["files"][0]["status"] == "duplicate"
     assert len(client.get("/api/v1/runs").json()) == 1
 
@@ -44,12 +47,12 @@ def test_upload_imports_good_files_and_explains_the_rest(
 def test_strava_export_zip_and_the_watch_file_give_one_run(
     client: TestClient, fixtures_dir: Path
 ) -> None:
-    out = client.post(
-        "/api/v1/runs/import",
-        files=_files(
+    out = upload(
+        client,
+        _files(
             fixtures_dir, "strava-export.zip", "same-run/2022-05-29-15-53-35_Laufen_Landal_Park.fit"
         ),
-    ).json()
+    )
     assert out["imported"] == 1 and out["duplicates"] == 1
     assert len(client.get("/api/v1/runs").json()) == 1
 
@@ -58,10 +61,15 @@ def test_plain_form_upload_renders_messages_and_the_list(
     client: TestClient, fixtures_dir: Path
 ) -> None:
     r = client.post(
-        "/runs", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx", "gpx/route.gpx")
+        "/runs",
+        files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx", "gpx/route.gpx"),
+        follow_redirects=False,
     )
-    assert r.status_code == 200
-    page = r.text
+    assert r.status_code == 303
+    target = r.headers["location"]
+    assert target.startswith("/runs?job=")
+    assert client.app.state.jobs.wait_idle(60)  # type: ignore[attr-defined]
+    page = client.get(target).text
     assert 'class="result result-imported"><strong>cerknicko-jezero.gpx</strong>' in page
     assert "planned route" in page
     assert page.count("data-run-id=") == 1
@@ -78,9 +86,7 @@ def test_oversized_upload_is_refused_by_name(
     assert isinstance(settings, Settings) and isinstance(store, Store)
     store.settings = settings.model_copy(update={"max_upload_bytes": 1000})
     with TestClient(create_app(store.settings, store)) as c:
-        out = c.post(
-            "/api/v1/runs/import", files=_files(fixtures_dir, "gpx/cerknicko-jezero.gpx")
-        ).json()
+        out = upload(c, _files(fixtures_dir, "gpx/cerknicko-jezero.gpx"))
     assert out["skipped"] == 1
     assert "over the limit of 1000" in out["files"][0]["message"]
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import RunRow
+from tests.web.conftest import upload
 
 FILES = ("fit/garmin-fenix-5-run.fit", "fit/sample-activity.fit", "fit/garmin-fenix-5-walk.fit")
 
@@ -20,7 +21,7 @@ FILES = ("fit/garmin-fenix-5-run.fit", "fit/sample-activity.fit", "fit/garmin-fe
 def ids(client: TestClient, fixtures_dir: Path) -> dict[str, int]:
     """Import a run, the 88 km ride and a walk; return their ids by sport."""
     files = [("files", (Path(n).name, (fixtures_dir / n).read_bytes())) for n in FILES]
-    assert client.post("/api/v1/runs/import", files=files).json()["imported"] == 3
+    assert upload(client, files)["imported"] == 3
     return {r["sport"]: r["id"] for r in client.get("/api/v1/runs").json()}
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi.testclient import TestClient
 
 from runback.core.clock import FakeClock
+from tests.web.conftest import upload
 
 # Our own tiny recording: a 2 km run that ended an hour before the FakeClock's "now".
 GPX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -34,8 +35,7 @@ def test_fresh_day_shows_what_is_due(client: TestClient) -> None:
 
 
 def test_after_a_run_today_asks_about_pain_until_it_is_logged(client: TestClient) -> None:
-    r = client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
-    assert r.json()["imported"] == 1, r.text
+    assert upload(client, {"files": ("morning.gpx", GPX.encode())})["imported"] == 1
     data = client.get("/api/v1/today").json()
     assert len(data["runs"]) == 1
     assert data["pain_prompt"]["run_id"] == data["runs"][0]["id"]
@@ -80,7 +80,7 @@ def test_today_reads_through_one_connection_and_reads_the_user_once(
 
     from runback.web.view_cache import ViewCache
 
-    client.post("/api/v1/runs/import", files={"files": ("morning.gpx", GPX.encode())})
+    upload(client, {"files": ("morning.gpx", GPX.encode())})
     client.app.state.views = ViewCache(0)  # type: ignore[attr-defined]  # every request a miss
     client.get("/api/v1/today")  # the data version's own connection is made
     engine = client.app.state.store.engine  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ _COMMAND_MODULES = [
     "runback.cli.session",
     "runback.cli.sessions",
     "runback.cli.serve",
+    "runback.cli.worker",
     "runback.cli.remind",
     "runback.cli.breaks",
     "runback.cli.calendar",

@@ -61,7 +61,8 @@ EXPORT_VERSION = 1
 DOCUMENT_NAME = "runback.json"
 # Transient or bookkeeping tables that are not the user's data.
 # Logins are credentials of the moment, not data: after a restore everyone logs in again.
-_SKIPPED_TABLES = frozenset({"login_attempts", "logins", "alembic_version"})
+# Import jobs are work in passing: the runs they imported are the data.
+_SKIPPED_TABLES = frozenset({"login_attempts", "logins", "alembic_version", "jobs", "job_files"})
 # Bookkeeping, not data: the version caches key on is the database's own, never restored.
 _SKIPPED_COLUMNS = frozenset({("users", "data_version")})
 # Secrets stay in the JSON (so a restore keeps logins and calendar links) but not in the CSVs

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -27,6 +28,8 @@ from runback.storage.types import UTCDateTime
 __all__ = [
     "Base",
     "BreakRow",
+    "JobFileRow",
+    "JobRow",
     "LoginAttemptRow",
     "LoginRow",
     "PainEntryRow",
@@ -207,3 +210,49 @@ class LoginAttemptRow(Base):
     # sha256 of what is limited (email+IP, or IP): no addresses or emails stored in clear.
     key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobRow(Base):
+    """Slow work for a worker: an upload of activity files to import, with its progress."""
+
+    __tablename__ = "jobs"
+    # Not the user's data (the runs it imports are): no view shows it, so writing it leaves
+    # users.data_version alone.
+    __table_args__ = (
+        Index("ix_jobs_user_id", "user_id"),
+        Index("ix_jobs_status_id", "status", "id"),
+        {"info": {"views_ignore": True}},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # "runs": an upload of activity files
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    files_total: Mapped[int] = mapped_column(Integer)
+    files_done: Mapped[int] = mapped_column(Integer, default=0)
+    current: Mapped[str | None] = mapped_column(String(500))  # the file being imported now
+    # FileResult.to_json() of every file done so far, and the names that were not activities.
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    ignored: Mapped[list[str]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)  # why the job as a whole stopped
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid that took it last
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobFileRow(Base):
+    """One uploaded file of a job, kept until the worker has imported it."""
+
+    __tablename__ = "job_files"
+    __table_args__ = (
+        Index("ix_job_files_job_id_position", "job_id", "position"),
+        {"info": {"views_ignore": True}},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    refused: Mapped[str | None] = mapped_column(Text)  # refused at upload: the reason, no data

@@ -35,6 +35,7 @@ ROUTE_MODULES = [
     "runback.web.routes.player",
     "runback.web.routes.routines",
     "runback.web.routes.runs",
+    "runback.web.routes.jobs",
     "runback.web.routes.pain",
     "runback.web.routes.progress",
     "runback.web.routes.history",
@@ -76,16 +77,19 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
+    from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
 
     from runback.errors import (
         AuthError,
         ConfigError,
         InUseError,
+        LimitError,
         NotFoundError,
         RunbackError,
         ValidationError,
     )
+    from runback.services.job_thread import JobThread
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
@@ -93,12 +97,21 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from runback.web.view_cache import ViewCache
 
     secret = app_secret(settings)
+    local = settings.mode == "local"
     owns_store = store is None
     the_store = store if store is not None else open_store(settings)
 
+    in_thread = settings.job_thread
+    jobs = JobThread(the_store) if (in_thread or (in_thread is None and local)) else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if jobs is not None:
+            jobs.start()
         yield
+        if jobs is not None:
+            # In the thread pool: it waits for the file being imported to finish.
+            await run_in_threadpool(jobs.stop)
         if owns_store:
             the_store.close()
 
@@ -119,6 +132,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.store = the_store
     the_store.stamps()  # made once here, so every request's copy of the store shares it
     app.state.views = ViewCache(settings.view_cache_entries)
+    app.state.jobs = jobs  # None: `runback worker` imports the uploads
     app.state.secret = secret
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(files("runback.web") / "static")), "static")
@@ -148,6 +162,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(RunbackError)
     async def runback_error(request: Request, exc: RunbackError) -> Response:
+        if isinstance(exc, LimitError):
+            return _error(request, exc.http_status, str(exc))
         if isinstance(exc, NotFoundError):
             return _error(request, 404, str(exc))
         if isinstance(exc, ValidationError | ConfigError):

@@ -128,7 +128,8 @@ async def user_stamp(request: Request) -> UserStamp:
     if known is not None:
         return known
     # On the event loop, not in the thread pool: one indexed read on a connection of this
-    # thread's own costs less than the hop to a thread and back.
+    # thread's own costs less than the hop to a thread and back (docs/benchmarks.md, round 3),
+    # and in the pool every one of its threads would keep a connection of its own.
     store: Store = request.app.state.store
     stamps = store.stamps()
     if request.app.state.settings.mode == "local":

@@ -58,12 +58,10 @@ def programme_out(store: Store, user_id: int, stored: StoredProgramme) -> Progra
     )
 
 
-async def import_programme_upload(
-    store: Store, user_id: int, upload: UploadFile
-) -> StoredProgramme:
+def import_programme_upload(store: Store, user_id: int, upload: UploadFile) -> StoredProgramme:
     """Import an uploaded programme file exactly as `runback programme import FILE` would."""
     name = Path(upload.filename or "programme.toml").name or "programme.toml"
-    data = await upload.read(MAX_PROGRAMME_BYTES + 1)
+    data = upload.file.read(MAX_PROGRAMME_BYTES + 1)
     # Through a real file named like the upload, so every check and message is the CLI's.
     with tempfile.TemporaryDirectory(prefix="runback-upload-") as folder:
         path = Path(folder) / name
@@ -108,7 +106,7 @@ def programme_page(
 
 
 @router.post("/programme/import", response_class=HTMLResponse)
-async def programme_import(
+def programme_import(
     request: Request,
     store: StoreDep,
     user_id: UserDep,
@@ -117,7 +115,7 @@ async def programme_import(
 ) -> Response:
     """Import a programme file; show every problem, with its line, when it is refused."""
     try:
-        await import_programme_upload(store, user_id, file)
+        import_programme_upload(store, user_id, file)
     except ValidationError as exc:
         context = {**_page_context(store, user_id), "source": exc.source, "problems": exc.problems}
         return page(request, "programme.html", context, 422)
@@ -144,11 +142,11 @@ def api_programme(store: StoreDep, user_id: UserDep) -> ProgrammeOut:
 
 
 @router.post(f"{API}/programme/import", status_code=201)
-async def api_programme_import(
+def api_programme_import(
     store: StoreDep, user_id: UserDep, _: CsrfDep, file: Annotated[UploadFile, File()]
 ) -> ProgrammeOut:
     """Import a programme TOML file as the active one (422 lists every problem with its line)."""
-    stored = await import_programme_upload(store, user_id, file)
+    stored = import_programme_upload(store, user_id, file)
     return programme_out(store, user_id, stored)
 
 

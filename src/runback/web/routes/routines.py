@@ -94,12 +94,10 @@ def save_routine(
     ).routine
 
 
-async def import_upload(
-    store: Store, user_id: int, upload: UploadFile, *, replace: bool
-) -> ImportResult:
+def import_upload(store: Store, user_id: int, upload: UploadFile, *, replace: bool) -> ImportResult:
     """Import an uploaded routine file exactly as `runback routine import FILE` would."""
     name = Path(upload.filename or "routine.toml").name or "routine.toml"
-    data = await upload.read(MAX_ROUTINE_BYTES + 1)
+    data = upload.file.read(MAX_ROUTINE_BYTES + 1)
     # Through a real file named like the upload, so every check and message is the CLI's.
     with tempfile.TemporaryDirectory(prefix="runback-upload-") as folder:
         path = Path(folder) / name
@@ -272,7 +270,7 @@ def routine_save(
 
 
 @router.post("/routines/import", response_class=HTMLResponse)
-async def routine_import(
+def routine_import(
     request: Request,
     store: StoreDep,
     user_id: UserDep,
@@ -282,7 +280,7 @@ async def routine_import(
 ) -> Response:
     """Import a routine file; show every problem in it when it is refused."""
     try:
-        result = await import_upload(store, user_id, file, replace=replace)
+        result = import_upload(store, user_id, file, replace=replace)
     except ValidationError as exc:
         return page(
             request,
@@ -406,7 +404,7 @@ def api_replace(
 
 
 @router.post(f"{API}/routines/import")
-async def api_import(
+def api_import(
     store: StoreDep,
     user_id: UserDep,
     _: CsrfDep,
@@ -414,7 +412,7 @@ async def api_import(
     replace: Annotated[bool, Form()] = False,
 ) -> ImportResult:
     """Import a routine TOML file (422 lists every problem with its line)."""
-    return await import_upload(store, user_id, file, replace=replace)
+    return import_upload(store, user_id, file, replace=replace)
 
 
 @router.delete(f"{API}/routines/{{slug}}", status_code=204)

@@ -4,14 +4,16 @@ sport or delete one (pages and API)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, SPORTS, Sport, format_pace
-from runback.errors import ValidationError
+from runback.errors import NotFoundError, ValidationError
+from runback.services.job_thread import JobThread
+from runback.services.jobs import Job, Upload, enqueue_import, get_job
 from runback.services.runs import (
     FileResult,
     ImportReport,
@@ -19,14 +21,24 @@ from runback.services.runs import (
     delete_run,
     edit_run,
     get_run,
-    import_bytes,
     list_runs,
 )
 from runback.services.store import Store
-from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import km, local_time, page
 
-__all__ = ["FileResultOut", "ImportOut", "RunOut", "RunUpdate", "import_uploads", "router"]
+__all__ = [
+    "FileResultOut",
+    "ImportOut",
+    "JobOut",
+    "RunOut",
+    "RunUpdate",
+    "import_out",
+    "job_out",
+    "read_uploads",
+    "router",
+    "start_import",
+]
 
 router = APIRouter()
 
@@ -78,6 +90,44 @@ class ImportOut(BaseModel):
     summary: str
 
 
+class JobOut(BaseModel):
+    """An upload being imported: its progress, and what happened to each file so far."""
+
+    id: int
+    status: Literal["queued", "running", "done", "failed"]
+    files_done: int
+    files_total: int
+    message: str = Field(description="the progress or the outcome, in plain words")
+    result: ImportOut
+
+
+def _progress(job: Job) -> str:
+    if job.status == "queued":
+        return f"Waiting to import {_files(job.files_total)}…"
+    if job.status == "running":
+        text = f"Importing… {job.files_done} of {_files(job.files_total)} done."
+        return f"{text} Now: {job.current}." if job.current else text
+    if job.status == "failed":
+        return f"Not imported: {job.error or 'the import stopped'}."
+    return "Imported."
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def job_out(store: Store, job: Job) -> JobOut:
+    """Return a job's progress and its per-file results, in plain words."""
+    return JobOut(
+        id=job.id,
+        status=job.status,
+        files_done=job.files_done,
+        files_total=job.files_total,
+        message=_progress(job),
+        result=import_out(store, job.user_id, job.report),
+    )
+
+
 def _message(result: FileResult, runs: dict[int, Run]) -> str:
     if result.status == "imported":
         run = runs.get(result.run_id) if result.run_id is not None else None
@@ -102,7 +152,8 @@ def _summary(report: ImportReport) -> str:
     return ", ".join(parts) + "."
 
 
-def _out(store: Store, user_id: int, report: ImportReport) -> ImportOut:
+def import_out(store: Store, user_id: int, report: ImportReport) -> ImportOut:
+    """Return the per-file results of an import, in plain words."""
     ids = {r.run_id for r in report.results if r.run_id is not None}
     everything = list_runs(store, user_id, sport="all") if ids else []
     runs = {r.id: r for r in everything if r.id in ids}
@@ -126,22 +177,28 @@ def _out(store: Store, user_id: int, report: ImportReport) -> ImportOut:
     )
 
 
-async def import_uploads(store: Store, user_id: int, files: list[UploadFile]) -> ImportReport:
-    """Import every uploaded file through services/runs.py; one bad file never stops the rest."""
-    report = ImportReport()
+def read_uploads(store: Store, files: list[UploadFile]) -> list[Upload]:
+    """Read the uploaded files for an import job; a file over the size limit is refused unread."""
+    uploads = []
     limit = store.settings.max_upload_bytes
     for upload in files:
         name = upload.filename or "upload"
         if upload.size is not None and upload.size > limit:
             reason = f"refused: the file is {upload.size} bytes, over the limit of {limit}"
-            report.results.append(FileResult(name, "skipped", reason))
+            uploads.append(Upload(name, refused=reason))
             continue
         # Read one byte past the limit so an upload without a declared size is still refused.
-        data = await upload.read(limit + 1)
-        one = import_bytes(store, user_id, name, data)
-        report.results.extend(one.results)
-        report.ignored.extend(one.ignored)
-    return report
+        uploads.append(Upload(name, upload.file.read(limit + 1)))
+    return uploads
+
+
+def start_import(request: Request, store: Store, user_id: int, files: list[UploadFile]) -> Job:
+    """Store the uploaded files as an import job and wake this process's job thread, if any."""
+    job = enqueue_import(store, user_id=user_id, uploads=read_uploads(store, files))
+    runner: JobThread | None = request.app.state.jobs
+    if runner is not None:
+        runner.wake()
+    return job
 
 
 def _sport_label(sport: str) -> str:
@@ -156,6 +213,7 @@ def _page(
     status: int = 200,
     sport: str = "all",
     notice: str | None = None,
+    job: JobOut | None = None,
 ) -> HTMLResponse:
     if sport not in SPORT_FILTERS:
         sport = "all"  # an old or hand-made link: show everything rather than an error
@@ -178,6 +236,7 @@ def _page(
             "pace": format_pace,
             "result": result,
             "notice": notice,
+            "job": job,
             "max_mb": store.settings.max_upload_bytes // (1024 * 1024),
         },
         status,
@@ -194,22 +253,31 @@ def runs_page(
     user_id: UserDep,
     sport: str = "all",
     done: str = "",
+    job: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     """Show the upload form and the runs and other activities, newest first."""
-    return _page(request, store, user_id, sport=sport, notice=_NOTICES.get(done))
+    shown: JobOut | None = None
+    notice = _NOTICES.get(done)
+    if job is not None:
+        try:
+            shown = job_out(store, get_job(store, user_id=user_id, job_id=job))
+        except NotFoundError:
+            notice = "That upload is not known (any more): upload the files again if needed."
+    result = shown.result if shown is not None and shown.status in ("done", "failed") else None
+    return _page(request, store, user_id, result, sport=sport, notice=notice, job=shown)
 
 
-@router.post("/runs", response_class=HTMLResponse)
-async def runs_upload(
+@router.post("/runs", response_class=RedirectResponse, status_code=303)
+def runs_upload(
     request: Request,
     store: StoreDep,
     user_id: UserDep,
     _: CsrfDep,
     files: Annotated[list[UploadFile], File()],
-) -> HTMLResponse:
-    """Import uploaded files (the form without JavaScript) and show what happened to each."""
-    report = await import_uploads(store, user_id, files)
-    return _page(request, store, user_id, _out(store, user_id, report))
+) -> RedirectResponse:
+    """Start importing uploaded files (the form without JavaScript), then show their progress."""
+    job = start_import(request, store, user_id, files)
+    return RedirectResponse(f"/runs?job={job.id}#upload-form", status_code=303)
 
 
 def _run_page(
@@ -296,10 +364,20 @@ def api_delete_run(store: StoreDep, user_id: UserDep, _: CsrfDep, run_id: IdPath
     return Response(status_code=204)
 
 
-@router.post(f"{API}/runs/import")
-async def api_import(
-    store: StoreDep, user_id: UserDep, _: CsrfDep, files: Annotated[list[UploadFile], File()]
-) -> ImportOut:
-    """Import uploaded activity files (.fit, .gpx, .tcx, gzipped) or a Strava export zip."""
-    report = await import_uploads(store, user_id, files)
-    return _out(store, user_id, report)
+@router.post(f"{API}/runs/import", status_code=202)
+def api_import(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    user_id: UserDep,
+    _: CsrfDep,
+    files: Annotated[list[UploadFile], File()],
+) -> JobOut:
+    """Start importing activity files (.fit, .gpx, .tcx, gzipped) or a Strava export zip.
+
+    The files are imported by a worker: poll `GET /api/v1/jobs/{id}` until its status is
+    done or failed.
+    """
+    job = start_import(request, store, user_id, files)
+    response.headers["location"] = f"{API}/jobs/{job.id}"
+    return job_out(store, job)

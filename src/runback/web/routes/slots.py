@@ -7,6 +7,7 @@ from typing import Any
 import pydantic
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from runback.core.catalog import AREAS
@@ -138,15 +139,21 @@ def slots_page(
 @router.post("/slots", response_class=HTMLResponse)
 async def slots_save(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Store the edited slots; every problem is shown and nothing is stored if there is one."""
-    typed, slots, problems = form_slots(await request.form())
-    if not problems:
-        try:
-            save_slots(store, user_id, slots)
-        except ValidationError as exc:
-            problems = exc.problems
-    if problems:
-        return _editor(request, store, user_id, typed, errors=problems, status=422)
-    return RedirectResponse("/slots?saved=1", status_code=303)
+    form = await request.form()
+
+    def save() -> Response:
+        typed, slots, problems = form_slots(form)
+        if not problems:
+            try:
+                save_slots(store, user_id, slots)
+            except ValidationError as exc:
+                problems = exc.problems
+        if problems:
+            return _editor(request, store, user_id, typed, errors=problems, status=422)
+        return RedirectResponse("/slots?saved=1", status_code=303)
+
+    # The form is read on the event loop; storing and rendering are blocking: off it.
+    return await run_in_threadpool(save)
 
 
 # ---- JSON ----------------------------------------------------------------------------------
