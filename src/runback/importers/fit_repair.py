@@ -19,6 +19,9 @@ _VALID_BASE_TYPES = frozenset(
     | {0x8E, 0x8F, 0x90}
 )
 _MAX_STEPS = 400  # framing passes before giving up; the real file needs about 20
+# Each pass copies and frames the whole file, so passes alone do not bound the work: a 4 KB
+# .fit.gz inflating to megabytes once took 96 s of CPU. limits.FIT_REPAIR_SCAN_BYTES bounds
+# the bytes framed over all passes.
 _WINDOW = 600  # how far back from a framing error a lost CR may be
 
 
@@ -90,17 +93,26 @@ def repair_text_mode(data: bytes) -> tuple[bytes, int, bool] | None:
     want = declared_length(data)
     if want is None or want <= len(data) or b"\r\n" in data:
         return None
+    from runback.importers.limits import FIT_REPAIR_SCAN_BYTES
+
     header_size = data[0]
     steps = 0
+    scanned = 0
+
+    def spent() -> bool:
+        return steps > _MAX_STEPS or scanned > FIT_REPAIR_SCAN_BYTES
 
     def search(buf: bytearray, last_insert: int) -> bytearray | None:
-        nonlocal steps
+        nonlocal steps, scanned
         steps += 1
+        scanned += len(buf)
+        if scanned > FIT_REPAIR_SCAN_BYTES:
+            return None
         broken = frame_error_offset(buf)
         if broken is None:
             # Framing reaches the declared end; after the CRC only a stray newline may follow.
             return buf if len(buf) >= want and not buf[want:].strip() else None
-        if broken >= len(buf) or steps > _MAX_STEPS:
+        if broken >= len(buf) or spent():
             return None  # ran out of bytes: truncated, not a text-mode copy
         low = max(last_insert + 1, header_size, broken - _WINDOW)
         for at in range(broken - 1, low - 1, -1):
@@ -109,7 +121,7 @@ def repair_text_mode(data: bytes) -> tuple[bytes, int, bool] | None:
             fixed = bytearray(buf)
             fixed.insert(at, 0x0D)
             found = search(fixed, at + 1)
-            if found is not None or steps > _MAX_STEPS:
+            if found is not None or spent():
                 return found
         return None
 
