@@ -127,15 +127,19 @@ def test_parser_crash_skips_that_file_and_the_batch_goes_on(
     store: Store, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import runback.importers.gpx as gpx
+    from runback.importers.files import parse_activity
 
     def boom(data: bytes, source: str) -> Any:
         raise AttributeError("library bug")
 
     monkeypatch.setattr(gpx, "parse_gpx", boom)
+    # In process: the patch does not reach a sandbox worker (tests/importers/test_sandbox.py
+    # covers crashes there).
     report = import_paths(
         store,
         LOCAL_USER_ID,
         [fixtures_dir / "gpx/cerknicko-jezero.gpx", fixtures_dir / "fit/garmin-fenix-5-run.fit"],
+        parser=parse_activity,
     )
     assert [r.status for r in report.results] == ["skipped", "imported"]
     assert report.results[0].reason == "could not be read (AttributeError: library bug)"

@@ -113,7 +113,9 @@ def check_activity(activity: Activity, source: str, now: datetime) -> None:
         elif activity.distance_m < 0:
             problem = f"its distance is {activity.distance_m:g} m, below zero"
         elif activity.distance_m >= MAX_DISTANCE_M:
-            problem = f"its distance is {activity.distance_m:g} m, over the 1,000 km runback accepts"
+            problem = (
+                f"its distance is {activity.distance_m:g} m, over the 1,000 km runback accepts"
+            )
         elif (
             activity.distance_m >= _PACE_MIN_DISTANCE_M
             and activity.elapsed_s / (activity.distance_m / 1000) < MIN_PACE_S_PER_KM
