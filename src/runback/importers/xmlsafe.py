@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from typing import TYPE_CHECKING
 
@@ -128,9 +129,7 @@ def check_shape(data: bytes, source: str) -> None:
     parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
-    try:
+    with contextlib.suppress(_TooDeep, expat.ExpatError, LookupError, ValueError):
         parser.Parse(data, True)
-    except (_TooDeep, expat.ExpatError, LookupError, ValueError):
-        pass
     if problem:
         raise UnsafeFileError(source, problem[0])
