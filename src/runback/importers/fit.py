@@ -85,8 +85,19 @@ def parse_fit(data: bytes, source: str) -> Activity:
     """Read a FIT activity from bytes; DamagedFileError or NotAnActivityError when it is not one."""
     import fitdecode
 
-    from runback.importers.fit_repair import repair_text_mode
+    from runback.importers.fit_repair import count_records, declared_length, repair_text_mode
+    from runback.importers.limits import MAX_FIT_RECORDS
 
+    # A record takes at least one byte, so only a file this long can hold too many; counting
+    # them by their framing costs a fraction of decoding them.
+    if (
+        len(data) > MAX_FIT_RECORDS
+        and declared_length(data) is not None
+        and count_records(data, MAX_FIT_RECORDS) > MAX_FIT_RECORDS
+    ):
+        raise UnsafeFileError(
+            source, f"refused: it holds more than {MAX_FIT_RECORDS:,} FIT records"
+        )
     note = None
     try:
         try:

@@ -42,7 +42,7 @@ SANDBOX_MEMORY_BYTES = 512 * 1024 * 1024  # address space of the child (RLIMIT_A
 
 # Inside the file.
 MAX_FIT_RECORDS = 1_000_000  # a week at one record per second is 604,800
-MAX_TRACK_POINTS = 700_000  # GPX trkpt / TCX Trackpoint: a week at one point per second
+MAX_TRACK_POINTS = 200_000  # GPX trkpt / TCX Trackpoint: 55 h at one a second, ~5 s for gpxpy
 MAX_XML_DEPTH = 64  # GPX and TCX nest about 8 deep; the C parsers recurse on depth
 MAX_XML_ELEMENTS = 8_000_000  # every element, whatever its name (a flat bomb)
 MAX_GZIP_RATIO = 100  # real activity files compress 3-15x; bombs compress 1000x

@@ -74,9 +74,9 @@ class Limits:
     cpu_s: int = SANDBOX_CPU_S
     memory_bytes: int = SANDBOX_MEMORY_BYTES
 
-    def too_slow(self) -> str:
-        """Return the message for a job over its time."""
-        return f"could not be read safely: it took more than {self.wall_s:g} s"
+    def too_slow(self, seconds: float | None = None) -> str:
+        """Return the message for a job over its time (wall-clock unless CPU seconds are given)."""
+        return f"could not be read safely: it took more than {seconds or self.wall_s:g} s"
 
     def too_big(self) -> str:
         """Return the message for a job over its memory."""
@@ -128,10 +128,27 @@ def _toml_job(data: bytes, args: dict[str, Any]) -> Any:
     return json.loads(json.dumps(parsed, default=str))
 
 
+def _probe_job(data: bytes, args: dict[str, Any]) -> Any:
+    """Misbehave on purpose (crash, spin, hoard), so tests and checks can see the limits hold."""
+    mode = data.decode()
+    if mode == "segfault":
+        import ctypes
+
+        ctypes.string_at(0)
+    elif mode == "spin":
+        while True:
+            pass
+    elif mode == "hoard":
+        hoard = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
+        return len(hoard)
+    return mode
+
+
 # Jobs by name: run_sandboxed takes a name, so only these functions ever run in a child.
 JOBS: dict[str, Callable[[bytes, dict[str, Any]], Any]] = {
     "activity": _activity_job,
     "toml": _toml_job,
+    "probe": _probe_job,
 }
 
 
@@ -286,7 +303,9 @@ class SandboxPool:
 
     def _death(self, worker: _Worker) -> str:
         code = worker.process.returncode
-        if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+        if code == -signal.SIGXCPU:
+            return self.limits.too_slow(self.limits.cpu_s)
+        if code == -signal.SIGKILL:
             return self.limits.too_slow()
         if code in (-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGABRT):
             # Out of address space inside C code ends as an abort or a segfault too.
