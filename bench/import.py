@@ -128,7 +128,9 @@ def main() -> int:
         print(f"{args.files} files, median of {args.rounds} interleaved runs each")
         print(f"in-process: {inside:.2f} s  ({result['in_process_files_per_s']} files/s)")
         print(f"sandboxed:  {boxed:.2f} s  ({result['sandboxed_files_per_s']} files/s)")
-        print(f"ratio {boxed / inside:.3f}: the sandbox costs {100 * overhead:+.1f} % (goal < 15 %)")
+        print(
+            f"ratio {boxed / inside:.3f}: the sandbox costs {100 * overhead:+.1f} % (goal < 15 %)"
+        )
         print(f"starting a worker (once per process, overlapped with listing): {start_s:.3f} s")
     return 0 if overhead < GOAL_OVERHEAD else 1
 

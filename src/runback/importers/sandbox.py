@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "SandboxPool",
     "activity_from_json",
     "activity_to_json",
+    "load_toml",
     "parse_activity",
     "run_sandboxed",
     "shutdown",
@@ -114,18 +115,52 @@ def _activity_job(data: bytes, args: dict[str, Any]) -> Any:
 def _toml_job(data: bytes, args: dict[str, Any]) -> Any:
     import tomllib
 
-    from runback.importers.limits import MAX_XML_DEPTH
-
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise errors.DamagedFileError(str(args["name"]), f"not valid TOML: {exc}") from exc
-    except RecursionError as exc:
-        raise errors.UnsafeFileError(
-            str(args["name"]), f"refused: it is nested more than {MAX_XML_DEPTH} levels deep"
-        ) from exc
-    # Dates and times come back as ISO strings: the parent gets plain JSON, never objects.
-    return json.loads(json.dumps(parsed, default=str))
+    except UnicodeDecodeError:
+        return {"problem": "not UTF-8 text; save it as UTF-8"}
+    except tomllib.TOMLDecodeError as exc:
+        return {"syntax": str(exc)}  # the parent raises it again, position and all
+    except RecursionError:
+        return {"problem": "it is nested too deeply (arrays or tables inside each other)"}
+    # Dates and times travel tagged, so the parent gets them back as the same objects.
+    return {"data": json.loads(json.dumps(parsed, default=_tag_time))}
+
+
+def _tag_time(value: object) -> dict[str, str]:
+    if isinstance(value, datetime | date | time):
+        return {"$toml": type(value).__name__, "iso": value.isoformat()}
+    raise TypeError(f"cannot send {type(value).__name__}")
+
+
+def _untag_time(obj: dict[str, Any]) -> Any:
+    kind = obj.get("$toml")
+    if kind is not None and set(obj) == {"$toml", "iso"}:
+        revive = {"datetime": datetime, "date": date, "time": time}[str(kind)]
+        return revive.fromisoformat(str(obj["iso"]))
+    return obj
+
+
+def load_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse an untrusted TOML file in the sandbox, like tomllib.loads; ValidationError if unsafe.
+
+    A syntax error is raised as tomllib.TOMLDecodeError with tomllib's own message, so callers
+    keep reporting its line.
+    """
+    import tomllib
+
+    try:
+        reply = run_sandboxed("toml", text.encode("utf-8", "surrogatepass"), source=source)
+    except errors.ActivityFileError as exc:
+        raise errors.ValidationError(source, [exc.reason]) from None
+    if "syntax" in reply:
+        raise tomllib.TOMLDecodeError(str(reply["syntax"]))
+    if "problem" in reply:
+        raise errors.ValidationError(source, [str(reply["problem"])])
+    data = json.loads(json.dumps(reply["data"]), object_hook=_untag_time)
+    if not isinstance(data, dict):
+        raise errors.ValidationError(source, ["not a TOML document"])
+    return data
 
 
 def _probe_job(data: bytes, args: dict[str, Any]) -> Any:
