@@ -136,8 +136,10 @@ def _tag_time(value: object) -> dict[str, str]:
 def _untag_time(obj: dict[str, Any]) -> Any:
     kind = obj.get("$toml")
     if kind is not None and set(obj) == {"$toml", "iso"}:
-        revive = {"datetime": datetime, "date": date, "time": time}[str(kind)]
-        return revive.fromisoformat(str(obj["iso"]))
+        iso = str(obj["iso"])
+        if kind == "datetime":
+            return datetime.fromisoformat(iso)
+        return date.fromisoformat(iso) if kind == "date" else time.fromisoformat(iso)
     return obj
 
 
