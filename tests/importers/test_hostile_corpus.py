@@ -17,10 +17,15 @@ from tests.importers.hostile_corpus import BAD_UPLOAD_NAMES, EXPECTED, good_fit,
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Write the corpus once for this module; return the activity files."""
-    paths = write_corpus(tmp_path_factory.mktemp("hostile"))
-    return [p for p in paths if p.name in EXPECTED]
+def written(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Write the corpus once for this module; return every file."""
+    return write_corpus(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture
+def corpus(written: list[Path]) -> list[Path]:
+    """Return the corpus's activity files."""
+    return [p for p in written if p.name in EXPECTED]
 
 
 def _answer(cli: Cli, *paths: Path) -> tuple[int, dict[str, dict[str, str]], float]:
@@ -78,3 +83,24 @@ def test_bad_upload_names_get_a_message_not_a_500(store: Store, name: str) -> No
     (result,) = report.results
     assert result.status == "skipped"
     assert result.reason is not None and result.reason.startswith("refused: the file name")
+
+
+def test_hostile_routine_files_get_a_message(cli: Cli, written: list[Path]) -> None:
+    from tests.importers.hostile_corpus import TOML_EXPECTED
+
+    paths = {p.name: p for p in written if p.name in TOML_EXPECTED}
+    for name, expected in TOML_EXPECTED.items():
+        result = cli("routine", "import", str(paths[name]))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert name in result.output and expected.reason in result.output, result.output
+
+
+def test_a_programme_keeps_its_dates_through_the_sandbox() -> None:
+    from datetime import date
+
+    from runback.importers.sandbox import load_toml
+
+    data = load_toml("start = 2026-01-05\nat = 07:30:00\n[x]\nwhen = 2026-01-05T07:00:00Z", "p")
+    assert data["start"] == date(2026, 1, 5)
+    assert str(data["at"]) == "07:30:00" and data["x"]["when"].tzinfo is not None

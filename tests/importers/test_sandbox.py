@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from runback.errors import DamagedFileError, UnsafeFileError
@@ -82,12 +80,15 @@ def test_only_named_jobs_run() -> None:
         run_sandboxed("os.system", b"true")
 
 
-def test_toml_is_parsed_to_plain_data_and_deep_nesting_refused(tmp_path: Path) -> None:
-    assert run_sandboxed("toml", b"a = 1\nwhen = 2025-01-01", source="r.toml") == {
-        "a": 1,
-        "when": "2025-01-01",
-    }
-    with pytest.raises(UnsafeFileError, match="nested more than"):
-        run_sandboxed("toml", b"x = " + b"[" * 100_000 + b"]" * 100_000, source="deep.toml")
-    with pytest.raises(DamagedFileError, match=r"r\.toml: not valid TOML"):
-        run_sandboxed("toml", b"a = = 1", source="r.toml")
+def test_toml_is_parsed_in_the_sandbox_and_deep_nesting_refused() -> None:
+    import tomllib
+
+    from runback.errors import ValidationError
+    from runback.importers.sandbox import load_toml
+
+    assert load_toml("a = 1\nb = [[1], [2]]", "r.toml") == {"a": 1, "b": [[1], [2]]}
+    with pytest.raises(ValidationError, match="nested too deeply") as caught:
+        load_toml("x = " + "[" * 100_000 + "]" * 100_000, "deep.toml")
+    assert caught.value.source == "deep.toml"
+    with pytest.raises(tomllib.TOMLDecodeError, match=r"at line 2"):
+        load_toml("a = 1\nb = = 1", "r.toml")
