@@ -41,13 +41,13 @@ SANDBOX_CPU_S = 10  # CPU seconds per file (RLIMIT_CPU, counted from the task's 
 SANDBOX_MEMORY_BYTES = 512 * 1024 * 1024  # address space of the child (RLIMIT_AS)
 
 # Inside the file.
-MAX_FIT_RECORDS = 1_000_000  # a week at one record per second is 604,800
+MAX_FIT_RECORDS = 500_000  # 5.8 days at one record a second; fitdecode reads ~100,000 a second
 MAX_TRACK_POINTS = 200_000  # GPX trkpt / TCX Trackpoint: 55 h at one a second, ~5 s for gpxpy
 MAX_XML_DEPTH = 64  # GPX and TCX nest about 8 deep; the C parsers recurse on depth
 MAX_XML_ELEMENTS = 8_000_000  # every element, whatever its name (a flat bomb)
 MAX_GZIP_RATIO = 100  # real activity files compress 3-15x; bombs compress 1000x
 RATIO_FLOOR_BYTES = 1024 * 1024  # small files may compress well without being bombs
-FIT_REPAIR_SCAN_BYTES = 16 * 1024 * 1024  # bytes the text-mode repair may frame in all
+FIT_REPAIR_SCAN_BYTES = 8 * 1024 * 1024  # bytes the text-mode repair may frame in all
 MAX_ACTIVITIES_PER_ZIP = 2_000  # a Strava export larger than this is imported in parts
 
 # Upload names.
