@@ -249,6 +249,16 @@ class _Worker:
         self.process.wait(5)
 
 
+def _child_env() -> dict[str, str]:
+    # The child must import this very runback, even when the parent found it by a sys.path
+    # entry (a checkout, a test runner) rather than an installed package.
+    import runback
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(runback.__file__)))
+    paths = [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 class SandboxPool:
     """Warm worker processes that run named jobs under Limits; safe to share between threads."""
 
@@ -273,6 +283,7 @@ class SandboxPool:
                     str(self.limits.memory_bytes),
                 ],
                 pass_fds=(to_child, from_child),
+                env=_child_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
