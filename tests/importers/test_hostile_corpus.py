@@ -99,7 +99,7 @@ def test_hostile_routine_files_get_a_message(cli: Cli, written: list[Path]) -> N
 def test_a_programme_keeps_its_dates_through_the_sandbox() -> None:
     from datetime import date
 
-    from runback.importers.sandbox import load_toml
+    from runback.importers.tomlsafe import load_toml
 
     data = load_toml("start = 2026-01-05\nat = 07:30:00\n[x]\nwhen = 2026-01-05T07:00:00Z", "p")
     assert data["start"] == date(2026, 1, 5)

@@ -84,7 +84,7 @@ def test_toml_is_parsed_in_the_sandbox_and_deep_nesting_refused() -> None:
     import tomllib
 
     from runback.errors import ValidationError
-    from runback.importers.sandbox import load_toml
+    from runback.importers.tomlsafe import load_toml
 
     assert load_toml("a = 1\nb = [[1], [2]]", "r.toml") == {"a": 1, "b": [[1], [2]]}
     with pytest.raises(ValidationError, match="nested too deeply") as caught:

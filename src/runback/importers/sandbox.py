@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -38,7 +38,6 @@ __all__ = [
     "SandboxPool",
     "activity_from_json",
     "activity_to_json",
-    "load_toml",
     "parse_activity",
     "run_sandboxed",
     "shutdown",
@@ -112,59 +111,6 @@ def _activity_job(data: bytes, args: dict[str, Any]) -> Any:
     return activity_to_json(parse(str(args["name"]), data, int(args["max_bytes"])))
 
 
-def _toml_job(data: bytes, args: dict[str, Any]) -> Any:
-    import tomllib
-
-    try:
-        parsed = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return {"problem": "not UTF-8 text; save it as UTF-8"}
-    except tomllib.TOMLDecodeError as exc:
-        return {"syntax": str(exc)}  # the parent raises it again, position and all
-    except RecursionError:
-        return {"problem": "it is nested too deeply (arrays or tables inside each other)"}
-    # Dates and times travel tagged, so the parent gets them back as the same objects.
-    return {"data": json.loads(json.dumps(parsed, default=_tag_time))}
-
-
-def _tag_time(value: object) -> dict[str, str]:
-    if isinstance(value, datetime | date | time):
-        return {"$toml": type(value).__name__, "iso": value.isoformat()}
-    raise TypeError(f"cannot send {type(value).__name__}")
-
-
-def _untag_time(obj: dict[str, Any]) -> Any:
-    kind = obj.get("$toml")
-    if kind is not None and set(obj) == {"$toml", "iso"}:
-        iso = str(obj["iso"])
-        if kind == "datetime":
-            return datetime.fromisoformat(iso)
-        return date.fromisoformat(iso) if kind == "date" else time.fromisoformat(iso)
-    return obj
-
-
-def load_toml(text: str, source: str) -> dict[str, Any]:
-    """Parse an untrusted TOML file in the sandbox, like tomllib.loads; ValidationError if unsafe.
-
-    A syntax error is raised as tomllib.TOMLDecodeError with tomllib's own message, so callers
-    keep reporting its line.
-    """
-    import tomllib
-
-    try:
-        reply = run_sandboxed("toml", text.encode("utf-8", "surrogatepass"), source=source)
-    except errors.ActivityFileError as exc:
-        raise errors.ValidationError(source, [exc.reason]) from None
-    if "syntax" in reply:
-        raise tomllib.TOMLDecodeError(str(reply["syntax"]))
-    if "problem" in reply:
-        raise errors.ValidationError(source, [str(reply["problem"])])
-    data = json.loads(json.dumps(reply["data"]), object_hook=_untag_time)
-    if not isinstance(data, dict):
-        raise errors.ValidationError(source, ["not a TOML document"])
-    return data
-
-
 def _probe_job(data: bytes, args: dict[str, Any]) -> Any:
     """Misbehave on purpose (crash, spin, hoard), so tests and checks can see the limits hold."""
     mode = data.decode()
@@ -181,12 +127,25 @@ def _probe_job(data: bytes, args: dict[str, Any]) -> Any:
     return mode
 
 
-# Jobs by name: run_sandboxed takes a name, so only these functions ever run in a child.
-JOBS: dict[str, Callable[[bytes, dict[str, Any]], Any]] = {
+Job = Callable[[bytes, dict[str, Any]], Any]
+# Jobs by name: run_sandboxed takes a name, so only these functions ever run in a child. A
+# "module:function" string is imported in the child when first used.
+JOBS: dict[str, Job | str] = {
     "activity": _activity_job,
-    "toml": _toml_job,
+    "toml": "runback.importers.tomlsafe:toml_job",
     "probe": _probe_job,
 }
+
+
+def _job(name: str) -> Job:
+    job = JOBS[name]
+    if isinstance(job, str):
+        import importlib
+
+        module, _, function = job.partition(":")
+        found: Job = getattr(importlib.import_module(module), function)
+        return found
+    return job
 
 
 def _set_cpu_budget(seconds: int) -> None:
@@ -215,7 +174,7 @@ def _serve(recv: Connection, send: Connection, memory_bytes: int) -> None:
         _set_cpu_budget(int(header["cpu_s"]))
         reply: dict[str, Any]
         try:
-            reply = {"ok": JOBS[header["job"]](data, header["args"])}
+            reply = {"ok": _job(header["job"])(data, header["args"])}
         except errors.ActivityFileError as exc:
             reply = {"error": type(exc).__name__, "source": exc.source, "reason": exc.reason}
         except MemoryError:

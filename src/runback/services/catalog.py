@@ -207,7 +207,7 @@ def _load_toml(text: str, source: str, name: str, *, trusted: bool = True) -> di
     try:
         if not trusted:
             # A user's file is parsed in the sandbox: deep nesting ends in a clear message.
-            from runback.importers.sandbox import load_toml
+            from runback.importers.tomlsafe import load_toml
 
             return load_toml(text, source)
         return tomllib.loads(text)

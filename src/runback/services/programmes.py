@@ -78,7 +78,7 @@ def parse_programme(text: str, source: str, catalog: Catalog | None = None) -> P
     """Parse and validate a programme file; raise ValidationError naming each line and fix."""
     catalog = _catalog(catalog)
     name = Path(source).name
-    from runback.importers.sandbox import load_toml
+    from runback.importers.tomlsafe import load_toml
 
     try:
         data = load_toml(text, source)  # in the sandbox: a programme file is untrusted
