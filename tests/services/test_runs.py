@@ -127,15 +127,19 @@ def test_parser_crash_skips_that_file_and_the_batch_goes_on(
     store: Store, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import runback.importers.gpx as gpx
+    from runback.importers.files import parse_activity
 
     def boom(data: bytes, source: str) -> Any:
         raise AttributeError("library bug")
 
     monkeypatch.setattr(gpx, "parse_gpx", boom)
+    # In process: the patch does not reach a sandbox worker (tests/importers/test_sandbox.py
+    # covers crashes there).
     report = import_paths(
         store,
         LOCAL_USER_ID,
         [fixtures_dir / "gpx/cerknicko-jezero.gpx", fixtures_dir / "fit/garmin-fenix-5-run.fit"],
+        parser=parse_activity,
     )
     assert [r.status for r in report.results] == ["skipped", "imported"]
     assert report.results[0].reason == "could not be read (AttributeError: library bug)"
@@ -175,3 +179,27 @@ def test_list_runs_filters_by_time(store: Store, fixtures_dir: Path) -> None:
     assert len(found) == 4
     assert all(since <= r.start < until for r in found)
     assert found == sorted(found, key=lambda r: r.start)
+
+
+def test_a_parser_segfault_in_the_sandbox_skips_only_that_file(
+    store: Store, fixtures_dir: Path
+) -> None:
+    from runback.importers import sandbox
+
+    real = sandbox.parse_activity
+
+    def crash_on_gpx(name: str, data: bytes, max_bytes: int) -> Any:
+        if name.endswith(".gpx"):
+            return sandbox.run_sandboxed("probe", b"segfault", source=name)
+        return real(name, data, max_bytes)
+
+    report = import_paths(
+        store,
+        LOCAL_USER_ID,
+        [fixtures_dir / "gpx/cerknicko-jezero.gpx", fixtures_dir / "fit/garmin-fenix-5-run.fit"],
+        parser=crash_on_gpx,
+    )
+    assert [r.status for r in report.results] == ["skipped", "imported"]
+    assert report.results[0].reason == (
+        "could not be read safely: the parser crashed on it (a damaged or hostile file)"
+    )

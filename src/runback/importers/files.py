@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers.activity import Activity, source_format_of
+from runback.importers.limits import check_ratio
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -43,6 +44,7 @@ def gunzip_limited(data: bytes, source: str, max_bytes: int) -> bytes:
             f"refused: it decompresses to more than {_mb(max_bytes)} "
             "(the limit is RUNBACK_MAX_FILE_BYTES)",
         )
+    check_ratio(source, len(data), len(out))
     return out
 
 

@@ -7,10 +7,10 @@ import struct
 from datetime import UTC, datetime
 from typing import Any
 
-from runback.errors import DamagedFileError, NotAnActivityError
+from runback.errors import DamagedFileError, NotAnActivityError, UnsafeFileError
 from runback.importers.activity import Activity, content_hash, map_sport
 
-__all__ = ["parse_fit"]
+__all__ = ["LENIENT_NOTE", "parse_fit"]
 
 # fitdecode raises these plain errors, not a FitError, on some damaged files: struct.error on a
 # header or record cut short, AssertionError on an impossible field definition, and the others
@@ -25,19 +25,33 @@ _PLAIN_DECODE_ERRORS = (
 )
 
 
+# fitdecode's message for a definition whose field size is not a multiple of its base type's
+# size (some Coros watches write these); its lenient mode reads such a field as plain bytes.
+_ODD_FIELD_SIZE = "invalid field size"
+LENIENT_NOTE = (
+    "read leniently: the file declares a field size that does not fit its type "
+    "(as some Coros watches write them), so that field was read as raw bytes"
+)
+
+
 def _decode(
-    data: bytes, source: str, check_crc: bool
+    data: bytes, source: str, check_crc: bool, lenient: bool = False
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return the file_id fields and every session's fields; raise fitdecode's errors."""
     import fitdecode
 
+    from runback.importers.limits import MAX_FIT_RECORDS
+
     file_id: dict[str, Any] = {}
     sessions: list[dict[str, Any]] = []
     crc = fitdecode.CrcCheck.ENABLED if check_crc else fitdecode.CrcCheck.DISABLED
-    with fitdecode.FitReader(
-        io.BytesIO(data), check_crc=crc, error_handling=fitdecode.ErrorHandling.RAISE
-    ) as reader:
-        for frame in reader:
+    handling = fitdecode.ErrorHandling.IGNORE if lenient else fitdecode.ErrorHandling.RAISE
+    with fitdecode.FitReader(io.BytesIO(data), check_crc=crc, error_handling=handling) as reader:
+        for count, frame in enumerate(reader):
+            if count > MAX_FIT_RECORDS:
+                raise UnsafeFileError(
+                    source, f"refused: it holds more than {MAX_FIT_RECORDS:,} FIT records"
+                )
             if not isinstance(frame, fitdecode.FitDataMessage):
                 continue
             if frame.name == "file_id" and not file_id:
@@ -71,11 +85,28 @@ def parse_fit(data: bytes, source: str) -> Activity:
     """Read a FIT activity from bytes; DamagedFileError or NotAnActivityError when it is not one."""
     import fitdecode
 
-    from runback.importers.fit_repair import repair_text_mode
+    from runback.importers.fit_repair import count_records, declared_length, repair_text_mode
+    from runback.importers.limits import MAX_FIT_RECORDS
 
+    # A record takes at least one byte, so only a file this long can hold too many; counting
+    # them by their framing costs a fraction of decoding them.
+    if (
+        len(data) > MAX_FIT_RECORDS
+        and declared_length(data) is not None
+        and count_records(data, MAX_FIT_RECORDS) > MAX_FIT_RECORDS
+    ):
+        raise UnsafeFileError(
+            source, f"refused: it holds more than {MAX_FIT_RECORDS:,} FIT records"
+        )
     note = None
     try:
-        file_id, sessions = _decode(data, source, check_crc=True)
+        try:
+            file_id, sessions = _decode(data, source, check_crc=True)
+        except fitdecode.FitParseError as exc:
+            if _ODD_FIELD_SIZE not in str(exc):
+                raise
+            file_id, sessions = _decode(data, source, check_crc=True, lenient=True)
+            note = LENIENT_NOTE
     except (fitdecode.FitError, *_PLAIN_DECODE_ERRORS) as exc:
         repaired = repair_text_mode(data)
         if repaired is None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import struct
 
-__all__ = ["declared_length", "frame_error_offset", "repair_text_mode"]
+__all__ = ["count_records", "declared_length", "frame_error_offset", "repair_text_mode"]
 
 _VALID_BASE_TYPES = frozenset(
     {0x00, 0x01, 0x02, 0x83, 0x84, 0x85, 0x86, 0x07, 0x88, 0x89, 0x0A, 0x8B, 0x8C, 0x0D}
     | {0x8E, 0x8F, 0x90}
 )
 _MAX_STEPS = 400  # framing passes before giving up; the real file needs about 20
+# Each pass copies and frames the whole file, so passes alone do not bound the work: a 4 KB
+# .fit.gz inflating to megabytes once took 96 s of CPU. limits.FIT_REPAIR_SCAN_BYTES bounds
+# the bytes framed over all passes.
 _WINDOW = 600  # how far back from a framing error a lost CR may be
 
 
@@ -35,48 +38,62 @@ def declared_length(data: bytes) -> int | None:
 
 def frame_error_offset(data: bytes | bytearray) -> int | None:
     """Return where the record framing breaks, or None when it runs exactly to the declared end."""
+    return _frame(data, None)[0]
+
+
+def count_records(data: bytes, stop_after: int) -> int:
+    """Return how many records the framing holds, counting no further than stop_after + 1."""
+    return _frame(data, stop_after)[1]
+
+
+def _frame(data: bytes | bytearray, stop_after: int | None) -> tuple[int | None, int]:
+    """Walk the record framing: (where it breaks or None, records seen)."""
     header_size = data[0]
     end = header_size + struct.unpack_from("<I", data, 4)[0]
     sizes: dict[int, int] = {}
     pos = header_size
+    records = 0
     while pos < end:
+        records += 1
+        if stop_after is not None and records > stop_after:
+            return pos, records
         if pos >= len(data):
-            return pos
+            return pos, records
         head = data[pos]
         if head & 0x80:  # compressed timestamp header: data message of local type 0-3
             size = sizes.get((head >> 5) & 0x03)
             if size is None:
-                return pos
+                return pos, records
             pos += 1 + size
         elif head & 0x40:
             if pos + 6 > len(data) or data[pos + 1] != 0 or data[pos + 2] > 1:
-                return pos
+                return pos, records
             count = data[pos + 5]
             fields_end = pos + 6 + 3 * count
             if fields_end > len(data):
-                return pos
+                return pos, records
             total = 0
             for i in range(pos + 6, fields_end, 3):
                 if data[i + 2] not in _VALID_BASE_TYPES or data[i + 1] == 0:
-                    return pos
+                    return pos, records
                 total += data[i + 1]
             pos = fields_end
             if head & 0x20:
                 if pos >= len(data):
-                    return pos
+                    return pos, records
                 dev_count = data[pos]
                 dev_end = pos + 1 + 3 * dev_count
                 if dev_end > len(data):
-                    return pos
+                    return pos, records
                 total += sum(data[i + 1] for i in range(pos + 1, dev_end, 3))
                 pos = dev_end
             sizes[head & 0x0F] = total
         else:
             size = sizes.get(head & 0x0F)
             if size is None:
-                return pos
+                return pos, records
             pos += 1 + size
-    return None if pos == end else pos
+    return (None if pos == end else pos), records
 
 
 def _crc(data: bytes | bytearray) -> int:
@@ -90,17 +107,26 @@ def repair_text_mode(data: bytes) -> tuple[bytes, int, bool] | None:
     want = declared_length(data)
     if want is None or want <= len(data) or b"\r\n" in data:
         return None
+    from runback.importers.limits import FIT_REPAIR_SCAN_BYTES
+
     header_size = data[0]
     steps = 0
+    scanned = 0
+
+    def spent() -> bool:
+        return steps > _MAX_STEPS or scanned > FIT_REPAIR_SCAN_BYTES
 
     def search(buf: bytearray, last_insert: int) -> bytearray | None:
-        nonlocal steps
+        nonlocal steps, scanned
         steps += 1
+        scanned += len(buf)
+        if scanned > FIT_REPAIR_SCAN_BYTES:
+            return None
         broken = frame_error_offset(buf)
         if broken is None:
             # Framing reaches the declared end; after the CRC only a stray newline may follow.
             return buf if len(buf) >= want and not buf[want:].strip() else None
-        if broken >= len(buf) or steps > _MAX_STEPS:
+        if broken >= len(buf) or spent():
             return None  # ran out of bytes: truncated, not a text-mode copy
         low = max(last_insert + 1, header_size, broken - _WINDOW)
         for at in range(broken - 1, low - 1, -1):
@@ -109,7 +135,7 @@ def repair_text_mode(data: bytes) -> tuple[bytes, int, bool] | None:
             fixed = bytearray(buf)
             fixed.insert(at, 0x0D)
             found = search(fixed, at + 1)
-            if found is not None or steps > _MAX_STEPS:
+            if found is not None or spent():
                 return found
         return None
 

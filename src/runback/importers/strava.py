@@ -21,19 +21,30 @@ from runback.core.runs import is_run
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers.activity import Activity
 from runback.importers.files import is_activity_name, parse_activity
+from runback.importers.limits import (
+    MAX_ACTIVITIES_PER_ZIP,
+    MAX_GZIP_RATIO,
+    RATIO_FLOOR_BYTES,
+    check_ratio,
+)
 from runback.importers.strava_csv import CsvActivity, parse_activities_csv
 
 __all__ = [
     "MAX_RATIO",
     "ExportItem",
+    "Parser",
     "ZipLimits",
     "is_export_dir",
     "open_zip",
     "read_export_dir",
 ]
 
-MAX_RATIO = 100  # real activity files compress 3-10x; bombs compress 1000x
-_RATIO_FLOOR = 1024 * 1024  # tiny entries may compress well without being bombs
+MAX_RATIO = MAX_GZIP_RATIO  # real activity files compress 3-10x; bombs compress 1000x
+_RATIO_FLOOR = RATIO_FLOOR_BYTES  # tiny entries may compress well without being bombs
+
+# How one activity file's bytes become an Activity: files.parse_activity in this process, or
+# sandbox.parse_activity in a child; the caller chooses.
+Parser = Callable[[str, bytes, int], Activity]
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ def _items(
     rows: list[CsvActivity],
     members: dict[str, Callable[[], bytes]],
     max_bytes: int,
+    parse: Parser,
 ) -> Iterator[ExportItem]:
     """Yield an item per CSV row (file or manual) and per unlisted activity file."""
     listed: set[str] = set()
@@ -110,7 +122,7 @@ def _items(
         def load(
             name: str = name, reader: Callable[[], bytes] = reader, row: CsvActivity = row
         ) -> Activity:
-            return _with_csv(parse_activity(name, reader(), max_bytes), row)
+            return _with_csv(parse(name, reader(), max_bytes), row)
 
         yield ExportItem(name, load)
     for member, reader in sorted(members.items()):
@@ -119,12 +131,22 @@ def _items(
         name = name_of(member)
 
         def load_unlisted(name: str = name, reader: Callable[[], bytes] = reader) -> Activity:
-            return parse_activity(name, reader(), max_bytes)
+            return parse(name, reader(), max_bytes)
 
         yield ExportItem(name, load_unlisted)
 
 
-def read_export_dir(path: Path, max_bytes: int) -> list[ExportItem]:
+def _bounded(label: str, items: list[ExportItem]) -> list[ExportItem]:
+    if len(items) > MAX_ACTIVITIES_PER_ZIP:
+        raise UnsafeFileError(
+            label,
+            f"refused: it holds {len(items):,} activities, over the limit of "
+            f"{MAX_ACTIVITIES_PER_ZIP:,} per export; import it in parts",
+        )
+    return items
+
+
+def read_export_dir(path: Path, max_bytes: int, parse: Parser = parse_activity) -> list[ExportItem]:
     """List the activities of an unpacked Strava export folder."""
     csv_path = path / "activities.csv"
     label = str(path)
@@ -137,7 +159,8 @@ def read_export_dir(path: Path, max_bytes: int) -> list[ExportItem]:
         for file in sorted(folder.rglob("*")):
             if file.is_file() and is_activity_name(file.name):
                 members[file.relative_to(path).as_posix()] = file.read_bytes
-    return list(_items(lambda member: f"{label}/{member}", rows, members, max_bytes))
+    items = _items(lambda member: f"{label}/{member}", rows, members, max_bytes, parse)
+    return _bounded(label, list(items))
 
 
 def _read_csv(data: bytes, name: str, size: int, max_bytes: int) -> list[CsvActivity]:
@@ -161,7 +184,9 @@ def _entry_problem(info: zipfile.ZipInfo, limits: ZipLimits) -> str | None:
 
 
 @contextmanager
-def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterator[list[ExportItem]]:
+def open_zip(
+    source: Path | IO[bytes], label: str, limits: ZipLimits, parse: Parser = parse_activity
+) -> Iterator[list[ExportItem]]:
     """Open a Strava export zip (or any zip of activity files) and list its activities."""
     try:
         archive = zipfile.ZipFile(source)
@@ -204,6 +229,7 @@ def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterato
                     ) from exc
                 if len(data) > cap:
                     raise UnsafeFileError(entry, "refused: it unpacks to more than the size limit")
+                check_ratio(entry, info.compress_size, len(data))  # headers can lie
                 budget[0] -= len(data)
                 return data
 
@@ -246,5 +272,7 @@ def open_zip(source: Path | IO[bytes], label: str, limits: ZipLimits) -> Iterato
                 info.filename[len(prefix) :] if info.filename.startswith(prefix) else info.filename
             )
             members[key] = reader(info)
-        items = _items(lambda m: f"{label}:{prefix}{m}", rows, members, limits.max_entry_bytes)
-        yield unsafe + list(items)
+        items = _items(
+            lambda m: f"{label}:{prefix}{m}", rows, members, limits.max_entry_bytes, parse
+        )
+        yield _bounded(label, unsafe + list(items))

@@ -37,9 +37,14 @@ def _time(text: str | None, source: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except ValueError as exc:
         raise DamagedFileError(source, f"damaged TCX: {text!r} is not a time") from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:
+        # Year 1 or 9999 with an offset: the time in UTC falls outside what a datetime holds.
+        raise DamagedFileError(
+            source, f"numbers not plausible: the time {text!r} is outside any recording"
+        ) from exc
 
 
 def _number(text: str | None, source: str, what: str) -> float | None:

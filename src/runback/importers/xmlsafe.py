@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,9 @@ from runback.errors import DamagedFileError, UnsafeFileError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["decode_xml", "parse_xml", "strip_xml_prelude"]
+__all__ = ["check_shape", "decode_xml", "parse_xml", "strip_xml_prelude"]
+
+_POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
 
 _ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -31,6 +34,7 @@ def parse_xml(data: bytes, source: str) -> Element:
     from defusedxml.ElementTree import fromstring
 
     data = strip_xml_prelude(data)
+    check_shape(data, source)
     try:
         root: Element = fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
@@ -73,3 +77,59 @@ def decode_xml(data: bytes, source: str) -> str:
         return data.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
         raise DamagedFileError(source, f"damaged XML: the text is not valid {encoding}") from exc
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_shape(data: bytes, source: str) -> None:
+    """Refuse XML nested too deep or holding too many elements or points, before any tree exists.
+
+    A streaming expat pass with depth and counts only: the tree builders and gpxpy recurse on
+    depth in C, so a file nested 200,000 deep overflows their stack (a segfault, not an error).
+    Malformed XML stops the scan quietly; the real parse then names the problem.
+    """
+    from xml.parsers import expat
+
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
+
+    depth = elements = points = 0
+    problem: list[str] = []
+
+    def start(name: str, _attrs: object) -> None:
+        nonlocal depth, elements, points
+        depth += 1
+        elements += 1
+        if name.rpartition("}")[2] in _POINT_TAGS:
+            points += 1
+            if points > MAX_TRACK_POINTS:
+                problem.append(f"refused: it holds more than {MAX_TRACK_POINTS:,} track points")
+                raise _TooDeep
+        if depth > MAX_XML_DEPTH:
+            problem.append(
+                f"refused: its XML is nested more than {MAX_XML_DEPTH} elements deep "
+                "(activity files nest about 8)"
+            )
+            raise _TooDeep
+        if elements > MAX_XML_ELEMENTS:
+            problem.append(f"refused: its XML holds more than {MAX_XML_ELEMENTS:,} elements")
+            raise _TooDeep
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args: object) -> None:
+        # defusedxml refuses it too; stopping here keeps expat from expanding anything first.
+        raise _TooDeep
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    with contextlib.suppress(_TooDeep, expat.ExpatError, LookupError, ValueError):
+        parser.Parse(data, True)
+    if problem:
+        raise UnsafeFileError(source, problem[0])

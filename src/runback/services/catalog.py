@@ -98,7 +98,7 @@ def parse_routine(
     text: str, source: str, catalog: Catalog | None = None, *, builtin: bool = False
 ) -> Routine:
     """Parse and fully validate routine TOML; raise ValidationError naming file, line and fix."""
-    data = _load_toml(text, source, Path(source).name)
+    data = _load_toml(text, source, Path(source).name, trusted=builtin)
     return validate_routine(data, source, catalog, text=text, builtin=builtin)
 
 
@@ -203,8 +203,13 @@ def _semantic_problems(
     return problems
 
 
-def _load_toml(text: str, source: str, name: str) -> dict[str, Any]:
+def _load_toml(text: str, source: str, name: str, *, trusted: bool = True) -> dict[str, Any]:
     try:
+        if not trusted:
+            # A user's file is parsed in the sandbox: deep nesting ends in a clear message.
+            from runback.importers.tomlsafe import load_toml
+
+            return load_toml(text, source)
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts the position in its message: "... (at line 7, column 3)".

@@ -78,8 +78,10 @@ def parse_programme(text: str, source: str, catalog: Catalog | None = None) -> P
     """Parse and validate a programme file; raise ValidationError naming each line and fix."""
     catalog = _catalog(catalog)
     name = Path(source).name
+    from runback.importers.tomlsafe import load_toml
+
     try:
-        data = tomllib.loads(text)
+        data = load_toml(text, source)  # in the sandbox: a programme file is untrusted
     except tomllib.TOMLDecodeError as exc:
         msg, line = str(exc), 1
         if "(at line " in msg:

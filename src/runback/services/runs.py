@@ -21,9 +21,18 @@ from sqlalchemy.exc import IntegrityError
 
 from runback.core.runs import SPORTS, SportFilter, is_run, pace_s_per_km, parse_sport
 from runback.errors import ActivityFileError, NotFoundError, UnsafeFileError, ValidationError
+from runback.importers import sandbox
 from runback.importers.activity import Activity
-from runback.importers.files import is_activity_name, parse_activity
-from runback.importers.strava import ExportItem, ZipLimits, is_export_dir, open_zip, read_export_dir
+from runback.importers.files import is_activity_name
+from runback.importers.limits import check_activity, check_upload_name
+from runback.importers.strava import (
+    ExportItem,
+    Parser,
+    ZipLimits,
+    is_export_dir,
+    open_zip,
+    read_export_dir,
+)
 from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow
 
@@ -235,6 +244,7 @@ def _store_activity(
 def _import_item(store: Store, user_id: int, zone: str, item: ExportItem) -> FileResult:
     try:
         activity = item.load()
+        check_activity(activity, item.name, store.clock.now())
     except ActivityFileError as exc:
         return FileResult(item.name, "skipped", exc.reason)
     except OSError as exc:
@@ -244,14 +254,14 @@ def _import_item(store: Store, user_id: int, zone: str, item: ExportItem) -> Fil
     return _store_activity(store, user_id, zone, item.name, activity)
 
 
-def _file_item(path: Path, max_bytes: int) -> ExportItem:
+def _file_item(path: Path, max_bytes: int, parse: Parser) -> ExportItem:
     def load() -> Activity:
         size = path.stat().st_size
         if size > max_bytes:
             raise UnsafeFileError(
                 str(path), f"refused: the file is {size} bytes, over the limit of {max_bytes}"
             )
-        return parse_activity(str(path), path.read_bytes(), max_bytes)
+        return parse(str(path), path.read_bytes(), max_bytes)
 
     return ExportItem(str(path), load)
 
@@ -263,35 +273,40 @@ def _failed(name: str, reason: str) -> ExportItem:
     return ExportItem(name, load)
 
 
-def _zip_items(stack: ExitStack, path: Path, limits: ZipLimits) -> list[ExportItem]:
+def _zip_items(stack: ExitStack, path: Path, limits: ZipLimits, parse: Parser) -> list[ExportItem]:
     try:
-        return stack.enter_context(open_zip(path, str(path), limits))
+        return stack.enter_context(open_zip(path, str(path), limits, parse))
     except ActivityFileError as exc:
         return [_failed(exc.source, exc.reason)]
 
 
 def _collect(
-    stack: ExitStack, paths: Iterable[Path], max_bytes: int, ignored: list[str]
+    stack: ExitStack, paths: Iterable[Path], max_bytes: int, ignored: list[str], parse: Parser
 ) -> Iterator[ExportItem]:
     """Expand the given paths into activities, walking folders and opening exports."""
     limits = ZipLimits.for_file_limit(max_bytes)
     for path in paths:
         if path.is_dir():
-            yield from _walk(stack, path, max_bytes, limits, ignored)
+            yield from _walk(stack, path, max_bytes, limits, ignored, parse)
         elif path.suffix.lower() == ".zip" and path.is_file():
-            yield from _zip_items(stack, path, limits)
+            yield from _zip_items(stack, path, limits, parse)
         elif path.exists():
-            yield _file_item(path, max_bytes)
+            yield _file_item(path, max_bytes, parse)
         else:
             yield _failed(str(path), "no such file or folder")
 
 
 def _walk(
-    stack: ExitStack, root: Path, max_bytes: int, limits: ZipLimits, ignored: list[str]
+    stack: ExitStack,
+    root: Path,
+    max_bytes: int,
+    limits: ZipLimits,
+    ignored: list[str],
+    parse: Parser,
 ) -> Iterator[ExportItem]:
     if is_export_dir(root):
         try:
-            yield from read_export_dir(root, max_bytes)
+            yield from read_export_dir(root, max_bytes, parse)
         except ActivityFileError as exc:
             yield _failed(exc.source, exc.reason)
         return
@@ -301,14 +316,14 @@ def _walk(
         for sub in sorted(dirs):
             if is_export_dir(here / sub):
                 dirs.remove(sub)
-                yield from _walk(stack, here / sub, max_bytes, limits, ignored)
+                yield from _walk(stack, here / sub, max_bytes, limits, ignored, parse)
         dirs.sort()
         for name in sorted(files):
             path = here / name
             if is_activity_name(name):
-                yield _file_item(path, max_bytes)
+                yield _file_item(path, max_bytes, parse)
             elif name.lower().endswith(".zip"):
-                yield from _zip_items(stack, path, limits)
+                yield from _zip_items(stack, path, limits, parse)
             else:
                 ignored.append(str(path))
 
@@ -332,21 +347,40 @@ def import_paths(
     user_id: int,
     paths: Iterable[Path | str],
     progress: Progress | None = None,
+    *,
+    parser: Parser | None = None,
 ) -> ImportReport:
-    """Import files, folders (recursively) and Strava exports; one transaction per activity."""
+    """Import files, folders (recursively) and Strava exports; one transaction per activity.
+
+    Each file is parsed in a sandboxed child (importers.sandbox); `parser` replaces that, e.g.
+    with importers.files.parse_activity for a benchmark of the in-process path.
+    """
     report = ImportReport()
     max_bytes = store.settings.max_file_bytes
+    parse = parser or _sandboxed()
     with ExitStack() as stack:
-        items = list(_collect(stack, [Path(p) for p in paths], max_bytes, report.ignored))
+        items = list(_collect(stack, [Path(p) for p in paths], max_bytes, report.ignored, parse))
         report.results = _run_items(store, user_id, items, progress)
     return report
 
 
 def import_bytes(
-    store: Store, user_id: int, name: str, data: bytes, progress: Progress | None = None
+    store: Store,
+    user_id: int,
+    name: str,
+    data: bytes,
+    progress: Progress | None = None,
+    *,
+    parser: Parser | None = None,
 ) -> ImportReport:
-    """Import one uploaded file (an activity file or a Strava export zip)."""
+    """Import one uploaded file (an activity file or a Strava export zip), parsed sandboxed."""
     report = ImportReport()
+    bad_name = check_upload_name(name)
+    if bad_name is not None:
+        shown = name.replace("\0", "").encode("utf-8", "replace")[:80].decode("utf-8", "ignore")
+        report.results.append(FileResult(shown or "upload", "skipped", bad_name))
+        return report
+    parse = parser or _sandboxed()
     limit = store.settings.max_upload_bytes
     if len(data) > limit:
         reason = f"refused: the upload is {len(data)} bytes, over the limit of {limit}"
@@ -357,13 +391,18 @@ def import_bytes(
         if name.lower().endswith(".zip"):
             limits = ZipLimits.for_file_limit(max_bytes)
             try:
-                items = stack.enter_context(open_zip(io.BytesIO(data), name, limits))
+                items = stack.enter_context(open_zip(io.BytesIO(data), name, limits, parse))
             except ActivityFileError as exc:
                 items = [_failed(exc.source, exc.reason)]
         else:
-            items = [ExportItem(name, lambda: parse_activity(name, data, max_bytes))]
+            items = [ExportItem(name, lambda: parse(name, data, max_bytes))]
         report.results = _run_items(store, user_id, items, progress)
     return report
+
+
+def _sandboxed() -> Parser:
+    sandbox.warm()  # the worker starts while the files are listed
+    return sandbox.parse_activity
 
 
 def _filtered(query: Any, sport: SportFilter) -> Any:
