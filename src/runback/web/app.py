@@ -88,8 +88,20 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
-    from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
-    from runback.web.security import BodyLimitMiddleware, BodyTooLarge, SecurityMiddleware
+    from runback.web.deps import (
+        ERROR_RESPONSES,
+        is_api,
+        make_templates,
+        refuse_nul,
+        render,
+        verify_csrf,
+    )
+    from runback.web.security import (
+        BodyLimitMiddleware,
+        BodyTooLarge,
+        HostCheckMiddleware,
+        SecurityMiddleware,
+    )
     from runback.web.view_cache import ViewCache
 
     secret = app_secret(settings)
@@ -128,7 +140,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             continue
         module = importlib.import_module(name)
         app.include_router(
-            module.router, dependencies=[Depends(verify_csrf)], responses=ERROR_RESPONSES
+            module.router,
+            dependencies=[Depends(verify_csrf), Depends(refuse_nul)],
+            responses=ERROR_RESPONSES,
         )
 
     @app.get("/api/v1/bare", include_in_schema=False)
@@ -187,6 +201,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         refuse=too_large,
     )
     app.add_middleware(SecurityMiddleware, hosted=settings.mode == "hosted")
+    if settings.mode == "local":
+        # Outermost: a rebinding page gets nothing, not even a CSRF cookie.
+        app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_host_names())
     return app
 
 
