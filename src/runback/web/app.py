@@ -83,6 +83,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         ConfigError,
         InUseError,
         NotFoundError,
+        RateLimitedError,
         RunbackError,
         ValidationError,
     )
@@ -166,6 +167,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return _error(request, 404, str(exc))
         if isinstance(exc, ValidationError | ConfigError):
             return _error(request, 422, str(exc))
+        if isinstance(exc, RateLimitedError):
+            limited = _error(request, 429, str(exc))
+            limited.headers["Retry-After"] = str(exc.retry_after_s)
+            return limited
         if isinstance(exc, AuthError):
             return _error(request, 403, str(exc))
         if isinstance(exc, InUseError):
