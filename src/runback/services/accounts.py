@@ -11,8 +11,8 @@ wrong passwords exactly `MAX_PER_EMAIL_IP` are checked. A login that succeeds ta
 back. Sign-ups are counted the same way, per address and in all.
 
 Every argon2 hash and check goes through `hash_gate`: `HASH_SLOTS` at a time per process, at
-most `HASH_QUEUE` more waiting (the rest get RateLimitedError at once), so a burst of sign-ups cannot
-take the memory (64 MiB each) or every thread of the server.
+most `HASH_QUEUE` more waiting (the rest get RateLimitedError at once), so a burst of sign-ups
+cannot take the memory (64 MiB each) or every thread of the server.
 """
 
 from __future__ import annotations
