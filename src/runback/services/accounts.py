@@ -81,7 +81,9 @@ TARGETS_KEY = "targets"
 # argon2id cost; tests lower it (see tests/web/conftest.py).
 HASH_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 HASH_SLOTS = 2
-HASH_QUEUE = 16
+# Admitted requests each hold a server thread and, at times, a pooled connection: kept well
+# under the pool's 15 so the health check and everyone else still get theirs.
+HASH_QUEUE = 8
 
 
 @dataclass(frozen=True)
@@ -121,32 +123,45 @@ def _dummy_hash() -> str:
 
 
 class HashGate:
-    """Let `slots` argon2 runs at a time through, with at most `queue` more waiting."""
+    """Let `slots` argon2 runs at a time through, with at most `queue` more requests waiting.
+
+    A request is admitted (`admit`) before any of its database work, so one turned away costs
+    nothing but this check, and the admitted few never hold more pooled connections or server
+    threads than the gate lets through.
+    """
 
     def __init__(self, slots: int, queue: int) -> None:
         self._running = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
         self._admitted = 0
+        self._mine = threading.local()
         self.most = slots + queue
-        self.runs = 0  # argon2 runs so far (hashes and checks): what tests count
+
+    @contextmanager
+    def admit(self) -> Iterator[None]:
+        """Count this thread in (once, however deeply nested); RateLimitedError when full."""
+        depth: int = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            with self._lock:
+                if self._admitted >= self.most:
+                    raise RateLimitedError(
+                        "the server is busy checking passwords: try again in a few seconds", 2
+                    )
+                self._admitted += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if depth == 0:
+                with self._lock:
+                    self._admitted -= 1
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold one slot for one argon2 run; RateLimitedError when too many wait already."""
-        with self._lock:
-            if self._admitted >= self.most:
-                raise RateLimitedError(
-                    "the server is busy checking passwords: try again in a few seconds", 2
-                )
-            self._admitted += 1
-        try:
-            with self._running:
-                with self._lock:
-                    self.runs += 1
-                yield
-        finally:
-            with self._lock:
-                self._admitted -= 1
+        """Hold one of the slots for one argon2 run (admitting this thread if not yet)."""
+        with self.admit(), self._running:
+            yield
 
 
 @functools.cache
@@ -230,9 +245,10 @@ def register(
         to_zone(zone)
     except Exception as exc:
         raise ValidationError("zone", [str(exc)]) from None
-    if ip is not None:
-        _count_signup(store, ip)
-    digest = hash_password(password)
+    with hash_gate().admit():
+        if ip is not None:
+            _count_signup(store, ip)
+        digest = hash_password(password)
     try:
         with store.tx() as session:
             if session.scalar(select(UserRow.id).where(UserRow.email == address)) is not None:
@@ -320,14 +336,10 @@ def _count_signup(store: Store, ip: str) -> None:
 def _limited_check(store: Store, pair: str, addr: str, digest: str | None, password: str) -> bool:
     """Check a password under the failure limits of `pair` and `addr`; True if it matches."""
     limits = [(pair, MAX_PER_EMAIL_IP, _LOGIN_LIMITED), (addr, MAX_PER_IP, _LOGIN_LIMITED)]
-    ids = _reserve(store, limits, addr)
-    try:
+    # Admitted first: a request turned away as too busy was no attempt, and costs no query.
+    with hash_gate().admit():
+        ids = _reserve(store, limits, addr)
         ok = verify_password(digest, password)
-    except RateLimitedError:
-        # Too busy to check: this attempt was not made, so it does not count.
-        with store.tx() as session:
-            session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id.in_(ids)))
-        raise
     now = store.clock.now()
     with store.tx() as session:
         if ok:
