@@ -234,7 +234,7 @@ def _login_key(request: Request) -> str | None:
 def api_change_password(
     body: PasswordChange, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> LoginsEnded:
-    """Change the password (403 if the current one is wrong); every other login ends."""
+    """Change the password (403 if the current one is wrong, 429 after 5); other logins end."""
     _hosted_only(request)
     try:
         ended = logins.change_password(
