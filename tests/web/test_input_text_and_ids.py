@@ -61,6 +61,9 @@ def test_nul_in_pain_notes_and_routine_names_is_a_422(any_db_url: str, hosted_cl
     _says_nul(c.unsafe("POST", "/api/v1/routines", json=routine), "body.name")
     _says_nul(c.post("/routines/save", data={"name": NUL, "csrf_token": c.csrf}), "form.name")
     _says_nul(c.get("/api/v1/pain", params={"days": NUL}), "query.days")
+    upload = {"file": ("r.toml", b'name = "x"\n', "application/toml")}
+    form = {"csrf_token": c.csrf, "replace": "true", "note": NUL}
+    _says_nul(c.post("/routines/import", data=form, files=upload), "form.note")
     # Nothing was stored, and the pages still answer.
     assert c.get("/api/v1/pain").json() == []
     assert c.get("/pain").status_code == 200

@@ -257,6 +257,12 @@ async def refuse_nul(request: Request) -> None:
         if kind.startswith("application/x-www-form-urlencoded"):
             form = await request.form()  # cached: the route reads this same parse
             found = _first_nul(form.multi_items(), "form")
+        elif kind.startswith("multipart/form-data"):
+            # Only a form FastAPI already read for the route's own Form/File fields: reading it
+            # here would parse uploads before, and with other limits than, the route's own.
+            parsed = getattr(request, "_form", None)
+            if parsed is not None:
+                found = _first_nul(parsed.multi_items(), "form")
         elif kind.startswith("application/json"):
             body = await request.body()  # cached, like the form
             # JSON can only carry a NUL escaped; parse only when one may be there.
