@@ -84,16 +84,18 @@ def test_the_gate_runs_2_and_turns_away_more_than_its_queue() -> None:
     lock = threading.Lock()
     outcomes: list[str] = []
 
+    def work() -> None:
+        with lock:
+            running[0] += 1
+            running[1] = max(running)
+        inside.release()
+        release.wait(30)
+        with lock:
+            running[0] -= 1
+
     def one() -> None:
         try:
-            with gate.slot():
-                with lock:
-                    running[0] += 1
-                    running[1] = max(running)
-                inside.release()
-                release.wait(30)
-                with lock:
-                    running[0] -= 1
+            gate.run(work)
             outcomes.append("ran")
         except RateLimitedError:
             outcomes.append("busy")
@@ -113,3 +115,15 @@ def test_the_gate_runs_2_and_turns_away_more_than_its_queue() -> None:
     for t in threads:
         t.join(timeout=30)
     assert outcomes.count("ran") == 5 and running[1] == 2
+
+
+def test_argon2_runs_at_a_lower_cpu_priority() -> None:
+    import os
+    import sys
+    import threading
+
+    if sys.platform != "linux":
+        pytest.skip("per-thread priority is Linux's")
+    gate = HashGate(slots=1, queue=0)
+    nice = gate.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    assert nice >= accounts.HASH_NICE

@@ -10,24 +10,29 @@ the address (a PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE write lock): o
 wrong passwords exactly `MAX_PER_EMAIL_IP` are checked. A login that succeeds takes its attempt
 back. Sign-ups are counted the same way, per address and in all.
 
-Every argon2 hash and check goes through `hash_gate`: `HASH_SLOTS` at a time per process, at
-most `HASH_QUEUE` more waiting (the rest get RateLimitedError at once), so a burst of sign-ups
-cannot take the memory (64 MiB each) or every thread of the server.
+Every argon2 hash and check goes through `hash_gate`: `HASH_SLOTS` at a time per process (on
+threads of its own, at a lower CPU priority), at most `HASH_QUEUE` more waiting (the rest get
+RateLimitedError at once), so a burst of sign-ups cannot take the memory (64 MiB each), the CPU
+or every thread of the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import ipaddress
 import math
+import os
 import secrets
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, select, text
@@ -81,9 +86,13 @@ TARGETS_KEY = "targets"
 # argon2id cost; tests lower it (see tests/web/conftest.py).
 HASH_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 HASH_SLOTS = 2
+HASH_NICE = 10  # argon2 threads run at this nice value (see _background_priority)
 # Admitted requests each hold a server thread and, at times, a pooled connection: kept well
 # under the pool's 15 so the health check and everyone else still get theirs.
 HASH_QUEUE = 8
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,7 @@ class HashGate:
     """
 
     def __init__(self, slots: int, queue: int) -> None:
-        self._running = threading.BoundedSemaphore(slots)
+        self._pool = ThreadPoolExecutor(slots, "argon2", initializer=_background_priority)
         self._lock = threading.Lock()
         self._admitted = 0
         self._mine = threading.local()
@@ -157,11 +166,19 @@ class HashGate:
                 with self._lock:
                     self._admitted -= 1
 
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one of the slots for one argon2 run (admitting this thread if not yet)."""
-        with self.admit(), self._running:
-            yield
+    def run(self, work: Callable[[], T]) -> T:
+        """Run one argon2 call on the gate's own threads (admitting this thread if not yet)."""
+        with self.admit():
+            return self._pool.submit(work).result()
+
+
+def _background_priority() -> None:
+    # argon2's lane threads inherit this thread's nice value: hashing yields the CPU to every
+    # other request (the health check stays quick while sign-ups pour in). Linux only: there a
+    # thread id names one thread; elsewhere it would name the whole process.
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
 
 
 @functools.cache
@@ -172,19 +189,20 @@ def hash_gate() -> HashGate:
 
 def hash_password(password: str) -> str:
     """Return the argon2id hash of a password (through the gate)."""
-    with hash_gate().slot():
-        return hasher().hash(password)
+    return hash_gate().run(lambda: hasher().hash(password))
 
 
 def verify_password(digest: str | None, password: str) -> bool:
     """Tell whether a password matches a hash (against a dummy hash when there is none)."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    with hash_gate().slot():
+    def check() -> bool:
         try:
             return hasher().verify(digest or _dummy_hash(), password) and digest is not None
         except (VerificationError, InvalidHashError):
             return False
+
+    return hash_gate().run(check)
 
 
 def address_block(ip: str) -> str:
