@@ -9,6 +9,9 @@ command -v dbus-run-session >/dev/null || need+=(dbus dbus-bin)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v faketime >/dev/null || need+=(faketime)
+# The reverse proxy in front of two workers (tests/web/test_nginx.py); openssl makes its cert.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v openssl >/dev/null || need+=(openssl)
 # Legible text in browser screenshots and PDF renders.
 fc-list 2>/dev/null | grep -q . || need+=(fonts-dejavu-core fontconfig)
 [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)

@@ -43,6 +43,14 @@ def fixtures_dir() -> Path:
     return SHARED_FIXTURES
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Let local mode answer the name TestClient sends (`testserver`), besides the loopback."""
+    import os
+
+    # Session-wide (module-scoped fixtures build apps too); a test of the check sets its own.
+    os.environ["RUNBACK_ALLOWED_HOSTS"] = "testserver"
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """Return the URL of a fresh SQLite file for this test."""

@@ -42,3 +42,16 @@ class Settings(BaseSettings):
     # Import jobs in a thread of each web process (None: in local mode only; hosted mode
     # leaves them to `runback worker`).
     job_thread: bool | None = None
+    # Local mode: `Host` names answered besides 127.0.0.1, localhost and [::1] (comma-separated).
+    allowed_hosts: str = ""
+    # Hosted mode: the proxies whose X-Forwarded-For/-Proto are believed (comma-separated
+    # addresses or networks, "*" for any); from anyone else those headers are ignored.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Hosted mode: sign-ups per address (an IPv6 /64) and in all, per 15 minutes.
+    register_limit_per_address: int = Field(default=10, ge=0)
+    register_limit_global: int = Field(default=300, ge=0)
+
+    def allowed_host_names(self) -> frozenset[str]:
+        """Return every `Host` name local mode answers (the loopback ones and allowed_hosts)."""
+        extra = {name.strip() for name in self.allowed_hosts.split(",") if name.strip()}
+        return frozenset({"127.0.0.1", "localhost", "[::1]", *extra})

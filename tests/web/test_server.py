@@ -74,7 +74,7 @@ def test_connections_are_spread_over_the_workers(db_url: str, tmp_path: Path) ->
         for _ in range(CONNECTIONS):  # opened at once, then each asked once and kept open
             conns.append(socket.create_connection(("127.0.0.1", port)))
         for conn in conns:
-            conn.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            conn.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         for conn in conns:
             assert conn.recv(4096).startswith(b"HTTP/1.1 200")
         established = _established_inodes(port)

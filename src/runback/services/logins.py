@@ -13,7 +13,6 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from runback.errors import AuthError
 from runback.services.store import Store, get_user
 from runback.storage.models import LoginRow
 
@@ -59,26 +58,18 @@ def _end_others(session: Session, user_id: int, keep: str | None) -> int:
 
 
 def change_password(
-    store: Store, user_id: int, current: str, new: str, keep: str | None = None
+    store: Store, user_id: int, current: str, new: str, keep: str | None = None, *, ip: str
 ) -> int:
     """Set a new password after checking the current one; end the other logins; return how many.
 
-    Raises AuthError when `current` is wrong, ValidationError when `new` is too short or long.
+    Raises AuthError when `current` is wrong, RateLimitedError after too many wrong ones from
+    `ip` (the login limits), ValidationError when `new` is too short or long.
     """
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    from runback.services.accounts import check_password, hasher
+    from runback.services.accounts import check_password, hash_password, verify_current_password
 
     check_password(new)
-    with store.factory() as session:
-        digest = get_user(session, user_id).password_hash
-    try:
-        ok = digest is not None and hasher().verify(digest, current)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        raise AuthError("the current password is wrong")
-    fresh = hasher().hash(new)
+    verify_current_password(store, current, ip, user_id=user_id)
+    fresh = hash_password(new)
     with store.tx() as session:
         get_user(session, user_id).password_hash = fresh
         return _end_others(session, user_id, keep)

@@ -86,14 +86,27 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         InUseError,
         LimitError,
         NotFoundError,
+        RateLimitedError,
         RunbackError,
         ValidationError,
     )
     from runback.services.job_thread import JobThread
     from runback.services.store import open_store
     from runback.web.auth import LoginRequired, safe_next
-    from runback.web.deps import ERROR_RESPONSES, is_api, make_templates, render, verify_csrf
-    from runback.web.security import BodyLimitMiddleware, BodyTooLarge, SecurityMiddleware
+    from runback.web.deps import (
+        ERROR_RESPONSES,
+        is_api,
+        make_templates,
+        refuse_nul,
+        render,
+        verify_csrf,
+    )
+    from runback.web.security import (
+        BodyLimitMiddleware,
+        BodyTooLarge,
+        HostCheckMiddleware,
+        SecurityMiddleware,
+    )
     from runback.web.view_cache import ViewCache
 
     secret = app_secret(settings)
@@ -142,7 +155,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             continue
         module = importlib.import_module(name)
         app.include_router(
-            module.router, dependencies=[Depends(verify_csrf)], responses=ERROR_RESPONSES
+            module.router,
+            dependencies=[Depends(verify_csrf), Depends(refuse_nul)],
+            responses=ERROR_RESPONSES,
         )
 
     @app.get("/api/v1/bare", include_in_schema=False)
@@ -168,6 +183,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return _error(request, 404, str(exc))
         if isinstance(exc, ValidationError | ConfigError):
             return _error(request, 422, str(exc))
+        if isinstance(exc, RateLimitedError):
+            limited = _error(request, 429, str(exc))
+            limited.headers["Retry-After"] = str(exc.retry_after_s)
+            return limited
         if isinstance(exc, AuthError):
             return _error(request, 403, str(exc))
         if isinstance(exc, InUseError):
@@ -203,6 +222,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         refuse=too_large,
     )
     app.add_middleware(SecurityMiddleware, hosted=settings.mode == "hosted")
+    if settings.mode == "local":
+        # Outermost: a rebinding page gets nothing, not even a CSRF cookie.
+        app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_host_names())
     return app
 
 

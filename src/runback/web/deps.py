@@ -24,7 +24,10 @@ Rules:
 - A `runback.errors.NotFoundError` raised by a service becomes 404 (JSON under /api/, an error
   page otherwise); `ValidationError`/`ConfigError` become 422 with the message.
 - A database id in a path is `IdPath` (`session_id: IdPath`), in a body `Field(ge=1, le=MAX_ID)`:
-  a number SQLite cannot hold is a 422, never a 500 from the database.
+  a number the id columns cannot hold is a 422, never a 500 from the database.
+- No text may hold a NUL character (PostgreSQL cannot store one): `refuse_nul`, run for every
+  router like the CSRF check, answers 422 naming the field for any path, query, form or JSON
+  string that has one.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ __all__ = [
     "ErrorOut",
     "FieldProblem",
     "IdPath",
+    "NulDep",
     "StampDep",
     "StoreDep",
     "UserDep",
@@ -55,14 +59,17 @@ __all__ = [
     "get_store",
     "is_api",
     "make_templates",
+    "nul_problem",
+    "refuse_nul",
     "render",
     "request_csrf_token",
     "user_stamp",
     "verify_csrf",
 ]
 
-# Ids are SQLite INTEGERs (signed 64-bit, and PostgreSQL's BIGINT): a larger one cannot exist.
-MAX_ID = 2**63 - 1
+# Id columns are INTEGER: signed 32-bit on PostgreSQL (SQLite holds more, but no row of ours
+# gets past this), so a larger id cannot exist and must not reach a query.
+MAX_ID = 2**31 - 1
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the id runback gave it")]
 """A database id in the path; out of range is a 422 before any query."""
@@ -169,10 +176,16 @@ UserDep = Annotated[int, Depends(current_user_id)]
 """The id of the current user: pass it to every service call."""
 
 
+def _login_binding(request: Request) -> str:
+    # The login key the session cookie names ("" when none): a token is valid for one login.
+    key = read_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
+    return key or ""
+
+
 def request_csrf_token(request: Request) -> str:
-    """Return the CSRF token for this browser (what forms and the meta tag carry)."""
+    """Return the CSRF token for this browser and login (what forms and the meta tag carry)."""
     nonce: str = request.scope.get("state", {}).get("csrf_nonce", "")
-    return csrf_token(request.app.state.secret, nonce)
+    return csrf_token(request.app.state.secret, nonce, _login_binding(request))
 
 
 def _cross_site(request: Request) -> bool:
@@ -201,12 +214,73 @@ async def verify_csrf(request: Request) -> None:
         field = form.get(CSRF_FIELD)
         token = field if isinstance(field, str) else None
     nonce = request.scope.get("state", {}).get("csrf_nonce")
-    if not csrf_token_valid(request.app.state.secret, nonce, token):
+    if not csrf_token_valid(request.app.state.secret, nonce, token, _login_binding(request)):
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
 
 
 CsrfDep = Annotated[None, Depends(verify_csrf)]
 """Checks the CSRF token of unsafe requests (`_: CsrfDep` in the signature)."""
+
+
+def nul_problem(value: Any, where: str) -> str | None:
+    """Return where in `value` (text, or JSON lists and objects of it) a NUL is, or None."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = nul_problem(key, where) or nul_problem(item, f"{where}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = nul_problem(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def _first_nul(pairs: list[tuple[str, Any]], where: str) -> str | None:
+    for key, value in pairs:
+        if isinstance(value, str) and ("\x00" in key or "\x00" in value):
+            return f"{where}.{key.replace(chr(0), '')}"
+    return None
+
+
+async def refuse_nul(request: Request) -> None:
+    """Refuse (422) a request with a NUL character in any path, query, form or JSON text."""
+    import json
+
+    found = _first_nul(list(request.path_params.items()), "path") or _first_nul(
+        request.query_params.multi_items(), "query"
+    )
+    kind = request.headers.get("content-type", "")
+    if found is None and request.method in _UNSAFE:
+        if kind.startswith("application/x-www-form-urlencoded"):
+            form = await request.form()  # cached: the route reads this same parse
+            found = _first_nul(form.multi_items(), "form")
+        elif kind.startswith("multipart/form-data"):
+            # Only a form FastAPI already read for the route's own Form/File fields: reading it
+            # here would parse uploads before, and with other limits than, the route's own.
+            parsed = getattr(request, "_form", None)
+            if parsed is not None:
+                found = _first_nul(parsed.multi_items(), "form")
+        elif kind.startswith("application/json"):
+            body = await request.body()  # cached, like the form
+            # JSON can only carry a NUL escaped; parse only when one may be there.
+            if b"\\u0000" in body.lower():
+                try:
+                    found = nul_problem(json.loads(body), "body")
+                except ValueError:
+                    found = None  # malformed JSON: the route's own 422 says so
+    if found is not None:
+        raise HTTPException(
+            422,
+            f"{found}: text must not contain a NUL character (\\0); remove it and send again",
+        )
+
+
+NulDep = Annotated[None, Depends(refuse_nul)]
+"""Refuses NUL characters in text (run for every router by `create_app`)."""
 
 
 def render(

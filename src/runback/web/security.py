@@ -1,9 +1,14 @@
 """Web security primitives: HMAC signing, CSRF tokens, security headers and a body-size limit.
 
 CSRF uses a signed double submit: every browser gets a random nonce in the `runback_csrf`
-cookie (HttpOnly, SameSite=Lax) and pages carry `HMAC(secret, nonce)` as the token, in a form
-field `csrf_token` or the `X-CSRF-Token` header. A cross-site page can neither read the cookie
-nor compute the token.
+cookie (HttpOnly, SameSite=Lax) and pages carry `HMAC(secret, nonce, login)` as the token, in a
+form field `csrf_token` or the `X-CSRF-Token` header, where `login` is the key of the login the
+session cookie names (empty before login). A cross-site page can neither read the cookie nor
+compute the token, and a token learnt before login (or under another login) is refused after it.
+
+`HostCheckMiddleware` refuses, in local mode, any `Host` but the loopback names (and those in
+RUNBACK_ALLOWED_HOSTS): a DNS-rebinding page on evil.example resolving to 127.0.0.1 is same-origin
+for the browser, and only the `Host` it sends gives it away.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ __all__ = [
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "LOOPBACK_HOSTS",
     "BodyLimitMiddleware",
     "BodyTooLarge",
+    "HostCheckMiddleware",
     "SecurityMiddleware",
     "csrf_token",
     "csrf_token_valid",
+    "host_name",
     "mac",
     "new_nonce",
     "sign",
@@ -86,16 +94,65 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_token(secret: str, nonce: str) -> str:
-    """Return the CSRF token pages embed for this browser's nonce."""
-    return mac(secret, "csrf", nonce)
+def csrf_token(secret: str, nonce: str, login: str = "") -> str:
+    """Return the CSRF token pages embed for this browser's nonce and login key."""
+    return mac(secret, "csrf", f"{nonce}\x00{login}")
 
 
-def csrf_token_valid(secret: str, nonce: str | None, token: str | None) -> bool:
-    """Tell whether a submitted token matches the browser's nonce."""
+def csrf_token_valid(secret: str, nonce: str | None, token: str | None, login: str = "") -> bool:
+    """Tell whether a submitted token matches the browser's nonce and login key."""
     if not nonce or not token:
         return False
-    return hmac.compare_digest(token.encode(), csrf_token(secret, nonce).encode())
+    return hmac.compare_digest(token.encode(), csrf_token(secret, nonce, login).encode())
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+"""The `Host` names (without port) local mode always answers."""
+
+
+def host_name(header: str) -> str:
+    """Return a `Host` header's name without the port, lower-cased ("[::1]" keeps brackets)."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[: end + 1] if end > 0 else value
+    return value.split(":", 1)[0]
+
+
+class HostCheckMiddleware:
+    """Answer 400 to a request whose `Host` is not in `allowed` (local mode: DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, *, allowed: frozenset[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(host_name(h) for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
+        name = host_name(raw.decode("latin-1"))
+        if name in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        shown = name[:100] or "(none)"
+        body = (
+            f"refused: this runback answers only to 127.0.0.1, localhost and [::1], not to "
+            f"the host name {shown}; to reach it under another name, add that name to "
+            "RUNBACK_ALLOWED_HOSTS\n"
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:

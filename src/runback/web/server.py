@@ -47,8 +47,21 @@ def listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket
 def _config(host: str, port: int) -> Any:
     import uvicorn
 
+    from runback.settings import Settings
+
+    settings = Settings()
+    # Hosted mode sits behind a proxy: believe its X-Forwarded-For/-Proto (the client address
+    # the login limits key on, https for URLs), and only its. Local mode has no proxy.
+    hosted = settings.mode == "hosted"
     return uvicorn.Config(
-        APP, factory=True, host=host, port=port, log_level="warning", server_header=False
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=hosted,
+        forwarded_allow_ips=settings.forwarded_allow_ips if hosted else None,
     )
 
 

@@ -14,7 +14,7 @@ from runback.services.store import Store
 from runback.web.auth import SESSION_COOKIE, clear_session, issue_session, read_session, safe_next
 from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep, render, request_csrf_token
 
-__all__ = ["router"]
+__all__ = ["client_address", "router"]
 
 router = APIRouter(tags=["auth"])
 
@@ -70,7 +70,10 @@ def _log_out(request: Request, response: Response, store: Store) -> None:
     clear_session(request, response)
 
 
-def _ip(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """Return the client's address (behind a trusted proxy, the one it forwarded)."""
+    # uvicorn's proxy-headers middleware has already put X-Forwarded-For here, but only for a
+    # peer in RUNBACK_FORWARDED_ALLOW_IPS: a forged header from anyone else is ignored.
     return request.client.host if request.client else "unknown"
 
 
@@ -94,7 +97,11 @@ def api_register(
     """Create an account and log in."""
     _hosted_only(request)
     try:
-        account = accounts.register(store, body.email, body.password, body.zone)
+        account = accounts.register(
+            store, body.email, body.password, body.zone, ip=client_address(request)
+        )
+    except RateLimitedError as exc:
+        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     except AuthError as exc:
         raise HTTPException(409, str(exc)) from None
     _log_in(request, response, store, account.id)
@@ -108,7 +115,7 @@ def api_login(
     """Log in; 401 on wrong credentials, 429 after too many failures."""
     _hosted_only(request)
     try:
-        account = accounts.authenticate(store, body.email, body.password, _ip(request))
+        account = accounts.authenticate(store, body.email, body.password, client_address(request))
     except RateLimitedError as exc:
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     except AuthError as exc:
@@ -146,7 +153,7 @@ def login_form(
     _hosted_only(request)
     context = {"next": safe_next(next), "email": email}
     try:
-        account = accounts.authenticate(store, email, password, _ip(request))
+        account = accounts.authenticate(store, email, password, client_address(request))
     except RateLimitedError as exc:
         page = render(request, "login.html", {**context, "error": str(exc)}, 429)
         page.headers["Retry-After"] = str(exc.retry_after_s)
@@ -180,10 +187,16 @@ def register_form(
     _hosted_only(request)
     context = {"email": email, "zone": zone, "min_password": accounts.MIN_PASSWORD}
     try:
-        account = accounts.register(store, email, password, zone or "UTC")
+        account = accounts.register(
+            store, email, password, zone or "UTC", ip=client_address(request)
+        )
     except ValidationError as exc:
         message = "; ".join(f"{exc.source}: {p}" for p in exc.problems)
         return render(request, "register.html", {**context, "error": message}, 422)
+    except RateLimitedError as exc:
+        page = render(request, "register.html", {**context, "error": str(exc)}, 429)
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     except AuthError as exc:
         return render(request, "register.html", {**context, "error": str(exc)}, 409)
     response = RedirectResponse("/", 303)
@@ -221,11 +234,19 @@ def _login_key(request: Request) -> str | None:
 def api_change_password(
     body: PasswordChange, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> LoginsEnded:
-    """Change the password (403 if the current one is wrong); every other login ends."""
+    """Change the password (403 if the current one is wrong, 429 after 5); other logins end."""
     _hosted_only(request)
-    ended = logins.change_password(
-        store, user_id, body.current_password, body.new_password, keep=_login_key(request)
-    )
+    try:
+        ended = logins.change_password(
+            store,
+            user_id,
+            body.current_password,
+            body.new_password,
+            keep=_login_key(request),
+            ip=client_address(request),
+        )
+    except RateLimitedError as exc:
+        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     return LoginsEnded(ended_logins=ended)
 
 
@@ -251,10 +272,17 @@ def password_form(
     _hosted_only(request)
     try:
         ended = logins.change_password(
-            store, user_id, current_password, new_password, keep=_login_key(request)
+            store,
+            user_id,
+            current_password,
+            new_password,
+            keep=_login_key(request),
+            ip=client_address(request),
         )
     except ValidationError as exc:
         return _account_redirect("password-invalid", detail="; ".join(exc.problems))
+    except RateLimitedError as exc:
+        return _account_redirect("password-limited", detail=str(exc))
     except AuthError:
         return _account_redirect("password-wrong")
     return _account_redirect("password-changed", ended)

@@ -165,6 +165,7 @@ _ACCOUNT_NOTICES = {
     "password-changed": (True, "Password changed; other browsers and devices logged out ({n})."),
     "password-wrong": (False, "Not changed: the current password is wrong."),
     "password-invalid": (False, "Not changed: the new password does not fit ({detail})."),
+    "password-limited": (False, "Not changed: {detail}."),
     "logins-ended": (True, "Other browsers and devices were logged out ({n})."),
 }
 
