@@ -272,6 +272,12 @@ def _run_daemon(
         s = demo_store(ctx, clock)
     else:
         s = store(ctx, clock)
+    from runback.remind.lock import hold_daemon_lock
+    from runback.services.store import LOCAL_USER_ID
+
+    # One daemon per user (a demo runs on its own throw-away database, so it has its own lock).
+    lock = hold_daemon_lock(s.settings.database_url, LOCAL_USER_ID, clock.now())
+    ctx.call_on_close(lock.release)
     # The guided break started from a reminder logs where this daemon does, as fast.
     session_args = [] if speed == 1 else ["--speed", f"{min(speed, 1000):g}", "--record"]
     session_env = {**os.environ, "RUNBACK_DATABASE_URL": s.settings.database_url}
