@@ -30,6 +30,14 @@ def _check_target(path: Path) -> None:
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
     """Yield a temp file beside `path`; rename it onto `path` only when the block succeeds."""
     _check_target(path)
+    if path.exists() and not path.is_file():
+        # /dev/stdout, a pipe, a device: written in place, never replaced by a renamed file.
+        try:
+            with open(path, "wb") as direct:
+                yield direct
+        except OSError as exc:
+            raise OutputError(os_error_line(exc, path)) from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:

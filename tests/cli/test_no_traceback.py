@@ -155,3 +155,20 @@ def test_the_real_command_prints_one_line(tmp_path: Path, cli_env: dict[str, str
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
     assert "is a folder" in done.stderr
+
+
+def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from runback.files import write_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, b"hello")
+        assert os.read(reader, 10) == b"hello"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a renamed regular file

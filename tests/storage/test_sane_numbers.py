@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from runback.settings import Settings
 from runback.storage.db import make_engine
 from runback.storage.migrate import current_revision, upgrade
 from tests.conftest import Cli
+from tests.pg import PgServer, pg_server_or_skip
 from tests.storage.make_fixture_db import BAD_NUMBERS
 
 
@@ -106,7 +108,7 @@ def test_sessions_and_pain_are_clamped(bad_db: Path) -> None:
     assert intensity == 10
 
 
-def test_pages_and_commands_answer_after_the_upgrade(bad_db: Path) -> None:
+def test_pages_and_commands_answer_after_the_upgrade(bad_db: Path, tmp_path: Path) -> None:
     from runback.web.app import create_app
 
     clock = FakeClock()
@@ -119,7 +121,12 @@ def test_pages_and_commands_answer_after_the_upgrade(bad_db: Path) -> None:
     finally:
         store.close()
     cli = Cli(settings, clock)
-    for args in (["runs"], ["stats"], ["runs", "--json"], ["report", "--out", "/dev/null"]):
+    for args in (
+        ["runs"],
+        ["stats"],
+        ["runs", "--json"],
+        ["report", "--out", str(tmp_path / "r.pdf")],
+    ):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.output)
         assert "Traceback" not in result.output
@@ -142,3 +149,57 @@ def test_reading_tolerates_a_bad_row_that_slipped_in(bad_db: Path) -> None:
     assert all(1990 <= r.start.year < 2100 for r in runs)
     assert all(r.distance_m < 1e9 and r.elapsed_s < 1e9 for r in runs)
     assert all(r.to_json() for r in runs)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    yield from pg_server_or_skip()
+
+
+@pytest.mark.postgres
+def test_postgresql_nan_and_infinity_are_repaired_then_refused(pg: PgServer) -> None:
+    url = pg.create_database(migrated=False)
+    engine = make_engine(url)
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, zone, prefs, created_at, data_version) "
+                    "VALUES (1, 'UTC', '{}', now(), 0)"
+                )
+            )
+            for i, (elapsed, distance, start) in enumerate(
+                [
+                    ("'NaN'", "'NaN'", "'2026-01-01T07:00:00Z'"),
+                    ("'Infinity'", "'-Infinity'", "'9999-01-01T07:00:00Z'"),
+                    ("3600", "10000", "'2026-01-02T07:00:00Z'"),
+                ]
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO runs (user_id, start_at, zone, elapsed_s, distance_m, "
+                        "sport, source_format, source_file, content_hash, imported_at) VALUES "
+                        f"(1, {start}, 'UTC', {elapsed}, {distance}, 'running', 'tcx', 'f', "
+                        f"'h{i}', '2026-01-05T07:30:00Z')"
+                    )
+                )
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT elapsed_s, distance_m, start_at, repair_note FROM runs ORDER BY id")
+            ).all()
+        assert [(r.elapsed_s, r.distance_m) for r in rows] == [(1, 0), (1, 0), (3600, 10000)]
+        assert rows[1].start_at.year == 2026 and rows[2].repair_note is None
+        assert all("plausible" in (r.repair_note or "") for r in rows[:2])
+        with pytest.raises(IntegrityError, match="ck_runs_elapsed_s"), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO runs (user_id, start_at, zone, elapsed_s, distance_m, sport, "
+                    "source_format, source_file, content_hash, imported_at) VALUES (1, now(), "
+                    "'UTC', 'NaN', 1, 'running', 'tcx', 'f', 'new', now())"
+                )
+            )
+    finally:
+        engine.dispose()
+        pg.drop_database(url)
