@@ -172,3 +172,29 @@ def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
     finally:
         os.close(reader)
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a renamed regular file
+
+
+def test_disk_full_is_one_line_naming_the_path() -> None:
+    import errno
+
+    from runback.errors import os_error_line
+
+    line = os_error_line(OSError(errno.ENOSPC, "No space left on device", "/data/report.pdf"))
+    assert line == "/data/report.pdf: the disk is full; free some space and try again"
+
+
+def test_a_database_full_mid_command_is_one_line(
+    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from runback.cli.common import exit_for
+
+    exc = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    with pytest.raises(SystemExit) as done:
+        exit_for(exc)
+    assert done.value.code == 1
+    line = capsys.readouterr().err.strip()
+    assert "\n" not in line and "the disk is full" in line and "runback.db" in line
