@@ -253,3 +253,43 @@ def test_started_late_reminds_only_of_the_current_break(store: Store) -> None:
     daemon.run(until=local(17, 30))
     # Not 09:30 and the rest of the morning: 16:00 at once; taken at 16:10, the grid restarts.
     assert [f.due for f in daemon.fired] == [local(16, 0), local(16, 40), local(17, 10)]
+
+
+def test_clock_set_back_does_not_silence_reminders(store: Store) -> None:
+    clock = FakeClock(local(9))
+    store.clock = clock
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
+    daemon.run(until=local(12, 5))
+    assert daemon.fired[-1].due == local(12, 0)
+    clock.jump(-3 * 3600)  # set back to 09:05: breaks logged "later" exist now
+    before = len(daemon.fired)
+    daemon.run(until=local(10, 5))
+    assert len(daemon.jumps) == 1 and daemon.jumps[0] < timedelta(0)
+    assert any("the clock moved back 180 min" in line for line in daemon.log)
+    # Reminded again on the grid from the new time, not silent until 12:00 comes round.
+    assert [f.due for f in daemon.fired[before:]] == [local(9, 30), local(10, 0)]
+
+
+def test_clock_set_forward_is_noticed_and_skips_stale_reminders(store: Store) -> None:
+    breaks.set_prefs(store, {"run_days": {"mon": "12:00"}})
+    clock = FakeClock(local(9))
+    store.clock = clock
+    notifier = script([])
+    daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
+    daemon.run(until=local(9, 35))
+    clock.jump(4 * 3600)  # to 13:35: the pre-run reminder's time went by unseen
+    daemon.run(until=local(14, 5))
+    assert len(daemon.jumps) == 1 and daemon.jumps[0] > timedelta(0)
+    assert not [f for f in daemon.fired if f.kind == "prerun"]
+    assert daemon.fired[-1].due == local(13, 30)  # the current break, reminded at once
+
+
+def test_small_drift_is_not_a_jump(store: Store) -> None:
+    clock = FakeClock(local(9))
+    store.clock = clock
+    daemon = Daemon(store=store, notifier=script([]), idle=None, clock=clock)
+    daemon.step()
+    clock.jump(30)  # NTP nudging the clock by half a minute
+    daemon.step()
+    assert daemon.jumps == []

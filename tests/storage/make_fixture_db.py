@@ -19,7 +19,7 @@ from runback.core.clock import FakeClock
 from runback.services.store import LOCAL_USER_ID, Store
 from tests.conftest import SHARED_FIXTURES
 
-__all__ = ["FIXTURES", "PROGRAMME", "populate"]
+__all__ = ["BAD_NUMBERS", "FIXTURES", "PROGRAMME", "make_bad_numbers", "populate"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = SHARED_FIXTURES
@@ -111,6 +111,63 @@ def populate(store: Store, clock: FakeClock, days: int = 6) -> None:
     )
 
 
+BAD_NUMBERS = FIXTURES / "bad_numbers_0003.sqlite"
+"""A database at 0003 with runs, sessions and pain holding numbers hostile files slipped in."""
+
+_RUN_COLUMNS = (
+    "user_id, start_at, zone, elapsed_s, moving_s, distance_m, ascent_m, sport, name, "
+    "source_format, source_file, device, content_hash, imported_at"
+)
+_IMPORTED = "2026-01-05 07:30:00.000000"
+# (name, start_at, elapsed_s, moving_s, distance_m, ascent_m): NaN is stored as NULL by SQLite.
+BAD_RUNS = [
+    ("good", "2026-01-04 07:00:00.000000", 3600.0, 3500.0, 10000.0, 50.0),
+    ("inf distance", "2026-01-03 07:00:00.000000", 1800.0, None, float("inf"), None),
+    ("inf elapsed", "2026-01-02 07:00:00.000000", float("inf"), float("nan"), 5000.0, -1e309),
+    ("year 9999", "9999-12-31 23:59:59.000000", 1800.0, 1700.0, 5000.0, 10.0),
+    ("year 1", "0001-01-01 00:00:00.000000", 1800.0, 1700.0, 5000.0, 10.0),
+    ("negative", "2026-01-01 07:00:00.000000", -60.0, -1.0, -5.0, 0.0),
+    ("huge", "2025-12-31 07:00:00.000000", 1e300, 1e300, 1e300, 1e300),
+]
+
+
+def make_bad_numbers(target: Path = BAD_NUMBERS) -> Path:
+    """Write a database at revision 0003 holding implausible numbers, as hostile files did."""
+    from runback.storage.db import make_engine
+    from runback.storage.migrate import upgrade
+
+    target.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{target}")
+    upgrade(engine, "0003")
+    engine.dispose()
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute(
+        "INSERT INTO users (id, zone, prefs, created_at, data_version) "
+        f"VALUES (1, 'Europe/Berlin', '{{}}', '{_IMPORTED}', 0)"
+    )
+    for i, (name, start, elapsed, moving, distance, ascent) in enumerate(BAD_RUNS):
+        conn.execute(
+            f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (1, ?, 'Europe/Berlin', ?, ?, ?, ?, "
+            "'running', ?, 'tcx', ?, NULL, ?, ?)",
+            (start, elapsed, moving, distance, ascent, name, f"{i}.tcx", f"hash{i}", _IMPORTED),
+        )
+    conn.execute(
+        "INSERT INTO sessions (user_id, routine_slug, routine_name, started_at, zone, "
+        "steps_total, steps_done, steps_skipped, completed, context, active_s, done_s, "
+        "planned_s, enjoyment) VALUES (1, 'back-up-basics', 'Back-up basics', "
+        f"'{_IMPORTED}', 'Europe/Berlin', -3, '[]', '[]', 1, 'other', ?, ?, ?, 9)",
+        (float("inf"), -5.0, 1e300),
+    )
+    conn.execute(
+        "INSERT INTO pain_entries (user_id, at, zone, region, intensity, red_flags, notes) "
+        f"VALUES (1, '{_IMPORTED}', 'Europe/Berlin', 'lower-back', 99, '[]', '')"
+    )
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("VACUUM")
+    conn.close()
+    return target
+
+
 def main(argv: list[str]) -> int:
     """Write tests/storage/fixtures/rev_<REVISION>.sqlite for the given revision."""
     from runback.services.store import open_store
@@ -118,6 +175,9 @@ def main(argv: list[str]) -> int:
     from runback.storage.db import make_engine
     from runback.storage.migrate import upgrade
 
+    if argv and argv[0] == "bad-numbers":
+        print(f"wrote {make_bad_numbers()}")
+        return 0
     revision = argv[0] if argv else "0001"
     target = FIXTURES / f"rev_{revision}.sqlite"
     target.parent.mkdir(parents=True, exist_ok=True)

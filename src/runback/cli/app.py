@@ -60,6 +60,15 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Run the CLI."""
-    _register()
-    app()
+    """Run the CLI; any error that escapes a command becomes one line, never a traceback."""
+    from runback.cli.common import exit_for, is_exit
+
+    try:
+        _register()
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if is_exit(exc):
+            raise
+        exit_for(exc)

@@ -28,17 +28,11 @@ def register(app: typer.Typer) -> None:
 
 def _export(ctx: typer.Context, file: Path) -> None:
     from runback.cli.common import console, store
-    from runback.errors import ConfigError
+    from runback.files import write_atomic
     from runback.remind.calendar import build_calendar
     from runback.services import breaks
 
     s = store(ctx)
     data = build_calendar(breaks.get_prefs(s), s.user_zone())
-    tmp = file.with_name(file.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(file)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ConfigError(f"{file}: cannot write the calendar: {exc.strerror}") from exc
+    write_atomic(file, data)
     console().print(f"Wrote {file} ({len(data)} bytes). Import it in your phone's calendar.")

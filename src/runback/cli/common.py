@@ -7,10 +7,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
 
     import typer
     from rich.console import Console
@@ -24,10 +25,13 @@ __all__ = [
     "cli_state",
     "confirm_delete",
     "console",
+    "crash_report",
     "demo_store",
     "err_console",
+    "exit_for",
     "fail",
     "handle_errors",
+    "is_exit",
     "local_when",
     "opened_store",
     "parse_local_time",
@@ -121,24 +125,101 @@ def fail(message: str, code: int = 1) -> None:
     """Print an error for the user and exit."""
     import typer
 
-    err_console().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err_console().print(
+        f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
+def _say_error(message: str) -> None:
+    from rich.markup import escape
+
+    # One line however long the path: no wrapping to the terminal width.
+    err_console().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+
+
+def crash_report(exc: BaseException) -> Path:
+    """Write the full traceback under the user's log dir and return the file's path."""
+    import os
+    import time
+    import traceback
+    from pathlib import Path
+
+    from platformdirs import user_log_dir
+
+    folder = Path(user_log_dir("runback", appauthor=False))
+    text = "".join(traceback.format_exception(exc))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+        path.write_text(f"runback {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8")
+    except OSError:
+        # Even the log dir is unusable (disk full?): the temp dir is the last place to try.
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="runback-crash-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        path = Path(name)
+    return path
+
+
+def is_exit(exc: BaseException) -> bool:
+    """Tell whether `exc` is click's or typer's way to exit (not an error to report)."""
+    import click
+    import typer
+
+    exits = (click.exceptions.Exit, click.ClickException, click.exceptions.Abort)
+    return isinstance(exc, (*exits, typer.Exit, typer.Abort))
+
+
+def exit_for(exc: BaseException) -> NoReturn:
+    """Print one line for any error and exit: 1 when it is the user's to fix, 2 for a bug."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from runback.errors import RunbackError, os_error_line
+
+    if isinstance(exc, RunbackError):
+        _say_error(str(exc))
+        sys.exit(1)
+    if isinstance(exc, OSError):
+        _say_error(os_error_line(exc))
+        sys.exit(1)
+    if isinstance(exc, SQLAlchemyError):
+        from runback.settings import Settings
+        from runback.storage.db import database_trouble
+
+        try:
+            url = Settings().database_url
+        except Exception:  # only for the message
+            url = "the database"
+        trouble = database_trouble(exc, url)
+        if trouble is not None:
+            _say_error(str(trouble))
+            sys.exit(1)
+    try:
+        where = f"the full report is in {crash_report(exc)}"
+    except Exception:  # never let the report hide the error itself
+        where = "no report could be written"
+    first = str(exc).strip().splitlines()[:1]
+    _say_error(
+        f"unexpected {type(exc).__name__}{': ' + first[0] if first else ''}; {where} "
+        "(please attach it to a bug report)"
+    )
+    sys.exit(2)
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn RunbackError into a one-line message and exit status 1 instead of a traceback."""
+    """Turn every error into a one-line message and an exit status instead of a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from runback.errors import RunbackError
-
         try:
             return fn(*args, **kwargs)
-        except RunbackError as exc:
-            from rich.markup import escape
-
-            err_console().print(f"[bold red]error:[/] {escape(str(exc))}")
-            sys.exit(1)
+        except Exception as exc:
+            if is_exit(exc):
+                raise  # click's and typer's own exits and usage errors print their own line
+            exit_for(exc)
 
     return wrapper
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["print_advice", "register"]
 
+MAX_ID = 2**31 - 1  # the id columns' range on PostgreSQL (integer), the stricter database
+
 _REGION_HELP = (
     "Where it hurts: lower-back, mid-back, upper-back (between the shoulder blades), "
     "neck-shoulders or hips."
@@ -209,6 +211,8 @@ def register(app: typer.Typer) -> None:
 
         if run is not None and no_run:
             fail("give --run ID or --no-run, not both")
+        if run is not None and not 1 <= run <= MAX_ID:
+            fail(f"--run {run}: there is no such run; `runback runs` lists the run ids")
         interactive = region is None or intensity is None
         if interactive and json_out:
             fail("--json needs --region and --intensity (it never asks questions)")

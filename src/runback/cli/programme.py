@@ -93,7 +93,9 @@ def register(app: typer.Typer) -> None:
         if out is None:
             typer.echo(text, nl=False)
         else:
-            out.write_text(text, encoding="utf-8")
+            from runback.files import write_atomic
+
+            write_atomic(out, text)
 
     @group.command("adherence")
     @handle_errors

@@ -12,16 +12,32 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _parse_duration(text: str) -> float:
-    """Return seconds for '90', '90s', '45m', '8h'."""
-    units = {"s": 1, "m": 60, "h": 3600}
-    text = text.strip().lower()
+NOTIFIERS = ("auto", "dbus", "terminal")
+MAX_SPEED = 10_000.0
+MAX_PAUSE_S = 30 * 86400.0
+MAX_RUN_FOR_S = 366 * 86400.0
+
+
+def _parse_duration(text: str, option: str = "duration", most_s: float = MAX_RUN_FOR_S) -> float:
+    """Return seconds for '90', '90s', '45m', '8h': finite, positive and at most `most_s`."""
+    import math
+
+    from runback.errors import ConfigError
+
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    clean = text.strip().lower()
     try:
-        if text and text[-1] in units:
-            return float(text[:-1]) * units[text[-1]]
-        return float(text)
+        if clean and clean[-1] in units:
+            seconds = float(clean[:-1]) * units[clean[-1]]
+        else:
+            seconds = float(clean)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a duration like 90s, 45m or 8h") from None
+        raise ConfigError(f"{option} {text!r} is not a duration like 90s, 45m or 8h") from None
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > most_s:
+        raise ConfigError(
+            f"{option} {text!r}: give a duration from 1s to {most_s / 86400:g} days, e.g. 8h"
+        )
+    return seconds
 
 
 def register(app: typer.Typer) -> None:
@@ -92,11 +108,12 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, handle_errors, store
         from runback.services import breaks
 
-        span: str | timedelta = (
-            how if how in ("1h", "tomorrow") else timedelta(seconds=_parse_duration(how))
-        )
-
         def go() -> None:
+            span: str | timedelta = (
+                how
+                if how in ("1h", "tomorrow")
+                else timedelta(seconds=_parse_duration(how, "remind pause", MAX_PAUSE_S))
+            )
             s = store(ctx)
             until = breaks.pause(s, span)  # type: ignore[arg-type]
             zone = s.user_zone()
@@ -216,6 +233,7 @@ def _run_daemon(
     start_at: str | None,
     record: bool,
 ) -> None:
+    import math
     import os
     from datetime import UTC, datetime, timedelta
 
@@ -229,8 +247,11 @@ def _run_daemon(
     from runback.services import breaks
     from runback.services.demo import demo_line
 
-    if speed <= 0:
-        raise ConfigError("--speed must be positive")
+    if not math.isfinite(speed) or speed <= 0 or speed > MAX_SPEED:
+        raise ConfigError(f"--speed {speed:g}: give a number above 0 and at most {MAX_SPEED:g}")
+    if notifier_kind not in NOTIFIERS:
+        raise ConfigError(f"--notifier {notifier_kind!r}: choose one of {', '.join(NOTIFIERS)}")
+    run_for_s = _parse_duration(run_for, "--run-for") if run_for else None
     clock: Clock
     if start_at:
         try:
@@ -251,6 +272,12 @@ def _run_daemon(
         s = demo_store(ctx, clock)
     else:
         s = store(ctx, clock)
+    from runback.remind.lock import hold_daemon_lock
+    from runback.services.store import LOCAL_USER_ID
+
+    # One daemon per user (a demo runs on its own throw-away database, so it has its own lock).
+    lock = hold_daemon_lock(s.settings.database_url, LOCAL_USER_ID, clock.now())
+    ctx.call_on_close(lock.release)
     # The guided break started from a reminder logs where this daemon does, as fast.
     session_args = [] if speed == 1 else ["--speed", f"{min(speed, 1000):g}", "--record"]
     session_env = {**os.environ, "RUNBACK_DATABASE_URL": s.settings.database_url}
@@ -265,7 +292,7 @@ def _run_daemon(
                 "no idle source (logind IdleHint or xprintidle): fixed mode, breaks on the clock",
                 highlight=False,
             )
-    until = clock.now() + timedelta(seconds=_parse_duration(run_for)) if run_for else None
+    until = clock.now() + timedelta(seconds=run_for_s) if run_for_s else None
     daemon = Daemon(
         store=s,
         notifier=notifier,

@@ -22,12 +22,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write an A4 PDF report for your physio covering the last WEEKS weeks."""
         from runback.cli.common import console, store
+        from runback.files import write_atomic
         from runback.services.report import build_report
         from runback.services.store import LOCAL_USER_ID
 
         pdf = build_report(store(ctx), LOCAL_USER_ID, weeks)
-        # Write beside the target and rename, so a failure never leaves half a PDF.
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_bytes(pdf)
-        tmp.replace(out)
+        write_atomic(out, pdf)
         console().print(f"Wrote {out} ({len(pdf) // 1024} KiB, {weeks} weeks)", highlight=False)

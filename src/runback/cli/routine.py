@@ -280,13 +280,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export a routine as TOML that `runback routine import` accepts."""
         from runback.cli.common import err_console, store
+        from runback.files import write_atomic
         from runback.services.routines import export_routine
 
         text = export_routine(store(ctx), slug)
         if out is None:
             typer.echo(text, nl=False)
             return
-        out.write_text(text, encoding="utf-8")
+        write_atomic(out, text)
         err_console().print(f"Wrote {out}", highlight=False)
 
     @group.command("delete")

@@ -92,3 +92,7 @@ class FakeClock:
         """Advance instantly instead of waiting."""
         if seconds > 0:
             self.advance(seconds)
+
+    def jump(self, seconds: float) -> None:
+        """Set the wall clock forward (or back, when negative) without moving monotonic time."""
+        self._now += timedelta(seconds=seconds)

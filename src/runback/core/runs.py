@@ -7,9 +7,14 @@ run numbers. Every reader of runs asks `is_run` (or its SQL twin, `RunRow.is_run
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from typing import Literal, get_args
 
 __all__ = [
+    "EARLIEST_START",
+    "LATEST_START",
+    "MAX_PLAUSIBLE",
     "MIN_PACE_DISTANCE_M",
     "RUN_SPORTS",
     "SPORTS",
@@ -23,6 +28,8 @@ __all__ = [
     "pace_s_per_km",
     "parse_sport",
     "parse_sport_filter",
+    "plausible",
+    "plausible_start",
 ]
 
 Sport = Literal[
@@ -111,3 +118,22 @@ def format_pace(seconds_per_km: float | None) -> str:
         return "—"
     minutes, seconds = divmod(round(seconds_per_km), 60)
     return f"{minutes}:{seconds:02d} /km"
+
+
+# The ranges the database's CHECKs hold (migration 0005); reading code applies them too, so a
+# row stored before them (or through a database without them) cannot break a page.
+MAX_PLAUSIBLE = 1e9
+EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def plausible(value: float | None) -> float | None:
+    """Return `value` when it is a finite number from 0 to MAX_PLAUSIBLE, else None."""
+    if value is None or not math.isfinite(value) or not 0 <= value < MAX_PLAUSIBLE:
+        return None
+    return value
+
+
+def plausible_start(start: datetime) -> bool:
+    """Tell whether a run's start lies between 1990 and 2100."""
+    return EARLIEST_START <= start < LATEST_START

@@ -21,6 +21,7 @@ from runback.services import breaks, routines
 from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
+    "CLOCK_JUMP_S",
     "DEFAULT_MAX_SLEEP_S",
     "Daemon",
     "Fired",
@@ -30,6 +31,9 @@ __all__ = [
 
 # Longest single sleep: how soon a pause/resume/config change made elsewhere is noticed.
 DEFAULT_MAX_SLEEP_S = 600.0
+# Wall time that drifts from monotonic time by more than this between two looks was set (or
+# the machine slept, which stops the monotonic clock): the schedule is worked out afresh.
+CLOCK_JUMP_S = 180.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,10 @@ class Daemon:
     _prerun_after: datetime | None = None
     _away: tuple[int, datetime] | None = None  # natural break row id and its current end
     _next_idle_check: datetime | None = None
+    _seen: tuple[datetime, float] | None = None  # wall and monotonic time at the last look
+    jumps: list[timedelta] = field(default_factory=list)  # wall-clock jumps seen, for tests
+    # Set back: breaks up to this row id, logged at or after this time, came from the bad clock.
+    _stale: tuple[int, datetime] | None = None
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -121,11 +129,72 @@ class Daemon:
             self.step(until)
 
     def _history(self, now: datetime) -> list[BreakEvent]:
-        return breaks.history(self.store, now - timedelta(days=1), None, self.user_id)
+        since = now - timedelta(days=1)
+        if self._stale is None:
+            return breaks.history(self.store, since, None, self.user_id)
+        # After the clock was set back, the breaks logged before that under the wrong clock,
+        # timed "later" than the new time, must not push the schedule into the future (that
+        # silenced every reminder until the clock caught up with them).
+        from sqlalchemy import select
+
+        from runback.storage.models import BreakRow
+
+        last_id, from_at = self._stale
+        query = (
+            select(BreakRow.id, BreakRow.due_at, BreakRow.at, BreakRow.outcome)
+            .where(BreakRow.user_id == self.user_id, BreakRow.at >= since)
+            .order_by(BreakRow.at, BreakRow.id)
+        )
+        with self.store.factory() as session:
+            rows = session.execute(query).all()
+        return [
+            BreakEvent(r.due_at, r.at, r.outcome)
+            for r in rows
+            if not (r.id <= last_id and r.at >= from_at)
+        ]
+
+    def _last_break_id(self) -> int:
+        from sqlalchemy import func, select
+
+        from runback.storage.models import BreakRow
+
+        with self.store.factory() as session:
+            found = session.execute(
+                select(func.max(BreakRow.id)).where(BreakRow.user_id == self.user_id)
+            ).scalar()
+        return int(found or 0)
+
+    def _look(self) -> datetime:
+        """Return the wall time now, first recomputing the schedule if the clock jumped."""
+        now = self.clock.now()
+        mono = self.clock.monotonic()
+        seen, self._seen = self._seen, (now, mono)
+        if seen is None:
+            return now
+        jump = now - (seen[0] + timedelta(seconds=mono - seen[1]))
+        if abs(jump.total_seconds()) <= CLOCK_JUMP_S:
+            return now
+        self.jumps.append(jump)
+        # Start afresh from now: no idle stretch or pre-run reminder spans the jump. Set
+        # back, the daemon also counts as started now, so the current break is reminded of;
+        # set forward (or woken from suspend), breaks in between still count as missed.
+        self._prerun_after = now
+        self._next_idle_check = None
+        self._away = None
+        if jump < timedelta(0):
+            self._started = now
+            self._stale = (self._last_break_id(), now)
+        schedule = breaks.schedule_for(self.store, self.user_id)
+        direction = "back" if jump < timedelta(0) else "forward"
+        minutes = abs(jump.total_seconds()) / 60
+        self._say(
+            now, f"the clock moved {direction} {minutes:.0f} min: schedule recomputed", schedule
+        )
+        return now
 
     def step(self, until: datetime | None = None) -> None:
         """Sleep to the next deadline and handle whatever is due then."""
-        now = self.clock.now()
+        now = self._look()
         if self._started is None:
             self._started = self._prerun_after = now
         sched = breaks.schedule_for(self.store, self.user_id)
@@ -141,9 +210,12 @@ class Daemon:
         target = min(wake)
         if target > now:
             self.clock.sleep((target - now).total_seconds())
-        now = self.clock.now()
+        jumps = len(self.jumps)
+        now = self._look()
         if until is not None and now >= until:
             return
+        if len(self.jumps) != jumps:
+            return  # the clock jumped during the sleep: the next step plans from the new time
         if prerun is not None and now >= prerun:
             self._prerun(sched, prerun, now)
             return

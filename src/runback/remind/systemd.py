@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from runback.files import write_atomic
+
 __all__ = ["UNIT_NAME", "install_unit", "systemctl_usable", "unit_path", "unit_text"]
 
 UNIT_NAME = "runback-remind.service"
@@ -62,9 +64,7 @@ def install_unit(text: str, enable: bool = True) -> tuple[Path, str]:
     """Write the unit atomically, enable it when possible; return (path, what happened)."""
     path = unit_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
     if not enable:
         return path, "written (not enabled: --no-enable)"
     if not systemctl_usable():

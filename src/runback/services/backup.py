@@ -219,13 +219,13 @@ def export_to_zip(
     document = export_document(engine, user_id=user_id, now=now)
     by_name = {t.name: t for t in _tables()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    with zipfile.ZipFile(partial, "w") as archive:
+    from runback.files import atomic_output
+
+    with atomic_output(path) as out, zipfile.ZipFile(out, "w") as archive:
         body = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
         _zip_write(archive, DOCUMENT_NAME, body.encode("utf-8"))
         for name, rows in document["tables"].items():
             _zip_write(archive, f"{name}.csv", _csv_bytes(by_name[name], rows))
-    os.replace(partial, path)
     return {name: len(rows) for name, rows in document["tables"].items()}
 
 
@@ -426,6 +426,16 @@ def backup_sqlite(url: str, target: Path, *, overwrite: bool = False) -> BackupR
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
+    try:
+        _copy_sqlite(source, partial, target)
+    except BaseException:
+        # Nothing half-written stays behind: a failed copy (disk full) leaves no partial file.
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupResult(target, target.stat().st_size, "ok")
+
+
+def _copy_sqlite(source: Path, partial: Path, target: Path) -> None:
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         src.execute("PRAGMA busy_timeout=30000")
@@ -445,4 +455,3 @@ def backup_sqlite(url: str, target: Path, *, overwrite: bool = False) -> BackupR
         partial.unlink(missing_ok=True)
         raise RunbackError(f"the backup copy failed its integrity check: {integrity}")
     os.replace(partial, target)
-    return BackupResult(target, target.stat().st_size, integrity)

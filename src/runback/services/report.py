@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from runback.core.consistency import PainComparison
+from runback.core.runs import plausible, plausible_start
 from runback.errors import ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
@@ -189,7 +190,8 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
                 RunRow.start_at < until,
             )
         ):
-            run_days.setdefault(event_day(start, zone), []).append(dist)
+            if plausible_start(start):  # a bad row stored before migration 0005 is left out
+                run_days.setdefault(event_day(start, zone), []).append(plausible(dist) or 0.0)
         for done in s.execute(
             select(
                 SessionRow.started_at,

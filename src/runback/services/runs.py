@@ -19,7 +19,16 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from runback.core.runs import SPORTS, SportFilter, is_run, pace_s_per_km, parse_sport
+from runback.core.runs import (
+    EARLIEST_START,
+    SPORTS,
+    SportFilter,
+    is_run,
+    pace_s_per_km,
+    parse_sport,
+    plausible,
+    plausible_start,
+)
 from runback.errors import ActivityFileError, NotFoundError, UnsafeFileError, ValidationError
 from runback.importers import sandbox
 from runback.importers.activity import Activity
@@ -136,15 +145,16 @@ class Run(BaseModel):
 
     @classmethod
     def from_row(cls, row: RunRow) -> Run:
-        """Copy a RunRow."""
+        """Copy a RunRow, reading implausible numbers as missing (0 s, 0 m) rather than failing."""
+        start = row.start_at if plausible_start(row.start_at) else row.imported_at
         return cls(
             id=row.id,
-            start=row.start_at,
+            start=start if plausible_start(start) else EARLIEST_START,
             zone=row.zone,
-            elapsed_s=row.elapsed_s,
-            moving_s=row.moving_s,
-            distance_m=row.distance_m,
-            ascent_m=row.ascent_m,
+            elapsed_s=plausible(row.elapsed_s) or 0.0,
+            moving_s=plausible(row.moving_s),
+            distance_m=plausible(row.distance_m) or 0.0,
+            ascent_m=plausible(row.ascent_m),
             sport=row.sport,
             name=row.name,
             source_format=row.source_format,
@@ -236,7 +246,14 @@ def _store_activity(
             session.add(row)
             session.flush()
             return FileResult(name, "imported", None, row.id, activity.note)
-    except IntegrityError:
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        if "check" in text or "not null" in text or "ck_runs_" in text:
+            # The database's CHECKs (migration 0005) caught a number the importer let through;
+            # SQLite stores NaN as NULL, so a NaN fails NOT NULL.
+            return FileResult(
+                name, "skipped", "its time, distance or start is not a plausible number"
+            )
         # Another import stored the same file between our check and our insert.
         return FileResult(name, "duplicate", "already imported (by a concurrent import)")
 

@@ -28,6 +28,7 @@ from runback.core.consistency import (
     weekly_adherence,
     weekly_load,
 )
+from runback.core.runs import plausible, plausible_start
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import ValidationError
@@ -108,7 +109,13 @@ def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
             RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.is_run
         )
     )
-    return [RunPoint(id_, start, dist) for id_, start, dist in rows]
+    # A row with an implausible start or distance (stored before migration 0005) is read as
+    # missing, not allowed to break the page.
+    return [
+        RunPoint(id_, start, plausible(dist) or 0.0)
+        for id_, start, dist in rows
+        if plausible_start(start)
+    ]
 
 
 def _pains(session: Session, user_id: int, since: datetime) -> list[PainPoint]:

@@ -211,14 +211,27 @@ class Store:
 
 def open_store(settings: Settings | None = None, clock: Clock | None = None) -> Store:
     """Open (and migrate) the database, making sure the local user exists."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from runback.storage.db import database_trouble
     from runback.storage.migrate import upgrade
 
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
-    upgrade(engine)
-    store = Store(settings, engine, make_sessionmaker(engine), clock or SystemClock())
-    if settings.mode == "local":
-        store.zone_change = apply_zone_setting(store, settings.zone)
+    try:
+        upgrade(engine)
+        store = Store(settings, engine, make_sessionmaker(engine), clock or SystemClock())
+        if settings.mode == "local":
+            store.zone_change = apply_zone_setting(store, settings.zone)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        trouble = database_trouble(exc, settings.database_url)
+        if trouble is None:
+            raise
+        raise trouble from None
+    except BaseException:
+        engine.dispose()
+        raise
     return store
 
 

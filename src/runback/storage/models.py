@@ -130,6 +130,8 @@ class RunRow(Base):
     device: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What migration 0005 changed in a row whose numbers were not plausible (None: untouched).
+    repair_note: Mapped[str | None] = mapped_column(String(300), default=None)
 
     @hybrid_property
     def is_run(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import math
@@ -77,21 +78,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
+    from sqlalchemy.exc import SQLAlchemyError
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
 
     from runback.errors import (
-        AuthError,
-        ConfigError,
-        InUseError,
-        LimitError,
-        NotFoundError,
         RateLimitedError,
         RunbackError,
-        ValidationError,
     )
     from runback.services.job_thread import JobThread
     from runback.services.store import open_store
+    from runback.storage.db import database_trouble
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import (
         ERROR_RESPONSES,
@@ -177,21 +174,24 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(RunbackError)
     async def runback_error(request: Request, exc: RunbackError) -> Response:
-        if isinstance(exc, LimitError):
-            return _error(request, exc.http_status, str(exc))
-        if isinstance(exc, NotFoundError):
-            return _error(request, 404, str(exc))
-        if isinstance(exc, ValidationError | ConfigError):
-            return _error(request, 422, str(exc))
+        answer = _error(request, exc.http_status, str(exc))
         if isinstance(exc, RateLimitedError):
-            limited = _error(request, 429, str(exc))
-            limited.headers["Retry-After"] = str(exc.retry_after_s)
-            return limited
-        if isinstance(exc, AuthError):
-            return _error(request, 403, str(exc))
-        if isinstance(exc, InUseError):
-            return _error(request, 409, str(exc))
-        return _error(request, 400, str(exc))
+            answer.headers["Retry-After"] = str(exc.retry_after_s)
+        return answer
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        # A full disk or an unreachable server is the database's state, not a bug: 503.
+        found = database_trouble(exc, settings.database_url)
+        if found is None:
+            raise exc
+        return _error(request, found.http_status, str(found))
+
+    @app.exception_handler(OSError)
+    async def os_error(request: Request, exc: OSError) -> Response:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise exc
+        return _error(request, 503, "the server's disk is full or read-only; try again later")
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
