@@ -320,7 +320,9 @@ class Daemon:
         wait = sched.snooze.total_seconds() * self.real_per_clock_s
         answer = self.notifier.wait_action(wait)
         at = self.clock.now()
-        if answer == "snooze" and not sched.can_snooze(history, now):
+        # The snooze runs from the answer: one given late must still end inside active hours,
+        # or that break would never be answered (and the day's tally would miss it).
+        if answer == "snooze" and not sched.can_snooze(history, at):
             answer = None
         outcome = {"start": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
             answer or "", "missed"
