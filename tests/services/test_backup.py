@@ -172,6 +172,26 @@ def test_newer_export_is_refused(store: Store, tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_a_restore_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # 1 GiB of JSON in a ~1 MB zip: refused from the zip's directory, nothing inflated.
+    path = tmp_path / "bomb.zip"
+    chunk = b" " * (16 * 1024**2)
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open(DOCUMENT_NAME, "w", force_zip64=True) as member,
+    ):
+        member.write(b'{"format": "runback-export", "pad": "')
+        for _ in range(64):
+            member.write(chunk)
+        member.write(b'"}')
+    assert path.stat().st_size < 2 * 1024**2
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    with pytest.raises(ValidationError, match=r"bomb\.zip") as info:
+        restore_from_zip(engine, path)
+    assert "over the 512 MB a restore reads" in str(info.value)
+    engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -72,7 +72,9 @@ _CSV_HIDDEN = frozenset({("users", "password_hash"), ("users", "calendar_token")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A fixed zip entry time keeps two exports of the same data byte-identical.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_MAX_DOCUMENT_BYTES = 2 * 1024**3
+# A restore reads the whole document into memory: real exports are a few MB and compress about
+# 10:1, so a document over 512 MB or inflating over 100:1 (past 1 MB) is a bomb, not an export.
+_MAX_DOCUMENT_BYTES = 512 * 1024**2
 
 
 def _tables() -> list[Table]:
@@ -241,6 +243,25 @@ class RestoreResult:
     exported_at: str
 
 
+def _check_document_size(info: zipfile.ZipInfo, source: str) -> None:
+    from runback.importers.limits import MAX_GZIP_RATIO, RATIO_FLOOR_BYTES
+
+    mb = info.file_size / 1024**2
+    if info.file_size > _MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            source, [f"{DOCUMENT_NAME} would be {mb:,.0f} MB: over the 512 MB a restore reads"]
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_GZIP_RATIO:
+        raise ValidationError(
+            source,
+            [
+                f"{DOCUMENT_NAME} inflates {ratio:,.0f}:1 (to {mb:,.0f} MB): a runback export "
+                "never does; this file is damaged or not an export"
+            ],
+        )
+
+
 def read_export(path: Path) -> dict[str, Any]:
     """Read and check the JSON document of an export zip; refuse a newer or foreign file."""
     source = str(path)
@@ -252,8 +273,7 @@ def read_export(path: Path) -> dict[str, Any]:
                 raise ValidationError(
                     source, [f"no {DOCUMENT_NAME} inside: not a runback export"]
                 ) from None
-            if info.file_size > _MAX_DOCUMENT_BYTES:
-                raise ValidationError(source, [f"{DOCUMENT_NAME} is too large to restore"])
+            _check_document_size(info, source)
             document = json.loads(archive.read(info).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{source}: no such file") from None
