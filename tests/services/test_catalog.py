@@ -378,3 +378,15 @@ def test_broken_builtin_exercise_file_names_file_line_and_field() -> None:
         "hips.toml line 14: exercises[1].position is 'lying'; use one of 'standing', "
         "'seated' or 'floor'"
     ]
+
+
+def test_a_routine_of_too_many_steps_is_refused_by_field(tmp_path: Path) -> None:
+    from runback.core.catalog import MAX_ROUTINE_STEPS
+
+    steps = '\n[[steps]]\nexercise = "cat-cow"\n' * (MAX_ROUTINE_STEPS + 1)
+    path = tmp_path / "long.toml"
+    path.write_text(f'slug = "long"\nname = "Long"\n{steps}')
+    with pytest.raises(ValidationError) as info:
+        parse_routine(read_routine_file(path), str(path))
+    assert "long.toml" in str(info.value) and "steps" in str(info.value)
+    assert "60" in str(info.value)

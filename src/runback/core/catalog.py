@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "AREAS",
+    "MAX_ROUTINE_STEPS",
     "PAIN_REGIONS",
     "SETUP_S",
     "TRANSITION_S",
@@ -89,6 +90,9 @@ class RoutineStep(BaseModel):
     note: str = ""
 
 
+MAX_ROUTINE_STEPS = 60
+
+
 class Routine(BaseModel):
     """A named sequence of steps; custom exercises may be described inline."""
 
@@ -96,10 +100,12 @@ class Routine(BaseModel):
 
     slug: str = Field(pattern=_SLUG, max_length=80)
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field(default="", max_length=2000)
     origin: Literal["builtin", "user", "physio", "plan"] = "user"
-    steps: list[RoutineStep] = Field(min_length=1)
-    exercises: list[Exercise] = Field(default_factory=list)
+    # A long session is a dozen steps; the cap keeps a hostile file from becoming a player
+    # page of thousands of timed phases (a 234 KB file once rendered as 98 MB).
+    steps: list[RoutineStep] = Field(min_length=1, max_length=MAX_ROUTINE_STEPS)
+    exercises: list[Exercise] = Field(default_factory=list, max_length=MAX_ROUTINE_STEPS)
 
     @model_validator(mode="after")
     def _unique_custom_slugs(self) -> Routine:
