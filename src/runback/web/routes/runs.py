@@ -3,6 +3,7 @@ sport or delete one (pages and API)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -137,7 +138,12 @@ def _message(result: FileResult, runs: dict[int, Run]) -> str:
             text += f" {kind} on {local_time(run.start, run.zone)}, {km(run.distance_m)}"
         return f"{text} ({result.note})" if result.note else text
     if result.status == "duplicate":
-        return f"already imported: {result.reason}" if result.reason else "already imported"
+        # The reason names the run's id for the terminal; the page names the file instead.
+        found = re.search(r"\(([^()]*)\)$", result.reason or "")
+        source = found.group(1) if found else ""
+        if "same run" in (result.reason or "") and source:
+            return f"already imported: the same run as {source}"
+        return f"already imported ({source})" if source else "already imported"
     return f"not imported: {result.reason}" if result.reason else "not imported"
 
 
