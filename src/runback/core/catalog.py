@@ -34,13 +34,14 @@ Area = Literal[
     "hamstrings",
     "chest",
     "legs",
+    "core",
 ]
 AREAS: tuple[str, ...] = Area.__args__  # type: ignore[attr-defined]
 # Pain log regions are a subset of the areas, so cautions can be matched against pain.
 PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
 PAIN_REGIONS: tuple[str, ...] = PainRegion.__args__  # type: ignore[attr-defined]
 Position = Literal["standing", "seated", "floor"]
-Equipment = Literal["none", "table", "chair", "wall"]
+Equipment = Literal["none", "table", "chair", "wall", "mat"]
 # none: one hold; both: the same hold on the left then right side;
 # alternate: two variants in turn (e.g. arms crossed one way, then the other).
 Sides = Literal["none", "both", "alternate"]
@@ -74,7 +75,8 @@ class Exercise(BaseModel):
     cautions: list[str] = Field(default_factory=list)
     # Pain regions where this exercise is better left out until the pain settles.
     avoid_with_pain: list[PainRegion] = Field(default_factory=list)
-    source: str = "runback"
+    # Who the exercise comes from, shown with it: "runback" for ours, or e.g. "your physio".
+    source: str = Field(default="runback", min_length=1, max_length=200)
 
 
 class RoutineStep(BaseModel):

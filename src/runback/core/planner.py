@@ -60,8 +60,9 @@ _POSITIONS: dict[str, frozenset[str]] = {
     "anywhere": frozenset({"standing"}),
 }
 _EQUIPMENT: dict[str, frozenset[str]] = {
+    # A mat only matters on the floor, which a desk never offers.
     "desk": frozenset({"none", "chair", "table", "wall"}),
-    "home": frozenset({"none", "chair", "table", "wall"}),
+    "home": frozenset({"none", "chair", "table", "wall", "mat"}),
     "anywhere": frozenset({"none"}),
 }
 
@@ -74,7 +75,7 @@ class PlanRequest(BaseModel):
     minutes: float = Field(gt=0, le=60, description="time budget in minutes")
     areas: list[str] = Field(default_factory=list, description="areas to cover; empty: any")
     where: Place = "anywhere"
-    # None: what the place usually has (a desk has a chair, table and wall).
+    # None: what the place usually has (a desk has a chair, table and wall; home adds a mat).
     equipment: list[Equipment] | None = None
     recent_pain: list[PainRegion] = Field(default_factory=list)
     ratings: dict[str, float] = Field(default_factory=dict, description="slug -> mean 1-5")
@@ -135,6 +136,9 @@ def hold_bounds(ex: Exercise) -> tuple[int, int]:
     """Return the shortest and longest hold the planner may give an exercise."""
     if ex.kind == "movement":
         # A movement's hold is the pace of one rep: changing it changes the exercise.
+        return ex.hold_s, ex.hold_s
+    if ex.reps > 1:
+        # Repeated holds (a side plank, 2 x 20 s) are a strength dose, not a stretch to lengthen.
         return ex.hold_s, ex.hold_s
     return min(HOLD_MIN_S, ex.hold_s), max(HOLD_MAX_S, ex.hold_s)
 
