@@ -72,6 +72,14 @@ def test_show_routine_exercise_and_unknown(run: Invoke) -> None:
     assert data["duration_s"] == 310 and len(data["steps"]) == 3  # a 4-minute walk
     assert "Fold from the hips" not in run("show", "cat-cow").output
     assert "On hands and knees" in _flat(run("show", "cat-cow").output)
+    seed = "Source: recommended by a physio, from a runner's blog"
+    assert seed in _flat(result.output)
+    strength = _flat(run("show", "back-strength").output)
+    assert "Bird-dog" in strength and "Source: runback" in strength
+    assert "(steps" not in strength  # one source: no step numbers
+    clamshell = _flat(run("show", "clamshell").output)
+    assert "caution: Skip it in the first weeks after a hip replacement" in clamshell
+    assert "source: runback" in clamshell
     bad = run("show", "desk-brake")
     assert bad.exit_code == 1
     assert "did you mean 'desk-break'?" in _flat(bad.stderr)
@@ -150,3 +158,11 @@ def test_delete(run: Invoke, tmp_path: Path) -> None:
     assert run("show", "lunch").exit_code == 0
     assert run("delete", "lunch", "--yes").exit_code == 0
     assert run("show", "lunch").exit_code == 1
+
+
+def test_show_names_each_source_with_its_steps(run: Invoke) -> None:
+    made = run("new", "--name", "Mixed", "--step", "cat-cow", "--step", "roll-down")
+    assert made.exit_code == 0, made.output
+    out = _flat(run("show", "mixed").output)
+    assert "Source (step 1): runback" in out
+    assert "Source (step 2): recommended by a physio, from a runner's blog" in out

@@ -120,3 +120,22 @@ def test_export_round_trips(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     r = client.delete("/api/v1/routines/my-desk-break")
     assert r.status_code == 204
+
+
+def test_routine_and_catalog_pages_show_cautions_and_source(client: TestClient) -> None:
+    seed = "Source: recommended by a physio, from a runner&#39;s blog"
+    basics = client.get("/routines/back-up-basics").text
+    assert basics.count(seed) == 3
+    strength = client.get("/routines/back-strength").text
+    assert "Back strength" in strength and "Bird-dog" in strength and "Clamshell" in strength
+    assert strength.count("Source: runback") == 5
+    assert "Skip it in the first weeks after a hip replacement" in strength
+    catalog = client.get("/routines", params={"area": "core"}).text
+    assert 'id="ex-dead-bug"' in catalog and 'id="ex-cat-cow"' not in catalog
+    every = client.get("/routines").text
+    cards = every.count('class="card" id="ex-')
+    assert every.count('<p class="muted small source">') == cards
+    assert every.count(seed) == 3
+    api = {e["slug"]: e for e in client.get("/api/v1/exercises").json()}
+    assert api["side-plank-knees"]["equipment"] == "mat" and api["cat-cow"]["source"] == "runback"
+    assert all(e["cautions"] for e in api.values())

@@ -63,7 +63,8 @@ def _show_routine(catalog: Catalog, routine: Routine) -> None:
     table = Table()
     for col in ("#", "exercise", "hold", "reps", "sides", "time"):
         table.add_column(col)
-    for n, step in enumerate(catalog.resolve(routine), 1):
+    steps = catalog.resolve(routine)
+    for n, step in enumerate(steps, 1):
         sides: str = step.sides
         if step.sides != "none":
             sides = escape(f"{step.sides} ({' / '.join(step.exercise.side_labels)})")
@@ -77,6 +78,13 @@ def _show_routine(catalog: Catalog, routine: Routine) -> None:
         )
     out.print(table)
     out.print(f"Total: {_minutes(catalog.duration_s(routine))}", highlight=False)
+    by_source: dict[str, list[str]] = {}
+    for n, step in enumerate(steps, 1):
+        by_source.setdefault(step.exercise.source, []).append(str(n))
+    for source, numbers in by_source.items():
+        label = "step" if len(numbers) == 1 else "steps"
+        which = "" if len(by_source) == 1 else f" ({label} {', '.join(numbers)})"
+        out.print(f"[dim]Source{which}: {escape(source)}[/]", highlight=False)
 
 
 def _show_exercise(ex: Exercise) -> None:
@@ -94,6 +102,7 @@ def _show_exercise(ex: Exercise) -> None:
         out.print(f"  {n}. {escape(line)}", highlight=False)
     for line in ex.cautions:
         out.print(f"  [yellow]caution:[/] {escape(line)}", highlight=False)
+    out.print(f"  [dim]source: {escape(ex.source)}[/]", highlight=False)
 
 
 def _whole_seconds(text: str) -> int | None:

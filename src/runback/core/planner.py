@@ -187,7 +187,7 @@ def plan(catalog: Catalog, request: PlanRequest) -> Plan:
     wanted = list(request.areas)
     relevant = [e for e in candidates if not wanted or set(e.areas) & set(wanted)]
     if not relevant:
-        raise PlanError(_nothing_fits_message(request))
+        raise PlanError(_nothing_fits_message(catalog, request))
     shortest = min(_duration_at(e, hold_bounds(e)[0]) for e in relevant)
     if shortest > budget:
         raise PlanError(
@@ -399,8 +399,22 @@ def _clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _nothing_fits_message(request: PlanRequest) -> str:
+def _nothing_fits_message(catalog: Catalog, request: PlanRequest) -> str:
     where = {"desk": "at a desk (no floor work)", "home": "at home", "anywhere": "standing"}
     areas = ", ".join(request.areas) or "any area"
     pain = f", avoiding {', '.join(request.recent_pain)}" if request.recent_pain else ""
-    return f"no exercise for {areas} can be done {where[request.where]}{pain}: try --where home"
+    hint = "try --where home"
+    if request.where == "home":
+        # At home only the equipment named (or the pain) can have ruled everything out.
+        wanted = set(request.areas)
+        needed = sorted(
+            {
+                e.equipment
+                for e in catalog.exercises.values()
+                if e.position in allowed_positions(request.where)
+                and (not wanted or wanted & set(e.areas))
+                and e.equipment not in allowed_equipment(request)
+            }
+        )
+        hint = f"try adding {' or '.join(needed)} to the equipment" if needed else "try other areas"
+    return f"no exercise for {areas} can be done {where[request.where]}{pain}: {hint}"
