@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from runback.core.catalog import AREAS, Catalog
@@ -88,3 +90,8 @@ def test_strengthening_doses_are_kept_and_never_planned_at_a_desk(catalog: Catal
     no_mat = PlanRequest(minutes=6, areas=["core"], where="home", equipment=["chair"])
     with pytest.raises(PlanError, match="at home: try adding mat to the equipment"):
         plan(catalog, no_mat)
+
+
+def test_the_readme_counts_the_exercises(catalog: Catalog) -> None:
+    readme = Path(__file__).parents[2] / "README.md"
+    assert f"{len(catalog.exercises)} exercises" in readme.read_text(encoding="utf-8")

@@ -23,7 +23,9 @@ def register(app: typer.Typer) -> None:
             "anywhere", "--where", "-w", help="desk (no floor work), home, or anywhere (standing)."
         ),
         equipment: str | None = typer.Option(
-            None, "--equipment", help="Comma-separated: chair,table,wall (default: the place's)."
+            None,
+            "--equipment",
+            help="Comma-separated: chair,table,wall,mat (default: the place's).",
         ),
         seed: int | None = typer.Option(None, "--seed", help="Vary the mix (default: today's)."),
         save: str | None = typer.Option(None, "--save", help="Save as a routine with this slug."),

@@ -33,7 +33,7 @@ class PlanIn(BaseModel):
     minutes: float = Field(description="time budget in minutes (up to 60)", examples=[8])
     areas: list[str] = Field(default_factory=list, description=f"any of {', '.join(AREAS)}")
     where: str = Field(default="anywhere", description="desk (no floor work), home, or anywhere")
-    equipment: list[str] | None = Field(default=None, description="chair, table, wall")
+    equipment: list[str] | None = Field(default=None, description="chair, table, wall, mat")
     seed: int | None = Field(default=None, description="vary the mix (default: today's)")
 
 
