@@ -126,7 +126,7 @@ requests = st.builds(
     minutes=st.integers(min_value=1, max_value=40),
     areas=st.lists(st.sampled_from(AREAS), max_size=4, unique=True),
     where=st.sampled_from(["desk", "home", "anywhere"]),
-    equipment=st.none() | st.lists(st.sampled_from(["none", "chair", "table", "wall"])),
+    equipment=st.none() | st.lists(st.sampled_from(["none", "chair", "table", "wall", "mat"])),
     recent_pain=st.lists(st.sampled_from(PAIN_REGIONS), max_size=2, unique=True),
     ratings=st.dictionaries(
         st.sampled_from(sorted(CATALOG.exercises)), st.floats(min_value=1, max_value=5)

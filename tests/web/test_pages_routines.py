@@ -130,6 +130,8 @@ def test_routine_and_catalog_pages_show_cautions_and_source(client: TestClient) 
     assert "Back strength" in strength and "Bird-dog" in strength and "Clamshell" in strength
     assert strength.count("Source: runback") == 5
     assert "Skip it in the first weeks after a hip replacement" in strength
+    player = client.get("/player/back-strength")
+    assert player.status_code == 200 and "Side plank on the knees" in player.text
     catalog = client.get("/routines", params={"area": "core"}).text
     assert 'id="ex-dead-bug"' in catalog and 'id="ex-cat-cow"' not in catalog
     every = client.get("/routines").text
