@@ -318,11 +318,11 @@ def _swap(name: str) -> str:
     return name
 
 
-def mirror(pose: Pose) -> Pose:
+def mirror(pose: Pose, view: View = "side") -> Pose:
     """Return the pose for the other side: reflected in x = 0, left and right swapped."""
     return Pose(
         anchor=Anchor(point=_swap(pose.anchor.point), x=-pose.anchor.x, y=pose.anchor.y),
-        angles={_swap(k): -v for k, v in pose.angles.items()},
+        angles={_swap(k): -v for k, v in angles_of(pose, view).items()},
     )
 
 

@@ -34,7 +34,7 @@ _STYLE = (
 def _sides(figure: Figure, side: Side) -> tuple[list[Pose], list[Rect], str]:
     """Return the key poses, prop rectangles and marked limb for the side asked for."""
     flip = side == "right"
-    poses = [mirror(p) for p in figure.poses] if flip else list(figure.poses)
+    poses = [mirror(p, figure.view) for p in figure.poses] if flip else list(figure.poses)
     props = mirror_props(figure.props) if flip else list(figure.props)
     marked = figure.this_side
     if flip and marked != "none":
