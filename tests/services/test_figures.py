@@ -67,7 +67,9 @@ def test_hip_table_stretch_knee_at_45_on_the_table_standing_leg_straight_hands_o
         assert pts["knee_l"][1] == pytest.approx(top, abs=0.01)
         assert pts["ankle_l"][1] == pytest.approx(top, abs=0.01)  # the shin lies on the table
         # standing leg straight and upright, foot on the floor
-        assert pts["hip_r"][0] == pytest.approx(pts["knee_r"][0]) == pytest.approx(pts["ankle_r"][0])
+        assert (
+            pts["hip_r"][0] == pytest.approx(pts["knee_r"][0]) == pytest.approx(pts["ankle_r"][0])
+        )
         assert min(pts["toe_r"][1], pts["ankle_r"][1]) < 0.03
         for hand in ("hand_l", "hand_r"):
             assert pts[hand][1] == pytest.approx(top, abs=0.01)

@@ -224,7 +224,9 @@ def _points_from_hip(ang: dict[str, float], view: View) -> dict[str, tuple[float
             s[0] - sign * sh * math.cos(up),
             s[1] - sign * sh * math.sin(up),
         )
-        pts[f"elbow_{side}"] = _step(pts[f"shoulder_{side}"], ang[f"upper_arm_{side}"], L["upper_arm"])
+        pts[f"elbow_{side}"] = _step(
+            pts[f"shoulder_{side}"], ang[f"upper_arm_{side}"], L["upper_arm"]
+        )
         pts[f"hand_{side}"] = _step(pts[f"elbow_{side}"], ang[f"forearm_{side}"], L["forearm"])
         pts[f"hip_{side}"] = (sign * hh, 0.0)
         pts[f"knee_{side}"] = _step(pts[f"hip_{side}"], ang[f"thigh_{side}"], L["thigh"])
@@ -329,9 +331,7 @@ def mirror(pose: Pose, view: View = "side") -> Pose:
 def mirror_props(props: list[Prop]) -> list[Prop]:
     """Return props reflected in x = 0."""
     flip = {"none": "none", "start": "end", "end": "start"}
-    return [
-        p.model_copy(update={"x": -(p.x + p.width), "back": flip[p.back]}) for p in props
-    ]
+    return [p.model_copy(update={"x": -(p.x + p.width), "back": flip[p.back]}) for p in props]
 
 
 def _lerp_angle(a: float, b: float, f: float) -> float:

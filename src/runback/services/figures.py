@@ -35,7 +35,8 @@ def load_figures() -> dict[str, Figure]:
                 out[slug] = Figure.model_validate({"slug": slug, **body})
             except pydantic.ValidationError as exc:
                 problems = [
-                    f"[{slug}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                    f"[{slug}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                    for e in exc.errors()
                 ]
                 raise ValidationError(source, problems) from exc
     return out

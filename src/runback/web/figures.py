@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from markupsafe import Markup
 
 from runback.core.figure import (
     Figure,
@@ -16,7 +18,16 @@ from runback.core.figure import (
     prop_rects,
 )
 
-__all__ = ["figure_payload", "figure_svg"]
+if TYPE_CHECKING:
+    from runback.core.catalog import Exercise
+
+__all__ = [
+    "exercise_figure",
+    "figure_payload",
+    "figure_strip",
+    "figure_svg",
+    "text_alternative",
+]
 
 Side = Literal["left", "right"]
 _S = 100.0  # SVG units per body height
@@ -66,7 +77,11 @@ def _cls(seg: Segment, marked: str) -> str:
         return "rb-head"
     if seg.side and seg.side == marked:
         return "rb-this"
-    return "rb-far" if seg.side == "r" and marked != "r" or seg.side == "l" and marked == "r" else ""
+    return (
+        "rb-far"
+        if (seg.side == "r" and marked != "r") or (seg.side == "l" and marked == "r")
+        else ""
+    )
 
 
 def _body(frames: list[list[Segment]], marked: str, animate: bool) -> str:
@@ -97,13 +112,13 @@ def _body(frames: list[list[Segment]], marked: str, animate: bool) -> str:
             continue
         kids = ""
         if animate and len(frames) > 1:
-            for attr, get in (
-                ("x1", lambda s: s.a[0]),
-                ("y1", lambda s: -s.a[1]),
-                ("x2", lambda s: s.b[0]),
-                ("y2", lambda s: -s.b[1]),
-            ):
-                vals = ";".join(_n(get(f[i])) for f in seq)
+            for attr, (end, axis, sign) in {
+                "x1": ("a", 0, 1.0),
+                "y1": ("a", 1, -1.0),
+                "x2": ("b", 0, 1.0),
+                "y2": ("b", 1, -1.0),
+            }.items():
+                vals = ";".join(_n(sign * getattr(f[i], end)[axis]) for f in seq)
                 kids += (
                     f'<animate attributeName="{attr}" values="{vals}" dur="{dur}" '
                     'repeatCount="indefinite"/>'
@@ -123,7 +138,7 @@ def figure_svg(
     title: str = "",
     pose_index: int | None = None,
 ) -> str:
-    """Return an inline SVG of the figure: animated between key poses, still if motion is reduced."""
+    """Return an inline SVG of the figure, animated between key poses, still when motion is off."""
     poses, rects, marked = _sides(figure, side)
     frames = _frames(figure, poses)
     if pose_index is not None:
@@ -175,8 +190,44 @@ def figure_payload(figure: Figure, *, side: Side = "left") -> dict[str, Any]:
         "this_side": marked,
         "parts": [s.name for s in frames[0]],
         "head": [s.name for s in frames[0]].index("head"),
-        "poses": [
-            [[round(v, 4) for v in (*s.a, *s.b)] for s in frame] for frame in frames
+        "poses": [[[round(v, 4) for v in (*s.a, *s.b)] for s in frame] for frame in frames],
+        "props": [
+            [r.kind, round(r.x, 4), round(r.y, 4), round(r.w, 4), round(r.h, 4)] for r in rects
         ],
-        "props": [[r.kind, round(r.x, 4), round(r.y, 4), round(r.w, 4), round(r.h, 4)] for r in rects],
     }
+
+
+def text_alternative(exercise: Exercise, side_label: str = "") -> str:
+    """Return the words a screen reader reads for an exercise's figure: its name and how to."""
+    head = f"{exercise.name}{f' ({side_label})' if side_label else ''}: a figure showing how. "
+    return head + " ".join(exercise.instructions)
+
+
+def exercise_figure(
+    exercise: Exercise, side: Side = "left", animate: bool = True, size: str = "md"
+) -> Markup:
+    """Return the exercise's figure as safe inline SVG markup, or nothing when it has none."""
+    from runback.services.figures import figure_for
+
+    fig = figure_for(exercise.slug)
+    if fig is None:
+        return Markup("")
+    svg = figure_svg(fig, side=side, animate=animate, title=text_alternative(exercise))
+    # the SVG is built from our own numbers and escaped text only
+    return Markup(f'<div class="figure figure-{escape(size)}">{svg}</div>')
+
+
+def figure_strip(slugs: list[str], names: dict[str, str] | None = None) -> Markup:
+    """Return small still figures of a routine's exercises, each once, in step order."""
+    from runback.services.figures import figure_for
+
+    cells: list[str] = []
+    for slug in dict.fromkeys(slugs):
+        fig = figure_for(slug)
+        if fig is None:
+            continue
+        label = (names or {}).get(slug, slug.replace("-", " "))
+        cells.append(f"<li>{figure_svg(fig, animate=False, title=label)}</li>")
+    if not cells:
+        return Markup("")
+    return Markup(f'<ul class="figure-strip">{"".join(cells)}</ul>')
