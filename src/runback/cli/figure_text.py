@@ -36,12 +36,12 @@ class _Canvas:
         self.cells = [[0] * width for _ in range(height)]
 
     def dot(self, x: float, y: float) -> None:
-        ix, iy = int(round(x)), int(round(y))
+        ix, iy = round(x), round(y)
         if 0 <= ix < self.w and 0 <= iy < self.h:
             self.cells[iy // 4][ix // 2] |= _BITS[(ix % 2, iy % 4)]
 
     def line(self, a: tuple[float, float], b: tuple[float, float]) -> None:
-        n = max(1, int(math.ceil(max(abs(b[0] - a[0]), abs(b[1] - a[1])) * 2)))
+        n = max(1, math.ceil(max(abs(b[0] - a[0]), abs(b[1] - a[1])) * 2))
         for k in range(n + 1):
             f = k / n
             self.dot(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
