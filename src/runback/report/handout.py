@@ -102,7 +102,7 @@ def draw_figure(c: Any, figure: Figure, x: float, y: float, w: float, h: float) 
             mid = at(((s.a[0] + s.b[0]) / 2, (s.a[1] + s.b[1]) / 2))
             c.setStrokeColorRGB(0.1, 0.1, 0.1)
             c.setFillColorRGB(1, 1, 1)
-            c.setLineWidth(0.035 * k)
+            c.setLineWidth(0.025 * k)
             c.circle(mid[0], mid[1], s.length / 2 * k, stroke=1, fill=1)
             continue
         if s.side and s.side == figure.this_side:
@@ -111,7 +111,7 @@ def draw_figure(c: Any, figure: Figure, x: float, y: float, w: float, h: float) 
             c.setStrokeColorRGB(0.55, 0.55, 0.55)
         else:
             c.setStrokeColorRGB(0.1, 0.1, 0.1)
-        c.setLineWidth(0.045 * k)
+        c.setLineWidth(0.032 * k)
         c.line(*at(s.a), *at(s.b))
     c.restoreState()
 

@@ -32,6 +32,8 @@ __all__ = [
 Side = Literal["left", "right"]
 _S = 100.0  # SVG units per body height
 _STEP_S = 2.0  # seconds between key poses in the looping animation
+# The pages get these rules from static/app.css (the CSP forbids inline <style>); a figure saved
+# on its own (standalone=True) carries them.
 _STYLE = (
     "<style>"
     ".rb-fig{color:var(--fig-ink,currentColor)}"
@@ -137,6 +139,7 @@ def figure_svg(
     animate: bool = True,
     title: str = "",
     pose_index: int | None = None,
+    standalone: bool = False,
 ) -> str:
     """Return an inline SVG of the figure, animated between key poses, still when motion is off."""
     poses, rects, marked = _sides(figure, side)
@@ -164,7 +167,7 @@ def figure_svg(
         f'aria-label="{escape(label)}" '
         f'viewBox="{_n(x0)} {_n(-y1)} {_n(x1 - x0)} {_n(y1 - y0)}" '
         f'data-view="{figure.view}" data-side="{side}">'
-        f"<title>{escape(label)}</title>{_STYLE}"
+        f"<title>{escape(label)}</title>{_STYLE if standalone else ''}"
         '<g fill="none" stroke="currentColor" stroke-linecap="round" stroke-linejoin="round">'
         f'<g class="rb-props" fill="var(--fig-prop, currentColor)" fill-opacity="0.25" '
         f'stroke-width="1">{props}</g>'
