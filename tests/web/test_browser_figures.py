@@ -1,4 +1,4 @@
-"""Exercise figures in real Chromium: routine and catalog pages, phone and desktop, light and dark."""
+"""Exercise figures in Chromium: routine and catalog pages, phone and desktop, light and dark."""
 
 from __future__ import annotations
 
