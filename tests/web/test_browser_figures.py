@@ -98,3 +98,18 @@ def test_reduced_motion_shows_the_still_figure(browser: Browser, server: LiveSer
         assert fig.locator(".rb-still").evaluate("e => getComputedStyle(e).display") == "none"
     finally:
         context.close()
+
+
+def test_the_builder_previews_the_chosen_exercise(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto("/routines/new")
+        row = page.locator(".step-row").first
+        row.locator("select[name=step_exercise]").select_option("hip-table-stretch")
+        preview = row.locator("[data-figure-preview] svg.rb-fig")
+        assert preview.count() == 1
+        assert "Table hip" in (preview.get_attribute("aria-label") or "")
+        row.screenshot(path=str(Path(_dir()) / "figure-builder-preview-phone.png"))
+    finally:
+        context.close()
