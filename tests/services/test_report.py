@@ -11,7 +11,8 @@ import pytest
 
 from runback.core.clock import FakeClock
 from runback.errors import ValidationError
-from runback.report.pdf import CHART_BOXES, PAGE_SIZE
+from runback.report.handout import PER_PAGE, figure_box
+from runback.report.pdf import CHART_BOXES, HANDOUT_PAGE, PAGE_SIZE
 from runback.services.programmes import import_programme
 from runback.services.report import build_report, gather_report
 from runback.services.store import LOCAL_USER_ID, Store
@@ -148,7 +149,8 @@ def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_pat
     pdf = build_report(store, LOCAL_USER_ID, weeks=4)
     assert pdf.startswith(b"%PDF")
     rendered = pages(pdf, tmp_path)
-    assert len(rendered) == 3
+    assert data.handout  # the active programme's exercises
+    assert len(rendered) == 3 + -(-len(data.handout) // PER_PAGE)
     # A4 portrait at the chosen resolution.
     assert abs(rendered[0][0] - PAGE_SIZE[0] * DPI / 72) <= 1
     for name, (page, *box) in CHART_BOXES.items():
@@ -212,3 +214,37 @@ def test_weeks_out_of_range(store: Store) -> None:
 def test_same_data_same_bytes(store: Store, clock: FakeClock) -> None:
     fill(store, clock)
     assert build_report(store, weeks=4) == build_report(store, weeks=4)
+
+
+def _figure_boxes_have_ink(pdf: bytes, n: int, tmp_path: Path) -> None:
+    rendered = pages(pdf, tmp_path)
+    assert len(rendered) == HANDOUT_PAGE - 1 + -(-n // PER_PAGE)
+    for i in range(n):
+        page, x, y, w, h = figure_box(i, HANDOUT_PAGE)
+        # inside the frame, so the frame's own line does not count as a figure
+        assert ink(rendered[page - 1], (x + 3, y + 3, w - 6, h - 6)) > 0.01, i
+
+
+def test_handout_draws_each_programme_exercise_with_dose_and_cautions(
+    store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    fill(store, clock)
+    data = gather_report(store, LOCAL_USER_ID, weeks=4)
+    assert all(item.figure is not None for item in data.handout)
+    pdf = build_report(store, LOCAL_USER_ID, weeks=4)
+    _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)
+    txt = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Handout: Back, phase 1" in txt and "Dose:" in txt
+
+
+def test_handout_of_a_routine_has_every_step_figure(store: Store, tmp_path: Path) -> None:
+    data = gather_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
+    assert data.handout_title.startswith("Handout: ")
+    assert {i.slug for i in data.handout} >= {"hip-table-stretch", "roll-down"}
+    pdf = build_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
+    _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)

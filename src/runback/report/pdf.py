@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from runback.core.consistency import PainComparison
     from runback.services.report import ReportData
 
-__all__ = ["CHART_BOXES", "PAGE_SIZE", "render"]
+__all__ = ["CHART_BOXES", "HANDOUT_PAGE", "PAGE_SIZE", "render"]
+
+HANDOUT_PAGE = 4  # the handout starts after the summary, pain and activity pages
 
 PAGE_SIZE = (595.2756, 841.8898)  # A4 in points
 _W, _H = PAGE_SIZE
@@ -103,6 +105,11 @@ def render(data: ReportData) -> bytes:
     _pain_page(p)
     p.next_page()
     _activity_page(p)
+    if data.handout:
+        from runback.report.handout import draw_handout
+
+        p.next_page()
+        draw_handout(p, data.handout_title, data.handout)
     return p.finish()
 
 

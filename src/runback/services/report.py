@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from runback.core.consistency import PainComparison
 from runback.core.runs import plausible, plausible_start
-from runback.errors import ValidationError
+from runback.errors import NotFoundError, ValidationError
+from runback.report.handout import HandoutItem
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -102,6 +103,9 @@ class ReportData:
     red_flags: list[RedFlag] = field(default_factory=list)
     programme: ProgrammeWeeks | None = None
     comparison: PainComparison | None = None
+    # The physio handout: the active programme's exercises (or a routine's), with figures.
+    handout_title: str = ""
+    handout: list[HandoutItem] = field(default_factory=list)
 
     def daily_worst(self, region: str) -> list[tuple[date, int]]:
         """Return (day, worst intensity) for each day with `region` pain logged, oldest first."""
@@ -152,7 +156,9 @@ def _target_days(store: Store, user_id: int) -> int:
         return _DEFAULT_TARGET_DAYS
 
 
-def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) -> ReportData:
+def gather_report(
+    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
+) -> ReportData:
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
     from runback.core.timezones import day_bounds_utc, event_day, local_date
@@ -229,7 +235,43 @@ def gather_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) ->
         )
     data.programme = _programme_weeks(store, user_id, data, zone)
     data.comparison = pain_comparison(store, user_id, first=first, last=last)
+    data.handout_title, data.handout = _handout(store, user_id, routine)
     return data
+
+
+def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list[HandoutItem]]:
+    """Return the handout's title and items: a routine's steps, else the active programme's."""
+    from runback.core.catalog import ResolvedStep
+    from runback.report.handout import item_from_step
+    from runback.services.programmes import active_programme
+    from runback.services.routines import user_catalog
+
+    catalog = user_catalog(store, user_id)
+    if routine is not None:
+        found = catalog.routines.get(routine)
+        if found is None:
+            raise NotFoundError(f"routine {routine!r} not found; see: runback routine list")
+        steps = catalog.resolve(found)
+        notes = [s.note for s in found.steps]
+        items = [item_from_step(st, note) for st, note in zip(steps, notes, strict=True)]
+        return f"Handout: {found.name}", items
+    stored = active_programme(store, user_id)
+    if stored is None:
+        return "", []
+    p = stored.programme
+    own = {e.slug: e for e in p.exercises}
+    items = []
+    for rx in p.prescription:
+        ex = own.get(rx.exercise) or catalog.exercise(rx.exercise)
+        step = ResolvedStep(
+            exercise=ex,
+            hold_s=rx.hold_s or ex.hold_s,
+            reps=rx.reps or 1,
+            sides=rx.sides or ex.sides,
+            rest_s=rx.rest_s,
+        )
+        items.append(item_from_step(step, rx.notes, rx.sets))
+    return f"Handout: {p.name}", items
 
 
 def _flag_labels() -> dict[str, str]:
@@ -264,8 +306,10 @@ def _programme_weeks(
     )
 
 
-def build_report(store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4) -> bytes:
-    """Return the physio report for the last `weeks` weeks as A4 PDF bytes."""
+def build_report(
+    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
+) -> bytes:
+    """Return the physio report for the last `weeks` weeks as A4 PDF bytes, handout last."""
     from runback.report.pdf import render
 
-    return render(gather_report(store, user_id, weeks))
+    return render(gather_report(store, user_id, weeks, routine))

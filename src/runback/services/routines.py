@@ -59,6 +59,7 @@ class RoutineSummary(BaseModel):
     builtin: bool
     steps: int
     duration_s: int
+    exercises: list[str] = []  # the steps' exercise slugs, in order (for the figure strip)
 
 
 class ImportResult(BaseModel):
@@ -132,6 +133,7 @@ def _summary(catalog: Catalog, routine: Routine) -> RoutineSummary:
         builtin=routine.origin == "builtin",
         steps=len(routine.steps),
         duration_s=catalog.duration_s(routine),
+        exercises=[s.exercise for s in routine.steps],
     )
 
 

@@ -104,8 +104,13 @@ def make_templates() -> Jinja2Templates:
     """Return the Jinja2 environment over the package's web/templates (autoescaped)."""
     from importlib.resources import files
 
+    from runback.web.figures import exercise_figure, figure_strip
+
     folder = files("runback.web") / "templates"
-    return Jinja2Templates(directory=str(folder))
+    templates = Jinja2Templates(directory=str(folder))
+    templates.env.globals["figure"] = exercise_figure
+    templates.env.globals["figure_strip"] = figure_strip
+    return templates
 
 
 async def get_store(request: Request) -> Store:

@@ -8,7 +8,7 @@ snapshot as core/engine.py (`phase_index`, `remaining_s`, `paused`, `done_steps`
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from runback.core.catalog import Catalog, ResolvedStep, Routine
 from runback.core.phases import Phase, expand, held_s, planned_hold_s
 from runback.errors import ValidationError
+from runback.services.figures import figure_for
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
     SessionPublic,
@@ -29,6 +30,7 @@ from runback.services.sessions import (
 )
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.figures import figure_payload
 from runback.web.routes._helpers import page
 
 __all__ = [
@@ -70,6 +72,17 @@ class PhaseOut(BaseModel):
     duration_s: float
     cue: str
     last_hold: bool
+    figure: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "the exercise's figure for this phase, mirrored on the second side, or null: "
+            '{"view": "side"|"front", "mirror": bool, "this_side": "l"|"r"|"none", '
+            '"parts": [segment name, ...], "head": index of the head segment (a circle on it), '
+            '"poses": [[[x1, y1, x2, y2] per part] per key pose], '
+            '"props": [[kind, x, y, w, h], ...]}; body heights, y up from the floor at 0; '
+            "interpolate the poses evenly over the phase (see web/figures.figure_payload)"
+        ),
+    )
 
 
 class Snapshot(BaseModel):
@@ -152,6 +165,15 @@ def _cue(phase: Phase) -> str:
     return ex.summary if phase.kind == "hold" else ""
 
 
+def _figure(phase: Phase) -> dict[str, Any] | None:
+    fig = figure_for(phase.exercise.slug)
+    if fig is None:
+        return None
+    labels = phase.exercise.side_labels
+    second = phase.side is not None and len(labels) > 1 and phase.side == labels[1]
+    return figure_payload(fig, side="right" if second else "left")
+
+
 def phases_out(steps: list[ResolvedStep]) -> list[PhaseOut]:
     """Return the routine's timed phases for the player."""
     return [
@@ -168,6 +190,7 @@ def phases_out(steps: list[ResolvedStep]) -> list[PhaseOut]:
             duration_s=p.duration_s,
             cue=_cue(p),
             last_hold=p.last_hold,
+            figure=_figure(p),
         )
         for i, p in enumerate(expand(steps))
     ]

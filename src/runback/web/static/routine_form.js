@@ -22,7 +22,20 @@
     });
     row.querySelectorAll("input").forEach((i) => { i.value = ""; i.defaultValue = ""; });
     row.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
+    row.querySelectorAll("[data-figure-preview]").forEach((el) => { el.replaceChildren(); });
   }
+
+  /** Show the chosen exercise's figure next to its picker (from the page's templates). */
+  function preview(select) {
+    const box = select.closest(".step-row")?.querySelector("[data-figure-preview]");
+    if (!box) return;
+    const tpl = document.querySelector(`#figure-previews template[data-slug="${CSS.escape(select.value)}"]`);
+    box.replaceChildren(...(tpl ? [tpl.content.cloneNode(true)] : []));
+  }
+  list.addEventListener("change", (ev) => {
+    const t = ev.target;
+    if (t instanceof HTMLSelectElement && t.name === "step_exercise") preview(t);
+  });
 
   // A clean copy to clone for "Add a step", taken before anyone types.
   const blank = rows()[0].cloneNode(true);
