@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from runback.core.engine import Engine
-from runback.core.phases import Event, Phase, whole_seconds
+from runback.core.phases import Event, Phase, current_cue, whole_seconds
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -108,6 +108,7 @@ class Player:
         keys: KeyReader | None = None,
         speed: float = 1.0,
         on_progress: Callable[[Engine], None] | None = None,
+        new_exercises: Collection[str] = (),
     ) -> None:
         self.engine = engine
         self.title = title
@@ -116,6 +117,7 @@ class Player:
         self.keys = keys
         self.speed = speed
         self.on_progress = on_progress
+        self.new_exercises = frozenset(new_exercises)
         self._reported: tuple[list[int], list[int]] = ([], [])
 
     def run(self) -> None:
@@ -218,13 +220,21 @@ class Player:
         if engine.state == "paused":
             head.append("   ⏸ PAUSED", style="bold magenta")
         parts: list[RenderableType] = [head]
+        if phase.kind == "setup" and phase.exercise.slug in self.new_exercises:
+            parts.append(Text("New exercise: take your time to read the how-to", style="bold"))
         if phase.side:
             parts.append(Text(f"Side: {phase.side}", style="bold cyan"))
         if phase.reps > 1:
             parts.append(Text(f"Rep {phase.rep} of {phase.reps}", style="cyan"))
         if phase.kind == "transition":
-            parts.append(Text(phase.text.capitalize(), style="bold cyan"))
-        parts.append(Text(" ".join(phase.exercise.instructions), style="default"))
+            parts.append(Text(self._switch_text(phase), style="bold cyan"))
+        # Slot for the exercise's figure (cli/figure_text.py braille_figure), drawn here.
+        figure = self._figure(phase)
+        if figure is not None:
+            parts.append(figure)
+        parts.extend(self._teaching(phase))
+        if phase.note:
+            parts.append(Text(f"Note: {phase.note}", style="italic magenta"))
         parts.append(Text(""))
         digits = Text("\n".join(big_digits(_clock_text(seconds))), style=style)
         parts.append(Align.center(digits))
@@ -239,6 +249,33 @@ class Player:
         if self.keys is not None:
             parts.append(Text(KEY_HELP, style="dim"))
         return Panel(Group(*parts), title=self.title, border_style=style)
+
+    def _figure(self, phase: Phase) -> RenderableType | None:
+        """Return the exercise's figure for this phase; None until the figure renderer lands."""
+        return None
+
+    def _teaching(self, phase: Phase) -> list[RenderableType]:
+        """Return the how-to and cautions while getting ready, the rotating cue while holding."""
+        from rich.text import Text
+
+        ex = phase.exercise
+        if phase.kind == "setup":
+            lines: list[RenderableType] = [
+                Text(f"{n}. {line}") for n, line in enumerate(ex.instructions, 1)
+            ]
+            lines.extend(Text(f"⚠ {c}", style="yellow") for c in ex.cautions)
+            return lines
+        if phase.kind == "hold":
+            elapsed = phase.duration_s - self.engine.remaining_s
+            return [Text(f"» {current_cue(phase, elapsed)}", style="bold")]
+        return [Text(ex.summary, style="dim")]
+
+    def _switch_text(self, phase: Phase) -> str:
+        nxt = self.engine.next_phase
+        word = phase.text.capitalize()
+        if nxt is not None and nxt.side and nxt.step_index == phase.step_index:
+            return f"{word}: next {nxt.side}"
+        return word
 
     def _next_text(self, phase: Phase) -> str:
         nxt = self.engine.next_phase

@@ -53,9 +53,16 @@ def register(app: typer.Typer) -> None:
         record: bool = typer.Option(
             False, "--record", help="Keep a sped-up (--speed) session in your history."
         ),
+        ready: int | None = typer.Option(
+            None,
+            "--ready",
+            min=0,
+            max=60,
+            help="Seconds added to every get-ready (default: your player setting).",
+        ),
     ) -> None:
         """Run a guided routine (default Back-up basics) with a countdown and cues."""
-        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound, record)
+        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound, record, ready)
 
 
 def run_session(
@@ -67,6 +74,7 @@ def run_session(
     enjoyment: int | None,
     no_sound: bool,
     record: bool = True,
+    ready: int | None = None,
 ) -> None:
     """Play a routine on this terminal and store it, also when interrupted."""
     import contextlib
@@ -79,6 +87,7 @@ def run_session(
     from runback.core.engine import Engine
     from runback.core.phases import expand
     from runback.services import sessions
+    from runback.services.player import resolve_for_player
     from runback.services.routines import get_routine, user_catalog
     from runback.services.store import LOCAL_USER_ID
     from runback.sound import SilentSounder, Sounder
@@ -92,7 +101,9 @@ def run_session(
     else:
         st = store(ctx)
     routine = get_routine(st, slug, LOCAL_USER_ID)
-    steps = user_catalog(st, LOCAL_USER_ID).resolve(routine)
+    steps, new = resolve_for_player(
+        st, user_catalog(st, LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID, ready_s=ready
+    )
     base = cli_state(ctx).clock
     clock = ScaledClock(speed, base=base) if speed != 1.0 else base
     engine = Engine(expand(steps), clock)
@@ -132,6 +143,7 @@ def run_session(
             keys=keys,
             speed=speed,
             on_progress=save,
+            new_exercises=new,
         )
         if keys is not None:
             with keys:
@@ -176,6 +188,7 @@ def _finish(
     st: Store, sid: int, engine: Engine, *, completed: bool, rating: int | None = None
 ) -> None:
     from runback.services import sessions
+    from runback.services.player import resolve_for_player
     from runback.services.store import LOCAL_USER_ID
 
     sessions.finish_session(
