@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
-from runback.core.phases import Phase, expand, held_s, planned_hold_s
+from runback.core.phases import CUE_EVERY_S, Phase, expand, held_s, planned_hold_s
 from runback.errors import ValidationError
 from runback.services.player import resolve_for_player
 from runback.services.routines import list_routines, user_catalog
@@ -294,6 +294,7 @@ def player_page(
         **data.model_dump(mode="json", include={"steps_total", "phases", "session"}),
         "routine": {"slug": routine.slug, "name": routine.name},
         "speed": speed,
+        "cue_every_s": CUE_EVERY_S,
         "context": context,
         "api": API,
     }
