@@ -143,7 +143,7 @@
   /* The cue on screen: a hold shows the exercise's cues in turn (core/phases.py current_cue). */
   function cueText(p) {
     if (p.kind === "setup") return "";
-    if (p.kind === "transition") return p.next_side ? "Next: " + p.next_side : p.title;
+    if (p.kind === "transition") return p.next_side ? "Now: " + p.next_side : p.title;
     if (p.kind === "hold" && p.cues && p.cues.length) {
       var turn = Math.floor(Math.max(0, elapsed) / cueEvery) + (p.rep - 1);
       return p.cues[turn % p.cues.length];
