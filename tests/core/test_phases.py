@@ -49,5 +49,14 @@ def test_a_hold_rotates_through_the_cues() -> None:
     assert seen == ["one", "one", "two", "three"]
     assert current_cue(first, 3 * CUE_EVERY_S) == "one"
     assert current_cue(second, 0) == "two"  # the next rep starts one cue on
-    assert current_cue(expand(Catalog([_ex("b")], [routine]).resolve(
-        Routine(slug="q", name="Q", steps=[RoutineStep(exercise="b")])))[1], 0) == "s"
+    assert (
+        current_cue(
+            expand(
+                Catalog([_ex("b")], [routine]).resolve(
+                    Routine(slug="q", name="Q", steps=[RoutineStep(exercise="b")])
+                )
+            )[1],
+            0,
+        )
+        == "s"
+    )

@@ -149,7 +149,9 @@ def _cheapest(req: PlanRequest, area: str) -> int | None:
             from runback.core.catalog import ResolvedStep
 
             costs.append(
-                ResolvedStep(e, hold_bounds(e)[0], e.reps, e.sides, 0, setup_s=e.ready_s).duration_s()
+                ResolvedStep(
+                    e, hold_bounds(e)[0], e.reps, e.sides, 0, setup_s=e.ready_s
+                ).duration_s()
             )
     return min(costs) if costs else None
 

@@ -20,9 +20,7 @@ def _programme_slug(client: TestClient) -> str:
 
 
 @pytest.mark.parametrize("source", ["programme", "desk-break"])
-def test_every_step_note_reaches_the_player_data_and_page(
-    client: TestClient, source: str
-) -> None:
+def test_every_step_note_reaches_the_player_data_and_page(client: TestClient, source: str) -> None:
     slug = _programme_slug(client) if source == "programme" else source
     data = client.get(f"/api/v1/routines/{slug}/player").json()
     notes = {i: s["note"] for i, s in enumerate(data["routine"]["steps"]) if s["note"]}

@@ -188,7 +188,6 @@ def _finish(
     st: Store, sid: int, engine: Engine, *, completed: bool, rating: int | None = None
 ) -> None:
     from runback.services import sessions
-    from runback.services.player import resolve_for_player
     from runback.services.store import LOCAL_USER_ID
 
     sessions.finish_session(

@@ -13,7 +13,6 @@ __all__ = [
     "PAIN_REGIONS",
     "SETUP_S",
     "TRANSITION_S",
-    "default_setup_s",
     "Area",
     "Catalog",
     "Equipment",
@@ -23,6 +22,7 @@ __all__ = [
     "Routine",
     "RoutineStep",
     "Sides",
+    "default_setup_s",
 ]
 
 Area = Literal[
@@ -152,7 +152,9 @@ class ResolvedStep:
 
     def duration_s(self) -> int:
         """Return the step's full time: setup, holds, transitions between them, rest."""
-        return self.setup_s + self.holds * self.hold_s + (self.holds - 1) * TRANSITION_S + self.rest_s
+        return (
+            self.setup_s + self.holds * self.hold_s + (self.holds - 1) * TRANSITION_S + self.rest_s
+        )
 
     def hold_total_s(self) -> int:
         """Return the time spent holding (no setup, transitions or rest)."""

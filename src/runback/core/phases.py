@@ -11,9 +11,9 @@ from typing import Literal
 from runback.core.catalog import TRANSITION_S, Exercise, ResolvedStep
 
 __all__ = [
+    "CUE_EVERY_S",
     "Event",
     "EventKind",
-    "CUE_EVERY_S",
     "Phase",
     "PhaseKind",
     "current_cue",

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from runback.core.schedule import WEEKDAYS, ReminderPrefs
 from runback.errors import NotFoundError, ValidationError
-from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
+from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 

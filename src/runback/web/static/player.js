@@ -143,7 +143,11 @@
   /* The cue on screen: a hold shows the exercise's cues in turn (core/phases.py current_cue). */
   function cueText(p) {
     if (p.kind === "setup") return "";
-    if (p.kind === "transition") return p.next_side ? "Now: " + p.next_side : p.title;
+    if (p.kind === "transition") {
+      var n = phases[idx + 1];
+      if (p.next_side) return "Now: " + p.next_side;
+      return n && n.reps > 1 ? "Next: rep " + n.rep + " of " + n.reps : p.title;
+    }
     if (p.kind === "hold" && p.cues && p.cues.length) {
       var turn = Math.floor(Math.max(0, elapsed) / cueEvery) + (p.rep - 1);
       return p.cues[turn % p.cues.length];
