@@ -155,6 +155,7 @@ def test_a_hold_shows_side_note_and_cues_in_turn(browser: Any, server: LiveServe
         page.clock.run_for(round((start + 1) * 1000))
         page.wait_for_selector(f"#player[data-phase='{noted['index']}']")
         assert page.locator("#pl-note").inner_text() == f"Note: {noted['note']}"
+        shot(page, "player-390-light-desk-break-note")
         if len(noted["cues"]) > 1 and noted["duration_s"] > 9:
             first = page.locator("#pl-cue").inner_text()
             page.clock.run_for(8000)

@@ -61,3 +61,16 @@ def test_a_longer_get_ready_setting_lengthens_every_get_ready(client: TestClient
         assert new["duration_s"] == old["duration_s"] + (15 if old["kind"] == "setup" else 0)
     assert after["duration_s"] == before["duration_s"] + 15 * after["steps_total"]
     assert 'name="extra_ready_s"' in client.get("/settings").text
+
+
+def test_the_settings_form_stores_the_extra_get_ready(client: TestClient) -> None:
+    r = client.post(
+        "/settings",
+        data={"zone": "Europe/Berlin", "extra_ready_s": "20"},
+        follow_redirects=False,
+    )
+    assert r.status_code in (200, 303), r.text
+    assert client.get("/api/v1/settings").json()["player"]["extra_ready_s"] == 20
+    r = client.post("/settings", data={"zone": "Europe/Berlin", "extra_ready_s": "99"})
+    assert r.status_code == 422 and "player" in r.text
+    assert client.get("/api/v1/settings").json()["player"]["extra_ready_s"] == 20
