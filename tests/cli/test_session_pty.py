@@ -160,6 +160,8 @@ def test_runs_without_a_terminal(cli_env: dict[str, str], db_url: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Session complete" in proc.stdout
+    # The end says where today stands: minutes against the target, streak, habit strength.
+    assert "Today: " in proc.stdout and " min · streak 1 day · habit strength " in proc.stdout
     [s] = _sessions(db_url)
     assert s.completed and s.enjoyment is None
 

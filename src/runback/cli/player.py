@@ -38,6 +38,8 @@ _GLYPHS: dict[str, tuple[str, ...]] = {
     ":": (".", "#", ".", "#", "."),
 }
 
+# Below this many rows, the get-ready shows its countdown as one line instead of big digits.
+_ROOMY_ROWS = 34
 _KIND_TITLE = {"setup": "GET READY", "hold": "HOLD", "transition": "SWITCH", "rest": "REST"}
 _KIND_STYLE = {"setup": "yellow", "hold": "bold green", "transition": "cyan", "rest": "blue"}
 
@@ -236,8 +238,12 @@ class Player:
         if phase.note:
             parts.append(Text(f"Note: {phase.note}", style="italic magenta"))
         parts.append(Text(""))
-        digits = Text("\n".join(big_digits(_clock_text(seconds))), style=style)
-        parts.append(Align.center(digits))
+        if phase.kind == "setup" and self.console.size.height < _ROOMY_ROWS:
+            # A long how-to and the big digits do not both fit a small terminal: keep the how-to.
+            parts.append(Align.center(Text(f"{_clock_text(seconds)} s", style=f"bold {style}")))
+        else:
+            digits = Text("\n".join(big_digits(_clock_text(seconds))), style=style)
+            parts.append(Align.center(digits))
         parts.append(Text(""))
         parts.append(Text(f"Next: {self._next_text(phase)}", style="dim"))
         bar = Table.grid(padding=(0, 1))

@@ -180,6 +180,8 @@ def run_session(
         signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
         _summary(out, engine, sid, status)
+        if not status:
+            _today_line(out, st)
     if status:
         raise typer.Exit(status)
 
@@ -215,6 +217,20 @@ def _ask_enjoyment() -> int | None:
         if answer in {"1", "2", "3", "4", "5"}:
             return int(answer)
         print("Please type a number from 1 to 5, or just Enter.")
+
+
+def _today_line(out: Any, st: Store) -> None:
+    """Print today's minutes against the target, the streak and the habit's strength."""
+    from runback.services.store import LOCAL_USER_ID
+    from runback.services.today import today
+
+    t = today(st, LOCAL_USER_ID)
+    days = "day" if t.current_streak == 1 else "days"
+    out.print(
+        f"Today: {t.minutes_done:g} of {t.minutes_target} min · streak {t.current_streak} {days}"
+        f" · habit strength {t.habit.routine_percent}%",
+        highlight=False,
+    )
 
 
 def _summary(out: Any, engine: Engine, sid: int, status: int) -> None:
