@@ -41,7 +41,8 @@
     finish: $("pl-finish"), done: $("pl-done"), controls: $("pl-controls"), live: $("pl-live"),
     howto: $("pl-howto"), cautions: $("pl-cautions"), note: $("pl-note"), isNew: $("pl-new"),
     summary: $("pl-summary"), sumTime: $("pl-sum-time"), sumToday: $("pl-sum-today"),
-    sumStreak: $("pl-sum-streak"), sumHabit: $("pl-sum-habit"), begin: $("pl-begin")
+    sumStreak: $("pl-sum-streak"), sumHabit: $("pl-sum-habit"), begin: $("pl-begin"),
+    figure: $("pl-figure")
   };
   var cueEvery = data.cue_every_s > 0 ? data.cue_every_s : 8;
   var shownPhase = -1;  // the phase whose how-to and cautions are on screen
@@ -165,6 +166,7 @@
     el.isNew.hidden = !(setup && p.new_exercise);
     el.note.textContent = p.note ? "Note: " + p.note : "";
     el.note.hidden = !p.note;
+    // The figure slot: the figure renderer draws p.figure into el.figure here (empty until then).
   }
 
   function render() {
