@@ -56,7 +56,7 @@ def _flat(text: str) -> str:
 def test_list_and_json(run: Invoke) -> None:
     result = run("list")
     assert result.exit_code == 0, result.output
-    assert "back-up-basics" in result.output and "4 min 35 s" in result.output
+    assert "back-up-basics" in result.output and "4 min 45 s" in result.output
     data = json.loads(run("list", "--json").stdout)
     assert {d["slug"] for d in data} >= {"back-up-basics", "desk-break"}
     exercises = json.loads(run("list", "--exercises", "--json").stdout)
@@ -67,7 +67,7 @@ def test_list_and_json(run: Invoke) -> None:
 def test_show_routine_exercise_and_unknown(run: Invoke) -> None:
     result = run("show", "back-up-basics")
     assert result.exit_code == 0
-    assert "Total: 4 min 35 s" in result.output
+    assert "Total: 4 min 45 s" in result.output
     data = json.loads(run("show", "desk-break", "--json").stdout)
     assert data["duration_s"] == 310 and len(data["steps"]) == 3  # a 4-minute walk
     assert "Fold from the hips" not in run("show", "cat-cow").output

@@ -78,7 +78,8 @@ def test_full_session_is_stored_completed(spawn: type[pexpect.spawn], db_url: st
     [s] = _sessions(db_url)
     assert s.completed and s.enjoyment == 4 and s.context == "after-run"
     assert s.steps_done == STEPS and s.steps_skipped == [] and s.ended_at is not None
-    assert s.active_s == pytest.approx(275, abs=2) and s.state is None
+    # 285 s of routine, and 10 s more to read each of the three exercises new to this user.
+    assert s.active_s == pytest.approx(285 + 30, abs=2) and s.state is None
 
 
 @pytest.mark.parametrize(
@@ -159,6 +160,8 @@ def test_runs_without_a_terminal(cli_env: dict[str, str], db_url: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Session complete" in proc.stdout
+    # The end says where today stands: minutes against the target, streak, habit strength.
+    assert "Today: " in proc.stdout and " min · streak 1 day · habit strength " in proc.stdout
     [s] = _sessions(db_url)
     assert s.completed and s.enjoyment is None
 

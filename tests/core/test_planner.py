@@ -101,7 +101,7 @@ def test_recently_used_rotates() -> None:
 
 
 def test_too_short_says_how_long_is_needed() -> None:
-    with pytest.raises(PlanError, match="takes 0:50; ask for at least 1 min"):
+    with pytest.raises(PlanError, match="takes 0:57; ask for at least 1 min"):
         plan(CATALOG, PlanRequest(minutes=0.5, areas=["hamstrings"], where="desk"))
 
 
@@ -148,7 +148,11 @@ def _cheapest(req: PlanRequest, area: str) -> int | None:
         if ok:
             from runback.core.catalog import ResolvedStep
 
-            costs.append(ResolvedStep(e, hold_bounds(e)[0], e.reps, e.sides, 0).duration_s())
+            costs.append(
+                ResolvedStep(
+                    e, hold_bounds(e)[0], e.reps, e.sides, 0, setup_s=e.ready_s
+                ).duration_s()
+            )
     return min(costs) if costs else None
 
 

@@ -73,14 +73,15 @@ def _write(tmp_path: Path, text: str, name: str = "routine.toml") -> Path:
 def test_list_has_builtins_with_durations(store: Store) -> None:
     items = {i.slug: i for i in list_routines(store)}
     assert {"back-up-basics", "desk-break"} <= set(items)
-    assert items["back-up-basics"].duration_s == 275
+    assert items["back-up-basics"].duration_s == 285
     assert items["back-up-basics"].builtin and items["back-up-basics"].steps == 3
 
 
 def test_import_then_list_show_and_catalog(store: Store, tmp_path: Path) -> None:
     result = import_routine(store, _write(tmp_path, MINE))
     assert result.action == "created"
-    assert result.duration_s == 5 + 30 + (5 + 20 + 5 + 20 + 10)
+    # Getting ready: 12 s down to the floor for cat-cow, 8 s to sit for the twist.
+    assert result.duration_s == 12 + 30 + (8 + 20 + 5 + 20 + 10)
     items = list_routines(store)
     assert items[-1].slug == "my-morning" and not items[-1].builtin
     assert items[-1].duration_s == result.duration_s

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from runback.core.engine import Engine
-from runback.core.phases import Event, Phase, whole_seconds
+from runback.core.phases import Event, Phase, current_cue, whole_seconds
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -38,6 +38,9 @@ _GLYPHS: dict[str, tuple[str, ...]] = {
     ":": (".", "#", ".", "#", "."),
 }
 
+# Below this many rows, the get-ready shows its countdown as one line instead of big digits.
+_ROOMY_ROWS = 34
+_FIGURE_ROWS = 8  # braille rows: 32 dots high, enough to read a pose
 _KIND_TITLE = {"setup": "GET READY", "hold": "HOLD", "transition": "SWITCH", "rest": "REST"}
 _KIND_STYLE = {"setup": "yellow", "hold": "bold green", "transition": "cyan", "rest": "blue"}
 
@@ -108,14 +111,18 @@ class Player:
         keys: KeyReader | None = None,
         speed: float = 1.0,
         on_progress: Callable[[Engine], None] | None = None,
+        new_exercises: Collection[str] = (),
+        figures: bool = True,
     ) -> None:
         self.engine = engine
+        self.figures = figures
         self.title = title
         self.console = console
         self.cues = cues
         self.keys = keys
         self.speed = speed
         self.on_progress = on_progress
+        self.new_exercises = frozenset(new_exercises)
         self._reported: tuple[list[int], list[int]] = ([], [])
 
     def run(self) -> None:
@@ -218,16 +225,28 @@ class Player:
         if engine.state == "paused":
             head.append("   ⏸ PAUSED", style="bold magenta")
         parts: list[RenderableType] = [head]
+        if phase.kind == "setup" and phase.exercise.slug in self.new_exercises:
+            parts.append(Text("New exercise: take your time to read the how-to", style="bold"))
         if phase.side:
             parts.append(Text(f"Side: {phase.side}", style="bold cyan"))
         if phase.reps > 1:
             parts.append(Text(f"Rep {phase.rep} of {phase.reps}", style="cyan"))
         if phase.kind == "transition":
-            parts.append(Text(phase.text.capitalize(), style="bold cyan"))
-        parts.append(Text(" ".join(phase.exercise.instructions), style="default"))
+            parts.append(Text(self._switch_text(phase), style="bold cyan"))
+        # Slot for the exercise's figure (cli/figure_text.py braille_figure), drawn here.
+        figure = self._figure(phase)
+        if figure is not None:
+            parts.append(figure)
+        parts.extend(self._teaching(phase))
+        if phase.note:
+            parts.append(Text(f"Note: {phase.note}", style="italic magenta"))
         parts.append(Text(""))
-        digits = Text("\n".join(big_digits(_clock_text(seconds))), style=style)
-        parts.append(Align.center(digits))
+        if phase.kind == "setup" and self.console.size.height < _ROOMY_ROWS:
+            # A long how-to and the big digits do not both fit a small terminal: keep the how-to.
+            parts.append(Align.center(Text(f"{_clock_text(seconds)} s", style=f"bold {style}")))
+        else:
+            digits = Text("\n".join(big_digits(_clock_text(seconds))), style=style)
+            parts.append(Align.center(digits))
         parts.append(Text(""))
         parts.append(Text(f"Next: {self._next_text(phase)}", style="dim"))
         bar = Table.grid(padding=(0, 1))
@@ -239,6 +258,51 @@ class Player:
         if self.keys is not None:
             parts.append(Text(KEY_HELP, style="dim"))
         return Panel(Group(*parts), title=self.title, border_style=style)
+
+    def _figure(self, phase: Phase) -> RenderableType | None:
+        """Return the exercise's figure in braille, moving through its poses over the phase."""
+        from rich.align import Align
+        from rich.text import Text
+
+        from runback.cli.figure_text import braille_figure, fits
+        from runback.services.figures import figure_for
+
+        # Only where it fits beside the how-to and the big digits (a tall terminal).
+        if not self.figures or self.console.size.height < _ROOMY_ROWS:
+            return None
+        width, height = min(30, self.console.size.width - 8), _FIGURE_ROWS
+        figure = figure_for(phase.exercise.slug)
+        if figure is None or not fits(width, height):
+            return None
+        labels = phase.exercise.side_labels
+        second = phase.side is not None and len(labels) > 1 and phase.side == labels[1]
+        done = 1.0 - self.engine.remaining_s / phase.duration_s if phase.duration_s else 0.0
+        t = max(0.0, min(1.0, done)) if phase.kind == "hold" else 0.0
+        lines = braille_figure(figure, t, width, height, side="right" if second else "left")
+        return Align.center(Text("\n".join(lines), style="cyan"))
+
+    def _teaching(self, phase: Phase) -> list[RenderableType]:
+        """Return the how-to and cautions while getting ready, the rotating cue while holding."""
+        from rich.text import Text
+
+        ex = phase.exercise
+        if phase.kind == "setup":
+            lines: list[RenderableType] = [
+                Text(f"{n}. {line}") for n, line in enumerate(ex.instructions, 1)
+            ]
+            lines.extend(Text(f"⚠ {c}", style="yellow") for c in ex.cautions)
+            return lines
+        if phase.kind == "hold":
+            elapsed = phase.duration_s - self.engine.remaining_s
+            return [Text(f"» {current_cue(phase, elapsed)}", style="bold")]
+        return [Text(ex.summary, style="dim")]
+
+    def _switch_text(self, phase: Phase) -> str:
+        nxt = self.engine.next_phase
+        word = phase.text.capitalize()
+        if nxt is not None and nxt.side and nxt.step_index == phase.step_index:
+            return f"{word}: next {nxt.side}"
+        return word
 
     def _next_text(self, phase: Phase) -> str:
         nxt = self.engine.next_phase

@@ -53,9 +53,21 @@ def register(app: typer.Typer) -> None:
         record: bool = typer.Option(
             False, "--record", help="Keep a sped-up (--speed) session in your history."
         ),
+        ready: int | None = typer.Option(
+            None,
+            "--ready",
+            min=0,
+            max=60,
+            help="Seconds added to every get-ready (default: your player setting).",
+        ),
+        no_figure: bool = typer.Option(
+            False, "--no-figure", help="No drawing of the exercise (braille), text only."
+        ),
     ) -> None:
         """Run a guided routine (default Back-up basics) with a countdown and cues."""
-        run_session(ctx, routine, context, speed, voice, enjoyment, no_sound, record)
+        run_session(
+            ctx, routine, context, speed, voice, enjoyment, no_sound, record, ready, not no_figure
+        )
 
 
 def run_session(
@@ -67,6 +79,8 @@ def run_session(
     enjoyment: int | None,
     no_sound: bool,
     record: bool = True,
+    ready: int | None = None,
+    figures: bool = True,
 ) -> None:
     """Play a routine on this terminal and store it, also when interrupted."""
     import contextlib
@@ -79,6 +93,7 @@ def run_session(
     from runback.core.engine import Engine
     from runback.core.phases import expand
     from runback.services import sessions
+    from runback.services.player import resolve_for_player
     from runback.services.routines import get_routine, user_catalog
     from runback.services.store import LOCAL_USER_ID
     from runback.sound import SilentSounder, Sounder
@@ -92,7 +107,9 @@ def run_session(
     else:
         st = store(ctx)
     routine = get_routine(st, slug, LOCAL_USER_ID)
-    steps = user_catalog(st, LOCAL_USER_ID).resolve(routine)
+    steps, new = resolve_for_player(
+        st, user_catalog(st, LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID, ready_s=ready
+    )
     base = cli_state(ctx).clock
     clock = ScaledClock(speed, base=base) if speed != 1.0 else base
     engine = Engine(expand(steps), clock)
@@ -132,6 +149,8 @@ def run_session(
             keys=keys,
             speed=speed,
             on_progress=save,
+            new_exercises=new,
+            figures=figures,
         )
         if keys is not None:
             with keys:
@@ -168,6 +187,8 @@ def run_session(
         signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
         _summary(out, engine, sid, status)
+        if not status:
+            _today_line(out, st)
     if status:
         raise typer.Exit(status)
 
@@ -203,6 +224,20 @@ def _ask_enjoyment() -> int | None:
         if answer in {"1", "2", "3", "4", "5"}:
             return int(answer)
         print("Please type a number from 1 to 5, or just Enter.")
+
+
+def _today_line(out: Any, st: Store) -> None:
+    """Print today's minutes against the target, the streak and the habit's strength."""
+    from runback.services.store import LOCAL_USER_ID
+    from runback.services.today import today
+
+    t = today(st, LOCAL_USER_ID)
+    days = "day" if t.current_streak == 1 else "days"
+    out.print(
+        f"Today: {t.minutes_done:g} of {t.minutes_target} min · streak {t.current_streak} {days}"
+        f" · habit strength {t.habit.routine_percent}%",
+        highlight=False,
+    )
 
 
 def _summary(out: Any, engine: Engine, sid: int, status: int) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "Routine",
     "RoutineStep",
     "Sides",
+    "default_setup_s",
 ]
 
 Area = Literal[
@@ -50,6 +51,9 @@ Slug = str
 # Seconds to get into position at the start of each step, and between sides/reps.
 SETUP_S = 5
 TRANSITION_S = 5
+# Getting a knee onto a table or down to the floor takes longer than stepping into a stretch.
+_SETUP_BY_EQUIPMENT: dict[str, int] = {"table": 12, "chair": 8, "wall": 8}
+_SETUP_BY_POSITION: dict[str, int] = {"standing": SETUP_S, "seated": 8, "floor": 12}
 
 _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -77,6 +81,19 @@ class Exercise(BaseModel):
     avoid_with_pain: list[PainRegion] = Field(default_factory=list)
     # Who the exercise comes from, shown with it: "runback" for ours, or e.g. "your physio".
     source: str = Field(default="runback", min_length=1, max_length=200)
+    # Seconds to get into position; None derives it from the position and equipment.
+    setup_s: int | None = Field(default=None, ge=3, le=120)
+
+    @property
+    def ready_s(self) -> int:
+        """Return the seconds the get-ready phase gives to move into this exercise."""
+        return self.setup_s if self.setup_s is not None else default_setup_s(self)
+
+
+def default_setup_s(ex: Exercise) -> int:
+    """Return the get-ready seconds an exercise needs, from its equipment and position."""
+    by_equipment = _SETUP_BY_EQUIPMENT.get(ex.equipment, 0)
+    return max(by_equipment, _SETUP_BY_POSITION.get(ex.position, SETUP_S))
 
 
 class RoutineStep(BaseModel):
@@ -127,6 +144,8 @@ class ResolvedStep:
     reps: int
     sides: Sides
     rest_s: int
+    note: str = ""
+    setup_s: int = SETUP_S
 
     @property
     def holds(self) -> int:
@@ -135,7 +154,9 @@ class ResolvedStep:
 
     def duration_s(self) -> int:
         """Return the step's full time: setup, holds, transitions between them, rest."""
-        return SETUP_S + self.holds * self.hold_s + (self.holds - 1) * TRANSITION_S + self.rest_s
+        return (
+            self.setup_s + self.holds * self.hold_s + (self.holds - 1) * TRANSITION_S + self.rest_s
+        )
 
     def hold_total_s(self) -> int:
         """Return the time spent holding (no setup, transitions or rest)."""
@@ -165,8 +186,11 @@ class Catalog:
         own = {e.slug for e in routine.exercises}
         return [s.exercise for s in routine.steps if s.exercise not in own | set(self.exercises)]
 
-    def resolve(self, routine: Routine) -> list[ResolvedStep]:
-        """Return the routine's steps with exercises and defaults filled in."""
+    def resolve(self, routine: Routine, *, extra_ready_s: int = 0) -> list[ResolvedStep]:
+        """Return the routine's steps with exercises and defaults filled in.
+
+        extra_ready_s lengthens every get-ready (a user's setting).
+        """
         out = []
         for step in routine.steps:
             ex = self.exercise(step.exercise, routine)
@@ -177,6 +201,8 @@ class Catalog:
                     reps=step.reps if step.reps is not None else ex.reps,
                     sides=step.sides if step.sides is not None else ex.sides,
                     rest_s=step.rest_s,
+                    note=step.note,
+                    setup_s=ex.ready_s + max(0, extra_ready_s),
                 )
             )
         return out

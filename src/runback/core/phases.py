@@ -8,13 +8,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from runback.core.catalog import SETUP_S, TRANSITION_S, Exercise, ResolvedStep
+from runback.core.catalog import TRANSITION_S, Exercise, ResolvedStep
 
 __all__ = [
+    "CUE_EVERY_S",
     "Event",
     "EventKind",
     "Phase",
     "PhaseKind",
+    "current_cue",
     "expand",
     "held_s",
     "planned_hold_s",
@@ -42,6 +44,8 @@ class Phase:
     reps: int = 1
     # True on the step's last hold: when it ends, the step is done.
     last_hold: bool = False
+    # The routine step's note (a physio's prescription, a planner's reason), shown throughout.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,20 @@ class Event:
     phase_index: int
     text: str = ""
     count: int = 0
+
+
+# A hold shows each of the exercise's cues in turn, this many seconds each.
+CUE_EVERY_S = 8
+
+
+def current_cue(phase: Phase, elapsed_s: float) -> str:
+    """Return the cue to show elapsed_s into a hold: the exercise's cues in turn, then again."""
+    cues = phase.exercise.cues
+    if not cues:
+        return phase.exercise.summary
+    # Each rep starts one cue further on, so a short repeated hold does not repeat one line.
+    turn = int(max(0.0, elapsed_s) // CUE_EVERY_S) + (phase.rep - 1)
+    return cues[turn % len(cues)]
 
 
 def whole_seconds(remaining: float) -> int:
@@ -70,7 +88,18 @@ def expand(steps: list[ResolvedStep]) -> list[Phase]:
     phases: list[Phase] = []
     for index, step in enumerate(steps):
         ex = step.exercise
-        phases.append(Phase("setup", index, ex, SETUP_S, f"get ready: {ex.name}", reps=step.reps))
+        note = step.note
+        phases.append(
+            Phase(
+                "setup",
+                index,
+                ex,
+                step.setup_s,
+                f"get ready: {ex.name}",
+                reps=step.reps,
+                note=note,
+            )
+        )
         labels = _side_labels(step)
         holds: list[tuple[int, str | None]] = []
         for rep in range(1, step.reps + 1):
@@ -83,7 +112,9 @@ def expand(steps: list[ResolvedStep]) -> list[Phase]:
                 # A new side within the same rep is a switch; a new rep is "again".
                 gap = "switch sides" if side is not None and rep == holds[n - 1][0] else "again"
                 phases.append(
-                    Phase("transition", index, ex, TRANSITION_S, gap, side, rep, step.reps)
+                    Phase(
+                        "transition", index, ex, TRANSITION_S, gap, side, rep, step.reps, note=note
+                    )
                 )
             text = ex.name if side is None else f"{ex.name} ({side})"
             phases.append(
@@ -97,10 +128,11 @@ def expand(steps: list[ResolvedStep]) -> list[Phase]:
                     rep,
                     step.reps,
                     last_hold=n == len(holds) - 1,
+                    note=note,
                 )
             )
         if step.rest_s > 0:
-            phases.append(Phase("rest", index, ex, step.rest_s, "rest", reps=step.reps))
+            phases.append(Phase("rest", index, ex, step.rest_s, "rest", reps=step.reps, note=note))
     return phases
 
 

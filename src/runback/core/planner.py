@@ -151,7 +151,9 @@ class _Pick:
     reason: str = ""
 
     def resolved(self) -> ResolvedStep:
-        return ResolvedStep(self.ex, self.hold_s, self.ex.reps, self.ex.sides, self.rest_s)
+        return ResolvedStep(
+            self.ex, self.hold_s, self.ex.reps, self.ex.sides, self.rest_s, setup_s=self.ex.ready_s
+        )
 
     def duration(self) -> int:
         return self.resolved().duration_s()
@@ -161,7 +163,7 @@ class _Pick:
 
 
 def _duration_at(ex: Exercise, hold: int) -> int:
-    return ResolvedStep(ex, hold, ex.reps, ex.sides, 0).duration_s()
+    return ResolvedStep(ex, hold, ex.reps, ex.sides, 0, setup_s=ex.ready_s).duration_s()
 
 
 def _nominal(ex: Exercise) -> int:

@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
-from runback.core.phases import Phase, expand, held_s, planned_hold_s
+from runback.core.phases import CUE_EVERY_S, Phase, expand, held_s, planned_hold_s
 from runback.errors import ValidationError
 from runback.services.figures import figure_for
+from runback.services.player import resolve_for_player
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
     SessionPublic,
@@ -82,6 +83,15 @@ class PhaseOut(BaseModel):
             '"props": [[kind, x, y, w, h], ...]}; body heights, y up from the floor at 0; '
             "interpolate the poses evenly over the phase (see web/figures.figure_payload)"
         ),
+    )
+    note: str = Field(default="", description="the routine step's note, shown all through it")
+    instructions: list[str] = Field(default_factory=list, description="the full how-to")
+    cues: list[str] = Field(default_factory=list, description="cues the hold rotates through")
+    cautions: list[str] = Field(default_factory=list)
+    side_text: str = Field(default="", description="the side in words, e.g. 'left knee up'")
+    next_side: str | None = Field(default=None, description="on a switch: the side that follows")
+    new_exercise: bool = Field(
+        default=False, description="the first time the user does it: a longer get-ready"
     )
 
 
@@ -174,26 +184,54 @@ def _figure(phase: Phase) -> dict[str, Any] | None:
     return figure_payload(fig, side="right" if second else "left")
 
 
-def phases_out(steps: list[ResolvedStep]) -> list[PhaseOut]:
-    """Return the routine's timed phases for the player."""
-    return [
-        PhaseOut(
-            index=i,
-            kind=p.kind,
-            step=p.step_index,
-            exercise=p.exercise.slug,
-            name=p.exercise.name,
-            title=_title(p),
-            side=p.side,
-            rep=p.rep,
-            reps=p.reps,
-            duration_s=p.duration_s,
-            cue=_cue(p),
-            last_hold=p.last_hold,
-            figure=_figure(p),
+def side_text(phase: Phase) -> str:
+    """Return the side in words: "left knee up" for a stretch whose sides are limbs."""
+    if phase.side is None:
+        return ""
+    # The catalog's side labels say the limb ("left knee up"); the bare default gets "side".
+    if phase.exercise.side_labels == ("left", "right"):
+        return f"{phase.side} side"
+    return phase.side
+
+
+def phases_out(
+    steps: list[ResolvedStep], *, new_slugs: frozenset[str] = frozenset()
+) -> list[PhaseOut]:
+    """Return the routine's timed phases for the player (new_slugs: exercises never done)."""
+    expanded = expand(steps)
+    seen: set[str] = set()
+    out: list[PhaseOut] = []
+    for i, p in enumerate(expanded):
+        ex = p.exercise
+        new = p.kind == "setup" and ex.slug in new_slugs and ex.slug not in seen
+        if p.kind == "setup":
+            seen.add(ex.slug)
+        nxt = expanded[i + 1] if i + 1 < len(expanded) else None
+        out.append(
+            PhaseOut(
+                index=i,
+                kind=p.kind,
+                step=p.step_index,
+                exercise=ex.slug,
+                name=ex.name,
+                title=_title(p),
+                side=p.side,
+                rep=p.rep,
+                reps=p.reps,
+                cue=_cue(p),
+                last_hold=p.last_hold,
+                note=p.note,
+                instructions=list(ex.instructions),
+                cues=list(ex.cues),
+                cautions=list(ex.cautions),
+                side_text=side_text(p),
+                next_side=side_text(nxt) if p.kind == "transition" and nxt is not None else None,
+                new_exercise=new,
+                duration_s=p.duration_s,
+                figure=_figure(p),
+            )
         )
-        for i, p in enumerate(expand(steps))
-    ]
+    return out
 
 
 def open_session(store: Store, user_id: int, slug: str) -> SessionPublic | None:
@@ -214,12 +252,13 @@ def player_data(store: Store, user_id: int, slug: str) -> PlayerOut:
 
 
 def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) -> PlayerOut:
-    steps = catalog.resolve(routine)
+    steps, new = resolve_for_player(store, catalog, routine, user_id=user_id)
+    phases = phases_out(steps, new_slugs=new)
     return PlayerOut(
         routine=routine,
         steps_total=len(steps),
-        duration_s=catalog.duration_s(routine),
-        phases=phases_out(steps),
+        duration_s=sum(s.duration_s() for s in steps),
+        phases=phases,
         session=open_session(store, user_id, routine.slug),
     )
 
@@ -278,6 +317,7 @@ def player_page(
         **data.model_dump(mode="json", include={"steps_total", "phases", "session"}),
         "routine": {"slug": routine.slug, "name": routine.name},
         "speed": speed,
+        "cue_every_s": CUE_EVERY_S,
         "context": context,
         "api": API,
     }

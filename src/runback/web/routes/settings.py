@@ -14,6 +14,7 @@ from runback.core.schedule import WEEKDAYS, ReminderPrefs
 from runback.errors import NotFoundError, ValidationError
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
+from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 
@@ -34,6 +35,7 @@ class SettingsPublic(BaseModel):
         description="see ReminderPrefs: interval_min, active_hours..."
     )
     calendar_url: str | None = Field(description="subscribable .ics feed, or null when off")
+    player: PlayerPrefs = Field(default_factory=PlayerPrefs)
 
 
 class SettingsUpdate(BaseModel):
@@ -42,6 +44,7 @@ class SettingsUpdate(BaseModel):
     zone: str | None = Field(default=None, max_length=64)
     targets: Targets | None = None
     reminders: dict[str, Any] | None = None
+    player: PlayerPrefs | None = None
 
 
 class CalendarFeed(BaseModel):
@@ -61,6 +64,7 @@ def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
         targets=accounts.get_targets(store, user_id),
         reminders=breaks.get_prefs(store, user_id).model_dump(mode="json"),
         calendar_url=_feed_url(request, accounts.calendar_token(store, user_id)),
+        player=get_player_prefs(store, user_id=user_id),
     )
 
 
@@ -89,6 +93,8 @@ def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
         accounts.set_targets(store, change.targets, user_id)
     if prefs is not None:
         breaks.set_prefs(store, prefs, user_id)
+    if change.player is not None:
+        set_player_prefs(store, change.player, user_id=user_id)
 
 
 def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
@@ -211,7 +217,15 @@ def _from_form(form: dict[str, str]) -> SettingsUpdate:
         parsed = Targets.model_validate(targets)
     except Exception as exc:
         raise ValidationError("settings", _pydantic_problems(exc, "targets")) from None
-    return SettingsUpdate(zone=form.get("zone") or None, targets=parsed, reminders=reminders)
+    player = None
+    if number("extra_ready_s") is not None:
+        try:
+            player = PlayerPrefs(extra_ready_s=number("extra_ready_s"))
+        except Exception as exc:
+            raise ValidationError("settings", _pydantic_problems(exc, "player")) from None
+    return SettingsUpdate(
+        zone=form.get("zone") or None, targets=parsed, reminders=reminders, player=player
+    )
 
 
 @router.post("/settings", response_class=HTMLResponse)

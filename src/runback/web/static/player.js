@@ -38,8 +38,14 @@
     cue: $("pl-cue"), next: $("pl-next"), bar: $("pl-bar"), stepno: $("pl-stepno"),
     start: $("pl-start"), restart: $("pl-restart"), pause: $("pl-pause"), skip: $("pl-skip"),
     back: $("pl-back"), stop: $("pl-stop"), speak: $("pl-speak"), status: $("pl-status"),
-    finish: $("pl-finish"), done: $("pl-done"), controls: $("pl-controls"), live: $("pl-live")
+    finish: $("pl-finish"), done: $("pl-done"), controls: $("pl-controls"), live: $("pl-live"),
+    howto: $("pl-howto"), cautions: $("pl-cautions"), note: $("pl-note"), isNew: $("pl-new"),
+    summary: $("pl-summary"), sumTime: $("pl-sum-time"), sumToday: $("pl-sum-today"),
+    sumStreak: $("pl-sum-streak"), sumHabit: $("pl-sum-habit"), begin: $("pl-begin"),
+    figure: $("pl-figure")
   };
+  var cueEvery = data.cue_every_s > 0 ? data.cue_every_s : 8;
+  var shownPhase = -1;  // the phase whose how-to and cautions are on screen
 
   function setState(s) { root.setAttribute("data-state", s); }
   function showError(msg) {
@@ -125,17 +131,73 @@
     return Math.floor(secs / 60) + ":" + (r < 10 ? "0" : "") + r;
   }
 
+  function fillList(list, lines) {
+    list.textContent = "";
+    lines.forEach(function (line) {
+      var li = document.createElement("li");
+      li.textContent = line;
+      list.appendChild(li);
+    });
+    list.hidden = lines.length === 0;
+  }
+
+  /* The cue on screen: a hold shows the exercise's cues in turn (core/phases.py current_cue). */
+  function cueText(p) {
+    if (p.kind === "setup") return "";
+    if (p.kind === "transition") {
+      var n = phases[idx + 1];
+      if (p.next_side) return "Now: " + p.next_side;
+      return n && n.reps > 1 ? "Next: rep " + n.rep + " of " + n.reps : p.title;
+    }
+    if (p.kind === "hold" && p.cues && p.cues.length) {
+      var turn = Math.floor(Math.max(0, elapsed) / cueEvery) + (p.rep - 1);
+      return p.cues[turn % p.cues.length];
+    }
+    return p.cue || "";
+  }
+
+  /* The how-to, cautions and note change with the phase only, not on every tick. */
+  function renderTeach(p) {
+    if (shownPhase === idx) return;
+    shownPhase = idx;
+    var setup = p.kind === "setup";
+    fillList(el.howto, setup ? p.instructions || [] : []);
+    fillList(el.cautions, setup ? p.cautions || [] : []);
+    el.isNew.hidden = !(setup && p.new_exercise);
+    el.note.textContent = p.note ? "Note: " + p.note : "";
+    el.note.hidden = !p.note;
+    showFigure(p);
+  }
+
+  /* The page carries each exercise's figure (both sides) as a template: show this phase's. */
+  function showFigure(p) {
+    el.figure.textContent = "";
+    el.figure.classList.remove("pl-figure-idle");
+    if (!p || !p.figure) return;
+    var side = p.figure.mirror ? "right" : "left";
+    var key = p.exercise + "|" + side;
+    var found = document.querySelectorAll("template[data-figure]");
+    for (var i = 0; i < found.length; i++) {
+      if (found[i].getAttribute("data-figure") === key) {
+        el.figure.appendChild(found[i].content.cloneNode(true));
+        return;
+      }
+    }
+  }
+
   function render() {
     var p = phases[Math.min(idx, phases.length - 1)];
     el.count.textContent = fmt(p.duration_s - elapsed);
     el.kind.textContent = p.title;
     el.name.textContent = p.name;
-    el.side.textContent = p.side ? "Side: " + p.side : "";
-    el.side.hidden = !p.side;
-    el.cue.textContent = p.cue || "";
+    el.side.textContent = p.side_text || p.side || "";
+    el.side.classList.toggle("empty", !p.side);
+    el.cue.textContent = cueText(p);
+    el.cue.hidden = !el.cue.textContent;
+    renderTeach(p);
     var n = phases[idx + 1];
-    el.next.textContent = n ? "Next: " + n.title + " – " + n.name + (n.side ? " (" + n.side + ")" : "")
-      : "Next: done";
+    el.next.textContent = n ? "Next: " + n.title + " – " + n.name +
+      (n.side_text || n.side ? " (" + (n.side_text || n.side) + ")" : "") : "Next: done";
     var done = elapsed;
     for (var i = 0; i < idx; i++) done += phases[i].duration_s;
     el.bar.value = total ? Math.min(1, done / total) : 1;
@@ -149,7 +211,7 @@
   function announce(p) {
     el.live.textContent = p.title + ": " + p.name + (p.side ? ", " + p.side : "");
     if (p.kind === "setup") speak(p.name + ". Get into position.");
-    else if (p.kind === "hold") speak((p.side ? p.side + ". " : "") + (p.cue || "Hold"));
+    else if (p.kind === "hold") speak((p.side_text ? p.side_text + ". " : "") + (cueText(p) || "Hold"));
     else speak(p.title);
   }
 
@@ -242,8 +304,7 @@
   function begin() {
     if (started) return;
     started = true;
-    el.start.hidden = true;
-    el.restart.hidden = true;
+    el.begin.hidden = true;
     el.controls.hidden = false;
     unlockAudio();
     if (sessionId === null) startSession();
@@ -311,9 +372,10 @@
     running = false;
     if (timer) { clearInterval(timer); timer = null; }
     releaseWakeLock();
-    el.count.textContent = "0";
+    el.count.textContent = "";
     el.bar.value = 1;
     el.controls.hidden = true;
+    showSummary();
     // "Done" is a completed session: every step held, none skipped (as the server stores it).
     el.kind.textContent = !completed ? "Stopped" : skippedSteps.length ? "Finished" : "Done";
     var held = heldS(state);
@@ -322,6 +384,8 @@
     el.next.textContent = "Held " + minSec(held) + " of " + minSec(plannedS) +
       (held * 2 >= plannedS ? "" : " – hold half of it for the session to count");
     setState("finishing");
+    // The end screen shows the day, not the last stretch; the slot keeps its room (no jump).
+    el.figure.classList.add("pl-figure-idle");
     beep(1318, 400);
     speak("Well done. How did it feel?");
     queue(function () {
@@ -331,9 +395,33 @@
       }).then(function () {
         el.finish.hidden = false;
         setState("done");
+        showToday();
         var first = el.finish.querySelector("button");
         if (first) first.focus();
       });
+    });
+  }
+
+  /* The end screen: time done now, and today's minutes, streak and habit once it is logged. */
+  function showSummary() {
+    [el.cue, el.howto, el.cautions, el.note, el.isNew].forEach(function (e) { e.hidden = true; });
+    el.side.textContent = "";
+    el.side.classList.add("empty");
+    el.name.textContent = data.routine.name;
+    el.stepno.textContent = "";
+    el.sumTime.textContent = minSec(activeS);
+    el.summary.hidden = false;
+  }
+
+  function showToday() {
+    return rb.api("GET", api + "/today").then(function (t) {
+      el.sumToday.textContent = (Math.round(t.minutes_done * 10) / 10) + " of " +
+        t.minutes_target + " min";
+      el.sumStreak.textContent = t.current_streak + (t.current_streak === 1 ? " day" : " days");
+      el.sumHabit.textContent = t.habit.routine_percent + "%";
+      root.setAttribute("data-today", "1");
+    }).catch(function () {
+      el.sumToday.textContent = el.sumStreak.textContent = el.sumHabit.textContent = "–";
     });
   }
 
