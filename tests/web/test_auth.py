@@ -125,7 +125,7 @@ def test_pages_redirect_to_login_and_api_says_401(db_url: str, hosted_client: Ma
     "tamper",
     [
         lambda v: v[:-2] + ("AA" if not v.endswith("AA") else "BB"),  # forged mac
-        lambda v: "2" + v[1:],  # another user id with the old mac
+        lambda v: ("3" if v.startswith("2") else "2") + v[1:],  # another id, the old mac
         lambda v: "garbage",
         lambda v: "",
     ],
