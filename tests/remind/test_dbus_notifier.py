@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,9 @@ def test_daemon_sends_real_notifications_and_hears_actions(
     finally:
         store.close()
     assert [r.outcome for r in rows] == ["snoozed", "skipped"]
-    assert "break due 09:30: snoozed" in log and "break due 09:35: skipped" in log
+    assert "break due 09:30: snoozed" in log
+    # The snooze runs from the answer, which arrives a real instant (minutes at 600x) later.
+    assert re.search(r"break due 09:3[5-9]: skipped", log), log
 
 
 def test_auto_falls_back_to_terminal_without_a_bus(cli_env: dict[str, str], tmp_path: Path) -> None:
