@@ -15,7 +15,7 @@ import pytest
 
 from tests.pg import PgServer, free_port, pg_server_or_skip
 
-__all__ = ["pg", "serve"]
+__all__ = ["pg", "serve", "serve_env", "stop"]
 
 
 @pytest.fixture(scope="package")
@@ -26,9 +26,16 @@ def pg() -> Iterator[PgServer]:
 
 def serve(db_url: str, log: Path, workers: int = 2) -> tuple[subprocess.Popen[bytes], str]:
     """Start `runback serve` on a free loopback port; return the process and its base URL."""
-    port = free_port()
     env = {**os.environ, "RUNBACK_DATABASE_URL": db_url, "RUNBACK_ZONE": "Europe/Berlin"}
     env.pop("RUNBACK_SECRET_KEY", None)
+    return serve_env(env, log, workers)
+
+
+def serve_env(
+    env: dict[str, str], log: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `runback serve` with this environment on a free port; return it and its URL."""
+    port = free_port()
     out = log.open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "runback", "serve", "--port", str(port), "--workers", str(workers)],

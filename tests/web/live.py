@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from tests.pg import free_port
-from tests.reliability.conftest import stop
+from tests.reliability.conftest import serve_env, stop
 from tests.web.conftest import SECRET
 
 __all__ = ["hosted_env", "in_thread", "rss_mb", "serve_hosted", "stop"]
@@ -61,29 +58,7 @@ def serve_hosted(
     env: dict[str, str], log: Path, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `runback serve` (hosted) on a free loopback port; return the process and its URL."""
-    port = free_port()
-    out = log.open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "runback", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    out.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"runback serve exited:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)  # waiting on a real server: there is no clock to fake here
-    stop(server)
-    raise RuntimeError(f"runback serve did not answer:\n{log.read_text(errors='replace')}")
+    return serve_env(env, log, workers)
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
