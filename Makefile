@@ -35,12 +35,9 @@ pytest: setup
 	$(BIN)/pytest -q -m "not slow"
 
 # No test may read the real clock: the clock-sensitive parts again at 09:30 on a weekday and at
-# 23:30 on a Saturday, Berlin time, under faketime (the whole process sees that wall clock).
-HOURS_TESTS := tests/cli tests/core tests/services
-HOURS_MARKS := not slow and not postgres and not browser
+# 23:30 on a Saturday, Berlin time, under faketime (.ci/hours.sh runs the two side by side).
 pytest-hours: setup
-	TZ=Europe/Berlin faketime -f "@2026-12-01 09:30:00" $(BIN)/pytest -q -p no:cacheprovider -m "$(HOURS_MARKS)" $(HOURS_TESTS)
-	TZ=Europe/Berlin faketime -f "@2026-12-05 23:30:00" $(BIN)/pytest -q -p no:cacheprovider -m "$(HOURS_MARKS)" $(HOURS_TESTS)
+	BIN=$(BIN) bash .ci/hours.sh
 
 pytest-all: setup
 	$(BIN)/pytest -q
