@@ -273,7 +273,7 @@ def _step_slugs(
     """
     catalog, routine = resolve_routine(store, user_id, session.routine_slug)
     # Timed as the player timed them (the user's longer get-ready), so the snapshot matches.
-    steps, _ = resolve_for_player(store, catalog, routine, user_id=user_id)
+    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
     slugs = [s.exercise.slug for s in steps]
     phases = expand(steps)
     n_phases = len(phases)
@@ -364,7 +364,7 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
     """Start a session now; it is stored (as partial) before any step runs."""
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
     # The first get-ready lasts what the player plays: the user's extra seconds included.
-    steps, _ = resolve_for_player(store, catalog, routine, user_id=user_id)
+    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
     phases = expand(steps)
     state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
     session_id = start_session(
