@@ -87,3 +87,37 @@ def test_thigh_direction_follows_the_angle_convention() -> None:
     pts = pose_points(Pose(anchor=Anchor(point="hip", y=0.5), angles={"thigh_l": 90.0}))
     knee = pts["knee_l"]
     assert math.isclose(knee[1], 0.5, abs_tol=1e-9) and knee[0] > 0
+
+
+def test_a_segment_out_of_the_picture_is_drawn_short_and_keeps_its_3d_length() -> None:
+    from runback.core.figure import pose_points_3d
+
+    pose = Pose(
+        anchor=Anchor(point="hip", y=0.5),
+        angles={"thigh_l": 90.0, "shin_l": 90.0},
+        depth={"shin_l": 45.0, "shoulder_l": 30.0},
+    )
+    p3 = pose_points_3d(pose)
+    assert math.dist(p3["knee_l"], p3["ankle_l"]) == pytest.approx(LENGTHS["shin"])
+    shin = next(s for s in pose_segments(pose) if s.name == "shin_l")
+    assert shin.length == pytest.approx(LENGTHS["shin"] * math.cos(math.radians(45.0)))
+    assert p3["ankle_l"][2] - p3["knee_l"][2] == pytest.approx(
+        LENGTHS["shin"] * math.sin(math.radians(45))
+    )
+    # the mirror reflects the drawing and keeps the depths
+    a, b = pose_points(pose), pose_points(mirror(pose))
+    for name, (x, y) in a.items():
+        other = (
+            name[:-2] + {"_l": "_r", "_r": "_l"}[name[-2:]] if name[-2:] in ("_l", "_r") else name
+        )
+        assert b[other] == pytest.approx((-x, y))
+    # interpolation carries the depth along
+    flat = Pose(anchor=Anchor(point="hip", y=0.5), angles={"thigh_l": 90.0, "shin_l": 90.0})
+    assert pose_at([flat, pose], 0.5).depth["shin_l"] == pytest.approx(22.5)
+
+
+def test_an_unknown_or_impossible_depth_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="shin_x"):
+        Pose(depth={"shin_x": 10.0})
+    with pytest.raises(ValueError, match="between -90 and 90"):
+        Pose(depth={"shin_l": 90.0})

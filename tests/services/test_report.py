@@ -248,3 +248,14 @@ def test_handout_of_a_routine_has_every_step_figure(store: Store, tmp_path: Path
     assert {i.slug for i in data.handout} >= {"hip-table-stretch", "roll-down"}
     pdf = build_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
     _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)
+    # The page with the seed stretches, as a PNG to look at.
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    src = tmp_path / "handout.pdf"
+    src.write_bytes(pdf)
+    # The handout starts on page 4 (after the three report pages); its first page has the seeds.
+    name = str(out / "handout-back-up-basics")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "4", "-l", "4", "-singlefile", str(src), name],
+        check=True,
+    )

@@ -113,3 +113,29 @@ def test_the_builder_previews_the_chosen_exercise(browser: Browser, server: Live
         row.screenshot(path=str(Path(_dir()) / "figure-builder-preview-phone.png"))
     finally:
         context.close()
+
+
+def test_contact_sheet_of_every_figure_both_sides(browser: Browser) -> None:
+    """Draw every figure, each key pose and the mirrored side, on one page to look at."""
+    from runback.services.figures import load_figures
+    from runback.web.figures import figure_svg
+
+    cells = []
+    for slug, fig in sorted(load_figures().items()):
+        for side in ("left", "right"):
+            for i in range(len(fig.poses)) if len(fig.poses) <= 3 else (0, len(fig.poses) // 2):
+                svg = figure_svg(fig, side=side, pose_index=i, standalone=True)  # type: ignore[arg-type]
+                cells.append(f"<figure>{svg}<figcaption>{slug} {side} {i}</figcaption></figure>")
+    doc = (
+        "<!doctype html><meta charset=utf-8><style>body{margin:4px;font:10px sans-serif;"
+        "display:grid;grid-template-columns:repeat(8,1fr);gap:4px}figure{margin:0;"
+        "border:1px solid #ccc}svg{width:100%;height:150px}.rb-head{fill:#fff}"
+        ".rb-far{stroke-opacity:.45}.rb-this{stroke:#b5462b}.rb-prop{fill:#9ab}</style>"
+        + "".join(cells)
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_content(doc)
+    assert page.locator("svg").count() == len(cells)
+    shot(page, "figures-all")
+    context.close()

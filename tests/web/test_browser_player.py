@@ -90,6 +90,7 @@ def _play_through(page: Page, name: str) -> dict[str, Any]:
     page.wait_for_selector("#player[data-state=running]")
     now = 0.0
     pauses: dict[str, tuple[float, float]] = {}
+    figures: dict[str, Any] = {}
     for step in range(data["steps_total"]):
         mine = [p for p in phases if p["step"] == step]
         slug = mine[0]["exercise"]
@@ -107,12 +108,15 @@ def _play_through(page: Page, name: str) -> dict[str, Any]:
             key = f"{slug}-{label}"
             docks[key] = _box(page, ".pl-dock")
             pauses[key] = _box(page, "#pl-pause")
+            if kind in ("setup", "hold"):
+                figures[key] = page.locator(".pl-figure svg").first.bounding_box()
             shot(page, f"{name}-{key}")
     page.clock.run_for(round((sum(p["duration_s"] for p in phases) - now + 1) * 1000))
     page.wait_for_selector("#player[data-state=done][data-today='1']")
     docks["end"] = _box(page, ".pl-dock")
     shot(page, f"{name}-end")
-    return {"data": data, "docks": docks, "pauses": pauses}
+    dock = page.locator(".pl-dock").bounding_box()
+    return {"data": data, "docks": docks, "pauses": pauses, "figures": figures, "dock": dock}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -127,6 +131,11 @@ def test_the_player_teaches_each_stretch_and_its_controls_stay_put(
         assert len(set(seen["pauses"].values())) == 1, seen["pauses"]
         # On every screen size the controls are on the first screen, without scrolling.
         assert max(y for _, y in seen["pauses"].values()) + 48 <= SIZES[size][1]
+        # The figure shows in get-ready and hold, down to 320 x 640, above the controls.
+        top = seen["docks"]["ready"][1] - page.evaluate("scrollY")
+        for key, box in seen["figures"].items():
+            assert box is not None and box["height"] >= 60, (key, box)
+            assert box["y"] + box["height"] <= top + 1, (key, box, top)
         # The end: time done, today's minutes against the target, streak and habit, no "0".
         assert page.locator("#pl-count").is_hidden()
         assert page.locator("#pl-cue").is_hidden()

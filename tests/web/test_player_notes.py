@@ -74,3 +74,20 @@ def test_the_settings_form_stores_the_extra_get_ready(client: TestClient) -> Non
     r = client.post("/settings", data={"zone": "Europe/Berlin", "extra_ready_s": "99"})
     assert r.status_code == 422 and "player" in r.text
     assert client.get("/api/v1/settings").json()["player"]["extra_ready_s"] == 20
+
+
+def test_the_server_times_get_ready_with_the_users_extra_seconds(client: TestClient) -> None:
+    import json
+    import re
+
+    r = client.patch("/api/v1/settings", json={"player": {"extra_ready_s": 10}})
+    assert r.status_code == 200, r.text
+    page = client.get("/player/back-up-basics").text
+    found = re.search(r'<script type="application/json" id="player-data">(.*?)</script>', page)
+    assert found
+    first = json.loads(found.group(1))["phases"][0]
+    # 12 s for a knee onto a table, 10 s of the user's, 10 s for a first time.
+    assert first["kind"] == "setup" and first["duration_s"] == 12 + 10 + 10
+    started = client.post("/api/v1/sessions", json={"routine_slug": "back-up-basics"})
+    assert started.status_code == 201, started.text
+    assert started.json()["state"]["remaining_s"] == 12 + 10 + 10

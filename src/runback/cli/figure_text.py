@@ -104,7 +104,7 @@ def braille_figure(
     for s in segs:
         if s.name == "head":
             mid = ((s.a[0] + s.b[0]) / 2, (s.a[1] + s.b[1]) / 2)
-            canvas.circle(at(mid), s.length / 2 * scale)
+            canvas.circle(at(mid), s.size / 2 * scale)
         else:
             canvas.line(at(s.a), at(s.b))
     return canvas.rows()

@@ -6,6 +6,11 @@ Angles are in degrees and give the direction each segment points from its joint:
 A pose lists only the angles that differ from standing (`STANDING`); the anchored point
 (a toe on the floor, the pelvis on a chair, a knee on the mat, a hand on a table) is placed
 where the pose says and the rest of the body hangs from it.
+
+A segment can also point out of the picture plane (`Pose.depth`, degrees, + towards the
+viewer in the front view, + across to the figure's right in the side view): it is drawn
+foreshortened to L·cos(depth) and its 3-D length stays L (`pose_points_3d`). The shoulder
+spreads ("shoulder_l", "shoulder_r") take a depth too: a shoulder drawn forward and in.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "ANGLE_NAMES",
+    "DEPTH_NAMES",
     "LENGTHS",
     "POINT_NAMES",
     "STANDING",
@@ -33,6 +39,7 @@ __all__ = [
     "mirror_props",
     "pose_at",
     "pose_points",
+    "pose_points_3d",
     "pose_segments",
     "prop_rects",
     "segments_of",
@@ -71,6 +78,8 @@ ANGLE_NAMES: tuple[str, ...] = (
     "shin_r",
     "foot_r",
 )
+# Segments that may leave the picture plane: every angle, and each shoulder's spread.
+DEPTH_NAMES: tuple[str, ...] = (*ANGLE_NAMES, "shoulder_l", "shoulder_r")
 POINT_NAMES: tuple[str, ...] = (
     "hip",
     "waist",
@@ -128,17 +137,24 @@ class Anchor(BaseModel):
 
 
 class Pose(BaseModel):
-    """Segment angles that differ from standing, and the anchored point."""
+    """Segment angles that differ from standing, out-of-plane angles, and the anchored point."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     anchor: Anchor = Field(default_factory=lambda: Anchor(point="toe_l"))
     angles: dict[str, float] = Field(default_factory=dict)
+    depth: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _known(self) -> Pose:
         unknown = sorted(set(self.angles) - set(ANGLE_NAMES))
         if unknown:
             raise ValueError(f"angles: {', '.join(unknown)} not in {', '.join(ANGLE_NAMES)}")
+        unknown = sorted(set(self.depth) - set(DEPTH_NAMES))
+        if unknown:
+            raise ValueError(f"depth: {', '.join(unknown)} not in {', '.join(DEPTH_NAMES)}")
+        bad = sorted(k for k, v in self.depth.items() if not -90.0 < v < 90.0)
+        if bad:
+            raise ValueError(f"depth: {', '.join(bad)} must be between -90 and 90 degrees")
         return self
 
 
@@ -160,6 +176,7 @@ class Figure(BaseModel):
     slug: str
     view: View = "side"
     this_side: Literal["l", "r", "none"] = "none"
+    note: str = ""  # what the drawing shows that a flat picture cannot, for the text alternative
     props: list[Prop] = Field(default_factory=list)
     poses: list[Pose] = Field(min_length=1)
 
@@ -172,11 +189,17 @@ class Segment:
     a: tuple[float, float]
     b: tuple[float, float]
     side: str = ""
+    full: float | None = None  # the 3-D length, when the segment leaves the picture plane
 
     @property
     def length(self) -> float:
-        """Return the segment's length."""
+        """Return the segment's drawn (projected) length."""
         return math.dist(self.a, self.b)
+
+    @property
+    def size(self) -> float:
+        """Return the segment's true length (a head's diameter stays the same when it turns)."""
+        return self.full if self.full is not None else self.length
 
 
 @dataclass(frozen=True)
@@ -202,50 +225,58 @@ def angles_of(pose: Pose, view: View = "side") -> dict[str, float]:
     return {**(_FRONT_STANDING if view == "front" else STANDING), **pose.angles}
 
 
-def _step(p: tuple[float, float], deg: float, length: float) -> tuple[float, float]:
-    r = math.radians(deg)
-    return (p[0] + length * math.sin(r), p[1] - length * math.cos(r))
+P3 = tuple[float, float, float]
 
 
-def _points_from_hip(ang: dict[str, float], view: View) -> dict[str, tuple[float, float]]:
+def _step(p: P3, deg: float, length: float, depth: float = 0.0) -> P3:
+    r, d = math.radians(deg), math.radians(depth)
+    flat = length * math.cos(d)
+    return (p[0] + flat * math.sin(r), p[1] - flat * math.cos(r), p[2] + length * math.sin(d))
+
+
+def _points_from_hip(ang: dict[str, float], dep: dict[str, float], view: View) -> dict[str, P3]:
     L = LENGTHS
     hh, sh = (_HIP_HALF, _SHOULDER_HALF) if view == "front" else (0.0, 0.0)
-    pts: dict[str, tuple[float, float]] = {"hip": (0.0, 0.0)}
-    pts["waist"] = _step(pts["hip"], ang["torso_low"], L["torso_low"])
-    pts["shoulder"] = _step(pts["waist"], ang["torso_up"], L["torso_up"])
-    pts["neck_top"] = _step(pts["shoulder"], ang["neck"], L["neck"])
-    pts["head_top"] = _step(pts["neck_top"], ang["head"], L["head"])
+    pts: dict[str, P3] = {"hip": (0.0, 0.0, 0.0)}
+
+    def step(frm: str, seg: str, length: float) -> P3:
+        return _step(pts[frm], ang[seg], length, dep.get(seg, 0.0))
+
+    pts["waist"] = step("hip", "torso_low", L["torso_low"])
+    pts["shoulder"] = step("waist", "torso_up", L["torso_up"])
+    pts["neck_top"] = step("shoulder", "neck", L["neck"])
+    pts["head_top"] = step("neck_top", "head", L["head"])
     # Shoulders and hips spread across the chest line, seen from the front; the figure's left
     # is the viewer's right.
     up = math.radians(ang["torso_up"])
     for side, sign in (("l", 1.0), ("r", -1.0)):
         s = pts["shoulder"]
+        d = math.radians(dep.get(f"shoulder_{side}", 0.0))
         pts[f"shoulder_{side}"] = (
-            s[0] - sign * sh * math.cos(up),
-            s[1] - sign * sh * math.sin(up),
+            s[0] - sign * sh * math.cos(d) * math.cos(up),
+            s[1] - sign * sh * math.cos(d) * math.sin(up),
+            s[2] + sh * math.sin(d),
         )
-        pts[f"elbow_{side}"] = _step(
-            pts[f"shoulder_{side}"], ang[f"upper_arm_{side}"], L["upper_arm"]
-        )
-        pts[f"hand_{side}"] = _step(pts[f"elbow_{side}"], ang[f"forearm_{side}"], L["forearm"])
-        pts[f"hip_{side}"] = (sign * hh, 0.0)
-        pts[f"knee_{side}"] = _step(pts[f"hip_{side}"], ang[f"thigh_{side}"], L["thigh"])
-        pts[f"ankle_{side}"] = _step(pts[f"knee_{side}"], ang[f"shin_{side}"], L["shin"])
-        pts[f"toe_{side}"] = _step(pts[f"ankle_{side}"], ang[f"foot_{side}"], L["foot"])
+        pts[f"elbow_{side}"] = step(f"shoulder_{side}", f"upper_arm_{side}", L["upper_arm"])
+        pts[f"hand_{side}"] = step(f"elbow_{side}", f"forearm_{side}", L["forearm"])
+        pts[f"hip_{side}"] = (sign * hh, 0.0, 0.0)
+        pts[f"knee_{side}"] = step(f"hip_{side}", f"thigh_{side}", L["thigh"])
+        pts[f"ankle_{side}"] = step(f"knee_{side}", f"shin_{side}", L["shin"])
+        pts[f"toe_{side}"] = step(f"ankle_{side}", f"foot_{side}", L["foot"])
     return pts
 
 
-def _shifted(
-    pts: dict[str, tuple[float, float]], dx: float, dy: float
-) -> dict[str, tuple[float, float]]:
-    return {k: (x + dx, y + dy) for k, (x, y) in pts.items()}
+def pose_points_3d(pose: Pose, view: View = "side") -> dict[str, P3]:
+    """Return every body point in 3-D (z out of the picture), anchored as the pose says."""
+    pts = _points_from_hip(angles_of(pose, view), pose.depth, view)
+    ax, ay, _ = pts[pose.anchor.point]
+    dx, dy = pose.anchor.x - ax, pose.anchor.y - ay
+    return {k: (x + dx, y + dy, z) for k, (x, y, z) in pts.items()}
 
 
 def pose_points(pose: Pose, view: View = "side") -> dict[str, tuple[float, float]]:
-    """Return every named body point of a pose, the anchored point where the pose puts it."""
-    pts = _points_from_hip(angles_of(pose, view), view)
-    ax, ay = pts[pose.anchor.point]
-    return _shifted(pts, pose.anchor.x - ax, pose.anchor.y - ay)
+    """Return every named body point of a pose as drawn, the anchored point where it is put."""
+    return {k: (x, y) for k, (x, y, _) in pose_points_3d(pose, view).items()}
 
 
 _SEGMENTS: tuple[tuple[str, str, str, str], ...] = (
@@ -263,12 +294,17 @@ _LIMBS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def segments_of(pts: dict[str, tuple[float, float]]) -> list[Segment]:
+def segments_of(
+    pts: dict[str, tuple[float, float]], order: tuple[str, str] = ("r", "l")
+) -> list[Segment]:
     """Return the drawn segments through named points: far limbs, trunk, then near limbs."""
     out: list[Segment] = []
-    for side in ("r", "l"):
-        if side == "l":
-            out += [Segment(n, pts[a], pts[b]) for n, a, b, _ in _SEGMENTS]
+    for side in order:
+        if side == order[1]:
+            out += [
+                Segment(n, pts[a], pts[b], full=LENGTHS[n] if n == "head" else None)
+                for n, a, b, _ in _SEGMENTS
+            ]
         out += [
             Segment(f"{n}_{side}", pts[f"{a}_{side}"], pts[f"{b}_{side}"], side)
             for n, a, b in _LIMBS
@@ -277,8 +313,17 @@ def segments_of(pts: dict[str, tuple[float, float]]) -> list[Segment]:
 
 
 def pose_segments(pose: Pose, view: View = "side") -> list[Segment]:
-    """Return the segments of a pose (forward kinematics)."""
-    return segments_of(pose_points(pose, view))
+    """Return the segments of a pose (forward kinematics), the arm on top drawn last.
+
+    In the side view the figure's left is nearer; in the front view, when the arms cross,
+    the arm nearer the viewer (its elbow and hand further out of the picture) is drawn last.
+    """
+    order: tuple[str, str] = ("r", "l")
+    if view == "front":
+        p3 = pose_points_3d(pose, view)
+        if p3["elbow_r"][2] + p3["hand_r"][2] > p3["elbow_l"][2] + p3["hand_l"][2]:
+            order = ("l", "r")
+    return segments_of(pose_points(pose, view), order)
 
 
 def prop_rects(prop: Prop) -> list[Rect]:
@@ -325,6 +370,8 @@ def mirror(pose: Pose, view: View = "side") -> Pose:
     return Pose(
         anchor=Anchor(point=_swap(pose.anchor.point), x=-pose.anchor.x, y=pose.anchor.y),
         angles={_swap(k): -v for k, v in angles_of(pose, view).items()},
+        # A reflection in the picture's x keeps every distance out of the picture.
+        depth={_swap(k): v for k, v in pose.depth.items()},
     )
 
 
@@ -349,6 +396,10 @@ def pose_at(key_poses: list[Pose], t: float, view: View = "side") -> Pose:
     p, q = key_poses[i], key_poses[i + 1]
     ap, aq = angles_of(p, view), angles_of(q, view)
     angles = {k: _lerp_angle(ap[k], aq[k], f) for k in ANGLE_NAMES}
+    depth = {
+        k: _lerp_angle(p.depth.get(k, 0.0), q.depth.get(k, 0.0), f)
+        for k in sorted(set(p.depth) | set(q.depth))
+    }
     if p.anchor.point == q.anchor.point:
         anchor = Anchor(
             point=p.anchor.point,
@@ -358,4 +409,4 @@ def pose_at(key_poses: list[Pose], t: float, view: View = "side") -> Pose:
     else:
         hp, hq = pose_points(p, view)["hip"], pose_points(q, view)["hip"]
         anchor = Anchor(point="hip", x=hp[0] + (hq[0] - hp[0]) * f, y=hp[1] + (hq[1] - hp[1]) * f)
-    return Pose(anchor=anchor, angles=angles)
+    return Pose(anchor=anchor, angles=angles, depth=depth)

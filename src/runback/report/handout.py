@@ -103,7 +103,7 @@ def draw_figure(c: Any, figure: Figure, x: float, y: float, w: float, h: float) 
             c.setStrokeColorRGB(0.1, 0.1, 0.1)
             c.setFillColorRGB(1, 1, 1)
             c.setLineWidth(0.025 * k)
-            c.circle(mid[0], mid[1], s.length / 2 * k, stroke=1, fill=1)
+            c.circle(mid[0], mid[1], s.size / 2 * k, stroke=1, fill=1)
             continue
         if s.side and s.side == figure.this_side:
             c.setStrokeColorRGB(0.12, 0.44, 0.29)

@@ -108,7 +108,7 @@ def _body(frames: list[list[Segment]], marked: str, animate: bool) -> str:
                     'repeatCount="indefinite"/>'
                 )
             out.append(
-                f'<circle class="{cls}" cx="{_n(cx)}" cy="{_n(-cy)}" r="{_n(seg.length / 2)}">'
+                f'<circle class="{cls}" cx="{_n(cx)}" cy="{_n(-cy)}" r="{_n(seg.size / 2)}">'
                 f"{kids}</circle>"
             )
             continue
@@ -202,8 +202,12 @@ def figure_payload(figure: Figure, *, side: Side = "left") -> dict[str, Any]:
 
 def text_alternative(exercise: Exercise, side_label: str = "") -> str:
     """Return the words a screen reader reads for an exercise's figure: its name and how to."""
+    from runback.services.figures import figure_for
+
     head = f"{exercise.name}{f' ({side_label})' if side_label else ''}: a figure showing how. "
-    return head + " ".join(exercise.instructions)
+    fig = figure_for(exercise.slug)
+    note = f" {fig.note}" if fig is not None and fig.note else ""
+    return head + " ".join(exercise.instructions) + note
 
 
 def exercise_figure(

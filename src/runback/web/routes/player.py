@@ -272,8 +272,10 @@ def _step_slugs(
     browser's word, and impossible snapshots are refused.
     """
     catalog, routine = resolve_routine(store, user_id, session.routine_slug)
-    slugs = [s.exercise.slug for s in catalog.resolve(routine)]
-    phases = expand(catalog.resolve(routine))
+    # Timed as the player timed them (the user's longer get-ready), so the snapshot matches.
+    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
+    slugs = [s.exercise.slug for s in steps]
+    phases = expand(steps)
     n_phases = len(phases)
     problems = [
         f"state.{name}: step {i} is outside 0..{len(slugs) - 1}"
@@ -326,7 +328,7 @@ def player_page(
         "player.html",
         {
             "data": data,
-            "steps": catalog.resolve(routine),
+            "steps": resolve_for_player(store, catalog, routine, user_id=user_id)[0],
             "client": client,
             "speed": speed,
         },
@@ -361,7 +363,8 @@ def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> Sessio
 def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep) -> SessionPublic:
     """Start a session now; it is stored (as partial) before any step runs."""
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
-    steps = catalog.resolve(routine)
+    # The first get-ready lasts what the player plays: the user's extra seconds included.
+    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
     phases = expand(steps)
     state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
     session_id = start_session(
