@@ -22,7 +22,7 @@ from runback.core.slots import (
     programme_slots,
     what_is_due,
 )
-from runback.errors import RunbackError, ValidationError
+from runback.errors import PlanError, RunbackError, ValidationError
 from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
@@ -142,6 +142,14 @@ def make_plan(
         from runback.services.catalog import load_builtin
 
         catalog = load_builtin()
+    from runback.services.concerns import blocking_concern
+
+    concern = blocking_concern(store, user_id=user_id)
+    if concern is not None:
+        raise PlanError(
+            f"no plan while a warning sign is open: {concern.advice.headline} "
+            "Once a professional has checked you, say so on the Pain page."
+        )
     request = history_request(store, user_id, minutes, areas, where, equipment, seed)
     return plan(catalog, request)
 
@@ -309,7 +317,7 @@ def due_slots(
         from runback.services.breaks import breaks_today
 
         breaks = breaks_today(store, user_id).day
-    return what_is_due(
+    due = what_is_due(
         slots,
         done,
         run_day,
@@ -318,3 +326,27 @@ def due_slots(
         programme,
         breaks,
     )
+    return _care_first(store, user_id, due)
+
+
+def _care_first(store: Store, user_id: int, due: list[DueSlot]) -> list[DueSlot]:
+    """Pause every slot while an emergency or urgent concern is open: care comes first."""
+    from runback.services.concerns import blocking_concern
+
+    concern = blocking_concern(store, user_id=user_id)
+    if concern is None:
+        return due
+    reason = f"paused: {concern.advice.headline}"
+    return [
+        d.model_copy(
+            update={
+                "status": "paused",
+                "routine": None,
+                "plan": None,
+                "reason": reason,
+                "next_at": None,
+                "until": None,
+            }
+        )
+        for d in due
+    ]
