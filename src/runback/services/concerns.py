@@ -47,6 +47,7 @@ class Concern(BaseModel):
     labels: list[str] = Field(description="each sign in plain words")
     opened_at: datetime
     opened_on: date = Field(description="the user's local day it was reported")
+    today: date = Field(description="the user's local day now (the latest day a check can be)")
     blocking: bool = Field(description="emergency or urgent: no stretching or running suggested")
     advice: Advice
     emergency_number: str = Field(description="the number to call in an emergency")
@@ -131,7 +132,8 @@ def open_concern(store: Store, *, user_id: int) -> Concern | None:
         flags = [f for f in row.flags or [] if _known(f)]
         opened_at = row.opened_at
         concern_id = row.id
-    advice = assess(flags, [], local_date(store.clock.now(), zone), zone)
+    today = local_date(store.clock.now(), zone)
+    advice = assess(flags, [], today, zone)
     return Concern(
         id=concern_id,
         level=advice.level,
@@ -139,6 +141,7 @@ def open_concern(store: Store, *, user_id: int) -> Concern | None:
         labels=[question(f).label for f in flags],
         opened_at=opened_at,
         opened_on=local_date(opened_at, zone),
+        today=today,
         blocking=advice.level in BLOCKING,
         advice=advice,
         emergency_number=number,
