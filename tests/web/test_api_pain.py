@@ -20,7 +20,9 @@ def test_a_red_flag_gives_emergency_advice(client: TestClient) -> None:
 
 
 def test_no_red_flag_gives_self_care(client: TestClient) -> None:
-    r = client.post("/api/v1/pain", json={"region": "hips", "intensity": 2, "notes": "stiff"})
+    r = client.post(
+        "/api/v1/pain", json={"region": "hips", "intensity": 2, "notes": "stiff", "red_flags": []}
+    )
     assert r.json()["advice"]["level"] == "self-care"
     advice = client.get("/api/v1/pain/advice", params={"red_flags": ["fever-unwell"]}).json()
     assert advice["level"] == "urgent"

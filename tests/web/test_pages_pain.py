@@ -26,7 +26,7 @@ def test_red_flag_answer_shows_emergency_advice_above_the_form(client: TestClien
     )
     assert r.status_code == 200
     page = r.text
-    advice = page.index('class="advice advice-emergency"')
+    advice = page.index('advice advice-emergency"')
     assert 'role="alert"' in page[advice : advice + 200]
     assert advice < page.index('id="pain-form"')
     assert "Get emergency care now" in page

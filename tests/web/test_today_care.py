@@ -57,6 +57,10 @@ def test_an_open_emergency_removes_stretching_from_today_everywhere(
     for word in STRETCHING:
         assert word not in main, word
     assert 'href="tel:112"' in main and "Get emergency care now" in main
+    assert 'id="breaks-paused"' in main and 'id="break-notify"' not in main
+    tabs = client.get("/api/v1/breaks/next").json()  # what open tabs remind from
+    assert tabs["enabled"] is False and tabs["due_at"] is None
+    assert "paused" in tabs["message"]
 
     out = cli("today").output
     assert "runback session" not in out and "care first" in out

@@ -19,7 +19,7 @@ from runback.services.store import Store, open_store
 from runback.settings import Settings
 from tests.pg import PgServer, pg_server_or_skip
 
-PAIN = {"region": "lower-back", "intensity": 3}
+PAIN = {"region": "lower-back", "intensity": 3, "red_flags": []}
 
 
 def _fill_the_disk(store: Store) -> None:

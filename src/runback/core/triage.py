@@ -266,7 +266,7 @@ _STEPS: dict[Level, list[str]] = {
     "emergency": [
         "Do not wait to see if it settles, and do not drive yourself.",
         "Stop running and stretching until a professional has checked you.",
-        "Tell them which warning signs you noticed (listed below).",
+        "Tell them which warning signs you noticed (listed here).",
     ],
     "urgent": [
         "If you cannot get an appointment, call an urgent-care or out-of-hours service.",

@@ -192,19 +192,20 @@ def today(store: Store, user_id: int) -> Today:
         runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
         runs_today = [r for r in runs if start <= r.start < end]
         breaks, break_day = _breaks(store, user_id)
+        concern = open_concern(store, user_id=user_id)
         slots = due_slots(
             store,
             user_id,
             sessions=sessions,
             run_starts=[r.start for r in runs_today],
             breaks=break_day,
+            concern=concern,
         )
         names, minutes = _routines(
             store, user_id, {d.routine for d in slots if d.routine} | {DEFAULT_ROUTINE}
         )
         for s in sessions:
             names.setdefault(s.routine_slug, s.routine_name)
-        concern = open_concern(store, user_id=user_id)
         suggestion = _suggest(streak.practiced_today, slots, minutes)
         if concern is not None and concern.blocking:
             # Care first: no stretching or running until a professional has checked.
