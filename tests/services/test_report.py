@@ -248,3 +248,18 @@ def test_handout_of_a_routine_has_every_step_figure(store: Store, tmp_path: Path
     assert {i.slug for i in data.handout} >= {"hip-table-stretch", "roll-down"}
     pdf = build_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
     _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)
+
+
+def test_an_open_concern_older_than_the_report_is_still_in_it(
+    store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    from runback.services.pain import log_pain
+
+    log_pain(store, region="hips", intensity=3, red_flags=["back-shape"])
+    clock.advance(20 * 86400)  # before the one-week report's first day
+    pages(build_report(store, LOCAL_USER_ID, weeks=1), tmp_path)
+    txt = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Still open (not yet checked), reported" in txt
+    assert "a lump, swelling or change in the shape of the back" in " ".join(txt.split())
