@@ -41,5 +41,5 @@ def test_questions_are_listed_most_serious_first(client: TestClient) -> None:
     qs = client.get("/api/v1/pain/questions").json()
     levels = [q["level"] for q in qs]
     assert levels[0] == "emergency"
-    assert levels == sorted(levels, key=["emergency", "urgent"].index)
+    assert levels == sorted(levels, key=["emergency", "urgent", "see-physio"].index)
     assert all(q["question"].endswith("?") for q in qs)
