@@ -96,3 +96,22 @@ def test_the_emergency_number_is_a_setting(store: Store) -> None:
         set_emergency_number(store, "call 911", user_id=U)
     assert emergency_number(store, user_id=U) == "112"
     assert set_emergency_number(store, "", user_id=U) == "999"  # back to the zone's
+
+
+def test_the_risk_context_passes_through_the_service(store: Store) -> None:
+    from runback.core.triage import RiskContext
+
+    plain = log_pain(store, U, region="hips", intensity=2, red_flags=[])
+    assert plain.advice.level == "self-care"
+    risky = log_pain(
+        store, U, region="hips", intensity=2, red_flags=[], risk=RiskContext(cancer_history=True)
+    )
+    assert risky.advice.level == "see-physio"
+    assert current_advice(store, U, risk=RiskContext(age=70)).level == "see-physio"
+    assert current_advice(store, U).level == "self-care"
+
+
+def test_a_day_stopping_entry_means_see_someone_soon(store: Store) -> None:
+    logged = log_pain(store, U, region="hips", intensity=3, red_flags=[], stops_activities=True)
+    assert logged.entry.stops_activities and logged.advice.level == "see-physio"
+    assert "severe-pain" in logged.advice.rules

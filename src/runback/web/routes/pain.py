@@ -70,6 +70,7 @@ class PainUpdate(BaseModel):
     intensity: int | None = Field(default=None, description="0 (no pain) to 10")
     red_flags: list[str] | None = Field(default=None, description="question ids answered yes")
     notes: str | None = None
+    stops_activities: bool | None = Field(default=None, description="stops day-to-day life")
 
 
 # What the Pain page says after a change (a key in the address, never text from it).
@@ -366,6 +367,7 @@ def api_update(
         intensity=body.intensity,
         red_flags=body.red_flags,
         notes=body.notes,
+        stops_activities=body.stops_activities,
     )
 
 
