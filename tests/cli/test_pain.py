@@ -31,6 +31,12 @@ def app(cli_env: dict[str, str], settings: Settings, clock: FakeClock) -> typer.
     return app
 
 
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `runback pain` see a terminal, so it asks the questions (fed by CliRunner input)."""
+    monkeypatch.setattr(pain_cli, "stdin_is_terminal", lambda: True)
+
+
 def run_cli(app: typer.Typer, *args: str, input: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["pain", *args], input=input)
     return result.exit_code, result.output
@@ -76,7 +82,9 @@ def test_flags_log_an_entry_linked_to_the_latest_run(
     app: typer.Typer, db_url: str, clock: FakeClock
 ) -> None:
     run_id = add_run(db_url, clock.now() - timedelta(hours=3))
-    code, out = run_cli(app, "--region", "lower-back", "--intensity", "3", "--notes", "tight")
+    code, out = run_cli(
+        app, "--region", "lower-back", "--intensity", "3", "--notes", "tight", "--flags", "none"
+    )
     assert code == 0, out
     assert f"Logged lower-back pain 3/10, linked to run {run_id}" in out
     assert "runback cannot diagnose" in out
@@ -118,12 +126,12 @@ def test_the_emergency_headline_uses_red_bold() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--region", "knee", "--intensity", "3"], "region: 'knee' is not a pain region"),
-        (["--region", "hips", "--intensity", "12"], "intensity: must be a whole number"),
+        (["--region", "knee", "--intensity", "3", "--flags", "none"], "region: 'knee' is not"),
+        (["--region", "hips", "--intensity", "12", "--flags", "none"], "intensity: must be a"),
         (["--region", "hips", "--intensity", "2", "--flag", "dizzy"], "unknown question id"),
-        (["--region", "hips", "--intensity", "2", "--run", "99"], "no run 99"),
+        (["--region", "hips", "--intensity", "2", "--run", "99", "--flags", "none"], "no run 99"),
         (["--region", "hips", "--intensity", "2", "--run", "1", "--no-run"], "not both"),
-        (["--intensity", "2", "--json"], "--json needs --region and --intensity"),
+        (["--intensity", "2", "--json", "--flags", "none"], "--json needs --region, --intensity"),
     ],
 )
 def test_bad_flags_give_a_clear_error_and_store_nothing(
@@ -135,12 +143,14 @@ def test_bad_flags_give_a_clear_error_and_store_nothing(
     assert entries(db_url) == []
 
 
+@pytest.mark.usefixtures("terminal")
 def test_interactive_asks_region_intensity_flags_and_notes(app: typer.Typer, db_url: str) -> None:
-    answers = ["knee", "3", "11", "4", *["n"] * 10, "after the long run"]
+    answers = ["knee", "3", "11", "4", *["n"] * 19, "n", "after the long run"]
     code, out = run_cli(app, input="\n".join(answers) + "\n")
     assert code == 0, out
     assert "Please answer 1-5" in out and "Please give a whole number from 0 to 10" in out
-    assert "Is there new pain between your shoulder blades" in out
+    assert "Is there pain between your shoulder blades that is new, or different" in out
+    assert "Does the pain stop your day-to-day activities?" in out
     [row] = entries(db_url)
     assert (row.region, row.intensity, row.red_flags, row.notes) == (
         "upper-back",
@@ -151,8 +161,9 @@ def test_interactive_asks_region_intensity_flags_and_notes(app: typer.Typer, db_
     assert "No warning signs" in out
 
 
+@pytest.mark.usefixtures("terminal")
 def test_interactive_stops_at_an_emergency_yes(app: typer.Typer, db_url: str) -> None:
-    code, out = run_cli(app, "--region", "hips", input="7\nn\ny\n")
+    code, out = run_cli(app, "--region", "hips", input="7\nn\nn\ny\n")
     assert code == 0, out
     assert "Do both of your legs" not in out  # no more questions after the emergency answer
     assert "Get emergency care now" in out
@@ -160,8 +171,9 @@ def test_interactive_stops_at_an_emergency_yes(app: typer.Typer, db_url: str) ->
     assert row.red_flags == ["bladder-bowel"]
 
 
+@pytest.mark.usefixtures("terminal")
 def test_interactive_yes_to_an_urgent_question(app: typer.Typer, db_url: str) -> None:
-    answers = ["lower-back", "5", *["n"] * 5, "y", *["n"] * 4, ""]
+    answers = ["lower-back", "5", *["n"] * 10, "y", *["n"] * 8, "n", ""]
     code, out = run_cli(app, input="\n".join(answers) + "\n")
     assert code == 0, out
     assert "See a doctor today or tomorrow" in out
@@ -171,12 +183,64 @@ def test_interactive_yes_to_an_urgent_question(app: typer.Typer, db_url: str) ->
 def test_history_and_questions(app: typer.Typer) -> None:
     code, out = run_cli(app, "--history")
     assert code == 0 and "No pain logged" in out
-    run_cli(app, "--region", "mid-back", "--intensity", "2", "--notes", "[bold]x")
+    run_cli(
+        app, "--region", "mid-back", "--intensity", "2", "--notes", "[bold]x", "--flags", "none"
+    )
     code, out = run_cli(app, "--history")
     assert code == 0 and "mid-back" in out and "2/10" in out and "[bold]x" in out
     code, out = run_cli(app, "--history", "--json")
     assert json.loads(out)["entries"][0]["region"] == "mid-back"
     code, out = run_cli(app, "--questions", "--json")
-    assert [q["id"] for q in json.loads(out)][:2] == ["saddle-numbness", "bladder-bowel"]
+    assert [q["id"] for q in json.loads(out)][:2] == ["saddle-numbness", "wiping-numbness"]
     code, out = run_cli(app, "--questions")
     assert "fall-accident" in out
+
+
+def test_non_interactive_pain_without_answers_is_refused(app: typer.Typer, db_url: str) -> None:
+    result = CliRunner().invoke(app, ["pain", "--region", "hips", "--intensity", "5"])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert "the safety questions were not answered: add --flags none" in line
+    assert "--same-as-last" in line and "Traceback" not in result.output
+    assert entries(db_url) == []
+
+
+def test_flags_none_a_list_and_same_as_last_with_its_date(
+    app: typer.Typer, db_url: str, clock: FakeClock
+) -> None:
+    code, out = run_cli(app, "--region", "hips", "--intensity", "5", "--same-as-last")
+    assert code == 2 and "no earlier answers" in out
+    code, out = run_cli(
+        app, "--region", "hips", "--intensity", "5", "--flags", "night-pain,cough-sneeze"
+    )
+    assert code == 0 and "See a doctor today or tomorrow" in out
+    clock.advance(3 * 86400)
+    code, out = run_cli(app, "--region", "hips", "--intensity", "4", "--same-as-last")
+    assert code == 0, out
+    assert "Same as your answers of Mon 05 Jan 09:00: cough-sneeze, night-pain" in out
+    assert [e.red_flags for e in entries(db_url)][-1] == ["cough-sneeze", "night-pain"]
+    code, out = run_cli(app, "--region", "hips", "--intensity", "4", "--flags", "none,x")
+    assert code == 2 and "give none, or the ids" in out
+
+
+def test_checked_closes_the_concern(app: typer.Typer, clock: FakeClock) -> None:
+    code, out = run_cli(app, "checked")
+    assert code == 1 and "no open concern" in out
+    run_cli(app, "--region", "hips", "--intensity", "5", "--flags", "wiping-numbness")
+    clock.advance(14 * 86400)
+    code, out = run_cli(app, "--history")
+    assert "Open warning sign since" in out and "Emergency number: 112" in out
+    code, out = run_cli(app, "checked", "--on", "someday")
+    assert code == 2 and "YYYY-MM-DD" in out
+    code, out = run_cli(app, "checked", "--on", (clock.now().date()).isoformat())
+    assert code == 0 and "no longer show" in " ".join(out.split()), out
+    code, out = run_cli(app, "--history")
+    assert "Open warning sign" not in out
+
+
+def test_emergency_number_setting(app: typer.Typer) -> None:
+    assert "Emergency number: 112" in run_cli(app, "emergency-number")[1]
+    assert "Emergency number: 000" in run_cli(app, "emergency-number", "000")[1]
+    code, out = run_cli(app, "emergency-number", "9-1-1")
+    assert code == 1 and "2 to 6 digits" in out
+    assert "Emergency number: 112" in run_cli(app, "emergency-number", "--reset")[1]

@@ -99,7 +99,9 @@ def test_pain_edit_redoes_the_advice_and_delete_with_yes(cli: Cli, store: Store)
 
 
 def test_pain_without_a_subcommand_still_logs(cli: Cli) -> None:
-    result = cli("pain", "--region", "hips", "--intensity", "2", "--no-run", "--json")
+    result = cli(
+        "pain", "--region", "hips", "--intensity", "2", "--no-run", "--json", "--flags", "none"
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["entry"]["region"] == "hips"
 

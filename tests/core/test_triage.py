@@ -20,8 +20,27 @@ from runback.errors import ValidationError
 TODAY = date(2026, 3, 30)  # the Monday after Europe's spring-forward
 ZONE = "Europe/Berlin"
 
-EMERGENCY = {"saddle-numbness", "bladder-bowel", "both-legs", "chest-pain", "fall-accident"}
-URGENT = {"fever-unwell", "weight-loss", "night-pain", "between-shoulders", "leg-weakness"}
+EMERGENCY = {
+    "saddle-numbness",
+    "wiping-numbness",
+    "bladder-bowel",
+    "sexual-function",
+    "both-legs",
+    "both-legs-pain",
+    "chest-pain",
+    "chest-spreading",
+    "chest-breathless",
+    "fall-accident",
+}
+URGENT = {
+    "fever-unwell",
+    "weight-loss",
+    "back-shape",
+    "cough-sneeze",
+    "night-pain",
+    "between-shoulders",
+    "leg-weakness",
+}
 
 # Words that would read as a diagnosis, or as telling someone what they "have".
 FORBIDDEN = (

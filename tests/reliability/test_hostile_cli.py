@@ -30,9 +30,12 @@ def _app(register: Callable[[typer.Typer], None]) -> typer.Typer:
 
 
 @pytest.mark.parametrize("answer", ODD_NUMBERS)
-def test_pain_region_menu_asks_again(cli_env: dict[str, str], answer: str) -> None:
+def test_pain_region_menu_asks_again(
+    cli_env: dict[str, str], answer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pain_cli, "stdin_is_terminal", lambda: True)  # asks, fed by input
     app = _app(pain_cli.register)
-    answers = [answer, "1", "3", *["n"] * 10, ""]
+    answers = [answer, "1", "3", *["n"] * 20, ""]
     result = CliRunner().invoke(app, ["pain"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Please answer 1-5 or one of the names above." in result.output

@@ -259,3 +259,18 @@ def test_handout_of_a_routine_has_every_step_figure(store: Store, tmp_path: Path
         ["pdftoppm", "-png", "-r", "70", "-f", "4", "-l", "4", "-singlefile", str(src), name],
         check=True,
     )
+
+
+def test_an_open_concern_older_than_the_report_is_still_in_it(
+    store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    from runback.services.pain import log_pain
+
+    log_pain(store, region="hips", intensity=3, red_flags=["back-shape"])
+    clock.advance(20 * 86400)  # before the one-week report's first day
+    pages(build_report(store, LOCAL_USER_ID, weeks=1), tmp_path)
+    txt = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Still open (not yet checked), reported" in txt
+    assert "a lump, swelling or change in the shape of the back" in " ".join(txt.split())

@@ -67,6 +67,7 @@ def test_streak_and_done_for_today(store: Store, clock: FakeClock) -> None:
         "context": "desk-break",
         "until": None,
         "at": time(9, 30),
+        "advice": None,
     }
     desk = next(d for d in summary.slots if d.slot == "desk-break")
     assert (desk.status, desk.reason, desk.done, desk.wanted) == (

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -213,3 +213,12 @@ def wait_for_job(
         if time.monotonic() > deadline:
             raise AssertionError(f"the import job did not finish in {timeout_s} s: {job}")
         time.sleep(0.05)  # the real server's job thread imports it: real time, no app clock
+
+
+def answer_safety_questions(page: Page, yes: Sequence[str] = (), stops: bool = False) -> None:
+    """Answer every safety question on the pain form: yes for these ids, no for the rest."""
+    from runback.core.triage import QUESTIONS
+
+    for q in QUESTIONS:
+        page.check(f"input[name='q-{q.id}'][value={'yes' if q.id in yes else 'no'}]")
+    page.check(f"input[name=stops_activities][value={'yes' if stops else 'no'}]")

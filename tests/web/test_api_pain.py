@@ -20,7 +20,9 @@ def test_a_red_flag_gives_emergency_advice(client: TestClient) -> None:
 
 
 def test_no_red_flag_gives_self_care(client: TestClient) -> None:
-    r = client.post("/api/v1/pain", json={"region": "hips", "intensity": 2, "notes": "stiff"})
+    r = client.post(
+        "/api/v1/pain", json={"region": "hips", "intensity": 2, "notes": "stiff", "red_flags": []}
+    )
     assert r.json()["advice"]["level"] == "self-care"
     advice = client.get("/api/v1/pain/advice", params={"red_flags": ["fever-unwell"]}).json()
     assert advice["level"] == "urgent"
@@ -39,5 +41,5 @@ def test_questions_are_listed_most_serious_first(client: TestClient) -> None:
     qs = client.get("/api/v1/pain/questions").json()
     levels = [q["level"] for q in qs]
     assert levels[0] == "emergency"
-    assert levels == sorted(levels, key=["emergency", "urgent"].index)
+    assert levels == sorted(levels, key=["emergency", "urgent", "see-physio"].index)
     assert all(q["question"].endswith("?") for q in qs)

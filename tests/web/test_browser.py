@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.web.browser import LiveServer, live_server, shot
+from tests.web.browser import LiveServer, answer_safety_questions, live_server, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -93,7 +93,7 @@ def test_pain_form_shows_emergency_advice_for_a_red_flag(page: Page) -> None:
     page.goto("/pain")
     page.select_option("select[name=region]", "lower-back")
     page.click(".scale-step:has(input[value='6'])")
-    page.check("input[name=red_flags][value=saddle-numbness]")
+    answer_safety_questions(page, yes=["saddle-numbness"])
     page.click("#pain-form button[type=submit]")
     advice = page.locator(".advice-emergency")
     advice.wait_for()

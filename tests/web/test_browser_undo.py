@@ -38,7 +38,12 @@ def _seed(page: Page) -> None:
     assert done.ok, done.text()
     now = datetime.now(UTC).isoformat()
     assert page.request.post("/api/v1/breaks", data={"due_at": now, "outcome": "taken"}).ok
-    pain = {"region": "lower-back", "intensity": 4, "notes": "after the long run"}
+    pain = {
+        "region": "lower-back",
+        "intensity": 4,
+        "notes": "after the long run",
+        "red_flags": [],
+    }
     assert page.request.post("/api/v1/pain", data=pain).ok
 
 

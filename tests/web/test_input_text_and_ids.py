@@ -53,7 +53,7 @@ def test_nul_in_login_and_register_forms_is_a_422(
 def test_nul_in_pain_notes_and_routine_names_is_a_422(any_db_url: str, hosted_client: Make) -> None:
     c = hosted_client(any_db_url)
     signup(c, "nul@example.org")
-    pain = {"region": "lower-back", "intensity": 3, "notes": f"stiff{NUL}"}
+    pain = {"region": "lower-back", "intensity": 3, "notes": f"stiff{NUL}", "red_flags": []}
     _says_nul(c.unsafe("POST", "/api/v1/pain", json=pain), "body.notes")
     form = {"region": "lower-back", "intensity": "3", "notes": NUL, "csrf_token": c.csrf}
     _says_nul(c.post("/pain", data=form), "form.notes")
@@ -68,7 +68,7 @@ def test_nul_in_pain_notes_and_routine_names_is_a_422(any_db_url: str, hosted_cl
     assert c.get("/api/v1/pain").json() == []
     assert c.get("/pain").status_code == 200
     # An escaped backslash followed by "u0000" is just text.
-    ok = {"region": "lower-back", "intensity": 3, "notes": "C:\\u0000"}
+    ok = {"region": "lower-back", "intensity": 3, "notes": "C:\\u0000", "red_flags": []}
     assert c.unsafe("POST", "/api/v1/pain", json=ok).status_code == 201
 
 
@@ -91,7 +91,7 @@ def test_the_largest_id_is_just_not_found_and_run_id_is_checked(
     assert c.get(f"/api/v1/sessions/{BIG - 1}").status_code == 404
     assert c.get(f"/api/v1/runs/{BIG - 1}").status_code == 404
     for run_id in (BIG, 10**20):
-        pain = {"region": "lower-back", "intensity": 3, "run_id": run_id}
+        pain = {"region": "lower-back", "intensity": 3, "run_id": run_id, "red_flags": []}
         r = c.unsafe("POST", "/api/v1/pain", json=pain)
         assert r.status_code == 422, r.text
         assert ["body", "run_id"] in [p["loc"] for p in r.json()["detail"]]

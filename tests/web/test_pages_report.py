@@ -33,7 +33,7 @@ def test_progress_page_offers_the_report(client: TestClient) -> None:
 def test_report_pdf_is_a_real_pdf_covering_the_weeks_asked(
     client: TestClient, tmp_path: Path
 ) -> None:
-    client.post("/api/v1/pain", json={"region": "lower-back", "intensity": 4})
+    client.post("/api/v1/pain", json={"region": "lower-back", "intensity": 4, "red_flags": []})
     r = client.get("/progress/report.pdf", params={"weeks": 6})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf"
@@ -70,6 +70,8 @@ def test_hosted_report_needs_a_login_and_shows_only_your_own(
     signup(alice, "alice@example.org")
     signup(bob, "bob@example.org")
     for _ in range(3):
-        alice.unsafe("POST", "/api/v1/pain", json={"region": "hips", "intensity": 5})
+        alice.unsafe(
+            "POST", "/api/v1/pain", json={"region": "hips", "intensity": 5, "red_flags": []}
+        )
     assert "Pain entries: 3" in pdf_text(alice.get("/api/v1/report.pdf").content, tmp_path)
     assert "Pain entries: 0" in pdf_text(bob.get("/api/v1/report.pdf").content, tmp_path)

@@ -109,7 +109,7 @@ def test_deleting_a_run_keeps_its_pain_entries(client: TestClient, ids: dict[str
     run = ids["running"]
     logged = client.post(
         "/api/v1/pain",
-        json={"region": "lower-back", "intensity": 3, "run_id": run},
+        json={"region": "lower-back", "intensity": 3, "run_id": run, "red_flags": []},
     )
     assert logged.status_code in (200, 201), logged.text
     assert client.delete(f"/api/v1/runs/{run}").status_code == 204

@@ -18,8 +18,9 @@ from runback.core.clock import FakeClock
 from runback.services.store import Store, open_store
 from runback.settings import Settings
 from tests.pg import PgServer, pg_server_or_skip
+from tests.web.pain_form import answers
 
-PAIN = {"region": "lower-back", "intensity": 3}
+PAIN = {"region": "lower-back", "intensity": 3, "red_flags": []}
 
 
 def _fill_the_disk(store: Store) -> None:
@@ -45,7 +46,8 @@ def test_full_disk_answers_503_on_the_api_and_on_pages(client: TestClient, store
     assert statuses[-1] == 503, statuses
     assert "disk is full" in r.json()["detail"]
     assert "runback.db" in r.json()["detail"]  # names the database
-    page = client.post("/pain", data={**PAIN, "notes": blob, "csrf_token": _csrf(client)})
+    form = {"region": "lower-back", "intensity": "3", **answers(), "notes": blob}
+    page = client.post("/pain", data={**form, "csrf_token": _csrf(client)})
     assert page.status_code == 503, page.text[:300]
     assert "disk is full" in page.text and "Traceback" not in page.text
     assert client.get("/api/v1/health").status_code == 200  # reads still work

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
@@ -10,9 +12,18 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from runback.core.triage import Advice
+    from runback.services.concerns import Concern
     from runback.services.pain import PainEntry
 
-__all__ = ["print_advice", "register"]
+__all__ = ["parse_flags", "print_advice", "print_concern", "register", "stdin_is_terminal"]
+
+# A seam: tests drive the questions through CliRunner's input, which is not a terminal.
+stdin_is_terminal: Callable[[], bool] = lambda: sys.stdin.isatty()  # noqa: E731
+
+NOT_ANSWERED = (
+    "the safety questions were not answered: add --flags none (or the ids answered yes, "
+    "comma-separated; --questions lists them), or --same-as-last if nothing changed"
+)
 
 MAX_ID = 2**31 - 1  # the id columns' range on PostgreSQL (integer), the stricter database
 
@@ -53,6 +64,36 @@ def print_advice(out: Console, advice: Advice) -> None:
         lines += ["", "[bold]Why:[/]"] + [f"• {escape(r)}" for r in advice.reasons]
     lines += ["", f"[dim]{escape(advice.disclaimer)}[/]"]
     out.print(Panel("\n".join(lines), title=_TITLE[advice.level], border_style=style))
+
+
+def print_concern(out: Console, concern: Concern) -> None:
+    """Print an open concern: since when, the signs, the advice and how to close it."""
+    from rich.markup import escape
+
+    style = _STYLE[concern.level]
+    since = f"{concern.opened_on:%a %d %b %Y}"
+    out.print(
+        f"[{style}]Open warning sign since {since}:[/] {escape('; '.join(concern.labels))}",
+        highlight=False,
+    )
+    if concern.level == "emergency":
+        out.print(f"[{style}]Emergency number: {concern.emergency_number}[/]", highlight=False)
+    out.print(
+        "Once a professional has checked you: [bold]runback pain checked[/] (--on DATE)",
+        highlight=False,
+    )
+
+
+def parse_flags(text: str) -> list[str]:
+    """Return the flag ids of a --flags value: "none", or ids separated by commas."""
+    from runback.core.triage import validate_flags
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if parts == ["none"]:
+        return []
+    if not parts or "none" in parts:
+        raise typer.BadParameter("give none, or the ids answered yes separated by commas")
+    return validate_flags(parts)
 
 
 def _choice(answer: str) -> int | None:
@@ -112,6 +153,12 @@ def _ask_flags(out: Console, already: list[str]) -> list[str]:
     return flags
 
 
+def _ask_stops(out: Console) -> bool:
+    from rich.prompt import Confirm
+
+    return Confirm.ask("Does the pain stop your day-to-day activities?", default=False, console=out)
+
+
 def _print_history(out: Console, entries: list[PainEntry]) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -164,6 +211,19 @@ def register(app: typer.Typer) -> None:
         flag: list[str] = typer.Option(
             [], "--flag", help="A red-flag question answered yes (repeatable); see --questions."
         ),
+        flags_csv: str | None = typer.Option(
+            None,
+            "--flags",
+            help="The safety answers at once: none, or the ids answered yes, comma-separated.",
+        ),
+        same_as_last: bool = typer.Option(
+            False, "--same-as-last", help="Nothing changed since the last safety answers."
+        ),
+        stops: bool | None = typer.Option(
+            None,
+            "--stops-activities/--not-stopping",
+            help="Whether the pain stops your day-to-day activities (asked when missing).",
+        ),
         notes: str | None = typer.Option(None, "--notes", help="Anything worth remembering."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
         history: bool = typer.Option(
@@ -192,6 +252,8 @@ def register(app: typer.Typer) -> None:
                     out.print(f"[{_STYLE[q.level]}]{q.level:<10}[/] {q.id:<18} {q.question}")
             return
 
+        from runback.services.store import LOCAL_USER_ID
+
         s = store(ctx)
         if history:
             from runback.services.pain import current_advice, pain_history
@@ -205,32 +267,63 @@ def register(app: typer.Typer) -> None:
                 }
                 print(json.dumps(data, indent=2))
             else:
+                from runback.services.concerns import open_concern
+
                 _print_history(out, entries)
                 print_advice(out, advice)
+                concern = open_concern(s, user_id=LOCAL_USER_ID)
+                if concern is not None:
+                    print_concern(out, concern)
             return
 
         if run is not None and no_run:
             fail("give --run ID or --no-run, not both")
         if run is not None and not 1 <= run <= MAX_ID:
             fail(f"--run {run}: there is no such run; `runback runs` lists the run ids")
-        interactive = region is None or intensity is None
-        if interactive and json_out:
-            fail("--json needs --region and --intensity (it never asks questions)")
+        from runback.services.pain import last_answers
+        from runback.services.store import LOCAL_USER_ID
+
         flags = list(flag)
-        if interactive:
-            if region is None:
-                region = _ask_region(out)
-            if intensity is None:
-                intensity = _ask_intensity(out)
+        if flags_csv is not None:
+            try:
+                flags += parse_flags(flags_csv)
+            except typer.BadParameter as exc:
+                fail(f"--flags {flags_csv!r}: {exc}", 2)
+        answered = bool(flag) or flags_csv is not None
+        if same_as_last and answered:
+            fail("give the answers (--flags) or --same-as-last, not both", 2)
+        terminal = stdin_is_terminal()
+        if not (answered or same_as_last or terminal):
+            fail(NOT_ANSWERED, 2)
+        if json_out and (region is None or intensity is None or not (answered or same_as_last)):
+            fail("--json needs --region, --intensity and --flags or --same-as-last (it never asks)")
+        if same_as_last:
+            last = last_answers(s, user_id=LOCAL_USER_ID)
+            if last is None:
+                fail("--same-as-last: there are no earlier answers; answer with --flags", 2)
+            assert last is not None
+            from runback.cli.common import local_when
+
+            said = ", ".join(last.red_flags) or "no warning signs"
+            err_console().print(
+                f"Same as your answers of {local_when(last.at, last.zone)}: {said}",
+                highlight=False,
+            )
+        if region is None:
+            region = _ask_region(out)
+        if intensity is None:
+            intensity = _ask_intensity(out)
+        if not (answered or same_as_last):
             flags = _ask_flags(out, flags)
-            if notes is None:
-                from runback.core.triage import QUESTIONS
+        from runback.core.triage import QUESTIONS
 
-                emergency = any(q.level == "emergency" and q.id in flags for q in QUESTIONS)
-                if not emergency:
-                    from rich.prompt import Prompt
+        emergency = any(q.level == "emergency" and q.id in flags for q in QUESTIONS)
+        if stops is None:
+            stops = False if (emergency or not terminal) else _ask_stops(out)
+        if notes is None and terminal and not emergency and not json_out:
+            from rich.prompt import Prompt
 
-                    notes = Prompt.ask("Notes (optional)", default="", console=out)
+            notes = Prompt.ask("Notes (optional)", default="", console=out)
         assert region is not None and intensity is not None
 
         from runback.services.pain import log_pain
@@ -243,6 +336,8 @@ def register(app: typer.Typer) -> None:
             link_run=not no_run,
             red_flags=flags,
             notes=notes or "",
+            stops_activities=stops,
+            same_as_last=same_as_last,
         )
         advice = logged.advice
         if json_out:
@@ -325,3 +420,56 @@ def register(app: typer.Typer) -> None:
         e = changed.entry
         out.print(f"Changed entry {e.id}: {e.region} pain {e.intensity}/10.", highlight=False)
         print_advice(out, advice)
+
+    @group.command("checked")
+    @handle_errors
+    def checked_cmd(
+        ctx: typer.Context,
+        on: str | None = typer.Option(
+            None, "--on", help="The day you were checked, YYYY-MM-DD (default: today)."
+        ),
+    ) -> None:
+        """Say a professional has checked the warning signs you reported: they stop showing."""
+        from datetime import date
+
+        from runback.cli.common import console, fail, opened_store
+        from runback.services.concerns import confirm_checked
+        from runback.services.store import LOCAL_USER_ID
+
+        day = None
+        if on is not None:
+            try:
+                day = date.fromisoformat(on)
+            except ValueError:
+                fail(f"--on {on!r}: give the day as YYYY-MM-DD, e.g. 2026-03-30", 2)
+        with opened_store(ctx) as st:
+            closed = confirm_checked(st, user_id=LOCAL_USER_ID, on=day)
+        console().print(
+            f"Noted: checked{f' on {day:%d %b %Y}' if day else ' today'}. "
+            f"The warning signs reported on {closed.opened_on:%d %b %Y} no longer show; "
+            "answer the safety questions again if anything changes.",
+            highlight=False,
+        )
+
+    @group.command("emergency-number")
+    @handle_errors
+    def emergency_number_cmd(
+        ctx: typer.Context,
+        number: str | None = typer.Argument(None, help="The number you would dial, e.g. 112."),
+        reset: bool = typer.Option(
+            False, "--reset", help="Go back to the usual one for your zone."
+        ),
+    ) -> None:
+        """Show or set the emergency number the advice offers (default: from your time zone)."""
+        from runback.cli.common import console, fail, opened_store
+        from runback.services.concerns import emergency_number, set_emergency_number
+        from runback.services.store import LOCAL_USER_ID
+
+        if number is not None and reset:
+            fail("give a number or --reset, not both", 2)
+        with opened_store(ctx) as st:
+            if number is None and not reset:
+                shown = emergency_number(st, user_id=LOCAL_USER_ID)
+            else:
+                shown = set_emergency_number(st, number, user_id=LOCAL_USER_ID)
+        console().print(f"Emergency number: {shown}", highlight=False)

@@ -64,6 +64,8 @@ def _next(view: Today) -> str:
     from rich.markup import escape
 
     s = view.suggestion
+    if s.kind == "care":
+        return "[bold red]care first: no stretching or running until you have been checked.[/]"
     if s.kind == "done":
         return "[green]Done for today: nice work. Your back thanks you.[/]"
     name = view.routine_names.get(s.routine or "", s.routine or "")
@@ -150,4 +152,10 @@ def _show(out: Console, view: Today) -> None:
         )
     if view.pain_prompt:
         out.print("You ran recently: how does your back feel? [bold]runback pain[/]")
+    if view.concern is not None:
+        from runback.cli.pain import print_advice, print_concern
+
+        if view.concern.blocking:
+            print_advice(out, view.concern.advice)
+        print_concern(out, view.concern)
     out.print(f"Next: {_next(view)}", highlight=False)

@@ -29,6 +29,7 @@ class PainPoint:
     zone: str
     intensity: int
     run_id: int | None = None
+    stops_activities: bool = False  # "it stops my day-to-day activities" (core.triage)
 
 
 class _Logged(Protocol):

@@ -36,7 +36,8 @@ __all__ = [
 
 SlotName = Literal["morning", "desk-break", "before-run", "after-run"]
 SLOT_NAMES: tuple[str, ...] = SlotName.__args__  # type: ignore[attr-defined]
-Status = Literal["due", "done", "upcoming", "missed", "not-today"]
+# "paused": an open warning sign (services.concerns) puts every slot on hold.
+Status = Literal["due", "done", "upcoming", "missed", "not-today", "paused"]
 _LABELS = {
     "morning": "Morning",
     "desk-break": "Desk breaks",

@@ -17,7 +17,7 @@ from runback.core.clock import Clock
 from runback.core.schedule import BreakEvent, Schedule
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
-from runback.services import breaks, routines
+from runback.services import breaks, concerns, routines
 from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
@@ -38,7 +38,7 @@ CLOCK_JUMP_S = 180.0
 
 @dataclass(frozen=True)
 class Fired:
-    """A reminder the daemon showed: kind (break | prerun), due and shown times, the answer."""
+    """A reminder the daemon showed: kind (break | prerun | care), due and shown times, answer."""
 
     kind: str
     due: datetime
@@ -116,6 +116,7 @@ class Daemon:
     jumps: list[timedelta] = field(default_factory=list)  # wall-clock jumps seen, for tests
     # Set back: breaks up to this row id, logged at or after this time, came from the bad clock.
     _stale: tuple[int, datetime] | None = None
+    _care_shown: int | None = None  # the open concern whose advice was last shown
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -198,6 +199,8 @@ class Daemon:
         if self._started is None:
             self._started = self._prerun_after = now
         sched = breaks.schedule_for(self.store, self.user_id)
+        if self._care_first(sched, now, until):
+            return
         adaptive = sched.prefs.mode == "adaptive" and self.idle is not None
         due = self._due(sched, now)
         prerun = sched.next_prerun(self._prerun_after or now) if sched.prefs.enabled else None
@@ -224,6 +227,37 @@ class Daemon:
         due = self._due(sched, now)
         if due is not None and now >= due:
             self._remind(sched, due, now)
+
+    def _care_first(self, sched: Schedule, now: datetime, until: datetime | None) -> bool:
+        """While an emergency or urgent warning sign is open, show its advice, remind of nothing.
+
+        Returns True when the step is spent waiting (the concern is looked at again each cap).
+        """
+        concern = concerns.blocking_concern(self.store, user_id=self.user_id)
+        if concern is None:
+            self._care_shown = None
+            return False
+        if self._care_shown != concern.id:
+            self._care_shown = concern.id
+            body = concern.advice.headline
+            if concern.level == "emergency":
+                body += f" Emergency number: {concern.emergency_number}."
+            notice = Notice(
+                "Care first: no breaks or runs until you have been checked",
+                body + " Stretching and running wait until a professional has checked you.",
+            )
+            self.beep()
+            self.notifier.notify(notice)
+            self.fired.append(Fired("care", now, now, "shown"))
+            self._say(now, "a warning sign is open: reminders paused, advice shown", sched)
+        wake = now + timedelta(seconds=self.max_sleep_s)
+        if until is not None:
+            wake = min(wake, until)
+        if wake > now:
+            self.clock.sleep((wake - now).total_seconds())
+        # Breaks falling due meanwhile are not owed: the schedule starts afresh afterwards.
+        self._started = self._prerun_after = self.clock.now()
+        return True
 
     def _due(self, sched: Schedule, now: datetime) -> datetime | None:
         if not sched.prefs.enabled:

@@ -140,6 +140,9 @@ def _summary_page(p: _Pages) -> None:
         _comparison(p, d.comparison)
     p.y -= 6
     p.text("Red flags", 12, bold=True)
+    if d.open_concern is not None:
+        day, labels = d.open_concern
+        p.text(f"Still open (not yet checked), reported {_d(day)}: {'; '.join(labels)}", bold=True)
     if not d.red_flags:
         p.text("None reported in this period.")
     for flag in d.red_flags:

@@ -21,6 +21,7 @@ from runback.core.triage import (
     Advice,
     PainPoint,
     RedFlagQuestion,
+    RiskContext,
     assess,
     validate_flags,
 )
@@ -29,14 +30,15 @@ from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow
 
 __all__ = [
-    "FLAG_MEMORY",
     "LINK_WINDOW",
     "MAX_NOTES",
+    "LastAnswers",
     "PainEntry",
     "PainLogged",
     "current_advice",
     "delete_pain",
     "get_pain",
+    "last_answers",
     "latest_run_id",
     "log_pain",
     "pain_history",
@@ -46,8 +48,6 @@ __all__ = [
 
 # A pain entry belongs to the latest run that started at most this long before it.
 LINK_WINDOW = timedelta(hours=24)
-# Red flags logged this recently are part of the advice shown later (e.g. `runback pain --history`).
-FLAG_MEMORY = timedelta(hours=24)
 KNOWN_FLAGS = frozenset(q.id for q in QUESTIONS)
 MAX_NOTES = 2000
 
@@ -65,6 +65,16 @@ class PainEntry(BaseModel):
     run_id: int | None
     red_flags: list[str]
     notes: str
+    stops_activities: bool = False
+    same_as_last: bool = False
+
+
+class LastAnswers(BaseModel):
+    """The latest answers to the safety questions: when they were given and the flags."""
+
+    at: datetime
+    zone: str
+    red_flags: list[str]
 
 
 class PainLogged(BaseModel):
@@ -116,19 +126,50 @@ def latest_run_id(session: Session, user_id: int, at: datetime) -> int | None:
 
 def _points(session: Session, user_id: int, since: datetime) -> list[PainPoint]:
     rows = session.execute(
-        select(PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity, PainEntryRow.run_id)
+        select(
+            PainEntryRow.at,
+            PainEntryRow.zone,
+            PainEntryRow.intensity,
+            PainEntryRow.run_id,
+            PainEntryRow.stops_activities,
+        )
         .where(PainEntryRow.user_id == user_id, PainEntryRow.at >= since)
         .order_by(PainEntryRow.at)
     )
-    return [PainPoint(at, zone, intensity, run_id) for at, zone, intensity, run_id in rows]
+    return [PainPoint(at, zone, value, run, bool(stops)) for at, zone, value, run, stops in rows]
 
 
 def _advice(
-    session: Session, user_id: int, flags: Iterable[str], now: datetime, zone: str
+    session: Session,
+    user_id: int,
+    flags: Iterable[str],
+    now: datetime,
+    zone: str,
+    risk: RiskContext | None = None,
 ) -> Advice:
     # One extra day either side of the window absorbs zone offsets; assess() counts local days.
     since = now - timedelta(days=PERSIST_WINDOW + 1)
-    return assess(flags, _points(session, user_id, since), local_date(now, zone), zone)
+    return assess(flags, _points(session, user_id, since), local_date(now, zone), zone, risk)
+
+
+def _last_answers(session: Session, user_id: int) -> LastAnswers | None:
+    row = session.execute(
+        select(PainEntryRow.at, PainEntryRow.zone, PainEntryRow.red_flags)
+        .where(PainEntryRow.user_id == user_id, PainEntryRow.same_as_last.is_(False))
+        .order_by(PainEntryRow.at.desc(), PainEntryRow.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return LastAnswers(
+        at=row.at, zone=row.zone, red_flags=[f for f in row.red_flags or [] if f in KNOWN_FLAGS]
+    )
+
+
+def last_answers(store: Store, *, user_id: int) -> LastAnswers | None:
+    """Return the latest answers to the safety questions (an entry that asked them), or None."""
+    with store.factory() as session:
+        return _last_answers(session, user_id)
 
 
 def log_pain(
@@ -142,9 +183,23 @@ def log_pain(
     red_flags: Iterable[str] = (),
     notes: str = "",
     at: datetime | None = None,
+    stops_activities: bool = False,
+    same_as_last: bool = False,
+    risk: RiskContext | None = None,
 ) -> PainLogged:
-    """Store a pain entry (linked to the latest run within 24 h unless told) and return advice."""
+    """Store a pain entry (linked to the latest run within 24 h unless told) and return advice.
+
+    `red_flags` are this entry's answers (ids answered yes; none is an answer too), and they
+    replace any open concern; `same_as_last` says nothing changed since the last answers, which
+    are then copied and the open concern stays as it is.
+    """
+    from runback.services.concerns import record_answers
+
     flags = list(red_flags)
+    if same_as_last and flags:
+        raise ValidationError(
+            "pain entry", ["red flags: give the answers or say nothing changed, not both"]
+        )
     notes = notes.strip()
     problems = _problems(region, intensity, notes, flags)
     if run_id is not None and not link_run:
@@ -165,6 +220,14 @@ def log_pain(
                 raise NotFoundError(f"no run {run_id}: see `runback runs` for the run ids")
         elif link_run:
             run_id = latest_run_id(session, user_id, when)
+        if same_as_last:
+            last = _last_answers(session, user_id)
+            if last is None:
+                raise ValidationError(
+                    "pain entry",
+                    ["same as last: there are no earlier answers; answer the safety questions"],
+                )
+            flags = last.red_flags
         row = PainEntryRow(
             user_id=user_id,
             at=when,
@@ -174,11 +237,17 @@ def log_pain(
             run_id=run_id,
             red_flags=validate_flags(flags),
             notes=notes,
+            stops_activities=stops_activities,
+            same_as_last=same_as_last,
         )
         session.add(row)
         session.flush()
+        if not same_as_last:
+            record_answers(
+                session, user_id=user_id, flags=row.red_flags, entry_id=row.id, now=now, zone=zone
+            )
         entry = PainEntry.model_validate(row)
-        advice = _advice(session, user_id, flags, now, zone)
+        advice = _advice(session, user_id, flags, now, zone, risk)
     return PainLogged(entry=entry, advice=advice)
 
 
@@ -203,23 +272,23 @@ def pain_history(
 
 
 def current_advice(
-    store: Store, user_id: int = LOCAL_USER_ID, red_flags: Iterable[str] = ()
+    store: Store,
+    user_id: int = LOCAL_USER_ID,
+    red_flags: Iterable[str] = (),
+    risk: RiskContext | None = None,
 ) -> Advice:
-    """Return advice from the pain log, red flags logged in the last 24 h, and any given now."""
+    """Return advice from the pain log, the open concern's flags (however old) and any given now."""
+    from runback.services.concerns import open_concern
+
     now = store.clock.now()
     zone = store.user_zone(user_id)
     flags = set(validate_flags(red_flags))
+    # A warning sign stays part of the advice until a professional has checked it.
+    concern = open_concern(store, user_id=user_id)
+    if concern is not None:
+        flags.update(concern.flags)
     with store.factory() as session:
-        # A warning sign reported a few hours ago still matters when the log is looked at again.
-        for recent in session.scalars(
-            select(PainEntryRow.red_flags).where(
-                PainEntryRow.user_id == user_id,
-                PainEntryRow.at >= now - FLAG_MEMORY,
-                PainEntryRow.at <= now,
-            )
-        ):
-            flags.update(f for f in recent or [] if f in KNOWN_FLAGS)
-        return _advice(session, user_id, flags, now, zone)
+        return _advice(session, user_id, flags, now, zone, risk)
 
 
 def _entry_row(session: Session, user_id: int, entry_id: int) -> PainEntryRow:
@@ -244,6 +313,8 @@ def update_pain(
     intensity: int | None = None,
     notes: str | None = None,
     red_flags: Iterable[str] | None = None,
+    stops_activities: bool | None = None,
+    risk: RiskContext | None = None,
 ) -> PainLogged:
     """Change a pain entry (None leaves a field as it is) and return it with fresh advice.
 
@@ -262,10 +333,25 @@ def update_pain(
         if problems:
             raise ValidationError(f"pain entry {entry_id}", problems)
         row.region, row.intensity, row.notes = new_region, new_intensity, new_notes
+        if stops_activities is not None:
+            row.stops_activities = stops_activities
+        if red_flags is not None and row.red_flags != validate_flags(flags):
+            from runback.services.concerns import record_answers
+
+            # Changed answers are the latest answers: the open concern follows them.
+            row.same_as_last = False
+            record_answers(
+                session,
+                user_id=user_id,
+                flags=validate_flags(flags),
+                entry_id=row.id,
+                now=now,
+                zone=zone,
+            )
         row.red_flags = validate_flags(flags)
         session.flush()
         entry = PainEntry.model_validate(row)
-        advice = _advice(session, user_id, flags, now, zone)
+        advice = _advice(session, user_id, flags, now, zone, risk)
     return PainLogged(entry=entry, advice=advice)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from types import EllipsisType
+from typing import TYPE_CHECKING, Protocol
 
 import pydantic
 from sqlalchemy import select
@@ -22,10 +23,13 @@ from runback.core.slots import (
     programme_slots,
     what_is_due,
 )
-from runback.errors import RunbackError, ValidationError
+from runback.errors import PlanError, RunbackError, ValidationError
 from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
+
+if TYPE_CHECKING:
+    from runback.services.concerns import Concern
 
 __all__ = [
     "PAIN_DAYS",
@@ -142,6 +146,14 @@ def make_plan(
         from runback.services.catalog import load_builtin
 
         catalog = load_builtin()
+    from runback.services.concerns import blocking_concern
+
+    concern = blocking_concern(store, user_id=user_id)
+    if concern is not None:
+        raise PlanError(
+            f"no plan while a warning sign is open: {concern.advice.headline} "
+            "Once a professional has checked you, say so on the Pain page."
+        )
     request = history_request(store, user_id, minutes, areas, where, equipment, seed)
     return plan(catalog, request)
 
@@ -247,11 +259,13 @@ def due_slots(
     sessions: Sequence[_Started] | None = None,
     run_starts: Sequence[datetime] | None = None,
     breaks: BreakDay | None = None,
+    concern: Concern | EllipsisType | None = ...,
 ) -> list[DueSlot]:
     """Return what is due in each daily slot now (and the programme's count for today).
 
     `sessions`, `run_starts` and `breaks`: today's sessions, run start instants (in the user's
-    local day, at the store clock's now) and break day when the caller has read them already.
+    local day, at the store clock's now) and break day when the caller has read them already;
+    `concern` likewise, the open concern (None: none open; `...`: read it here).
     Runs only: rides and walks are not runs (`list_runs` gives runs by default).
     """
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
@@ -309,7 +323,7 @@ def due_slots(
         from runback.services.breaks import breaks_today
 
         breaks = breaks_today(store, user_id).day
-    return what_is_due(
+    due = what_is_due(
         slots,
         done,
         run_day,
@@ -318,3 +332,28 @@ def due_slots(
         programme,
         breaks,
     )
+    if concern is ...:
+        from runback.services.concerns import open_concern
+
+        concern = open_concern(store, user_id=user_id)
+    return _care_first(concern, due)
+
+
+def _care_first(concern: Concern | None, due: list[DueSlot]) -> list[DueSlot]:
+    """Pause every slot while an emergency or urgent concern is open: care comes first."""
+    if concern is None or not concern.blocking:
+        return due
+    reason = "paused until a professional has checked the warning signs"
+    return [
+        d.model_copy(
+            update={
+                "status": "paused",
+                "routine": None,
+                "plan": None,
+                "reason": reason,
+                "next_at": None,
+                "until": None,
+            }
+        )
+        for d in due
+    ]

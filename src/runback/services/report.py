@@ -101,6 +101,9 @@ class ReportData:
     weeks: list[WeekRow] = field(default_factory=list)
     pain: list[PainMark] = field(default_factory=list)
     red_flags: list[RedFlag] = field(default_factory=list)
+    # Warning signs reported and not yet checked by a professional (services.concerns), however
+    # old: (the day reported, the signs in plain words).
+    open_concern: tuple[date, list[str]] | None = None
     programme: ProgrammeWeeks | None = None
     comparison: PainComparison | None = None
     # The physio handout: the active programme's exercises (or a routine's), with figures.
@@ -174,6 +177,11 @@ def gather_report(
     _, until = day_bounds_utc(last, zone)
     labels = _flag_labels()
     data = ReportData(first, last, zone, now, _target_days(store, user_id))
+    from runback.services.concerns import open_concern
+
+    concern = open_concern(store, user_id=user_id)
+    if concern is not None:
+        data.open_concern = (concern.opened_on, concern.labels)
     run_days: dict[date, list[float]] = {}
     session_days: dict[date, int] = {}
     with store.factory() as s:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from runback.core.slots import CONTEXT_SLOTS, BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
+from runback.core.triage import Advice
+from runback.services.concerns import Concern, open_concern
 from runback.services.habit import HabitStrength, habit_strength
 from runback.services.runs import Run, list_runs
 from runback.services.sessions import SessionPublic, list_sessions
@@ -37,15 +39,16 @@ PAIN_PROMPT_WINDOW = timedelta(hours=24)
 
 class Suggestion(BaseModel):
     """The next thing to do, as data: a slot due now, the daily routine, a slot due later today
-    after the day's back-up work, or nothing left today."""
+    after the day's back-up work, nothing left today, or care first (an open red flag)."""
 
-    kind: Literal["slot", "routine", "later", "done"]
+    kind: Literal["slot", "routine", "later", "done", "care"]
     routine: str | None = Field(default=None, description="routine slug to play")
     slot: str | None = Field(default=None, description="the due slot it is for")
     context: str | None = Field(default=None, description="session context to start it in")
     until: time | None = Field(default=None, description="local time the slot's window ends")
     at: time | None = Field(default=None, description="local time a later slot is due")
     minutes: int | None = Field(default=None, description="length of the routine, rounded")
+    advice: Advice | None = Field(default=None, description="care first: the advice to follow")
 
 
 class BreaksToday(BaseModel):
@@ -87,6 +90,9 @@ class Today(BaseModel):
     runs: list[Run]
     pain_prompt: PainPrompt | None
     routine_names: dict[str, str] = Field(description="display name of each routine named here")
+    concern: Concern | None = Field(
+        default=None, description="red flags reported and not yet checked by a professional"
+    )
 
 
 def _context(slot: str) -> str:
@@ -186,18 +192,24 @@ def today(store: Store, user_id: int) -> Today:
         runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
         runs_today = [r for r in runs if start <= r.start < end]
         breaks, break_day = _breaks(store, user_id)
+        concern = open_concern(store, user_id=user_id)
         slots = due_slots(
             store,
             user_id,
             sessions=sessions,
             run_starts=[r.start for r in runs_today],
             breaks=break_day,
+            concern=concern,
         )
         names, minutes = _routines(
             store, user_id, {d.routine for d in slots if d.routine} | {DEFAULT_ROUTINE}
         )
         for s in sessions:
             names.setdefault(s.routine_slug, s.routine_name)
+        suggestion = _suggest(streak.practiced_today, slots, minutes)
+        if concern is not None and concern.blocking:
+            # Care first: no stretching or running until a professional has checked.
+            suggestion = Suggestion(kind="care", advice=concern.advice)
         return Today(
             date=day,
             zone=zone,
@@ -210,9 +222,10 @@ def today(store: Store, user_id: int) -> Today:
             minutes_done=round(sum(s.done_s for s in sessions) / 60, 1),
             minutes_target=get_targets(store, user_id).minutes_per_day,
             slots=slots,
-            suggestion=_suggest(streak.practiced_today, slots, minutes),
+            suggestion=suggestion,
             breaks=breaks,
             runs=runs_today,
             pain_prompt=_pain_prompt(store, user_id, [r for r in runs if since <= r.start < now]),
             routine_names=dict(sorted(names.items())),
+            concern=concern,
         )

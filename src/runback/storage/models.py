@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -28,6 +30,7 @@ from runback.storage.types import UTCDateTime
 __all__ = [
     "Base",
     "BreakRow",
+    "ConcernRow",
     "JobFileRow",
     "JobRow",
     "LoginAttemptRow",
@@ -158,6 +161,28 @@ class PainEntryRow(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # "It stops my day-to-day activities" (migration 0006; older entries: no).
+    stops_activities: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The red flags were not asked again: the user said nothing changed since the last answers
+    # (red_flags then holds those answers, copied).
+    same_as_last: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ConcernRow(Base):
+    """An open concern: red flags answered yes, shown until checked or answered again without."""
+
+    __tablename__ = "concerns"
+    __table_args__ = (Index("ix_concerns_user_closed", "user_id", "closed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))  # core.triage Level of the flags
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("pain_entries.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_how: Mapped[str | None] = mapped_column(String(16))  # checked | answered
+    checked_on: Mapped[date | None] = mapped_column(Date)  # the day a professional checked
 
 
 class BreakRow(Base):

@@ -38,6 +38,7 @@ ROUTE_MODULES = [
     "runback.web.routes.runs",
     "runback.web.routes.jobs",
     "runback.web.routes.pain",
+    "runback.web.routes.concerns",
     "runback.web.routes.progress",
     "runback.web.routes.history",
     "runback.web.routes.report",

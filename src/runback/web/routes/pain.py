@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from runback.core.catalog import PAIN_REGIONS
 from runback.core.triage import Advice, RedFlagQuestion
 from runback.errors import NotFoundError, ValidationError
+from runback.services.concerns import open_concern
 from runback.services.pain import (
     MAX_NOTES,
     PainEntry,
@@ -18,6 +19,7 @@ from runback.services.pain import (
     current_advice,
     delete_pain,
     get_pain,
+    last_answers,
     log_pain,
     pain_history,
     red_flag_questions,
@@ -27,7 +29,7 @@ from runback.services.store import Store
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
 
-__all__ = ["PainIn", "PainUpdate", "region_label", "router"]
+__all__ = ["NOT_ANSWERED", "PainIn", "PainUpdate", "region_label", "router"]
 
 router = APIRouter()
 
@@ -40,10 +42,23 @@ class PainIn(BaseModel):
 
     region: str = Field(examples=["lower-back"], description=f"one of {', '.join(PAIN_REGIONS)}")
     intensity: int = Field(description="0 (no pain) to 10 (worst imaginable)")
-    red_flags: list[str] = Field(default_factory=list, description="question ids answered yes")
+    red_flags: list[str] | None = Field(
+        default=None,
+        validation_alias=AliasChoices("red_flags", "flags"),
+        description="question ids answered yes ([] when none is true); required unless "
+        "same_as_last",
+    )
+    same_as_last: bool = Field(default=False, description="nothing changed since the last answers")
+    stops_activities: bool = Field(default=False, description="it stops day-to-day activities")
     notes: str = ""
     run_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="the run this is about")
     link_run: bool = Field(default=True, description="link to the latest run within 24 h")
+
+
+NOT_ANSWERED = (
+    "red_flags: answer the safety questions: give red_flags (a list of the ids answered yes, "
+    "[] when none is true) or same_as_last: true"
+)
 
 
 class PainUpdate(BaseModel):
@@ -55,10 +70,15 @@ class PainUpdate(BaseModel):
     intensity: int | None = Field(default=None, description="0 (no pain) to 10")
     red_flags: list[str] | None = Field(default=None, description="question ids answered yes")
     notes: str | None = None
+    stops_activities: bool | None = Field(default=None, description="stops day-to-day life")
 
 
 # What the Pain page says after a change (a key in the address, never text from it).
-NOTICES = {"deleted": "Pain entry deleted. Your advice and charts no longer count it."}
+NOTICES = {
+    "deleted": "Pain entry deleted. Your advice and charts no longer count it.",
+    "checked": "Noted that you have been checked. The warning signs no longer show; answer the "
+    "questions again if anything changes.",
+}
 
 
 def region_label(region: str) -> str:
@@ -91,6 +111,9 @@ def _page(
             "logged": logged,
             "errors": errors or [],
             "form": form or {"region": "lower-back", "intensity": None, "red_flags": []},
+            "answers": (form or {}).get("answers", {}),
+            "last": last_answers(store, user_id=user_id),
+            "concern": open_concern(store, user_id=user_id),
             "max_notes": MAX_NOTES,
             "region_label": region_label,
             "changed": changed,
@@ -106,25 +129,64 @@ def pain_page(request: Request, store: StoreDep, user_id: UserDep, done: str = "
     return _page(request, store, user_id, notice=NOTICES.get(done))
 
 
+async def _form_answers(request: Request) -> dict[str, str]:
+    """Return the yes/no answers of the pain form (fields named q-ID), as given."""
+    form = await request.form()
+    return {
+        k.removeprefix("q-"): str(v) for k, v in form.items() if k.startswith("q-") and len(k) < 80
+    }
+
+
+FormAnswers = Annotated[dict[str, str], Depends(_form_answers)]
+
+
+def _flags_from(answers: dict[str, str], same: bool) -> tuple[list[str], list[str]]:
+    """Return the ids answered yes and the problems (a question left unanswered, or both)."""
+    if same:
+        return [], []
+    ids = [q.id for q in red_flag_questions()]
+    missing = [i for i in ids if answers.get(i) not in ("yes", "no")]
+    if missing:
+        return [], [
+            f"safety questions: answer yes or no to each ({len(missing)} not answered), "
+            "or choose that nothing changed since last time"
+        ]
+    return [i for i in ids if answers[i] == "yes"], []
+
+
 @router.post("/pain", response_class=HTMLResponse)
 def pain_submit(
     request: Request,
     store: StoreDep,
     user_id: UserDep,
     _: CsrfDep,
+    answers: FormAnswers,
     region: Annotated[str, Form()] = "",
     intensity: Annotated[str, Form()] = "",
-    red_flags: Annotated[list[str] | None, Form()] = None,
     notes: Annotated[str, Form()] = "",
     link_run: Annotated[bool, Form()] = False,
+    same_as_last: Annotated[str, Form()] = "",
+    stops_activities: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Log pain from the form and show the advice (emergency advice first and prominent)."""
-    flags = red_flags or []
-    form = {"region": region, "intensity": intensity, "red_flags": flags, "notes": notes}
+    same = same_as_last == "yes"
+    flags, problems = _flags_from(answers, same)
+    form = {
+        "region": region,
+        "intensity": intensity,
+        "red_flags": flags,
+        "notes": notes,
+        "answers": answers,
+        "same_as_last": same,
+        "stops_activities": stops_activities,
+    }
     try:
         value = int(intensity)
     except ValueError:
-        problems = ["intensity: choose a number from 0 (no pain) to 10 (worst imaginable)"]
+        problems.append("intensity: choose a number from 0 (no pain) to 10 (worst imaginable)")
+    if stops_activities not in ("yes", "no"):
+        problems.append("day-to-day activities: answer yes or no")
+    if problems:
         return _page(request, store, user_id, errors=problems, form=form, status_code=422)
     try:
         logged = log_pain(
@@ -135,6 +197,8 @@ def pain_submit(
             red_flags=flags,
             notes=notes,
             link_run=link_run,
+            same_as_last=same,
+            stops_activities=stops_activities == "yes",
         )
     except ValidationError as exc:
         return _page(request, store, user_id, errors=exc.problems, form=form, status_code=422)
@@ -254,16 +318,23 @@ def api_history(
 
 @router.post(f"{API}/pain", status_code=201)
 def api_log(body: PainIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> PainLogged:
-    """Log pain and return the entry with the advice (check `advice.level` first)."""
+    """Log pain and return the entry with the advice (check `advice.level` first).
+
+    The safety answers are required: `red_flags` (or `flags`), or `same_as_last: true`.
+    """
+    if body.red_flags is None and not body.same_as_last:
+        raise HTTPException(status_code=422, detail=NOT_ANSWERED)
     return log_pain(
         store,
         user_id,
         region=body.region,
         intensity=body.intensity,
-        red_flags=body.red_flags,
+        red_flags=body.red_flags or [],
         notes=body.notes,
         run_id=body.run_id,
         link_run=body.link_run,
+        same_as_last=body.same_as_last,
+        stops_activities=body.stops_activities,
     )
 
 
@@ -296,6 +367,7 @@ def api_update(
         intensity=body.intensity,
         red_flags=body.red_flags,
         notes=body.notes,
+        stops_activities=body.stops_activities,
     )
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from runback.core.catalog import Catalog, ResolvedStep, Routine
 from runback.core.phases import CUE_EVERY_S, Phase, expand, held_s, planned_hold_s
 from runback.errors import ValidationError
+from runback.services.concerns import open_concern
 from runback.services.figures import figure_for
 from runback.services.player import resolve_for_player
 from runback.services.routines import list_routines, user_catalog
@@ -331,6 +332,8 @@ def player_page(
             "steps": resolve_for_player(store, catalog, routine, user_id=user_id)[0],
             "client": client,
             "speed": speed,
+            # An open warning sign stays on show here too (services.concerns).
+            "concern": open_concern(store, user_id=user_id),
         },
     )
 

@@ -14,6 +14,7 @@ from runback.core.schedule import WEEKDAYS, ReminderPrefs
 from runback.errors import NotFoundError, ValidationError
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
+from runback.services.concerns import emergency_number
 from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
@@ -163,6 +164,8 @@ def _page(
         "error": error,
         "saved": request.query_params.get("saved") == "1",
         "account": _account_notice(request),
+        # Red flags (services.concerns): the number the emergency advice offers.
+        "emergency_number": emergency_number(store, user_id=user_id),
     }
     return render(request, "settings.html", context, status)
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from runback.services.breaks import get_prefs, log_break, next_break
+from runback.services.concerns import blocking_concern
 from runback.services.store import Store
 from runback.services.today import Today, today
 from runback.storage.stamps import UserStamp
@@ -97,13 +98,18 @@ async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Respo
 def api_next_break(store: StoreDep, user_id: UserDep) -> BreakNext:
     """Return when the next movement break is due, from the user's reminder schedule."""
     prefs = get_prefs(store, user_id)
-    due = next_break(store, user_id) if prefs.enabled else None
+    # An open emergency or urgent warning sign pauses the open tabs' reminders too.
+    care = blocking_concern(store, user_id=user_id)
+    due = next_break(store, user_id) if prefs.enabled and care is None else None
     now = store.clock.now()
+    message = f"Time for a movement break: stand up and move for {prefs.break_min} minutes."
+    if care is not None:
+        message = f"Movement breaks are paused. {care.advice.headline}"
     return BreakNext(
         enabled=due is not None,
         due_at=due,
         seconds_until=(due - now).total_seconds() if due is not None else None,
-        message=f"Time for a movement break: stand up and move for {prefs.break_min} minutes.",
+        message=message,
         routine_slug=BREAK_ROUTINE[0],
         routine_name=BREAK_ROUTINE[1],
     )
