@@ -24,17 +24,21 @@ from runback.services.store import Store, get_user
 from runback.storage.models import ProfileRow
 
 __all__ = [
+    "ProfilePrompts",
     "ProfileStatus",
     "ProfileView",
     "contraindications",
     "get_profile",
     "parse_answers",
     "parse_run_days",
+    "profile_prompts",
     "profile_status",
     "profile_view",
     "risk_context",
+    "run_days_from_form",
     "save_profile",
     "skip_profile",
+    "usual_time",
 ]
 
 ProfileStatus = Literal["new", "answered", "skipped"]
@@ -287,3 +291,55 @@ def parse_answers(answers: Mapping[str, Any], *, this_year: int) -> Profile:
         raise ValidationError(
             _SOURCE, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
         ) from None
+
+
+class ProfilePrompts(BaseModel):
+    """What Today offers from the profile: the first-day questions, and the physio advice."""
+
+    ask: bool = Field(description="the user has neither answered nor skipped the questions")
+    physio: bool = Field(description="a history of back pain and no programme imported yet")
+
+
+def profile_prompts(store: Store, *, user_id: int) -> ProfilePrompts:
+    """Return whether Today should offer the questions, or suggest a physio's programme."""
+    from runback.services.programmes import active_programme
+
+    status, profile = _row(store, user_id)
+    physio = profile.back_pain_history and active_programme(store, user_id) is None
+    return ProfilePrompts(ask=status == "new", physio=physio)
+
+
+def run_days_from_form(
+    days: Iterable[str], at: str, current: Mapping[Weekday, time]
+) -> dict[Weekday, time]:
+    """Return run days from ticked days and one usual time; ticked days keep their own time."""
+    text = at.strip()
+    usual: time | None = None
+    if text:
+        try:
+            usual = time.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                _SOURCE, [f"usual run time: {text!r} is not a time; use hh:mm, e.g. 18:30"]
+            ) from None
+    ticked = [d for d in WEEKDAYS if d in set(days)]
+    if ticked and usual is None and not all(d in current for d in ticked):
+        raise ValidationError(_SOURCE, ["usual run time: give the time you usually start"])
+    changed = usual is not None and usual != usual_time(current)
+    out: dict[Weekday, time] = {}
+    for d in ticked:
+        # A day set already keeps its own time (a long Sunday run at 08:00) unless the usual
+        # time itself was changed, which then applies to every ticked day.
+        keep = current.get(d)
+        chosen = usual if changed or keep is None else keep
+        assert chosen is not None  # checked above: a new day needs the usual time
+        out[d] = chosen
+    return out
+
+
+def usual_time(run_days: Mapping[Weekday, time]) -> time | None:
+    """Return the most common run start (the earliest of equals), or None without run days."""
+    if not run_days:
+        return None
+    times = sorted(run_days.values())
+    return max(times, key=times.count)
