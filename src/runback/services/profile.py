@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pydantic
 from pydantic import BaseModel, Field
 
+from runback.core.catalog import Exercise
 from runback.core.profile import (
     CONTRAINDICATIONS,
     MIN_BIRTH_YEAR,
@@ -28,6 +29,7 @@ __all__ = [
     "ProfileStatus",
     "ProfileView",
     "contraindications",
+    "exercise_flags",
     "get_profile",
     "parse_answers",
     "parse_run_days",
@@ -305,6 +307,7 @@ def profile_prompts(store: Store, *, user_id: int) -> ProfilePrompts:
     from runback.services.programmes import active_programme
 
     status, profile = _row(store, user_id)
+    # Only then the programme query: Today's page costs one statement more, not two.
     physio = profile.back_pain_history and active_programme(store, user_id) is None
     return ProfilePrompts(ask=status == "new", physio=physio)
 
@@ -343,3 +346,14 @@ def usual_time(run_days: Mapping[Weekday, time]) -> time | None:
         return None
     times = sorted(run_days.values())
     return max(times, key=times.count)
+
+
+def exercise_flags(store: Store, exercises: Iterable[Exercise], *, user_id: int) -> dict[str, str]:
+    """Return the "check with your physio first" line per exercise slug, for this user."""
+    from runback.core.profile import exercise_flag
+
+    mine = contraindications(store, user_id=user_id)
+    if not mine:
+        return {}
+    out = {ex.slug: exercise_flag(ex.avoid_with, mine) for ex in exercises}
+    return {slug: line for slug, line in out.items() if line is not None}
