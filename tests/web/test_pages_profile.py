@@ -79,3 +79,19 @@ def test_api_refuses_an_unknown_contraindication(client: TestClient) -> None:
     r = client.post("/api/v1/profile", json={"contraindications": ["knees"]})
     assert r.status_code == 422
     assert client.get("/api/v1/profile").json()["status"] == "new"
+
+
+def test_routine_and_player_pages_carry_the_disclaimer_and_flags(client: TestClient) -> None:
+    from runback.core.profile import EXERCISE_DISCLAIMER
+
+    for path in ("/routines/back-up-basics", "/player/back-up-basics", "/player/desk-break"):
+        page = client.get(path).text
+        assert 'id="exercise-care"' in page and EXERCISE_DISCLAIMER in page, path
+        assert "Check with your physio first" not in page
+    client.post("/settings/profile", data={**ANSWERS, "contraindications": ["osteoporosis"]})
+    for path in ("/routines/back-up-basics", "/player/back-up-basics"):
+        page = client.get(path).text
+        assert "Check with your physio first: your profile mentions osteoporosis." in page, path
+    data = client.get("/api/v1/routines/back-up-basics/player").json()
+    roll = next(p for p in data["phases"] if p["exercise"] == "roll-down")
+    assert roll["cautions"][0].startswith("Check with your physio first")

@@ -118,8 +118,13 @@ def save_profile(
     reminders: ReminderPrefs | None = None
     if run_days is not None:
         # The run days are the reminder settings' (one name, one place): validate them there.
-        reminders = get_prefs(store, user_id).model_copy(update={"run_days": dict(run_days)})
-        reminders = ReminderPrefs.model_validate(reminders.model_dump())
+        current = get_prefs(store, user_id).model_dump()
+        try:
+            reminders = ReminderPrefs.model_validate({**current, "run_days": dict(run_days)})
+        except pydantic.ValidationError as exc:
+            raise ValidationError(
+                _SOURCE, [f"run days: {e['msg']}" for e in exc.errors()]
+            ) from None
     now = store.clock.now()
     with store.tx() as session:
         user = get_user(session, user_id)
