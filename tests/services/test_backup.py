@@ -92,6 +92,7 @@ def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
     export_to_zip(full.engine, path, now=NOW)
     files = _zip_bytes(path)
     tables = ("users", "routines", "programmes", "runs", "sessions", "pain_entries", "breaks")
+    tables += ("profiles",)  # the first-day profile is the user's data too
     assert set(files) == {DOCUMENT_NAME, *(f"{t}.csv" for t in tables)}
     document = json.loads(files[DOCUMENT_NAME])
     assert document["format"] == "runback-export" and document["version"] == EXPORT_VERSION

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from runback.services.profile import (
     save_profile,
     skip_profile,
 )
-from runback.services.store import LOCAL_USER_ID, Store, apply_zone_setting
+from runback.services.store import LOCAL_USER_ID, Store, apply_zone_setting, open_store
 from runback.storage.models import ProfileRow
 
 U = LOCAL_USER_ID
@@ -114,3 +115,25 @@ def test_run_days_text() -> None:
     assert parse_run_days("none") == {}
     with pytest.raises(ValidationError, match="not a day and time"):
         parse_run_days("someday")
+
+
+def test_profile_survives_export_and_restore(store: Store, tmp_path: Path) -> None:
+    from runback.services.backup import export_to_zip, restore_from_zip
+    from runback.settings import Settings
+    from runback.storage.db import make_engine
+
+    profile = Profile(birth_year=1960, contraindications=frozenset({"hip-replacement"}))
+    save_profile(store, profile, user_id=U)
+    export_to_zip(store.engine, tmp_path / "out.zip", now=store.clock.now())
+    url = f"sqlite:///{tmp_path / 'restored.db'}"
+    engine = make_engine(url)
+    try:
+        restore_from_zip(engine, tmp_path / "out.zip")
+    finally:
+        engine.dispose()
+    restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock())
+    try:
+        assert get_profile(restored, user_id=U) == profile
+        assert profile_status(restored, user_id=U) == "answered"
+    finally:
+        restored.close()
