@@ -115,3 +115,15 @@ def test_a_day_stopping_entry_means_see_someone_soon(store: Store) -> None:
     logged = log_pain(store, U, region="hips", intensity=3, red_flags=[], stops_activities=True)
     assert logged.entry.stops_activities and logged.advice.level == "see-physio"
     assert "severe-pain" in logged.advice.rules
+
+
+def test_the_first_day_profile_is_weighed_without_being_passed(store: Store) -> None:
+    from runback.core.profile import Profile
+    from runback.services.profile import save_profile
+
+    assert log_pain(store, U, region="hips", intensity=2, red_flags=[]).advice.level == "self-care"
+    save_profile(store, Profile(cancer_history=True), user_id=U)
+    logged = log_pain(store, U, region="hips", intensity=2, red_flags=[])
+    assert logged.advice.level == "see-physio"
+    assert any("a history of cancer" in r for r in logged.advice.reasons)
+    assert current_advice(store, U).level == "see-physio"

@@ -133,7 +133,19 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             created_at=now,
             finished_at=now,
         )
-        s.add_all([pain, brk, prog, job])
+        # A profile has no text to mark: its row must simply stay the same (the snapshot).
+        profile = m.ProfileRow(
+            user_id=user_id,
+            status="answered",
+            sitting_hours=7.0,
+            back_pain_history=True,
+            birth_year=1970,
+            cancer_history=True,
+            steroids_or_immunosuppression=True,
+            contraindications=["pregnancy"],
+            updated_at=now,
+        )
+        s.add_all([pain, brk, prog, job, profile])
         s.flush()
         ids = {
             "routine": [r.id],

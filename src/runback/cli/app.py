@@ -36,6 +36,7 @@ _COMMAND_MODULES = [
     "runback.cli.report",
     "runback.cli.slots",
     "runback.cli.backup",
+    "runback.cli.setup",
 ]
 
 

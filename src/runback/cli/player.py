@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from runback.core.engine import Engine
@@ -113,8 +113,11 @@ class Player:
         on_progress: Callable[[Engine], None] | None = None,
         new_exercises: Collection[str] = (),
         figures: bool = True,
+        flags: Mapping[str, str] | None = None,
     ) -> None:
         self.engine = engine
+        # "Check with your physio first" per exercise slug, from the user's profile.
+        self.flags = dict(flags or {})
         self.figures = figures
         self.title = title
         self.console = console
@@ -290,6 +293,8 @@ class Player:
             lines: list[RenderableType] = [
                 Text(f"{n}. {line}") for n, line in enumerate(ex.instructions, 1)
             ]
+            if ex.slug in self.flags:
+                lines.append(Text(f"⚠ {self.flags[ex.slug]}", style="bold yellow"))
             lines.extend(Text(f"⚠ {c}", style="yellow") for c in ex.cautions)
             return lines
         if phase.kind == "hold":

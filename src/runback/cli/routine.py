@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from runback.core.catalog import Catalog, Exercise, Routine
 
 __all__ = ["register"]
@@ -48,7 +50,7 @@ def _list_exercises(catalog: Catalog, json_out: bool) -> None:
     console().print(table)
 
 
-def _show_routine(catalog: Catalog, routine: Routine) -> None:
+def _show_routine(catalog: Catalog, routine: Routine, flags: Mapping[str, str]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -78,6 +80,7 @@ def _show_routine(catalog: Catalog, routine: Routine) -> None:
         )
     out.print(table)
     out.print(f"Total: {_minutes(catalog.duration_s(routine))}", highlight=False)
+    _show_care(out, flags, [s.exercise for s in steps])
     by_source: dict[str, list[str]] = {}
     for n, step in enumerate(steps, 1):
         by_source.setdefault(step.exercise.source, []).append(str(n))
@@ -87,7 +90,22 @@ def _show_routine(catalog: Catalog, routine: Routine) -> None:
         out.print(f"[dim]Source{which}: {escape(source)}[/]", highlight=False)
 
 
-def _show_exercise(ex: Exercise) -> None:
+def _show_care(
+    out: Any, flags: Mapping[str, str], exercises: list[Exercise], *, disclaimer: bool = True
+) -> None:
+    """Print the profile's "check first" flags (and the exercise disclaimer under a routine)."""
+    from rich.markup import escape
+
+    from runback.core.profile import EXERCISE_DISCLAIMER
+
+    names = {e.slug: e.name for e in exercises}
+    for slug, line in flags.items():
+        out.print(f"  [yellow]⚠ {escape(names[slug])}:[/] {escape(line)}", highlight=False)
+    if disclaimer:
+        out.print(f"[dim]{escape(EXERCISE_DISCLAIMER)}[/]", highlight=False)
+
+
+def _show_exercise(ex: Exercise, flags: Mapping[str, str]) -> None:
     from rich.markup import escape
 
     from runback.cli.common import console
@@ -100,6 +118,7 @@ def _show_exercise(ex: Exercise) -> None:
     out.print(escape(f"{info} · {ex.hold_s} s{per_side}"), highlight=False)
     for n, line in enumerate(ex.instructions, 1):
         out.print(f"  {n}. {escape(line)}", highlight=False)
+    _show_care(out, flags, [ex], disclaimer=False)
     for line in ex.cautions:
         out.print(f"  [yellow]caution:[/] {escape(line)}", highlight=False)
     out.print(f"  [dim]source: {escape(ex.source)}[/]", highlight=False)
@@ -212,7 +231,9 @@ def register(app: typer.Typer) -> None:
         """Show a routine's steps and total time, or an exercise's instructions."""
         from runback.cli.common import store
         from runback.errors import NotFoundError
+        from runback.services.profile import exercise_flags
         from runback.services.routines import get_routine, user_catalog
+        from runback.services.store import LOCAL_USER_ID
 
         s = store(ctx)
         catalog = user_catalog(s)
@@ -225,14 +246,15 @@ def register(app: typer.Typer) -> None:
             if json_out:
                 _emit_json(ex.model_dump(mode="json"))
             else:
-                _show_exercise(ex)
+                _show_exercise(ex, exercise_flags(s, [ex], user_id=LOCAL_USER_ID))
             return
         if json_out:
             _emit_json(
                 routine.model_dump(mode="json") | {"duration_s": catalog.duration_s(routine)}
             )
         else:
-            _show_routine(catalog, routine)
+            steps = [st.exercise for st in catalog.resolve(routine)]
+            _show_routine(catalog, routine, exercise_flags(s, steps, user_id=LOCAL_USER_ID))
 
     @group.command("new")
     @handle_errors

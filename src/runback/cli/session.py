@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import typer
 
 if TYPE_CHECKING:
+    from runback.core.catalog import ResolvedStep
     from runback.core.engine import Engine
     from runback.services.store import Store
 
@@ -110,6 +111,7 @@ def run_session(
     steps, new = resolve_for_player(
         st, user_catalog(st, LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID, ready_s=ready
     )
+    flags = _first_screen(out, st, steps)
     base = cli_state(ctx).clock
     clock = ScaledClock(speed, base=base) if speed != 1.0 else base
     engine = Engine(expand(steps), clock)
@@ -151,6 +153,7 @@ def run_session(
             on_progress=save,
             new_exercises=new,
             figures=figures,
+            flags=flags,
         )
         if keys is not None:
             with keys:
@@ -191,6 +194,24 @@ def run_session(
             _today_line(out, st)
     if status:
         raise typer.Exit(status)
+
+
+def _first_screen(out: Any, st: Store, steps: list[ResolvedStep]) -> dict[str, str]:
+    """Print the exercise disclaimer and the profile's flags; return the flags by slug."""
+    from rich.markup import escape
+
+    from runback.core.profile import EXERCISE_DISCLAIMER
+    from runback.services.profile import exercise_flags
+    from runback.services.store import LOCAL_USER_ID
+
+    out.print(EXERCISE_DISCLAIMER, style="dim", highlight=False, soft_wrap=True)
+    flags = exercise_flags(st, [s.exercise for s in steps], user_id=LOCAL_USER_ID)
+    named = {s.exercise.slug: s.exercise.name for s in steps}
+    for slug, line in flags.items():
+        out.print(
+            f"[yellow]⚠ {escape(named[slug])}: {escape(line)}[/]", highlight=False, soft_wrap=True
+        )
+    return flags
 
 
 def _finish(

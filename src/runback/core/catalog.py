@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from runback.core.profile import ExerciseContraindication
+
 __all__ = [
     "AREAS",
     "MAX_ROUTINE_STEPS",
@@ -79,6 +81,9 @@ class Exercise(BaseModel):
     cautions: list[str] = Field(default_factory=list)
     # Pain regions where this exercise is better left out until the pain settles.
     avoid_with_pain: list[PainRegion] = Field(default_factory=list)
+    # What the user may report in their profile that this exercise may not suit: the planner
+    # leaves it out for them, routines and the player flag it (core/profile.py).
+    avoid_with: list[ExerciseContraindication] = Field(default_factory=list)
     # Who the exercise comes from, shown with it: "runback" for ours, or e.g. "your physio".
     source: str = Field(default="runback", min_length=1, max_length=200)
     # Seconds to get into position; None derives it from the position and equipment.

@@ -24,6 +24,7 @@ from runback.core.catalog import (
     Routine,
     RoutineStep,
 )
+from runback.core.profile import CONTRAINDICATION_LABELS, Contraindication, left_out_by
 from runback.errors import PlanError
 
 __all__ = [
@@ -80,6 +81,8 @@ class PlanRequest(BaseModel):
     recent_pain: list[PainRegion] = Field(default_factory=list)
     ratings: dict[str, float] = Field(default_factory=dict, description="slug -> mean 1-5")
     recently_used: list[str] = Field(default_factory=list)
+    # From the user's profile: exercises whose avoid_with names one of these are left out.
+    contraindications: list[Contraindication] = Field(default_factory=list)
     seed: int = 0
 
     @field_validator("areas")
@@ -184,6 +187,11 @@ def plan(catalog: Catalog, request: PlanRequest) -> Plan:
             continue
         if pain & set(ex.avoid_with_pain):
             left_out.append(f"{ex.name}: left out while {', '.join(sorted(pain))} hurts")
+            continue
+        avoided = left_out_by(ex.avoid_with, request.contraindications)
+        if avoided:
+            named = " and ".join(CONTRAINDICATION_LABELS[c] for c in avoided)
+            left_out.append(f"{ex.name}: left out because your profile mentions {named}")
             continue
         candidates.append(ex)
     wanted = list(request.areas)

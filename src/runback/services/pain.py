@@ -26,6 +26,7 @@ from runback.core.triage import (
     validate_flags,
 )
 from runback.errors import NotFoundError, ValidationError
+from runback.services.profile import risk_context
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow
 
@@ -213,6 +214,8 @@ def log_pain(
         raise ValidationError("pain entry", problems)
     when = at or now
     zone = store.user_zone(user_id)
+    if risk is None:  # what the first-day profile told runback
+        risk = risk_context(store, user_id=user_id)
     with store.tx() as session:
         if run_id is not None:
             run = session.get(RunRow, run_id)
@@ -287,6 +290,8 @@ def current_advice(
     concern = open_concern(store, user_id=user_id)
     if concern is not None:
         flags.update(concern.flags)
+    if risk is None:  # what the first-day profile told runback
+        risk = risk_context(store, user_id=user_id)
     with store.factory() as session:
         return _advice(session, user_id, flags, now, zone, risk)
 
@@ -323,6 +328,8 @@ def update_pain(
     """
     now = store.clock.now()
     zone = store.user_zone(user_id)
+    if risk is None:  # what the first-day profile told runback
+        risk = risk_context(store, user_id=user_id)
     with store.tx() as session:
         row = _entry_row(session, user_id, entry_id)
         new_region = row.region if region is None else region

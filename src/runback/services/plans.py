@@ -104,6 +104,9 @@ def history_request(
             )
             & set(PAIN_REGIONS)
         )
+    from runback.services.profile import contraindications
+
+    avoid = sorted(contraindications(store, user_id=user_id))
     if seed is None:
         # Same plan all day (a re-run shows what you saw), a new mix tomorrow.
         from runback.core.timezones import local_date
@@ -119,6 +122,7 @@ def history_request(
                 "recent_pain": pain,
                 "ratings": {k: sum(v) / len(v) for k, v in sorted(ratings.items())},
                 "recently_used": recent,
+                "contraindications": avoid,
                 "seed": seed,
             }
         )

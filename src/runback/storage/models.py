@@ -36,6 +36,7 @@ __all__ = [
     "LoginAttemptRow",
     "LoginRow",
     "PainEntryRow",
+    "ProfileRow",
     "ProgrammeRow",
     "RoutineRow",
     "RunRow",
@@ -213,6 +214,23 @@ class ProgrammeRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProfileRow(Base):
+    """The user's first-day profile (core/profile.Profile), or that they skipped it."""
+
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))  # answered | skipped
+    sitting_hours: Mapped[float | None] = mapped_column(Float)
+    back_pain_history: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The year, not the date of birth: enough to know "over 50", and less to keep.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    cancer_history: Mapped[bool] = mapped_column(Boolean, default=False)
+    steroids_or_immunosuppression: Mapped[bool] = mapped_column(Boolean, default=False)
+    contraindications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LoginRow(Base):

@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "runback.web.routes.health",
     "runback.web.routes.auth",
     "runback.web.routes.settings",
+    "runback.web.routes.profile",
     "runback.web.routes.today",
     "runback.web.routes.player",
     "runback.web.routes.routines",

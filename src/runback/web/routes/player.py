@@ -7,6 +7,7 @@ snapshot as core/engine.py (`phase_index`, `remaining_s`, `paused`, `done_steps`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from runback.errors import ValidationError
 from runback.services.concerns import open_concern
 from runback.services.figures import figure_for
 from runback.services.player import resolve_for_player
+from runback.services.profile import exercise_flags
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
     SessionPublic,
@@ -33,6 +35,7 @@ from runback.services.sessions import (
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.figures import figure_payload
+from runback.web.routes._care import exercise_care
 from runback.web.routes._helpers import page
 
 __all__ = [
@@ -196,9 +199,16 @@ def side_text(phase: Phase) -> str:
 
 
 def phases_out(
-    steps: list[ResolvedStep], *, new_slugs: frozenset[str] = frozenset()
+    steps: list[ResolvedStep],
+    *,
+    new_slugs: frozenset[str] = frozenset(),
+    flags: Mapping[str, str] | None = None,
 ) -> list[PhaseOut]:
-    """Return the routine's timed phases for the player (new_slugs: exercises never done)."""
+    """Return the routine's timed phases for the player (new_slugs: exercises never done).
+
+    flags: a "check with your physio first" line per exercise, shown first among its cautions.
+    """
+    flags = flags or {}
     expanded = expand(steps)
     seen: set[str] = set()
     out: list[PhaseOut] = []
@@ -224,7 +234,7 @@ def phases_out(
                 note=p.note,
                 instructions=list(ex.instructions),
                 cues=list(ex.cues),
-                cautions=list(ex.cautions),
+                cautions=([flags[ex.slug]] if ex.slug in flags else []) + list(ex.cautions),
                 side_text=side_text(p),
                 next_side=side_text(nxt) if p.kind == "transition" and nxt is not None else None,
                 new_exercise=new,
@@ -254,7 +264,8 @@ def player_data(store: Store, user_id: int, slug: str) -> PlayerOut:
 
 def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) -> PlayerOut:
     steps, new = resolve_for_player(store, catalog, routine, user_id=user_id)
-    phases = phases_out(steps, new_slugs=new)
+    flags = exercise_flags(store, [s.exercise for s in steps], user_id=user_id)
+    phases = phases_out(steps, new_slugs=new, flags=flags)
     return PlayerOut(
         routine=routine,
         steps_total=len(steps),
@@ -316,6 +327,8 @@ def player_page(
     """Show the player for a routine (speed > 1 runs the clock faster, for tests and demos)."""
     catalog, routine = resolve_routine(store, user_id, slug)
     data = _player_out(store, user_id, catalog, routine)
+    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
+    care = exercise_care(store, [s.exercise for s in steps], user_id=user_id)
     client = {
         **data.model_dump(mode="json", include={"steps_total", "phases", "session"}),
         "routine": {"slug": routine.slug, "name": routine.name},
@@ -329,8 +342,9 @@ def player_page(
         "player.html",
         {
             "data": data,
-            "steps": resolve_for_player(store, catalog, routine, user_id=user_id)[0],
+            "steps": steps,
             "client": client,
+            **care,
             "speed": speed,
             # An open warning sign stays on show here too (services.concerns).
             "concern": open_concern(store, user_id=user_id),

@@ -29,6 +29,7 @@ from runback.services.routines import (
 )
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.routes._care import exercise_care
 from runback.web.routes._helpers import page
 from runback.web.routes._routine_rows import (
     MAX_ROWS,
@@ -334,12 +335,14 @@ def _routine_page(
     catalog = user_catalog(store, user_id)
     routine = get_routine(store, slug, user_id)
     uses = routine_uses(store, slug, user_id=user_id) if refused else []
+    steps = catalog.resolve(routine)
     return page(
         request,
         "routine.html",
         {
             "routine": routine,
-            "steps": catalog.resolve(routine),
+            "steps": steps,
+            **exercise_care(store, [s.exercise for s in steps], user_id=user_id),
             "duration_s": catalog.duration_s(routine),
             "saved": saved,
             "imported": imported,

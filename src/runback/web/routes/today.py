@@ -69,7 +69,16 @@ async def _cached_view(
 
 
 def _render_page(request: Request, store: Store, user_id: int) -> bytes:
-    return bytes(page(request, "today.html", {"t": today(store, user_id)}).body)
+    from runback.core.profile import PHYSIO_ADVICE
+    from runback.services.profile import profile_prompts
+
+    with store.reading() as scope:  # one connection for both, as the page always had
+        context = {
+            "t": today(scope, user_id),
+            "prompts": profile_prompts(scope, user_id=user_id),
+            "physio_advice": PHYSIO_ADVICE,
+        }
+    return bytes(page(request, "today.html", context).body)
 
 
 @router.get("/", response_class=HTMLResponse)
