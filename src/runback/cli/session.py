@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from runback.core.vocab import Context
 
 if TYPE_CHECKING:
     from runback.core.engine import Engine
     from runback.services.store import Store
 
-__all__ = ["CONTEXT_CHOICES", "register"]
-
-# Same values as services.sessions.CONTEXTS (a test keeps them equal); repeated here so
-# `--help` does not import SQLAlchemy.
-ContextChoice = Literal["before-run", "after-run", "desk-break", "other"]
-CONTEXT_CHOICES: tuple[str, ...] = get_args(ContextChoice)
+__all__ = ["register"]
 
 
 class _Stopped(Exception):
@@ -37,7 +34,7 @@ def register(app: typer.Typer) -> None:
         routine: str = typer.Argument(
             "back-up-basics", help="Routine slug (see `runback routine list`)."
         ),
-        context: ContextChoice | None = typer.Option(
+        context: Context | None = typer.Option(
             None,
             "--context",
             help="When you are doing it (default: from the routine and the time of day).",

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Literal, get_args
+
+from runback.core.vocab import RUN_SPORTS, SPORTS, Sport
 
 __all__ = [
     "EARLIEST_START",
     "LATEST_START",
     "MAX_PLAUSIBLE",
     "MIN_PACE_DISTANCE_M",
-    "RUN_SPORTS",
-    "SPORTS",
     "SPORT_FILTERS",
     "SPORT_LABELS",
-    "Sport",
     "SportFilter",
     "format_pace",
     "is_run",
@@ -32,20 +30,6 @@ __all__ = [
     "plausible_start",
 ]
 
-Sport = Literal[
-    "running",
-    "trail-running",
-    "treadmill",
-    "track",
-    "cycling",
-    "walking",
-    "hiking",
-    "swimming",
-    "other",
-]
-SPORTS: tuple[Sport, ...] = get_args(Sport)
-
-RUN_SPORTS: frozenset[str] = frozenset({"running", "trail-running", "treadmill", "track"})
 
 # Words for people (pages, PDF); the CLI and API use the sport names themselves.
 SPORT_LABELS: dict[str, str] = {

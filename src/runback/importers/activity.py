@@ -6,12 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from runback.core.runs import SPORTS, Sport
+from runback.core.vocab import Sport
 
 __all__ = [
-    "SPORTS",
     "Activity",
-    "Sport",
     "content_hash",
     "map_sport",
     "source_format_of",

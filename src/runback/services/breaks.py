@@ -10,16 +10,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from runback.core.schedule import (
-    OUTCOMES,
-    WEEKDAYS,
-    BreakEvent,
-    Outcome,
-    ReminderPrefs,
-    Schedule,
-)
+from runback.core.schedule import WEEKDAYS, BreakEvent, ReminderPrefs, Schedule
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
+from runback.core.vocab import OUTCOMES, Outcome
 from runback.errors import NotFoundError, ValidationError
 from runback.services.store import LOCAL_USER_ID, Store, get_user
 from runback.storage.models import BreakRow

@@ -9,7 +9,7 @@ from typing import Protocol
 import pydantic
 from sqlalchemy import select
 
-from runback.core.catalog import PAIN_REGIONS, Catalog, Routine
+from runback.core.catalog import Catalog, Routine
 from runback.core.planner import Plan, PlanRequest, plan
 from runback.core.schedule import WEEKDAYS
 from runback.core.slots import (
@@ -22,6 +22,7 @@ from runback.core.slots import (
     programme_slots,
     what_is_due,
 )
+from runback.core.vocab import PAIN_REGIONS
 from runback.errors import RunbackError, ValidationError
 from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store

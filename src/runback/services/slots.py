@@ -12,8 +12,8 @@ from typing import Any
 
 import pydantic
 
-from runback.core.catalog import AREAS
-from runback.core.slots import SLOT_NAMES, Slot
+from runback.core.slots import Slot
+from runback.core.vocab import AREAS, SLOT_NAMES
 from runback.errors import PlanError, ValidationError
 from runback.services.plans import get_slots, make_plan, set_slots
 from runback.services.store import LOCAL_USER_ID, Store

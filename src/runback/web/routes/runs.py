@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, SPORTS, Sport, format_pace
+from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, format_pace
+from runback.core.vocab import SPORTS, Sport
 from runback.errors import NotFoundError, ValidationError
 from runback.services.job_thread import JobThread
 from runback.services.jobs import Job, Upload, enqueue_import, get_job

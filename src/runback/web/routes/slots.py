@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from runback.core.catalog import AREAS
 from runback.core.planner import PLACES
-from runback.core.slots import SLOT_NAMES, DueSlot, Slot
+from runback.core.slots import DueSlot, Slot
+from runback.core.vocab import AREAS, SLOT_NAMES
 from runback.errors import ValidationError
 from runback.services.plans import due_slots, get_slots
 from runback.services.routines import list_routines
