@@ -181,3 +181,9 @@ def test_new_export_import_round_trip_with_control_characters(
     again = run("import", str(out), "--replace")
     assert again.exit_code == 0, again.output
     assert json.loads(run("show", mine["slug"], "--json").stdout)["name"] == name
+
+
+def test_error_echoes_brackets_as_typed(run: Invoke) -> None:
+    bad = run("new", "--name", "Oops", "--step", "[bold]cat-cow:1x")
+    assert bad.exit_code == 1
+    assert "[bold]cat-cow" in _flat(bad.stderr)
