@@ -23,7 +23,7 @@ from runback.core.slots import (
     what_is_due,
 )
 from runback.core.vocab import PAIN_REGIONS
-from runback.errors import RunbackError, ValidationError
+from runback.errors import RunbackError, ValidationError, from_pydantic
 from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
@@ -120,12 +120,7 @@ def history_request(
             }
         )
     except pydantic.ValidationError as exc:
-        problems = [
-            f"{'.'.join(map(str, e['loc'])) or 'request'}: "
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        ]
-        raise ValidationError("plan request", problems) from None
+        raise from_pydantic(exc, "plan request", empty="request") from None
 
 
 def make_plan(
