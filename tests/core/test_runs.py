@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from runback.core.format import pace as format_pace
 from runback.core.runs import (
     SPORT_LABELS,
-    format_pace,
     is_run,
     matches_filter,
     pace_s_per_km,

@@ -10,12 +10,9 @@ import typer
 if TYPE_CHECKING:
     from runback.core.catalog import Catalog, Exercise, Routine
 
+from runback.core.format import min_s
+
 __all__ = ["register"]
-
-
-def _minutes(seconds: int) -> str:
-    m, s = divmod(seconds, 60)
-    return f"{m} min {s:02d} s" if m else f"{s} s"
 
 
 def _emit_json(data: Any) -> None:
@@ -74,10 +71,10 @@ def _show_routine(catalog: Catalog, routine: Routine) -> None:
             f"{step.hold_s} s",
             str(step.reps),
             sides,
-            _minutes(step.duration_s()),
+            min_s(step.duration_s()),
         )
     out.print(table)
-    out.print(f"Total: {_minutes(catalog.duration_s(routine))}", highlight=False)
+    out.print(f"Total: {min_s(catalog.duration_s(routine))}", highlight=False)
     by_source: dict[str, list[str]] = {}
     for n, step in enumerate(steps, 1):
         by_source.setdefault(step.exercise.source, []).append(str(n))
@@ -199,7 +196,7 @@ def register(app: typer.Typer) -> None:
         for col in ("name", "origin", "steps", "time"):
             table.add_column(col)
         for i in items:
-            table.add_row(i.slug, escape(i.name), i.origin, str(i.steps), _minutes(i.duration_s))
+            table.add_row(i.slug, escape(i.name), i.origin, str(i.steps), min_s(i.duration_s))
         console().print(table)
 
     @group.command("show")
@@ -257,7 +254,7 @@ def register(app: typer.Typer) -> None:
         routine = create_routine(s, name, steps, slug=slug, description=description)
         console().print(
             f"Created {routine.slug!r} with {len(routine.steps)} step(s), "
-            f"{_minutes(load_builtin().duration_s(routine))}. "
+            f"{min_s(load_builtin().duration_s(routine))}. "
             f"See it with: runback routine show {routine.slug}",
             highlight=False,
         )
@@ -276,7 +273,7 @@ def register(app: typer.Typer) -> None:
         result = import_routine(store(ctx), file, replace=replace)
         console().print(
             f"{result.action.capitalize()} {result.routine.slug!r} ({result.routine.name}): "
-            f"{len(result.routine.steps)} step(s), {_minutes(result.duration_s)}.",
+            f"{len(result.routine.steps)} step(s), {min_s(result.duration_s)}.",
             highlight=False,
         )
 

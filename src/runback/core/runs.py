@@ -20,7 +20,6 @@ __all__ = [
     "SPORT_FILTERS",
     "SPORT_LABELS",
     "SportFilter",
-    "format_pace",
     "is_run",
     "matches_filter",
     "pace_s_per_km",
@@ -94,14 +93,6 @@ def pace_s_per_km(sport: str, distance_m: float, seconds: float | None) -> float
     if distance_m < MIN_PACE_DISTANCE_M:
         return None
     return seconds / (distance_m / 1000)
-
-
-def format_pace(seconds_per_km: float | None) -> str:
-    """Format a pace as "5:07 /km" ("—" when there is none)."""
-    if seconds_per_km is None:
-        return "—"
-    minutes, seconds = divmod(round(seconds_per_km), 60)
-    return f"{minutes}:{seconds:02d} /km"
 
 
 # The ranges the database's CHECKs hold (migration 0005); reading code applies them too, so a

@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, format_pace
+from runback.core.format import km
+from runback.core.runs import SPORT_FILTERS, SPORT_LABELS
 from runback.core.vocab import SPORTS, Sport
 from runback.errors import NotFoundError, ValidationError
 from runback.services.job_thread import JobThread
@@ -27,7 +28,7 @@ from runback.services.runs import (
 )
 from runback.services.store import Store
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
-from runback.web.routes._helpers import km, local_time, page
+from runback.web.routes._helpers import local_time, page
 
 __all__ = [
     "FileResultOut",
@@ -240,7 +241,6 @@ def _page(
             "sport": sport,
             "filters": _FILTER_LABELS,
             "sport_label": _sport_label,
-            "pace": format_pace,
             "result": result,
             "notice": notice,
             "job": job,
@@ -292,7 +292,7 @@ def _run_page(
 ) -> HTMLResponse:
     run = get_run(store, user_id=user_id, run_id=run_id)
     sports = [(s, SPORT_LABELS[s]) for s in SPORTS]
-    context = {"run": run, "sports": sports, "sport_label": _sport_label, "pace": format_pace}
+    context = {"run": run, "sports": sports, "sport_label": _sport_label}
     return page(request, template, {**context, **extra}, 422 if extra.get("problems") else 200)
 
 
