@@ -102,7 +102,12 @@ def _sport_filter(value: str) -> str:
 def register(app: typer.Typer) -> None:
     """Add the commands to the app."""
 
-    @app.command("import")
+    from runback.importers.formats import extensions_text
+
+    @app.command(
+        "import",
+        help=f"Import runs from {extensions_text()} files (also .gz), folders and Strava exports.",
+    )
     def import_(
         ctx: typer.Context,
         paths: list[Path] = typer.Argument(..., help="Files, folders or Strava export zips."),

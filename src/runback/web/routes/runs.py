@@ -15,6 +15,7 @@ from runback.core.format import km
 from runback.core.runs import SPORT_FILTERS, SPORT_LABELS
 from runback.core.vocab import SPORTS, Sport
 from runback.errors import NotFoundError, ValidationError
+from runback.importers.formats import accept_attribute
 from runback.services.job_thread import JobThread
 from runback.services.jobs import Job, Upload, enqueue_import, get_job
 from runback.services.runs import (
@@ -234,6 +235,7 @@ def _page(
         "runs.html",
         {
             "runs": shown[:PAGE_RUNS],
+            "upload_accept": accept_attribute(),
             "shown_total": len(shown),
             "total": len(runs),
             "total_km": sum(r.distance_m for r in runs) / 1000,
