@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from runback.core.format import km
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -146,7 +148,7 @@ def _show(out: Console, view: Today) -> None:
         out.print("Breaks: " + " · ".join(parts), highlight=False)
     for r in view.runs:
         out.print(
-            f"Run: {_clock(r.start, view.zone)} · {r.distance_m / 1000:.1f} km · "
+            f"Run: {_clock(r.start, view.zone)} · {km(r.distance_m, 1)} · "
             f"{round((r.moving_s or r.elapsed_s) / 60)} min",
             highlight=False,
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 import pydantic
 from sqlalchemy import select
 
-from runback.core.catalog import PAIN_REGIONS, Catalog, Routine
+from runback.core.catalog import Catalog, Routine
 from runback.core.planner import Plan, PlanRequest, plan
 from runback.core.schedule import WEEKDAYS
 from runback.core.slots import (
@@ -23,7 +23,8 @@ from runback.core.slots import (
     programme_slots,
     what_is_due,
 )
-from runback.errors import PlanError, RunbackError, ValidationError
+from runback.core.vocab import PAIN_REGIONS
+from runback.errors import PlanError, RunbackError, ValidationError, from_pydantic
 from runback.services.routines import upsert_routine
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
@@ -127,12 +128,7 @@ def history_request(
             }
         )
     except pydantic.ValidationError as exc:
-        problems = [
-            f"{'.'.join(map(str, e['loc'])) or 'request'}: "
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        ]
-        raise ValidationError("plan request", problems) from None
+        raise from_pydantic(exc, "plan request", empty="request") from None
 
 
 def make_plan(

@@ -12,9 +12,9 @@ from typing import Any
 
 import pydantic
 
-from runback.core.catalog import AREAS
-from runback.core.slots import SLOT_NAMES, Slot
-from runback.errors import PlanError, ValidationError
+from runback.core.slots import Slot
+from runback.core.vocab import AREAS, SLOT_NAMES
+from runback.errors import PlanError, ValidationError, from_pydantic
 from runback.services.plans import get_slots, make_plan, set_slots
 from runback.services.store import LOCAL_USER_ID, Store
 
@@ -23,7 +23,6 @@ __all__ = [
     "WINDOW_SLOTS",
     "change_slot",
     "check_slots",
-    "pydantic_problems",
     "save_slots",
 ]
 
@@ -31,16 +30,6 @@ __all__ = [
 WINDOW_SLOTS = ("morning", "desk-break")
 RUN_SLOTS = ("before-run", "after-run")
 _SOURCE = "slots"
-
-
-def pydantic_problems(exc: pydantic.ValidationError, prefix: str = "") -> list[str]:
-    """Turn pydantic errors into "field: what is wrong" lines."""
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        where = ".".join(p for p in (prefix, loc) if p) or "slot"
-        out.append(f"{where}: " + str(err["msg"]).removeprefix("Value error, "))
-    return out
 
 
 def _routine_problem(slug: str, known: list[str]) -> str:
@@ -113,6 +102,6 @@ def change_slot(store: Store, user_id: int = LOCAL_USER_ID, name: str = "", **ch
     try:
         new = Slot.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ValidationError(_SOURCE, pydantic_problems(exc, f"slots.{name}")) from None
+        raise from_pydantic(exc, _SOURCE, f"slots.{name}", empty="slot") from None
     save_slots(store, user_id, [new if s.name == name else s for s in current])
     return new

@@ -13,13 +13,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from runback.core.schedule import OUTCOMES, Outcome
 from runback.core.timezones import to_zone
+from runback.core.vocab import CONTEXTS, OUTCOMES, Context, Outcome
 from runback.errors import NotFoundError, ValidationError
 from runback.services.breaks import BreakEntry, delete_break, get_break, list_breaks, update_break
 from runback.services.sessions import (
-    CONTEXTS,
-    Context,
     SessionPublic,
     delete_session,
     get_session,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
 from runback.core.phases import CUE_EVERY_S, Phase, expand, held_s, planned_hold_s
+from runback.core.vocab import Context
 from runback.errors import ValidationError
 from runback.services.concerns import open_concern
 from runback.services.figures import figure_for
@@ -59,7 +60,7 @@ API = "/api/v1"
 RESUME_WINDOW = timedelta(hours=12)
 MAX_SPEED = 1000.0
 
-ContextName = Literal["before-run", "after-run", "desk-break", "other"]
+ContextName = Context
 
 
 class PhaseOut(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from runback.core.schedule import WEEKDAYS, ReminderPrefs
-from runback.errors import NotFoundError, ValidationError
+from runback.errors import NotFoundError, ValidationError, pydantic_problems
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
 from runback.services.concerns import emergency_number
@@ -103,10 +103,7 @@ def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
 
     if not isinstance(exc, pydantic.ValidationError):
         return [f"{prefix}: {exc}"]
-    return [
-        f"{prefix}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}".rstrip(".:")
-        for e in exc.errors()
-    ]
+    return [p.rstrip(".:") for p in pydantic_problems(exc, prefix)]
 
 
 @router.get("/api/v1/settings")
