@@ -4,12 +4,12 @@ The old path read a GPX three times (an expat pass for depth and counts, a defus
 the root tag, then gpxpy's own tree of every field). This pass runs ElementTree's C iterparse
 once over a file that cannot hold a DTD (so no entities: checked on the bytes first), counts
 depth, elements and points as it goes (stopping past the limits), and builds gpxpy's
-GPX, GPXTrack, GPXTrackSegment and GPXTrackPoint from the few values a summary needs (position,
-elevation, time, the track's name and type, the creator and name), clearing each element once
-read. gpxpy's own code then measures the track, so the numbers are gpxpy's. A point with any
-other child is read by gpxpy's own field code. Whatever this pass does not vouch for (a DTD,
-limits passed, malformed XML, waypoints or routes, an unusual namespace or encoding, a value
-gpxpy would refuse) returns None: the caller takes the old path, which also words the error.
+track points from their position, elevation and time, clearing each element once read. The
+tracks' own fields, waypoints, routes and metadata (small) are read by gpxpy's own field code,
+and so is a point with any other child; gpxpy then measures the track, so the numbers are
+gpxpy's. Whatever this pass does not vouch for (a DTD possible, limits passed, malformed XML,
+more than one default namespace, another encoding, a value gpxpy would refuse) returns None:
+the caller takes the old path, which also words the error.
 """
 
 from __future__ import annotations
@@ -23,20 +23,6 @@ __all__ = ["read_gpx"]
 _DEFAULT_NS = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
 # Children of a track point read here; any other makes gpxpy's field code read that point.
 _POINT_CHILDREN = frozenset({"ele", "time", "extensions"})
-# Children of <gpx> (and of <metadata>) that hold nothing gpxpy could refuse but a time.
-_ROOT_CHILDREN = frozenset(
-    {"metadata", "trk", "extensions", "name", "desc", "author", "email", "url", "urlname"}
-    | {"time", "keywords", "copyright", "link", "bounds", "wpt", "rte"}
-)
-
-
-def _gpxpy_reads() -> dict[str, Any]:
-    import gpxpy.gpx
-
-    return {"wpt": gpxpy.gpx.GPXWaypoint, "rte": gpxpy.gpx.GPXRoute, "bounds": gpxpy.gpx.GPXBounds}
-
-
-_GPXPY_READS: dict[str, Any] = {}
 
 
 class _Unsure(Exception):
@@ -78,7 +64,7 @@ def _read(data: bytes, uri: str | None) -> Any:
     from xml.etree.ElementTree import iterparse
 
     import gpxpy.gpx
-    from gpxpy.gpxfield import TIME_TYPE, gpx_fields_from_xml
+    from gpxpy.gpxfield import TIME_TYPE
 
     parse_time = TIME_TYPE.from_string
 
@@ -86,14 +72,14 @@ def _read(data: bytes, uri: str | None) -> Any:
 
     prefix = f"{{{uri}}}" if uri else ""
     cut = len(prefix)
-    gpx = gpxpy.gpx.GPX()
-    track: Any = None
+    tracks: list[Any] = []
+    segments: list[Any] = []
     segment: Any = None
     version: str | None = None
     depth = elements = points = 0
     root: Any = None
     segment_elem: Any = None
-    seen: set[str] = set()
+    in_track = False
     track_point = gpxpy.gpx.GPXTrackPoint
     for event, elem in iterparse(io.BytesIO(data), ("start", "end")):
         if event == "start":
@@ -106,19 +92,12 @@ def _read(data: bytes, uri: str | None) -> Any:
                 if elem.tag != prefix + "gpx":
                     raise _Unsure
                 version = elem.get("version")
-                gpx.creator = elem.get("creator")
-                gpx.version = version
             elif depth == 2:
-                name = _local(elem.tag, prefix, cut)
-                if name not in _ROOT_CHILDREN:
-                    raise _Unsure  # waypoints, routes, bounds, ...: gpxpy reads those
-                if name == "trk":
-                    track = gpxpy.gpx.GPXTrack()
-                    gpx.tracks.append(track)
-            elif depth == 3 and track is not None and elem.tag == prefix + "trkseg":
+                in_track = elem.tag == prefix + "trk"
+            elif depth == 3 and in_track and elem.tag == prefix + "trkseg":
                 segment = gpxpy.gpx.GPXTrackSegment()
                 segment_elem = elem
-                track.segments.append(segment)
+                segments.append(segment)
             continue
         depth -= 1
         tag = elem.tag
@@ -143,95 +122,44 @@ def _read(data: bytes, uri: str | None) -> Any:
             if plain:
                 point = track_point(_float(lat), _float(lon), elevation, time)
             else:
-                for node in elem.iter():
-                    node.tag = _local(node.tag, prefix, cut)
-                try:
-                    point = gpx_fields_from_xml(track_point, elem, version or "1.0")
-                except Exception:
-                    raise _Unsure from None
+                point = _by_gpxpy(track_point, elem, version, prefix, cut)
             segment.points.append(point)
             elem.clear()
             # Drop read points from their <trkseg> too, so the tree stays small; the parser
             # may have attached later points already, but each event holds its own element.
             segment_elem.clear()
-        elif depth == 1 and track is not None and tag == prefix + "trk":
-            _track_fields(track, elem, prefix, cut)
-            elem.clear()
-            track = segment = None
         elif depth == 2 and tag == prefix + "trkseg":
-            segment = None
-        elif depth == 1:
-            _root_field(gpx, elem, prefix, cut, version, parse_time, seen)
-            if not (version == "1.1" and tag == prefix + "metadata"):
-                elem.clear()
+            segment = segment_elem = None
+        elif depth == 1 and tag == prefix + "trk":
+            # gpxpy reads the track's own fields (which differ between GPX 1.0 and 1.1) from
+            # the element without its segments; the segments are the ones read above.
+            for child in [c for c in elem if c.tag == prefix + "trkseg"]:
+                elem.remove(child)
+            track = _by_gpxpy(gpxpy.gpx.GPXTrack, elem, version, prefix, cut)
+            track.segments = segments
+            tracks.append(track)
+            segments = []
+            root.remove(elem)
     if root is None:
         raise _Unsure
+    # The rest of <gpx> (metadata, waypoints, routes: small) by gpxpy's own field code.
+    gpx = _by_gpxpy(gpxpy.gpx.GPX, root, version, prefix, cut)
+    gpx.tracks = tracks
     return gpx
+
+
+def _by_gpxpy(kind: Any, elem: Any, version: str | None, prefix: str, cut: int) -> Any:
+    """Read an element (namespace dropped as gpxpy drops it) with gpxpy's own field code."""
+    from gpxpy.gpxfield import gpx_fields_from_xml
+
+    for node in elem.iter():
+        node.tag = _local(node.tag, prefix, cut)
+    try:
+        return gpx_fields_from_xml(kind, elem, version)  # type: ignore[arg-type]
+    except Exception:  # gpxpy refuses a value: the old path words it
+        raise _Unsure from None
 
 
 def _local(tag: str, prefix: str, cut: int) -> str:
     """Return the tag as gpxpy sees it: the default namespace dropped, any other kept."""
     return tag[cut:] if prefix and tag.startswith(prefix) else tag
-
-
-def _track_fields(track: Any, elem: Any, prefix: str, cut: int) -> None:
-    """Set the track's name and type from its first <name> and <type>; check its number."""
-    seen: set[str] = set()
-    for child in elem:
-        name = _local(child.tag, prefix, cut)
-        if name in seen:
-            continue
-        seen.add(name)
-        if name == "name":
-            track.name = child.text
-        elif name == "type":
-            track.type = child.text
-        elif name == "number" and child.text is not None:
-            try:
-                track.number = int(child.text.strip())
-            except ValueError:
-                raise _Unsure from None
-        elif name not in ("trkseg", "cmt", "desc", "src", "link", "url", "urlname", "extensions"):
-            raise _Unsure
-
-
-def _root_field(
-    gpx: Any, elem: Any, prefix: str, cut: int, version: str | None, parse: Any, seen: set[str]
-) -> None:
-    """Read a child of <gpx> (or <metadata> in GPX 1.1): the name, and a time gpxpy checks."""
-    name = _local(elem.tag, prefix, cut)
-    if name == "metadata":
-        if version != "1.1":
-            return  # gpxpy 1.0 fields do not look inside <metadata>
-        children = list(elem)
-        elem.clear()
-        for child in children:
-            _root_field(gpx, child, prefix, cut, "metadata", parse, seen)
-        return
-    if version == "1.1" and name in ("name", "time"):
-        return  # in 1.1 these live in <metadata>; gpxpy ignores them here
-    if not _GPXPY_READS:
-        _GPXPY_READS.update(_gpxpy_reads())
-    first = name not in seen
-    seen.add(name)
-    if name in _GPXPY_READS:
-        # Waypoints, routes and bounds: gpxpy's own field code reads them (and may refuse).
-        import gpxpy.gpx
-
-        for node in elem.iter():
-            node.tag = _local(node.tag, prefix, cut)
-        try:
-            value = gpxpy.gpxfield.gpx_fields_from_xml(
-                _GPXPY_READS[name](), elem, "1.1" if version == "metadata" else version or "1.0"
-            )
-        except Exception:
-            raise _Unsure from None
-        if name == "rte":
-            gpx.routes.append(value)
-        return
-    if name == "name" and first:
-        gpx.name = elem.text
-    elif name == "time" and first:
-        gpx.time = parse(elem.text)
-    elif version == "metadata" and name not in _ROOT_CHILDREN:
-        raise _Unsure
