@@ -6,7 +6,8 @@ Generates one GPX and one TCX of about --mb MB (a run of points with elevation, 
 rate), then, in interleaved rounds, runs each reader in a fresh process (so peak memory is its
 own): "bare" is `for _e, el in iterparse(f): el.clear()` over the bytes, "runback" is
 parse_activity (the importer's whole parse, protections on), "old" (with --old) the previous
-three-pass path. The track-point limit is lifted in the children (50 MB holds ~220,000). Reported: min/median seconds, MB/s, peak RSS, and runback's ratio to bare.
+three-pass path. The track-point limit is lifted in the children (50 MB holds ~220,000).
+Reported: min/median seconds, MB/s, peak RSS, and runback's ratio to bare.
 Goals: runback ≥ 0.8× the bare loop's MB/s, peak memory ≤ 2× the bare loop's.
 """
 
