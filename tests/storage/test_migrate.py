@@ -11,7 +11,13 @@ from sqlalchemy import inspect, text
 from runback.errors import SchemaVersionError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.db import make_engine
-from runback.storage.migrate import current_revision, head_revision, upgrade
+from runback.storage.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    head_revision,
+    stored_revision,
+    upgrade,
+)
 from runback.storage.models import SessionRow
 
 
@@ -27,6 +33,33 @@ def test_migrations_apply_on_empty_database(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     upgrade(engine)  # idempotent
     engine.dispose()
+
+
+def test_head_constant_is_alembics_head() -> None:
+    # The fast start-up check compares against the constant: a new migration must bump it.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_current_database_is_not_migrated_nor_alembic_imported(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    engine = make_engine(url)
+    assert stored_revision(engine) is None
+    upgrade(engine)
+    assert stored_revision(engine) == HEAD_REVISION
+    engine.dispose()
+    # A fresh interpreter, so the check sees only what opening a current store imports.
+    code = (
+        "import sys\n"
+        "from runback.storage.db import make_engine\n"
+        "from runback.storage.migrate import upgrade\n"
+        f"upgrade(make_engine({url!r}))\n"
+        "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

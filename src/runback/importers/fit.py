@@ -99,14 +99,22 @@ def parse_fit(data: bytes, source: str) -> Activity:
             source, f"refused: it holds more than {MAX_FIT_RECORDS:,} FIT records"
         )
     note = None
+    from runback.importers.fit_fast import summary_messages
+
+    # The summary-first pass decodes only file_id and sessions; None: it does not vouch for
+    # this file, so fitdecode reads all of it (and says what is wrong, if anything).
+    fast = summary_messages(data, MAX_FIT_RECORDS)
     try:
-        try:
-            file_id, sessions = _decode(data, source, check_crc=True)
-        except fitdecode.FitParseError as exc:
-            if _ODD_FIELD_SIZE not in str(exc):
-                raise
-            file_id, sessions = _decode(data, source, check_crc=True, lenient=True)
-            note = LENIENT_NOTE
+        if fast is not None:
+            file_id, sessions = fast
+        else:
+            try:
+                file_id, sessions = _decode(data, source, check_crc=True)
+            except fitdecode.FitParseError as exc:
+                if _ODD_FIELD_SIZE not in str(exc):
+                    raise
+                file_id, sessions = _decode(data, source, check_crc=True, lenient=True)
+                note = LENIENT_NOTE
     except (fitdecode.FitError, *_PLAIN_DECODE_ERRORS) as exc:
         repaired = repair_text_mode(data)
         if repaired is None:

@@ -24,13 +24,19 @@ def parse_gpx(data: bytes, source: str) -> Activity:
     import gpxpy
     import gpxpy.gpx
 
-    root = parse_xml(data, source)
-    if not root.tag.endswith("gpx"):
-        raise DamagedFileError(source, f"not a GPX file: the root element is <{root.tag}>")
-    try:
-        gpx = gpxpy.parse(decode_xml(data, source))
-    except gpxpy.gpx.GPXException as exc:
-        raise DamagedFileError(source, f"damaged GPX: {exc}") from exc
+    from runback.importers.gpx_fast import read_gpx
+
+    # One streaming pass; None: it does not vouch for this file, so read it as before (three
+    # passes: limits, a vetted tree, gpxpy), which also says what is wrong with it.
+    gpx = read_gpx(data)
+    if gpx is None:
+        root = parse_xml(data, source)
+        if not root.tag.endswith("gpx"):
+            raise DamagedFileError(source, f"not a GPX file: the root element is <{root.tag}>")
+        try:
+            gpx = gpxpy.parse(decode_xml(data, source))
+        except gpxpy.gpx.GPXException as exc:
+            raise DamagedFileError(source, f"damaged GPX: {exc}") from exc
 
     points = [p for t in gpx.tracks for s in t.segments for p in s.points]
     if not points:

@@ -12,9 +12,10 @@ from runback.errors import DamagedFileError, UnsafeFileError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["check_shape", "decode_xml", "parse_xml", "strip_xml_prelude"]
+__all__ = ["check_shape", "decode_xml", "parse_xml", "plain_xml", "strip_xml_prelude"]
 
 _POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
+_POINT_ENDINGS = ("}trkpt", "}Trackpoint")
 
 _ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -34,6 +35,9 @@ def parse_xml(data: bytes, source: str) -> Element:
     from defusedxml.ElementTree import fromstring
 
     data = strip_xml_prelude(data)
+    fast = _vetted_tree(data)
+    if fast is not None:
+        return fast
     check_shape(data, source)
     try:
         root: Element = fromstring(data, forbid_dtd=True)
@@ -60,6 +64,58 @@ def parse_xml(data: bytes, source: str) -> Element:
             f"damaged XML: the declared encoding {_declared(data)!r} is not supported ({exc}); "
             "save the file as UTF-8",
         ) from exc
+    return root
+
+
+_PLAIN_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def plain_xml(data: bytes) -> bool:
+    """Tell whether stripped XML bytes can hold no DTD and are ASCII-compatible (UTF-8/ASCII).
+
+    A DTD is how entities (bombs, external files) come in, and one can only be declared with
+    these bytes; their mere presence (even in a comment) sends the file down the careful path,
+    which refuses a DTD by name. Without a DTD expat knows only the five built-in entities.
+    """
+    if not data.startswith(b"<") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    declared = _declared(data)
+    return declared is None or declared.lower() in _PLAIN_ENCODINGS
+
+
+def _vetted_tree(data: bytes) -> Element | None:
+    """Build the tree in one pass of the C parser with depth and counts checked, or None.
+
+    None (a DTD possible, another encoding, malformed, a limit passed): the careful path,
+    which names the problem. defusedxml's parser is pure Python, several times slower.
+    """
+    if not plain_xml(data):
+        return None
+    import io
+    from xml.etree.ElementTree import iterparse
+
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
+
+    depth = elements = points = 0
+    root: Element | None = None
+    try:
+        for event, elem in iterparse(io.BytesIO(data), ("start", "end")):
+            if event == "end":
+                depth -= 1
+                continue
+            depth += 1
+            elements += 1
+            if root is None:
+                root = elem
+            if depth > MAX_XML_DEPTH or elements > MAX_XML_ELEMENTS:
+                return None
+            tag = elem.tag
+            if tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS:
+                points += 1
+                if points > MAX_TRACK_POINTS:
+                    return None
+    except Exception:  # malformed: the careful path words it
+        return None
     return root
 
 

@@ -192,21 +192,26 @@ def _same_device(a: str | None, b: str | None) -> bool:
 
 
 def _find_duplicate(session: Any, user_id: int, activity: Activity) -> tuple[RunRow, str] | None:
-    same_file = session.scalars(
-        select(RunRow).where(
-            RunRow.user_id == user_id, RunRow.content_hash == activity.content_hash
-        )
-    ).first()
-    if same_file is not None:
-        return same_file, f"already imported as run #{same_file.id} ({same_file.source_file})"
-    nearby = session.scalars(
-        select(RunRow).where(
+    from sqlalchemy import or_
+
+    # One query for both checks: the same file (content hash), or a run starting nearby.
+    rows = session.scalars(
+        select(RunRow)
+        .where(
             RunRow.user_id == user_id,
-            RunRow.start_at >= activity.start - SAME_RUN_WINDOW,
-            RunRow.start_at <= activity.start + SAME_RUN_WINDOW,
+            or_(
+                RunRow.content_hash == activity.content_hash,
+                RunRow.start_at.between(
+                    activity.start - SAME_RUN_WINDOW, activity.start + SAME_RUN_WINDOW
+                ),
+            ),
         )
+        .order_by(RunRow.id)
     ).all()
-    for row in nearby:
+    for row in rows:
+        if row.content_hash == activity.content_hash:
+            return row, f"already imported as run #{row.id} ({row.source_file})"
+    for row in rows:
         longest = max(row.elapsed_s, activity.elapsed_s, 1.0)
         if abs(row.elapsed_s - activity.elapsed_s) <= SAME_RUN_ELAPSED_SHARE * longest and (
             _same_device(row.device, activity.device)
@@ -348,9 +353,12 @@ def _walk(
 def _run_items(
     store: Store, user_id: int, items: list[ExportItem], progress: Progress | None
 ) -> list[FileResult]:
+    from runback.importers.batch import read_ahead
+
     zone = store.user_zone(user_id)
     results = []
-    for done, item in enumerate(items):
+    # Files are read (parsed in sandbox workers) a core's worth at a time, stored in order.
+    for done, item in enumerate(read_ahead(items)):
         if progress:
             progress(done, len(items), item.name)
         results.append(_import_item(store, user_id, zone, item))

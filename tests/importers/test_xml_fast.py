@@ -1,0 +1,215 @@
+"""The one-pass GPX and TCX readers against the careful path (defusedxml + gpxpy, the oracle)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runback.errors import UnsafeFileError
+from runback.importers import gpx_fast, xmlsafe
+from runback.importers.files import parse_activity
+from runback.importers.gpx_fast import read_gpx
+
+from ..conftest import SHARED_FIXTURES
+
+XML_FILES = sorted(
+    p for p in SHARED_FIXTURES.rglob("*") if p.suffix.lower() in (".gpx", ".tcx") and p.is_file()
+)
+
+
+def _outcome(name: str, data: bytes, fast: bool) -> object:
+    """Return parse_activity's Activity, or its error's type and message."""
+    with pytest.MonkeyPatch.context() as m:
+        if not fast:
+            m.setattr(gpx_fast, "read_gpx", lambda _data: None)
+            m.setattr(xmlsafe, "_vetted_tree", lambda _data: None)
+        try:
+            # repr: a NaN read from the file equals itself there, not as a float.
+            return repr(parse_activity(name, data))
+        except Exception as exc:
+            return (type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("path", XML_FILES, ids=lambda p: str(p.relative_to(SHARED_FIXTURES)))
+def test_every_fixture_matches_the_careful_path(path: Path) -> None:
+    data = path.read_bytes()
+    assert _outcome(path.name, data, True) == _outcome(path.name, data, False)
+    if path.suffix == ".gpx":
+        assert read_gpx(data) is not None, "the one-pass reader should read this file itself"
+
+
+def test_a_dtd_anywhere_takes_the_careful_path_and_is_refused() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]>'
+        b'<gpx version="1.1"><trk><name>&a;</name></trk></gpx>'
+    )
+    assert read_gpx(bomb) is None
+    assert xmlsafe._vetted_tree(bomb) is None
+    with pytest.raises(UnsafeFileError, match="DTD"):
+        parse_activity("bomb.gpx", bomb)
+
+
+def test_depth_past_the_limit_is_refused() -> None:
+    from runback.importers.limits import MAX_XML_DEPTH
+
+    deep = b'<gpx version="1.1">' + b"<a>" * (MAX_XML_DEPTH + 5) + b"</a>" * (MAX_XML_DEPTH + 5)
+    deep += b"</gpx>"
+    assert read_gpx(deep) is None
+    assert xmlsafe._vetted_tree(deep) is None
+    with pytest.raises(UnsafeFileError, match="nested"):
+        parse_activity("deep.gpx", deep)
+
+
+# --- generated files ---------------------------------------------------------------------------
+
+_NUMBER = st.one_of(
+    st.floats(-200, 200, allow_nan=False).map(lambda f: f"{f:.6f}"),
+    st.sampled_from(["", " 12.5 ", "abc", "1e3", "nan", "inf"]),
+)
+_GOOD_TIME = st.datetimes(
+    min_value=datetime(2026, 5, 3, 7, 0), max_value=datetime(2026, 5, 3, 9, 0)
+).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
+_TIME = st.one_of(
+    st.datetimes(
+        min_value=datetime(1985, 1, 1),
+        max_value=datetime(2030, 1, 1),
+    ).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    st.sampled_from(["", "2026-05-03T07:00:00.123+02:00", "2026-05-03 07:00:00", "yesterday"]),
+)
+_METRES = st.floats(1, 9000).map(str)
+_BAD_NUMBER = st.sampled_from(["", " 12.5 ", "abc", "1e3", "nan", "inf", "300"])
+
+
+def _mostly(good: st.SearchStrategy[str], bad: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Good values nine times in ten: most files are activities, some are odd."""
+    return st.sampled_from(range(10)).flatmap(lambda n: bad if n == 9 else good)
+
+
+_TEXT = st.text(
+    st.characters(categories=("L", "N", "Zs", "P")).filter(lambda c: c not in "<&"), max_size=6
+)
+
+
+@st.composite
+def _point(draw: st.DrawFn, tag: str) -> str:
+    lat = draw(_mostly(st.floats(52, 52.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
+    lon = draw(_mostly(st.floats(13, 13.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
+    parts = []
+    if draw(st.booleans()):
+        parts.append(f"<ele>{draw(_mostly(st.floats(0, 300).map(str), _BAD_NUMBER))}</ele>")
+    if draw(st.integers(0, 19)):
+        parts.append(f"<time>{draw(_mostly(_GOOD_TIME, _TIME))}</time>")
+    if draw(st.integers(0, 9)) == 0:
+        extra = draw(st.sampled_from(["speed", "hdop", "sat", "name", "fix", "course"]))
+        parts.append(f"<{extra}>{draw(st.one_of(_NUMBER, _TEXT))}</{extra}>")
+    if draw(st.booleans()):
+        parts.append("<extensions><x:hr>120</x:hr></extensions>")
+    return f'<{tag} lat="{lat}" lon="{lon}">{"".join(parts)}</{tag}>'
+
+
+@st.composite
+def gpx_files(draw: st.DrawFn) -> bytes:
+    """A GPX 1.0 or 1.1 file with tracks, maybe waypoints, a route, metadata and odd values."""
+    version = draw(st.sampled_from(["1.0", "1.1", None]))
+    ns = draw(
+        st.sampled_from(
+            ["http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/0", None]
+        )
+    )
+    attrs = (f' version="{version}"' if version else "") + (f' xmlns="{ns}"' if ns else "")
+    attrs += ' creator="gen" xmlns:x="urn:x"'
+    body = []
+    if draw(st.booleans()):
+        body.append(f"<metadata><name>{draw(_TEXT)}</name><time>{draw(_TIME)}</time></metadata>")
+    if draw(st.booleans()):
+        body.append(f"<name>{draw(_TEXT)}</name><time>{draw(_TIME)}</time>")
+    if draw(st.integers(0, 3)) == 0:
+        minlat = draw(_mostly(st.just("52"), _BAD_NUMBER))
+        body.append(f'<bounds minlat="{minlat}" maxlat="53" minlon="13" maxlon="14"/>')
+    if draw(st.integers(0, 3)) == 0:
+        body.append(draw(_point("wpt")))
+    if draw(st.integers(0, 9)) == 0:
+        body.append(f"<rte>{''.join(draw(st.lists(_point('rtept'), max_size=3)))}</rte>")
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 0]))):
+        track = []
+        if draw(st.booleans()):
+            track.append(f"<name>{draw(_TEXT)}</name>")
+        if draw(st.booleans()):
+            track.append(f"<type>{draw(st.sampled_from(['running', 'Ride', '9', 'x']))}</type>")
+        if draw(st.integers(0, 5)) == 0:
+            track.append(f"<number>{draw(st.sampled_from(['1', 'one', ' 2 ']))}</number>")
+        for _ in range(draw(st.sampled_from([1, 1, 2, 0]))):
+            points = draw(
+                st.lists(_point("trkpt"), min_size=draw(st.sampled_from([0, 2, 2, 2])), max_size=12)
+            )
+            track.append(f"<trkseg>{''.join(points)}</trkseg>")
+        body.append(f"<trk>{''.join(track)}</trk>")
+    if draw(st.integers(0, 9)) == 0:
+        body.append("<!-- a <!DOCTYPE in a comment -->")
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx{attrs}>{"".join(body)}</gpx>'
+    return text.encode()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=gpx_files())
+def test_generated_gpx_matches_gpxpy(data: bytes) -> None:
+    assert _outcome("gen.gpx", data, True) == _outcome("gen.gpx", data, False)
+
+
+@st.composite
+def tcx_files(draw: st.DrawFn) -> bytes:
+    """A TCX with activities, laps and track points, some values odd."""
+    laps = []
+    for _ in range(draw(st.sampled_from([1, 1, 2, 0]))):
+        start = draw(_mostly(_GOOD_TIME, _TIME))
+        points = []
+        for _ in range(draw(st.integers(0, 6))):
+            points.append(
+                f"<Trackpoint><Time>{draw(_mostly(_GOOD_TIME, _TIME))}</Time>"
+                f"<AltitudeMeters>{draw(_mostly(_METRES, _NUMBER))}</AltitudeMeters>"
+                f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters></Trackpoint>"
+            )
+        laps.append(
+            f'<Lap StartTime="{start}"><TotalTimeSeconds>'
+            f"{draw(_mostly(_METRES, _NUMBER))}</TotalTimeSeconds>"
+            f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters>"
+            f"<Track>{''.join(points)}</Track></Lap>"
+        )
+    activity = (
+        f'<Activity Sport="{draw(st.sampled_from(["Running", "Biking", "Other"]))}">'
+        f"<Id>{draw(_TIME)}</Id>{''.join(laps)}"
+        f"<Creator><Name>{draw(_TEXT)}</Name></Creator></Activity>"
+    )
+    activities = activity * draw(st.sampled_from([1, 1, 2, 0]))
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?><TrainingCenterDatabase '
+        'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"<Activities>{activities}</Activities></TrainingCenterDatabase>"
+    )
+    return text.encode()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tcx_files())
+def test_generated_tcx_matches_the_careful_path(data: bytes) -> None:
+    assert _outcome("gen.tcx", data, True) == _outcome("gen.tcx", data, False)
+
+
+def test_a_watch_like_gpx_and_tcx_match_the_careful_path(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from xml_import import make_gpx, make_tcx  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    for name, make in (("run.gpx", make_gpx), ("run.tcx", make_tcx)):
+        make(tmp_path / name, 0.2)
+        data = (tmp_path / name).read_bytes()
+        fast = _outcome(name, data, True)
+        assert fast == _outcome(name, data, False)
+        assert fast.startswith("Activity("), fast
