@@ -35,6 +35,8 @@ ROUTE_MODULES = [
     "runback.web.routes.profile",
     "runback.web.routes.today",
     "runback.web.routes.player",
+    "runback.web.routes.played",
+    "runback.web.routes.shell",
     "runback.web.routes.routines",
     "runback.web.routes.runs",
     "runback.web.routes.jobs",

@@ -11,12 +11,23 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
-    const res = await fetch(url, opts);
+    let res;
+    try {
+      res = await fetch(url, opts);
+    } catch (err) {
+      // No network (or the service worker had no copy): callers may keep the work for later.
+      const offline = new Error("no network");
+      offline.offline = true;
+      throw offline;
+    }
     if (res.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
     if (!res.ok) {
       let detail = res.statusText;
       try { detail = (await res.json()).detail || detail; } catch (_) { /* not JSON */ }
-      throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      const failed = new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      // The service worker's "no copy" answer when offline: the same as no network.
+      failed.offline = res.status === 504 && !navigator.onLine;
+      throw failed;
     }
     return res.status === 204 ? null : res.json();
   }
