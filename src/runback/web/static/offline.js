@@ -11,6 +11,7 @@
   }
   function write(list) {
     try { localStorage.setItem(KEY, JSON.stringify(list)); } catch (_) { /* full: kept in memory */ }
+    document.documentElement.setAttribute("data-outbox", String(list.length));
   }
 
   /** A key no other session of this phone has (sent with the session, checked by the server). */
