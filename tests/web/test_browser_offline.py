@@ -1,4 +1,4 @@
-"""The installable app offline (real Chromium): shell kept, routine played with no server, sent once."""
+"""The installable app offline (real Chromium): kept shell, a routine played, sent once."""
 
 from __future__ import annotations
 
