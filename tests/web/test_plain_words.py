@@ -155,3 +155,44 @@ def test_bad_input_and_bad_addresses_answer_in_plain_words(
 )
 def test_the_checker_itself(text: str, bad: bool) -> None:
     assert bool(problems(text)) is bad
+
+
+def test_a_refused_settings_form_keeps_what_was_typed_with_each_problem_beside_it(
+    client: TestClient,
+) -> None:
+    form = {
+        "zone": "Mars/Olympus",
+        "minutes_per_day": "12",
+        "mon_start": "17:00",
+        "mon_end": "09:00",
+        "interval_min": "45",
+    }
+    r = client.post("/settings", data=form)
+    assert r.status_code == 422
+    html = r.text
+    assert 'value="Mars/Olympus"' in html and 'value="17:00"' in html and 'value="12"' in html
+    zone = html.index('name="zone"')
+    assert 'aria-describedby="err-zone"' in html[zone : zone + 200]
+    assert re.search(r'id="err-zone">unknown time zone [^<]*Europe/Berlin', html)
+    assert re.search(r'id="err-mon_start">start 17:00 must be before end 09:00', html)
+    assert not problems(visible_text(html))
+    # Nothing was stored: the saved settings are as before.
+    assert client.get("/api/v1/settings").json()["zone"] != "Mars/Olympus"
+
+
+def test_json_errors_are_one_line_with_field_paths(client: TestClient) -> None:
+    body = {"region": "lower-back", "intensity": 14, "red_flags": []}
+    r = client.post("/api/v1/pain", json=body)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and "\n" not in detail
+    assert "intensity: " in detail and "problem(s)" not in detail
+    typed = client.post("/api/v1/pain", json={**body, "intensity": "lots"})
+    assert typed.json()["detail"].startswith("intensity: should be ")
+    assert typed.json()["problems"][0]["loc"] == ["body", "intensity"]
+    bad = client.patch(
+        "/api/v1/settings",
+        json={"reminders": {"active_hours": {"mon": {"start": "17:00", "end": "09:00"}}}},
+    )
+    assert bad.status_code == 422
+    assert "\n" not in bad.json()["detail"] and "active_hours.mon" in bad.json()["detail"]

@@ -101,3 +101,33 @@ def page_value(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup) and " " in value:
         return plain_words(value)
     return value
+
+
+def settings_field(path: str) -> str:
+    """Return the settings form field a problem's path points at (`reminders.run_days.mon`)."""
+    parts = path.split(".")
+    if parts[0] == "settings" and len(parts) > 1:
+        parts = parts[1:]
+    if parts[0] in ("targets", "player") and len(parts) > 1:
+        return parts[1]
+    if parts[0] == "reminders" and len(parts) > 1:
+        if parts[1] == "active_hours" and len(parts) > 2:
+            return f"{parts[2]}_start"
+        if parts[1] == "run_days" and len(parts) > 2:
+            return f"run_{parts[2]}"
+        return parts[1]
+    return parts[0]
+
+
+def field_errors(problems: Iterable[str]) -> dict[str, str]:
+    """Return each problem (`path: message`) under its settings field, in plain words."""
+    out: dict[str, str] = {}
+    for problem in problems:
+        path, sep, message = problem.partition(": ")
+        if not sep or " " in path:
+            out.setdefault("", plain_words(problem))
+            continue
+        text = plain_problem({"msg": message, "loc": ()})
+        field = settings_field(path)
+        out[field] = f"{out[field]}; {text}" if field in out else plain_words(text)
+    return out
