@@ -196,3 +196,17 @@ def test_json_errors_are_one_line_with_field_paths(client: TestClient) -> None:
     )
     assert bad.status_code == 422
     assert "\n" not in bad.json()["detail"] and "active_hours.mon" in bad.json()["detail"]
+
+
+def test_the_phone_feed_has_copy_webcal_download_and_a_qr_when_reachable(
+    client: TestClient,
+) -> None:
+    client.post("/settings/calendar", data={"action": "new"})
+    local = client.get("/settings").text
+    assert 'id="calendar-copy"' in local and 'href="webcal://' in local
+    assert 'download="runback-breaks.ics"' in local
+    # The test client's address is no loopback one: the QR code is offered, as on a server.
+    assert 'id="calendar-qr"' in local and 'aria-label="QR code of the address"' in local
+    from runback.web.qr import webcal
+
+    assert webcal("https://example.org/calendar/x.ics") == "webcal://example.org/calendar/x.ics"

@@ -38,6 +38,25 @@
     if (zone && !zone.value) {
       try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { /* old browser */ }
     }
+    // Copy buttons: the text of the element they name, with a word that it worked.
+    document.querySelectorAll("button[data-copy]").forEach((btn) => {
+      btn.addEventListener("click", async () => {
+        const source = document.querySelector(btn.dataset.copy);
+        const said = document.getElementById("calendar-copied");
+        if (!source) return;
+        try {
+          await navigator.clipboard.writeText(source.textContent.trim());
+          if (said) said.textContent = "Copied.";
+        } catch (_) {
+          const range = document.createRange();
+          range.selectNodeContents(source);
+          const sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+          if (said) said.textContent = "Selected: copy it with your device's copy command.";
+        }
+      });
+    });
     // Buttons that need a confirmation carry data-confirm (no inline onclick under our CSP).
     document.querySelectorAll("form[data-confirm]").forEach((form) => {
       form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });
