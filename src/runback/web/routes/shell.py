@@ -41,7 +41,7 @@ MORE_LINKS = [
     ("/routines", "Routines", "Every routine, and your own"),
     ("/progress", "Progress", "Weeks, streaks and charts"),
     ("/history", "History", "Sessions, breaks and pain, day by day"),
-    ("/plans", "Plans", "Which routine before and after a run"),
+    ("/plan", "Make a plan", "A routine for the time and place you have"),
     ("/programme", "Programme", "A few weeks that build up"),
     ("/slots", "Break times", "When your movement breaks fall"),
     ("/welcome", "Your profile", "Sitting, back history and what to avoid"),
