@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from tests.conftest import SHARED_FIXTURES
 from tests.web.browser import LiveServer, live_server, phone_page, shot, wait_for_job
 
 pytestmark = pytest.mark.browser
@@ -34,10 +34,10 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iterator[LiveServer]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server with a run whose file name is long (it once widened the page)."""
     with live_server(tmp_path_factory.mktemp("phone"), start_at=START) as s:
-        gpx = (fixtures_dir / "gpx/cerknicko-jezero.gpx").read_bytes()
+        gpx = (SHARED_FIXTURES / "gpx/cerknicko-jezero.gpx").read_bytes()
         name = "a-very-long-file-name-from-a-watch-export-without-any-spaces-in-it.gpx"
         wait_for_job(s, httpx.post(s.url + "/api/v1/runs/import", files=[("files", (name, gpx))]))
         yield s
