@@ -89,9 +89,12 @@
   });
   if ("serviceWorker" in navigator && document.querySelector('meta[name="csrf-token"]')) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {
-        /* not over https or refused: the app works online as before */
-      });
+      // A moment after the page is up: keeping the routines for offline never slows a page.
+      setTimeout(function () {
+        navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {
+          /* not over https or refused: the app works online as before */
+        });
+      }, 1500);
     });
   }
 
