@@ -73,6 +73,7 @@
     root.setAttribute("data-offline", "1");
     el.status.textContent = "No network: carry on. The session is kept on this phone and " +
       "sent when it is back online.";
+    el.status.classList.add("pl-status-calm");
     el.status.hidden = false;
   }
 
@@ -86,6 +87,7 @@
     });
     root.setAttribute("data-kept", "1");
     el.status.textContent = "Saved on this phone; it is sent when the phone is back online.";
+    el.status.classList.add("pl-status-calm");
     el.status.hidden = false;
     el.finish.hidden = false;
     setState("done");
