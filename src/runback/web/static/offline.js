@@ -87,7 +87,8 @@
       });
     });
   });
-  if ("serviceWorker" in navigator && document.querySelector('meta[name="csrf-token"]')) {
+  // Only for someone logged in (the main nav is there): a login page is nothing to keep.
+  if ("serviceWorker" in navigator && document.querySelector("nav.nav")) {
     window.addEventListener("load", function () {
       // A moment after the page is up: keeping the routines for offline never slows a page.
       setTimeout(function () {
