@@ -200,7 +200,7 @@ def test_a_number_json_cannot_hold_is_named_in_a_422(
         "/api/v1/pain", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
-    [problem] = response.json()["detail"]
+    [problem] = response.json()["problems"]
     assert problem["loc"] == ["body", "intensity"] and "finite number" in problem["msg"]
     assert problem["input"] in ("inf", "-inf", "nan")
 
@@ -214,7 +214,7 @@ def test_a_session_id_no_database_holds_is_a_422(
     url = f"/api/v1/sessions/{session_id}{suffix}"
     response = client.get(url) if not suffix else client.post(url, json={"enjoyment": 3})
     assert response.status_code == 422, response.text
-    assert ["path", "session_id"] in [p["loc"] for p in response.json()["detail"]]
+    assert ["path", "session_id"] in [p["loc"] for p in response.json()["problems"]]
 
 
 def test_the_largest_session_id_is_just_not_found(app_state: dict[str, Any]) -> None:

@@ -87,13 +87,17 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    folder: Path, zone: str = "Europe/Berlin", start_at: datetime | None = None
+    folder: Path,
+    zone: str = "Europe/Berlin",
+    start_at: datetime | None = None,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
     """Start `uvicorn --factory runback.web.app:create_app_from_env` on a free port.
 
     With `start_at`, the server's clock starts at that instant (tests/web/clocked_app.py).
+    With `port`, on that one (a server started again where a browser knew it).
     """
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "RUNBACK_DATABASE_URL": f"sqlite:///{folder / 'runback.db'}",

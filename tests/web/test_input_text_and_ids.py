@@ -94,4 +94,4 @@ def test_the_largest_id_is_just_not_found_and_run_id_is_checked(
         pain = {"region": "lower-back", "intensity": 3, "run_id": run_id, "red_flags": []}
         r = c.unsafe("POST", "/api/v1/pain", json=pain)
         assert r.status_code == 422, r.text
-        assert ["body", "run_id"] in [p["loc"] for p in r.json()["detail"]]
+        assert ["body", "run_id"] in [p["loc"] for p in r.json()["problems"]]

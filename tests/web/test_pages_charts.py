@@ -35,9 +35,9 @@ def test_heatmap_places_each_day_by_week_and_weekday() -> None:
     assert by_day["2026-01-06"].get("class") == "cell l1"
     assert by_day["2026-01-05"].get("class") == "cell l0"
     # Monday is the top row, and the last column holds the last week.
-    assert by_day["2026-01-05"].get("y") == "16"
-    assert by_day["2026-01-07"].get("y") == str(16 + 2 * 13)
-    assert by_day["2026-01-07"].get("x") == by_day["2026-01-05"].get("x") == str(28 + 52 * 13)
+    assert by_day["2026-01-05"].get("y") == "18"
+    assert by_day["2026-01-07"].get("y") == str(18 + 2 * 16)
+    assert by_day["2026-01-07"].get("x") == by_day["2026-01-05"].get("x") == str(34 + 52 * 16)
     assert by_day["2026-01-07"].findtext(f"{NS}title") == "2026-01-07: tip"
     assert len(root.findall(f"{NS}circle")) == 1
     assert root.findtext(f"{NS}title") == "Back-up work, last 12 months"

@@ -163,7 +163,7 @@ def test_plans_api_save_and_errors(client: TestClient) -> None:
     r = client.post("/api/v1/plans/save", json={**body, "slug": "hips-six"})
     assert r.status_code == 422 and "already have a routine" in r.json()["detail"]
     r = client.post("/api/v1/plans/save", json={**body, "slug": "Hips Six"})
-    assert r.status_code == 422 and "is not a slug" in r.json()["detail"]
+    assert r.status_code == 422 and "is not a short name" in r.json()["detail"]
     r = client.post("/api/v1/plans/save", json={**body, "slug": "desk-break"})
     assert r.status_code == 422 and "built-in" in r.json()["detail"]
     r = client.post("/api/v1/plans", json={"minutes": 0.2, "areas": ["hips"]})

@@ -33,7 +33,7 @@ def test_progress_shows_todays_work_in_every_chart(client: TestClient) -> None:
     assert r.status_code == 200
     page = r.text
     assert 'id="streak-current">1<' in page
-    svgs = re.findall(r"<svg .*?</svg>", page, re.S)
+    svgs = re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)
     assert len(svgs) == 3  # no pain-vs-habit chart without run days to compare
     assert "Not enough run days to compare yet" in page
     for svg in svgs:
@@ -74,7 +74,7 @@ def _seed_comparable_runs(store: Store) -> None:
 def test_progress_compares_pain_with_n_and_the_caveat(client: TestClient, store: Store) -> None:
     _seed_comparable_runs(store)
     page = client.get("/progress").text
-    assert len(re.findall(r"<svg .*?</svg>", page, re.S)) == 4
+    assert len(re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)) == 4
     table = page.split('id="pain-comparison"', 1)[1].split("</table>", 1)[0]
     assert "<td>6</td><td>6</td><td>3.3</td>" in table
     assert "<td>5</td><td>5</td><td>4.0</td>" in table

@@ -107,8 +107,11 @@ def test_import_errors_match_the_cli(client: TestClient, store: Store, tmp_path:
     r = client.post("/routines/import", files={"file": ("bad.toml", BAD.encode())})
     assert r.status_code == 422
     assert "bad.toml was not imported" in r.text
+    # The same problems, in a page's words (no command-line hints or internal names).
+    from runback.web.problems import plain_words
+
     for problem in cli.value.problems:
-        assert problem.replace("'", "&#39;").replace('"', "&#34;") in r.text
+        assert plain_words(problem).replace("'", "&#39;").replace('"', "&#34;") in r.text
     assert all(x["slug"] != "bad-slug" for x in client.get("/api/v1/routines").json())
 
 

@@ -59,6 +59,7 @@ class SessionPublic(BaseModel):
     planned_s: float | None
     done_s: float
     state: dict[str, Any] | None
+    client_key: str | None = None
 
 
 def _check_context(context: str) -> None:
@@ -130,6 +131,8 @@ def start_session(
     planned_s: float | None = None,
     zone: str | None = None,
     state: dict[str, Any] | None = None,
+    started_at: datetime | None = None,
+    client_key: str | None = None,
 ) -> int:
     """Store a new session now (before any step runs) and return its id.
 
@@ -137,7 +140,8 @@ def start_session(
     already; otherwise worked out from the user's catalog.
 
     With no context, it is inferred from the routine and the time (services.plans), so a Desk
-    break counts as a break whichever button started it.
+    break counts as a break whichever button started it. `started_at` (default now) and
+    `client_key` (the device's own name for it, unique per user) serve sessions played offline.
     """
     if context is None:
         from runback.services.plans import infer_session_context
@@ -152,7 +156,7 @@ def start_session(
             user_id=user_id,
             routine_slug=routine.slug,
             routine_name=routine.name,
-            started_at=store.clock.now(),
+            started_at=started_at or store.clock.now(),
             ended_at=None,
             zone=zone,
             steps_total=steps_total if steps_total is not None else len(routine.steps),
@@ -165,6 +169,7 @@ def start_session(
             planned_s=max(0.0, float(planned_s)),
             done_s=0.0,
             state=state,
+            client_key=client_key,
         )
         s.add(row)
         s.flush()
@@ -210,8 +215,9 @@ def finish_session(
     steps_skipped: Sequence[str] | None = None,
     active_s: float | None = None,
     done_s: float | None = None,
+    ended_at: datetime | None = None,
 ) -> None:
-    """End a session now, with its final progress and enjoyment.
+    """End a session now (or at `ended_at`), with its final progress and enjoyment.
 
     `completed` is the player's word that it ran to the end; it is stored only when the steps
     agree (every step held to the end, none skipped). `done_s` as for record_progress.
@@ -231,13 +237,14 @@ def finish_session(
             row.done_s = _done_s(row, done_s)
         completed = completed and _all_steps_done(row)
         first_finish = row.ended_at is None
+        end = ended_at or store.clock.now()
         if first_finish:
-            row.ended_at = store.clock.now()
+            row.ended_at = end
         if first_finish and completed and row.context == "desk-break":
             from runback.services.breaks import log_break_session
 
             s.flush()
-            log_break_session(s, user_id, session_id, store.clock.now(), row.zone)
+            log_break_session(s, user_id, session_id, end, row.zone)
         row.completed = completed
         if enjoyment is not None:
             row.enjoyment = enjoyment

@@ -108,7 +108,12 @@ class SessionRow(Base):
     done_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # Where the player was, so a reload (web) resumes; null once the session ends.
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    __table_args__ = (Index("ix_sessions_user_started", "user_id", "started_at"),)
+    # The device's own name for a session played offline: sent again, it is not stored twice.
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_sessions_user_started", "user_id", "started_at"),
+        Index("ux_sessions_user_client_key", "user_id", "client_key", unique=True),
+    )
 
 
 class RunRow(Base):

@@ -35,6 +35,8 @@ ROUTE_MODULES = [
     "runback.web.routes.profile",
     "runback.web.routes.today",
     "runback.web.routes.player",
+    "runback.web.routes.played",
+    "runback.web.routes.shell",
     "runback.web.routes.routines",
     "runback.web.routes.runs",
     "runback.web.routes.jobs",
@@ -100,6 +102,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         render,
         verify_csrf,
     )
+    from runback.web.problems import one_line, plain_words, validation_line
     from runback.web.security import (
         BodyLimitMiddleware,
         BodyTooLarge,
@@ -171,7 +174,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(RunbackError)
     async def runback_error(request: Request, exc: RunbackError) -> Response:
-        answer = _error(request, exc.http_status, str(exc))
+        answer = _error(request, exc.http_status, plain_words(one_line(exc)))
         if isinstance(exc, RateLimitedError):
             answer.headers["Retry-After"] = str(exc.retry_after_s)
         return answer
@@ -195,7 +198,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         # FastAPI's list of problems, made JSON-safe: the input it echoes may be a number JSON
         # cannot hold (`1e309` parses as inf), which would turn this 422 into a 500.
         problems = _json_safe(jsonable_encoder(exc.errors()))
-        return JSONResponse({"detail": problems}, status_code=422)
+        line = validation_line(problems)
+        if not is_api(request):
+            # A page address with a bad query (`/player/x?speed=0`): a page, in plain words.
+            message = (
+                f"This address has a value that does not work ({line}). Go back and try again."
+            )
+            return render(request, "error.html", {"status": 422, "message": message}, 422)
+        # One line to show, and the list with field paths for programs.
+        return JSONResponse({"detail": line, "problems": problems}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

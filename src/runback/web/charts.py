@@ -87,7 +87,8 @@ def calendar_heatmap(
     summary: str = "",
 ) -> str:
     """Draw a week-column calendar (Monday on top) of consecutive days, months labelled."""
-    cell, gap, left, top_pad = 11, 2, 28, 16
+    # 12 px labels at full size: the calendar scrolls sideways on a phone rather than shrink.
+    cell, gap, left, top_pad = 14, 2, 34, 18
     if cells:
         first = cells[0].day - timedelta(days=cells[0].day.weekday())
         weeks = (cells[-1].day - first).days // 7 + 1
@@ -102,7 +103,7 @@ def calendar_heatmap(
     for row, name in enumerate(_WEEKDAYS):
         if name:
             y = top_pad + row * (cell + gap) + cell - 2
-            out.append(f'<text class="axis" x="0" y="{y}" font-size="9">{name}</text>')
+            out.append(f'<text class="axis" x="0" y="{y}" font-size="12">{name}</text>')
     last_month = -1
     for col in range(weeks):
         monday = first + timedelta(weeks=col)
@@ -110,7 +111,7 @@ def calendar_heatmap(
         if monday.month != last_month and col < weeks - 2:
             x = left + col * (cell + gap)
             label = _MONTHS[monday.month - 1]
-            out.append(f'<text class="axis" x="{x}" y="10" font-size="9">{label}</text>')
+            out.append(f'<text class="axis" x="{x}" y="12" font-size="12">{label}</text>')
             last_month = monday.month
     for c in cells:
         col = (c.day - first).days // 7
@@ -131,12 +132,12 @@ def calendar_heatmap(
     return "".join(out)
 
 
-def placeholder(title: str, text: str, *, width: int = 360, height: int = 60) -> str:
+def placeholder(title: str, text: str, *, width: int = 260, height: int = 60) -> str:
     """Draw a chart-sized box that says why there is no chart (`text` also in its desc)."""
     out = _open(width, height, title, text, "chart-placeholder")
     short = text.split(":", 1)[0]
     out.append(
-        f'<text class="axis" x="{width // 2}" y="{height // 2 + 4}" font-size="11" '
+        f'<text class="axis" x="{width // 2}" y="{height // 2 + 4}" font-size="12" '
         f'text-anchor="middle">{escape(short)}</text>'
     )
     out.append("</svg>")
@@ -153,19 +154,19 @@ def _y_axis(out: list[str], x0: int, y0: int, h: int, top: float, unit: str, rig
         )
         label = f"{_num(top * frac)}{unit}"
         out.append(
-            f'<text class="axis" x="{x0 - 4}" y="{_fmt(y + 3)}" font-size="9" '
+            f'<text class="axis" x="{x0 - 4}" y="{_fmt(y + 3)}" font-size="12" '
             f'text-anchor="end">{escape(label)}</text>'
         )
 
 
 def _x_labels(out: list[str], labels: Sequence[str], x0: int, slot: float, y: int) -> None:
     """Label every n-th slot so labels never overlap."""
-    every = max(1, math.ceil(len(labels) / 8))
+    every = max(1, math.ceil(len(labels) / 5))
     for i, label in enumerate(labels):
         if i % every == 0:
             x = x0 + (i + 0.5) * slot
             out.append(
-                f'<text class="axis" x="{_fmt(x)}" y="{y}" font-size="9" '
+                f'<text class="axis" x="{_fmt(x)}" y="{y}" font-size="12" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
 
@@ -177,7 +178,7 @@ def bar_chart(
     unit: str = "",
     top: float | None = None,
     target: float | None = None,
-    width: int = 360,
+    width: int = 260,
     height: int = 160,
 ) -> str:
     """Draw vertical bars with a y axis, and a dashed target line when given."""
@@ -220,13 +221,13 @@ def combo_chart(
     line_name: str,
     bar_unit: str = "",
     line_top: float = 10.0,
-    width: int = 360,
-    height: int = 170,
+    width: int = 260,
+    height: int = 200,
 ) -> str:
     """Draw bars on the left axis and a line (gaps where None) on a 0–``line_top`` right axis."""
     if not (len(labels) == len(bars) == len(line)):
         raise ValueError("labels, bars and line must have the same length")
-    x0, y0, pad_b, right_pad = 46, 8, 30, 26
+    x0, y0, pad_b, right_pad = 46, 8, 50, 26
     h = height - y0 - pad_b
     right = width - right_pad
     scale = nice_max(max([*bars, 0.0]))
@@ -240,7 +241,7 @@ def combo_chart(
         y = y0 + h - frac * h
         out.append(
             f'<text class="axis axis-line" x="{right + 4}" y="{_fmt(y + 3)}" '
-            f'font-size="9">{_num(line_top * frac)}</text>'
+            f'font-size="12">{_num(line_top * frac)}</text>'
         )
     slot = (right - x0) / max(1, len(labels))
     points: list[list[tuple[float, float, str]]] = [[]]
@@ -271,13 +272,14 @@ def combo_chart(
             )
     _x_labels(out, labels, x0, slot, height - pad_b + 12)
     # A legend so the two axes are not confused.
-    ly = height - 6
-    out.append(f'<rect x="{x0}" y="{ly - 7}" width="8" height="8" fill="#3a9d5a"/>')
-    out.append(f'<text class="axis" x="{x0 + 11}" y="{ly}" font-size="9">{escape(bar_name)}</text>')
-    lx = x0 + 130
-    out.append(f'<circle cx="{lx + 4}" cy="{ly - 3}" r="3" fill="#c62828"/>')
+    # Two lines, so each name fits a phone at full size.
+    ly = height - 22
+    out.append(f'<rect x="4" y="{ly - 8}" width="9" height="9" fill="#3a9d5a"/>')
+    out.append(f'<text class="axis" x="18" y="{ly}" font-size="12">{escape(bar_name)}</text>')
+    ly2 = height - 5
+    out.append(f'<circle cx="8" cy="{ly2 - 4}" r="3.5" fill="#c62828"/>')
     out.append(
-        f'<text class="axis" x="{lx + 11}" y="{ly}" font-size="9">'
+        f'<text class="axis" x="18" y="{ly2}" font-size="12">'
         f"{escape(line_name)} (right axis)</text>"
     )
     out.append("</svg>")

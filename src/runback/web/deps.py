@@ -105,11 +105,17 @@ def make_templates() -> Jinja2Templates:
     from importlib.resources import files
 
     from runback.web.figures import exercise_figure, figure_strip
+    from runback.web.problems import page_value
+    from runback.web.qr import qr_svg, webcal
 
     folder = files("runback.web") / "templates"
     templates = Jinja2Templates(directory=str(folder))
     templates.env.globals["figure"] = exercise_figure
     templates.env.globals["figure_strip"] = figure_strip
+    templates.env.globals["qr_svg"] = qr_svg
+    templates.env.globals["webcal"] = webcal
+    # Messages shared with the command line lose its hints on a page (web/problems.py).
+    templates.env.finalize = page_value
     return templates
 
 

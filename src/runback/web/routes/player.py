@@ -127,6 +127,13 @@ class SessionStart(BaseModel):
     context: ContextName | None = Field(
         default=None, description="when it is done; inferred from the routine and the time"
     )
+    client_key: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the device's own name for it, if the network may go before it ends",
+    )
 
 
 class SessionProgress(BaseModel):
@@ -380,6 +387,13 @@ def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> Sessio
 @router.post(f"{API}/sessions", status_code=201)
 def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep) -> SessionPublic:
     """Start a session now; it is stored (as partial) before any step runs."""
+    if body.client_key is not None:
+        from runback.services.played import find_by_key
+
+        # Sent again (the answer was lost on a bad network): the session already started.
+        found = find_by_key(store, user_id=user_id, client_key=body.client_key)
+        if found is not None:
+            return get_session(store, user_id, found[0])
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
     # The first get-ready lasts what the player plays: the user's extra seconds included.
     steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
@@ -393,6 +407,7 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
         steps_total=len(steps),
         planned_s=planned_hold_s(phases),
         state=state.model_dump(),
+        client_key=body.client_key,
     )
     return get_session(store, user_id, session_id)
 

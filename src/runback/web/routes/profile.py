@@ -18,6 +18,7 @@ from runback.core.profile import (
 )
 from runback.core.schedule import Weekday
 from runback.errors import ValidationError
+from runback.services import accounts
 from runback.services.profile import (
     ProfileView,
     parse_answers,
@@ -110,6 +111,15 @@ def _save_form(
     save_profile(store, profile, user_id=user_id, run_days=run_days)
 
 
+def _check_zone(zone: str) -> None:
+    from runback.core.timezones import to_zone
+
+    try:
+        to_zone(zone)
+    except Exception as exc:
+        raise ValidationError("zone", [f"zone: {exc}"]) from None
+
+
 @router.get("/welcome", response_class=HTMLResponse)
 def welcome_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show the first-day questions (every one may be left out, or all skipped)."""
@@ -123,8 +133,14 @@ async def _save_then(
     form, days, contra = await _form(request)
 
     def save() -> Response:
+        # The zone the browser filled in (if any); checked before anything is stored.
+        zone = str(form.get("zone", "")).strip()
         try:
+            if zone:
+                _check_zone(zone)
             _save_form(store, user_id, form, days, contra)
+            if zone and zone != store.user_zone(user_id):
+                accounts.set_zone(store, zone, user_id)
         except ValidationError as exc:
             return _page(request, store, user_id, where, "; ".join(exc.problems), 422, form)
         return RedirectResponse(done, 303)

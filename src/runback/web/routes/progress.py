@@ -82,8 +82,8 @@ def charts_for(stats: Stats) -> Charts:
             Bar(
                 _week(w.week_start),
                 w.days_done,
-                note=f"{w.days_done} of {w.days_so_far} days, target {w.target}"
-                + (" – met" if w.met else ""),
+                note=f"{w.days_done} of {w.days_so_far} {'day' if w.days_so_far == 1 else 'days'}, "
+                f"target {w.target}" + (" – met" if w.met else ""),
             )
             for w in stats.adherence.weeks
         ],

@@ -153,9 +153,20 @@ def calendar_feed(token: str, store: StoreDep) -> Response:
 
 
 def _page(
-    request: Request, store: Store, user_id: int, error: str | None = None, status: int = 200
+    request: Request,
+    store: Store,
+    user_id: int,
+    error: str | None = None,
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+    problems: list[str] | None = None,
 ) -> HTMLResponse:
+    from runback.web.problems import field_errors
+
     context = {
+        # After a refused save: what was typed, and each problem beside its field.
+        "typed": typed,
+        "field_errors": field_errors(problems or []),
         "current": _current(request, store, user_id),
         "days": DAY_NAMES,
         "error": error,
@@ -240,7 +251,8 @@ async def settings_form(
         try:
             _apply(store, user_id, _from_form(form))
         except ValidationError as exc:
-            return _page(request, store, user_id, "; ".join(exc.problems), 422)
+            summary = "Not saved: please change what is marked below."
+            return _page(request, store, user_id, summary, 422, form, exc.problems)
         return RedirectResponse("/settings?saved=1", 303)
 
     return await run_in_threadpool(save)

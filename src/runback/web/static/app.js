@@ -11,12 +11,23 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
-    const res = await fetch(url, opts);
+    let res;
+    try {
+      res = await fetch(url, opts);
+    } catch (err) {
+      // No network (or the service worker had no copy): callers may keep the work for later.
+      const offline = new Error("no network");
+      offline.offline = true;
+      throw offline;
+    }
     if (res.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
     if (!res.ok) {
       let detail = res.statusText;
       try { detail = (await res.json()).detail || detail; } catch (_) { /* not JSON */ }
-      throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      const failed = new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      // The service worker's "no copy" answer when offline: the same as no network.
+      failed.offline = res.status === 504 && !navigator.onLine;
+      throw failed;
     }
     return res.status === 204 ? null : res.json();
   }
@@ -27,6 +38,25 @@
     if (zone && !zone.value) {
       try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { /* old browser */ }
     }
+    // Copy buttons: the text of the element they name, with a word that it worked.
+    document.querySelectorAll("button[data-copy]").forEach((btn) => {
+      btn.addEventListener("click", async () => {
+        const source = document.querySelector(btn.dataset.copy);
+        const said = document.getElementById("calendar-copied");
+        if (!source) return;
+        try {
+          await navigator.clipboard.writeText(source.textContent.trim());
+          if (said) said.textContent = "Copied.";
+        } catch (_) {
+          const range = document.createRange();
+          range.selectNodeContents(source);
+          const sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+          if (said) said.textContent = "Selected: copy it with your device's copy command.";
+        }
+      });
+    });
     // Buttons that need a confirmation carry data-confirm (no inline onclick under our CSP).
     document.querySelectorAll("form[data-confirm]").forEach((form) => {
       form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });

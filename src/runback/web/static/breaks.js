@@ -55,6 +55,8 @@
 
   function fire(b) {
     pending = null;
+    // A new user's first look at Today is the welcome, not a nag (the next page may remind).
+    if (document.getElementById("welcome-prompt")) return;
     if (already(b.due_at)) return;
     mark(b.due_at);
     banner(b);

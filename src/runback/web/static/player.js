@@ -31,6 +31,11 @@
   var skippedSteps = [];
   var chain = Promise.resolve();
   var progressQueued = false;
+  var outbox = rb.outbox || null;
+  var clientKey = null;   // this phone's name for the session (the server stores it once)
+  var startedMs = 0;
+  var offline = false;    // the network went: the session is finished on the phone and kept
+  var kept = false;
 
   function $(id) { return document.getElementById(id); }
   var el = {
@@ -56,9 +61,39 @@
   /* API calls run one after another, so progress always lands after start. */
   function queue(fn) {
     chain = chain.then(fn).catch(function (err) {
+      if (err && err.offline && outbox) { goneOffline(); return; }
       showError("Could not save to the server: " + err.message);
     });
     return chain;
+  }
+
+  function goneOffline() {
+    if (offline) return;
+    offline = true;
+    root.setAttribute("data-offline", "1");
+    el.status.textContent = "No network: carry on. The session is kept on this phone and " +
+      "sent when it is back online.";
+    el.status.classList.add("pl-status-calm");
+    el.status.hidden = false;
+  }
+
+  /* Finished with no network: into the outbox, sent (once) when the phone is online again. */
+  function keepOnPhone(completed, state) {
+    kept = true;
+    outbox.keep({
+      client_key: clientKey, routine_slug: data.routine.slug, context: data.context,
+      completed: completed, state: state, active_s: Math.round(activeS * 10) / 10,
+      started_ms: startedMs, ended_ms: Date.now()
+    });
+    root.setAttribute("data-kept", "1");
+    el.status.textContent = "Saved on this phone; it is sent when the phone is back online.";
+    el.status.classList.add("pl-status-calm");
+    el.status.hidden = false;
+    el.finish.hidden = false;
+    setState("done");
+    el.sumToday.textContent = el.sumStreak.textContent = el.sumHabit.textContent = "–";
+    var first = el.finish.querySelector("button");
+    if (first) first.focus();
   }
 
   function remove(list, v) {
@@ -103,7 +138,7 @@
     progressQueued = true;
     queue(function () {
       progressQueued = false;
-      if (sessionId === null || finished) return null;
+      if (sessionId === null || finished || offline) return null;
       return rb.api("POST", api + "/sessions/" + sessionId + "/progress", {
         state: snapshot(), active_s: Math.round(activeS * 10) / 10
       });
@@ -292,8 +327,9 @@
 
   function startSession() {
     queue(function () {
+      if (offline) return null;
       return rb.api("POST", api + "/sessions", {
-        routine_slug: data.routine.slug, context: data.context
+        routine_slug: data.routine.slug, context: data.context, client_key: clientKey
       }).then(function (s) {
         sessionId = s.id;
         root.setAttribute("data-session", String(s.id));
@@ -307,7 +343,11 @@
     el.begin.hidden = true;
     el.controls.hidden = false;
     unlockAudio();
-    if (sessionId === null) startSession();
+    if (!startedMs) startedMs = Date.now();
+    if (sessionId === null) {
+      clientKey = outbox ? outbox.newKey() : null;
+      startSession();
+    }
     announce(phases[idx]);
     beep(phases[idx].kind === "hold" ? 1046 : 660, 220);
     play();
@@ -317,7 +357,7 @@
   function restart() {
     var old = sessionId;
     sessionId = null;
-    idx = 0; elapsed = 0; activeS = 0; doneSteps = []; skippedSteps = [];
+    idx = 0; elapsed = 0; activeS = 0; doneSteps = []; skippedSteps = []; startedMs = 0;
     root.removeAttribute("data-resumed");
     queue(function () {
       return rb.api("POST", api + "/sessions/" + old + "/finish", { completed: false });
@@ -389,6 +429,10 @@
     beep(1318, 400);
     speak("Well done. How did it feel?");
     queue(function () {
+      if (outbox && clientKey && (offline || sessionId === null)) {
+        keepOnPhone(completed, state);
+        return null;
+      }
       if (sessionId === null) throw new Error("the session was never started on the server");
       return rb.api("POST", api + "/sessions/" + sessionId + "/finish", {
         completed: completed, state: state, active_s: Math.round(activeS * 10) / 10
@@ -396,6 +440,12 @@
         el.finish.hidden = false;
         setState("done");
         showToday();
+      }, function (err) {
+        if (!(err && err.offline && outbox && clientKey)) throw err;
+        goneOffline();
+        keepOnPhone(completed, state);
+      }).then(function () {
+        if (kept) return;
         var first = el.finish.querySelector("button");
         if (first) first.focus();
       });
@@ -439,6 +489,7 @@
       setState("rated");
     };
     if (enjoyment === null) { after(); return; }
+    if (kept) { outbox.amend(clientKey, { enjoyment: enjoyment }); outbox.flush(); after(); return; }
     queue(function () {
       return rb.api("POST", api + "/sessions/" + sessionId + "/enjoyment", {
         enjoyment: enjoyment
@@ -467,6 +518,8 @@
   document.addEventListener("keydown", function (ev) {
     var t = ev.target;
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+    // Space and Enter on a focused button press that button, as everywhere else.
+    if (t && (t.tagName === "BUTTON" || t.tagName === "A" || t.tagName === "SUMMARY")) return;
     if (ev.ctrlKey || ev.metaKey || ev.altKey || finished) return;
     if (ev.key === " " || ev.key === "Spacebar") {
       // Space on a focused button would also click it: handle it once, here.
@@ -476,12 +529,6 @@
     else if (ev.key === "b" || ev.key === "B") back();
   });
 
-  document.addEventListener("keyup", function (ev) {
-    // A focused button would treat the space's keyup as a click on top of our toggle.
-    if ((ev.key === " " || ev.key === "Spacebar") && ev.target && ev.target.tagName === "BUTTON") {
-      ev.preventDefault();
-    }
-  });
 
   // Turn the no-JS page into the player.
   root.hidden = false;
@@ -489,6 +536,7 @@
   if (plain) plain.hidden = true;
   if (data.session) {
     sessionId = data.session.id;
+    clientKey = data.session.client_key || null;
     root.setAttribute("data-session", String(sessionId));
     root.setAttribute("data-resumed", "1");
     var st = data.session.state || {};

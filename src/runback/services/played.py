@@ -1,0 +1,87 @@
+"""Sessions played away from the server (a phone offline): stored once, whatever the resends.
+
+The phone names each session with its own key; the first send stores it (or finishes the one
+it had started online before the network went), a later send of the same key changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from runback.core.catalog import Routine
+from runback.services.sessions import finish_session, start_session
+from runback.services.store import Store
+from runback.storage.models import SessionRow
+
+__all__ = ["find_by_key", "record_played"]
+
+
+def find_by_key(store: Store, *, user_id: int, client_key: str) -> tuple[int, bool] | None:
+    """Return (id, ended) of the user's session with this key, or None."""
+    query = select(SessionRow.id, SessionRow.ended_at).where(
+        SessionRow.user_id == user_id, SessionRow.client_key == client_key
+    )
+    with store.factory() as s:
+        found = s.execute(query).first()
+    return None if found is None else (int(found[0]), found[1] is not None)
+
+
+def record_played(
+    store: Store,
+    routine: Routine,
+    *,
+    user_id: int,
+    client_key: str,
+    context: str | None,
+    steps_total: int,
+    planned_s: float,
+    started_at: datetime,
+    ended_at: datetime,
+    completed: bool,
+    steps_done: Sequence[str],
+    steps_skipped: Sequence[str],
+    active_s: float,
+    done_s: float,
+    enjoyment: int | None = None,
+) -> int:
+    """Store a session played offline and return its id; the same key again returns the same id."""
+    found = find_by_key(store, user_id=user_id, client_key=client_key)
+    if found is not None and found[1]:
+        return found[0]
+    if found is None:
+        try:
+            session_id = start_session(
+                store,
+                user_id,
+                routine,
+                context,
+                steps_total=steps_total,
+                planned_s=planned_s,
+                started_at=started_at,
+                client_key=client_key,
+            )
+        except IntegrityError:
+            # Two sends of one key at once: the other stored it first.
+            again = find_by_key(store, user_id=user_id, client_key=client_key)
+            if again is None:
+                raise
+            return again[0]
+    else:
+        session_id = found[0]
+    finish_session(
+        store,
+        user_id,
+        session_id,
+        completed=completed,
+        enjoyment=enjoyment,
+        steps_done=steps_done,
+        steps_skipped=steps_skipped,
+        active_s=active_s,
+        done_s=done_s,
+        ended_at=ended_at,
+    )
+    return session_id
