@@ -68,20 +68,20 @@ def _restore_into_new(tmp_path: Path, export: Path, name: str) -> str:
 
 def test_round_trip_is_byte_identical(full: Store, tmp_path: Path) -> None:
     first = tmp_path / "first.zip"
-    counts = export_to_zip(full.engine, first, now=NOW)
+    counts = export_to_zip(full.engine, first, now=NOW, user_id=None)
     assert counts["runs"] == 4 and counts["sessions"] == 7 and counts["breaks"] == 18
     assert counts["pain_entries"] == 6 and counts["routines"] == 2 and counts["programmes"] == 1
     url = _restore_into_new(tmp_path, first, "restored.db")
     engine = make_engine(url)
     second = tmp_path / "second.zip"
-    export_to_zip(engine, second, now=NOW)
+    export_to_zip(engine, second, now=NOW, user_id=None)
     engine.dispose()
     assert first.read_bytes() == second.read_bytes()
     # The restored database is a working one: services read it and new rows get new ids.
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock(NOW))
     try:
-        assert len(pain_history(restored, days=None)) == 6
-        new = log_pain(restored, region="neck-shoulders", intensity=2).entry
+        assert len(pain_history(restored, days=None, user_id=LOCAL_USER_ID)) == 6
+        new = log_pain(restored, region="neck-shoulders", intensity=2, user_id=LOCAL_USER_ID).entry
         assert new.id == 7
     finally:
         restored.close()
@@ -89,7 +89,7 @@ def test_round_trip_is_byte_identical(full: Store, tmp_path: Path) -> None:
 
 def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full.engine, path, now=NOW, user_id=None)
     files = _zip_bytes(path)
     tables = ("users", "routines", "programmes", "runs", "sessions", "pain_entries", "breaks")
     tables += ("concerns", "profiles")  # open concerns and the first-day profile are user data
@@ -120,10 +120,16 @@ def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
 
 
 def test_formula_cells_are_defused(store: Store, tmp_path: Path) -> None:
-    log_pain(store, region="lower-back", intensity=3, notes='=HYPERLINK("http://x","y")')
-    log_pain(store, region="lower-back", intensity=3, notes="@SUM(A1)")
+    log_pain(
+        store,
+        region="lower-back",
+        intensity=3,
+        notes='=HYPERLINK("http://x","y")',
+        user_id=LOCAL_USER_ID,
+    )
+    log_pain(store, region="lower-back", intensity=3, notes="@SUM(A1)", user_id=LOCAL_USER_ID)
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store.engine, path, now=NOW, user_id=None)
     rows = list(
         csv.DictReader(io.StringIO(_zip_bytes(path)["pain_entries.csv"].decode("utf-8-sig")))
     )
@@ -134,7 +140,7 @@ def test_formula_cells_are_defused(store: Store, tmp_path: Path) -> None:
 
 def test_restore_refuses_a_database_with_data(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full.engine, path, now=NOW, user_id=None)
     with pytest.raises(ConfigError, match=r"needs an empty database.*runs: 4"):
         restore_from_zip(full.engine, path)
     with full.factory() as s:
@@ -143,12 +149,12 @@ def test_restore_refuses_a_database_with_data(full: Store, tmp_path: Path) -> No
 
 def test_restore_replaces_the_untouched_local_user(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full.engine, path, now=NOW, user_id=None)
     url = f"sqlite:///{tmp_path / 'opened.db'}"
     open_store(Settings(database_url=url, zone="UTC")).close()  # runback ran once, nothing more
     engine = make_engine(url)
     restore_from_zip(engine, path)
-    assert export_document(engine, now=NOW) == read_export(path)
+    assert export_document(engine, now=NOW, user_id=None) == read_export(path)
     engine.dispose()
 
 
@@ -162,7 +168,7 @@ def _rewrite(path: Path, target: Path, change: dict[str, object]) -> Path:
 
 def test_newer_export_is_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store.engine, path, now=NOW, user_id=None)
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     newer = _rewrite(path, tmp_path / "newer.zip", {"version": EXPORT_VERSION + 1})
     with pytest.raises(SchemaVersionError, match=r"newer\.zip: the export is from a newer runback"):
@@ -220,9 +226,9 @@ def test_bad_exports_are_refused_by_name(
 
 
 def test_rows_that_break_constraints_roll_back(store: Store, tmp_path: Path) -> None:
-    log_pain(store, region="lower-back", intensity=3)
+    log_pain(store, region="lower-back", intensity=3, user_id=LOCAL_USER_ID)
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store.engine, path, now=NOW, user_id=None)
     document = read_export(path)
     document["tables"]["pain_entries"][0]["user_id"] = 42  # no such user
     broken = tmp_path / "broken.zip"
@@ -242,8 +248,8 @@ def test_rows_that_break_constraints_roll_back(store: Store, tmp_path: Path) -> 
 def test_export_of_one_user(store: Store, tmp_path: Path) -> None:
     alice = register(store, "alice@example.org", "correct horse battery", "Europe/Berlin")
     bob = register(store, "bob@example.org", "another long passphrase", "UTC")
-    log_pain(store, alice.id, region="neck-shoulders", intensity=2)
-    log_pain(store, bob.id, region="lower-back", intensity=5, notes="bob's")
+    log_pain(store, region="neck-shoulders", intensity=2, user_id=alice.id)
+    log_pain(store, region="lower-back", intensity=5, notes="bob's", user_id=bob.id)
     document = export_document(store.engine, user_id=bob.id, now=NOW)
     assert [u["email"] for u in document["tables"]["users"]] == ["bob@example.org"]
     assert [p["notes"] for p in document["tables"]["pain_entries"]] == ["bob's"]
@@ -264,7 +270,7 @@ def test_export_refuses_to_overwrite(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
     path.write_text("keep me")
     with pytest.raises(ConfigError, match="already exists"):
-        export_to_zip(store.engine, path)
+        export_to_zip(store.engine, path, user_id=None)
     assert path.read_text() == "keep me"
 
 
@@ -278,7 +284,7 @@ from runback.settings import Settings
 store = open_store(Settings(database_url=sys.argv[1], zone="UTC"))
 print("ready", flush=True)
 for i in range(int(sys.argv[2])):
-    log_pain(store, region="lower-back", intensity=i % 11, notes=f"write {i}")
+    log_pain(store, user_id=1, region="lower-back", intensity=i % 11, notes=f"write {i}")
 store.close()
 """
 
@@ -312,7 +318,7 @@ def test_backup_while_another_process_writes(store: Store, db_url: str, tmp_path
     # The copy is a runback database of its own.
     copy = open_store(Settings(database_url=f"sqlite:///{final.path}", zone="UTC"))
     try:
-        assert len(pain_history(copy, days=None)) == writes
+        assert len(pain_history(copy, days=None, user_id=LOCAL_USER_ID)) == writes
     finally:
         copy.close()
 
@@ -374,20 +380,23 @@ def pg() -> Iterator[PgServer]:
 @pytest.mark.postgres
 def test_round_trip_through_postgresql(full: Store, tmp_path: Path, pg: PgServer) -> None:
     path = tmp_path / "sqlite.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full.engine, path, now=NOW, user_id=None)
     url = pg.create_database(migrated=False)
     engine = make_engine(url)
     try:
         restore_from_zip(engine, path)
         again = tmp_path / "pg.zip"
-        export_to_zip(engine, again, now=NOW)
+        export_to_zip(engine, again, now=NOW, user_id=None)
         assert again.read_bytes() == path.read_bytes()
     finally:
         engine.dispose()
     # Sequences moved past the restored ids: new rows insert fine.
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock(NOW))
     try:
-        assert log_pain(restored, LOCAL_USER_ID, region="neck-shoulders", intensity=1).entry.id == 7
+        assert (
+            log_pain(restored, region="neck-shoulders", intensity=1, user_id=LOCAL_USER_ID).entry.id
+            == 7
+        )
     finally:
         restored.close()
         pg.drop_database(url)

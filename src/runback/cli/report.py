@@ -26,6 +26,6 @@ def register(app: typer.Typer) -> None:
         from runback.services.report import build_report
         from runback.services.store import LOCAL_USER_ID
 
-        pdf = build_report(store(ctx), LOCAL_USER_ID, weeks)
+        pdf = build_report(store(ctx), weeks, user_id=LOCAL_USER_ID)
         write_atomic(out, pdf)
         console().print(f"Wrote {out} ({len(pdf) // 1024} KiB, {weeks} weeks)", highlight=False)

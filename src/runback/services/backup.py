@@ -159,7 +159,7 @@ def _csv_cell(value: Any, column_type: Any) -> str:
 
 
 def export_document(
-    engine: Engine, *, user_id: int | None = None, now: datetime | None = None
+    engine: Engine, *, user_id: int | None, now: datetime | None = None
 ) -> dict[str, Any]:
     """Return every data table (or one user's rows) as a JSON-ready document, read at once."""
     from runback.storage.migrate import current_revision
@@ -211,7 +211,7 @@ def export_to_zip(
     engine: Engine,
     path: Path,
     *,
-    user_id: int | None = None,
+    user_id: int | None,
     now: datetime | None = None,
     overwrite: bool = False,
 ) -> dict[str, int]:

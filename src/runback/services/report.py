@@ -11,7 +11,7 @@ from runback.core.consistency import PainComparison
 from runback.core.runs import plausible, plausible_start
 from runback.errors import NotFoundError, ValidationError
 from runback.report.handout import HandoutItem
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 __all__ = [
@@ -154,13 +154,13 @@ def _target_days(store: Store, user_id: int) -> int:
     try:
         from runback.services.accounts import get_targets
 
-        return get_targets(store, user_id).days_per_week
+        return get_targets(store, user_id=user_id).days_per_week
     except (ImportError, ValidationError):
         return _DEFAULT_TARGET_DAYS
 
 
 def gather_report(
-    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
+    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
 ) -> ReportData:
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
@@ -169,7 +169,7 @@ def gather_report(
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     now = store.clock.now()
     last = local_date(now, zone)
     first = last - timedelta(days=7 * weeks - 1)
@@ -242,7 +242,7 @@ def gather_report(
             )
         )
     data.programme = _programme_weeks(store, user_id, data, zone)
-    data.comparison = pain_comparison(store, user_id, first=first, last=last)
+    data.comparison = pain_comparison(store, first=first, last=last, user_id=user_id)
     data.handout_title, data.handout = _handout(store, user_id, routine)
     return data
 
@@ -254,7 +254,7 @@ def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list
     from runback.services.programmes import active_programme
     from runback.services.routines import user_catalog
 
-    catalog = user_catalog(store, user_id)
+    catalog = user_catalog(store, user_id=user_id)
     if routine is not None:
         found = catalog.routines.get(routine)
         if found is None:
@@ -263,7 +263,7 @@ def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list
         notes = [s.note for s in found.steps]
         items = [item_from_step(st, note) for st, note in zip(steps, notes, strict=True)]
         return f"Handout: {found.name}", items
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         return "", []
     p = stored.programme
@@ -296,11 +296,11 @@ def _programme_weeks(
     from runback.core.programme import week_adherence
     from runback.services.programmes import active_programme, done_per_day
 
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         return None
     p = stored.programme
-    counts = done_per_day(store, user_id, p, data.first, data.last, zone)
+    counts = done_per_day(store, p, data.first, data.last, zone, user_id=user_id)
     weeks = [week_adherence(p, w.start, counts) for w in data.weeks]
     return ProgrammeWeeks(
         name=p.name,
@@ -315,9 +315,9 @@ def _programme_weeks(
 
 
 def build_report(
-    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
+    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
 ) -> bytes:
     """Return the physio report for the last `weeks` weeks as A4 PDF bytes, handout last."""
     from runback.report.pdf import render
 
-    return render(gather_report(store, user_id, weeks, routine))
+    return render(gather_report(store, weeks, routine, user_id=user_id))

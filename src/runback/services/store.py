@@ -196,7 +196,7 @@ class Store:
             # autocommit there is no transaction, so this sends nothing to the server.
             session.commit()
 
-    def user_zone(self, user_id: int = LOCAL_USER_ID) -> str:
+    def user_zone(self, *, user_id: int) -> str:
         """Return the user's IANA zone."""
         with self.factory() as session:
             user = session.get(UserRow, user_id)
@@ -265,7 +265,7 @@ def apply_zone_setting(store: Store, zone: str | None) -> ZoneChange | None:
     return None
 
 
-def get_user(session: Session, user_id: int) -> UserRow:
+def get_user(session: Session, *, user_id: int) -> UserRow:
     """Return the user's row inside an open session, or NotFoundError."""
     from runback.errors import NotFoundError
 

@@ -154,8 +154,8 @@ def resolve_routine(store: Store, user_id: int, slug: str) -> tuple[Catalog, Rou
     """Return the user's catalog and one routine from it (NotFoundError names close slugs)."""
     from runback.services.routines import get_routine
 
-    routine = get_routine(store, slug, user_id)
-    return user_catalog(store, user_id), routine
+    routine = get_routine(store, slug, user_id=user_id)
+    return user_catalog(store, user_id=user_id), routine
 
 
 def _title(phase: Phase) -> str:
@@ -250,7 +250,7 @@ def open_session(store: Store, user_id: int, slug: str) -> SessionPublic | None:
     since = store.clock.now() - RESUME_WINDOW
     open_ = [
         s
-        for s in list_sessions(store, user_id, since=since)
+        for s in list_sessions(store, since=since, user_id=user_id)
         if s.routine_slug == slug and s.ended_at is None and s.state is not None
     ]
     return open_[-1] if open_ else None
@@ -311,7 +311,7 @@ def _step_slugs(
 @router.get("/player", response_class=HTMLResponse)
 def player_index(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show the routines to start a session with."""
-    routines = list_routines(store, user_id)
+    routines = list_routines(store, user_id=user_id)
     return page(request, "player_index.html", {"routines": routines})
 
 
@@ -367,13 +367,13 @@ def api_sessions(
 ) -> list[SessionPublic]:
     """Return the sessions started in the last `days` days, oldest first."""
     since = store.clock.now() - timedelta(days=days)
-    return list_sessions(store, user_id, since=since)
+    return list_sessions(store, since=since, user_id=user_id)
 
 
 @router.get(f"{API}/sessions/{{session_id}}")
 def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> SessionPublic:
     """Return one session."""
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions", status_code=201)
@@ -386,14 +386,14 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
     state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
     session_id = start_session(
         store,
-        user_id,
         routine,
         body.context,
         steps_total=len(steps),
         planned_s=planned_hold_s(phases),
         state=state.model_dump(),
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/progress")
@@ -401,19 +401,19 @@ def api_progress(
     session_id: IdPath, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how far the session got and where the player is."""
-    session = get_session(store, user_id, session_id)
+    session = get_session(store, session_id, user_id=user_id)
     done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     record_progress(
         store,
-        user_id,
         session_id,
         steps_done=done,
         steps_skipped=skipped,
         active_s=body.active_s,
         done_s=done_s,
         state=body.state.model_dump(),
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/finish")
@@ -421,14 +421,13 @@ def api_finish(
     session_id: IdPath, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """End the session, completed or stopped early, keeping what was done."""
-    session = get_session(store, user_id, session_id)
+    session = get_session(store, session_id, user_id=user_id)
     done = skipped = None
     done_s: float | None = None
     if body.state is not None:
         done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     finish_session(
         store,
-        user_id,
         session_id,
         completed=body.completed,
         enjoyment=body.enjoyment,
@@ -436,8 +435,9 @@ def api_finish(
         steps_skipped=skipped,
         active_s=body.active_s,
         done_s=done_s,
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/enjoyment")
@@ -445,5 +445,5 @@ def api_enjoyment(
     session_id: IdPath, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how much the session was enjoyed (1–5)."""
-    rate_session(store, user_id, session_id, body.enjoyment)
-    return get_session(store, user_id, session_id)
+    rate_session(store, session_id, body.enjoyment, user_id=user_id)
+    return get_session(store, session_id, user_id=user_id)

@@ -56,7 +56,7 @@ class ProfileIn(BaseModel):
 def _this_year(store: Store, user_id: int) -> int:
     from runback.core.timezones import local_date
 
-    return local_date(store.clock.now(), store.user_zone(user_id)).year
+    return local_date(store.clock.now(), store.user_zone(user_id=user_id)).year
 
 
 def _page(

@@ -29,8 +29,8 @@ def report_response(store: Store, user_id: int, weeks: int) -> Response:
     """Return the user's report as a PDF download named after today's date."""
     from runback.core.timezones import local_date
 
-    pdf = build_report(store, user_id, weeks)
-    today = local_date(store.clock.now(), store.user_zone(user_id))
+    pdf = build_report(store, weeks, user_id=user_id)
+    today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     name = f"runback-report-{today.isoformat()}-{weeks}w.pdf"
     return Response(
         pdf,
