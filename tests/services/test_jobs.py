@@ -217,6 +217,6 @@ def test_an_export_leaves_the_jobs_out(store: Store, fixtures_dir: Path) -> None
     work(store, stop=threading.Event(), once=True)
     enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, GOOD[0]))
     for user_id in (None, LOCAL_USER_ID):
-        tables = export_document(store.engine, user_id=user_id)["tables"]
+        tables = export_document(store, user_id=user_id)["tables"]
         assert "jobs" not in tables and "job_files" not in tables
         assert len(tables["runs"]) == 2

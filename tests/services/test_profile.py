@@ -121,14 +121,15 @@ def test_profile_survives_export_and_restore(store: Store, tmp_path: Path) -> No
     from runback.services.backup import export_to_zip, restore_from_zip
     from runback.settings import Settings
     from runback.storage.db import make_engine
+    from tests.services.test_backup import store_on
 
     profile = Profile(birth_year=1960, contraindications=frozenset({"hip-replacement"}))
     save_profile(store, profile, user_id=U)
-    export_to_zip(store.engine, tmp_path / "out.zip", now=store.clock.now(), user_id=None)
+    export_to_zip(store, tmp_path / "out.zip", now=store.clock.now(), user_id=None)
     url = f"sqlite:///{tmp_path / 'restored.db'}"
     engine = make_engine(url)
     try:
-        restore_from_zip(engine, tmp_path / "out.zip")
+        restore_from_zip(store_on(engine), tmp_path / "out.zip")
     finally:
         engine.dispose()
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock())

@@ -12,9 +12,9 @@ import pytest
 from runback.core.clock import FakeClock
 from runback.errors import ValidationError
 from runback.report.handout import PER_PAGE, figure_box
-from runback.report.pdf import CHART_BOXES, HANDOUT_PAGE, PAGE_SIZE
+from runback.report.pdf import CHART_BOXES, HANDOUT_PAGE, PAGE_SIZE, render
 from runback.services.programmes import import_programme
-from runback.services.report import build_report, gather_report
+from runback.services.report import gather_report
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -32,6 +32,13 @@ notes = "Pain-free range only."
 exercise = "cat-cow"
 """
 DPI = 40
+
+
+def build_report(
+    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
+) -> bytes:
+    """Gather the report and render it, as the CLI and the web do."""
+    return render(gather_report(store, weeks, routine, user_id=user_id))
 
 
 def fill(store: Store, clock: FakeClock) -> None:

@@ -125,4 +125,4 @@ def test_logins_are_not_in_an_export(store: Store) -> None:
     from runback.services.logins import open_login
 
     open_login(store, user_id=1)
-    assert "logins" not in export_document(store.engine, user_id=None)["tables"]
+    assert "logins" not in export_document(store, user_id=None)["tables"]

@@ -1,33 +1,74 @@
-"""The report for the physio: gather pain, red flags, runs and adherence, render a PDF."""
+"""The report for the physio: gather pain, red flags, runs and adherence (report/pdf renders it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from runback.core.consistency import PainComparison
+from runback.core.figure import Figure
 from runback.core.runs import plausible, plausible_start
 from runback.errors import NotFoundError, ValidationError
-from runback.report.handout import HandoutItem
 from runback.services.store import Store
+
+if TYPE_CHECKING:
+    from runback.core.catalog import Exercise, ResolvedStep
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 __all__ = [
     "MAX_WEEKS",
+    "HandoutItem",
     "PainMark",
     "ProgrammeWeeks",
     "RedFlag",
     "RegionPain",
     "ReportData",
     "WeekRow",
-    "build_report",
     "gather_report",
+    "item_from_step",
 ]
 
 MAX_WEEKS = 52
 _DEFAULT_TARGET_DAYS = 6
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One exercise on the handout: what it is, how much, how, and what to watch for."""
+
+    slug: str
+    name: str
+    dose: str
+    instructions: list[str]
+    cautions: list[str]
+    notes: str = ""
+    figure: Figure | None = field(default=None, compare=False)
+
+
+def _dose(exercise: Exercise, hold_s: int, reps: int, sides: str, sets: int = 1) -> str:
+    each = " each side" if sides != "none" else ""
+    rep = f" x {reps}" if reps > 1 else ""
+    sets_text = f", {sets} sets" if sets > 1 else ""
+    return f"{hold_s} s{each}{rep}{sets_text}"
+
+
+def item_from_step(step: ResolvedStep, note: str = "", sets: int = 1) -> HandoutItem:
+    """Return the handout line of a routine or programme step, its figure looked up."""
+    from runback.services.figures import figure_for
+
+    ex = step.exercise
+    return HandoutItem(
+        slug=ex.slug,
+        name=ex.name,
+        dose=_dose(ex, step.hold_s, step.reps, step.sides, sets),
+        instructions=list(ex.instructions),
+        cautions=list(ex.cautions),
+        notes=note,
+        figure=figure_for(ex.slug),
+    )
 
 
 @dataclass(frozen=True)
@@ -250,7 +291,6 @@ def gather_report(
 def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list[HandoutItem]]:
     """Return the handout's title and items: a routine's steps, else the active programme's."""
     from runback.core.catalog import ResolvedStep
-    from runback.report.handout import item_from_step
     from runback.services.programmes import active_programme
     from runback.services.routines import user_catalog
 
@@ -312,12 +352,3 @@ def _programme_weeks(
         done=[w.done for w in weeks],
         prescribed=[w.prescribed for w in weeks],
     )
-
-
-def build_report(
-    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
-) -> bytes:
-    """Return the physio report for the last `weeks` weeks as A4 PDF bytes, handout last."""
-    from runback.report.pdf import render
-
-    return render(gather_report(store, weeks, routine, user_id=user_id))

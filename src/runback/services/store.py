@@ -15,11 +15,12 @@ from runback.core.clock import Clock, SystemClock
 from runback.settings import Settings
 from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.models import UserRow
-from runback.storage.stamps import StampReader
+from runback.storage.stamps import StampReader, UserStamp
 
 __all__ = [
     "LOCAL_USER_ID",
     "Store",
+    "UserStamp",
     "ZoneChange",
     "apply_zone_setting",
     "get_user",

@@ -13,9 +13,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from runback.services.breaks import get_prefs, log_break, next_break
 from runback.services.concerns import blocking_concern
-from runback.services.store import Store
+from runback.services.store import Store, UserStamp
 from runback.services.today import Today, today
-from runback.storage.stamps import UserStamp
 from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 from runback.web.security import CSRF_COOKIE
