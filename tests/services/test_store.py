@@ -140,6 +140,16 @@ def test_a_request_store_shares_rows_across_its_scopes_until_a_write(
     assert counted.users_reads() == 4
 
 
+def test_a_scope_looks_up_the_zone_once(store: Store) -> None:
+    def no_more_reads() -> Any:
+        raise AssertionError("the zone was looked up again")
+
+    with store.for_request().reading() as view:
+        zone = view.user_zone(user_id=LOCAL_USER_ID)
+        view.factory = no_more_reads  # every later use case of Today asks again
+        assert view.user_zone(user_id=LOCAL_USER_ID) == zone == "Europe/Berlin"
+
+
 def test_a_failed_scope_forgets_its_rows_and_gives_the_connection_back(
     store: Store, counted: Counted
 ) -> None:
