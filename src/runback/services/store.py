@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from runback.core.clock import Clock, SystemClock
 from runback.settings import Settings
-from runback.storage.db import make_engine, make_sessionmaker
+from runback.storage.db import database_trouble, make_engine, make_sessionmaker
 from runback.storage.models import UserRow
 from runback.storage.scope import (
     PinnedClock,
@@ -29,6 +29,7 @@ __all__ = [
     "UserStamp",
     "ZoneChange",
     "apply_zone_setting",
+    "database_trouble",
     "get_user",
     "open_store",
 ]
@@ -168,7 +169,6 @@ def open_store(settings: Settings | None = None, clock: Clock | None = None) -> 
     """Open (and migrate) the database, making sure the local user exists."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from runback.storage.db import database_trouble
     from runback.storage.migrate import upgrade
 
     settings = settings or Settings()
