@@ -64,7 +64,7 @@ def run_once(
     store = open_store(Settings(database_url=f"sqlite:///{db}"), SystemClock())
     try:
         began = time.perf_counter()
-        import_paths(store, LOCAL_USER_ID, paths, parser=parse)
+        import_paths(store, paths, parser=parse, user_id=LOCAL_USER_ID)
         return time.perf_counter() - began
     finally:
         store.close()

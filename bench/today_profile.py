@@ -103,9 +103,9 @@ def main() -> int:
         store = open_store(settings)
         counter = Counter(store.engine)
         users = [1 + (i * 97) % args.users for i in range(args.repeat)]
-        today_data(store, users[0])  # warm-up: imports, catalog, statement caches
+        today_data(store, user_id=users[0])  # warm-up: imports, catalog, statement caches
         counter.reset()
-        today_data(store, users[1])
+        today_data(store, user_id=users[1])
         print(f"today_data: {len(counter.statements)} statements, {counter.checkouts} checkouts")
         if args.show_sql:
             for sql in counter.statements:
@@ -113,7 +113,7 @@ def main() -> int:
         times = []
         for user in users:
             t0 = time.perf_counter()
-            today_data(store, user)
+            today_data(store, user_id=user)
             times.append(1000 * (time.perf_counter() - t0))
         times.sort()
         print(
@@ -126,7 +126,7 @@ def main() -> int:
 
             with cProfile.Profile() as prof:
                 for user in users[:50]:
-                    today_data(store, user)
+                    today_data(store, user_id=user)
             pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
 
         app = create_app(settings, store)

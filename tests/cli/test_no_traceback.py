@@ -65,7 +65,7 @@ def test_programme_export_to_a_bad_path(cli: Cli, tmp_path: Path) -> None:
 
     s = open_store(cli.settings, cli.clock)
     text = 'name = "Spring rehab"\nstart = 2026-01-05\n[[prescription]]\nexercise = "roll-down"\n'
-    import_programme(s, LOCAL_USER_ID, text, "rehab.toml")
+    import_programme(s, text, "rehab.toml", user_id=LOCAL_USER_ID)
     s.close()
     file_in_the_way = tmp_path / "file"
     file_in_the_way.write_text("x")

@@ -15,7 +15,7 @@ from runback.cli import report as report_cli
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.services.routines import get_routine
-from runback.services.store import open_store
+from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programme.toml"
@@ -59,7 +59,7 @@ def test_plan_table_and_save(app: typer.Typer, db_url: str) -> None:
     assert "Saved as 'my-hips'" in out
     store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
     try:
-        saved = get_routine(store, "my-hips")
+        saved = get_routine(store, "my-hips", user_id=LOCAL_USER_ID)
     finally:
         store.close()
     assert saved.origin == "plan"

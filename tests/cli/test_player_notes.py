@@ -30,9 +30,9 @@ class Silent:
 
 def _screens(store: Store, slug: str) -> tuple[list[str], list[str]]:
     """Return the routine's step notes and the player's screen in each of its phases."""
-    routine = get_routine(store, slug, LOCAL_USER_ID)
+    routine = get_routine(store, slug, user_id=LOCAL_USER_ID)
     steps, new = resolve_for_player(
-        store, user_catalog(store, LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID
+        store, user_catalog(store, user_id=LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID
     )
     phases = expand(steps)
     screens = []
@@ -50,14 +50,16 @@ def _screens(store: Store, slug: str) -> tuple[list[str], list[str]]:
 def test_every_step_note_is_on_the_terminal_screen(store: Store, source: str) -> None:
     slug = "desk-break"
     if source == "programme":
-        stored = import_programme(store, LOCAL_USER_ID, EXAMPLE.read_text(), "programme.toml")
+        stored = import_programme(
+            store, EXAMPLE.read_text(), "programme.toml", user_id=LOCAL_USER_ID
+        )
         from runback.core.programme import programme_routine_slug
 
         slug = programme_routine_slug(stored.programme)
     notes, screens = _screens(store, slug)
     assert any(notes)
-    routine = get_routine(store, slug, LOCAL_USER_ID)
-    steps = user_catalog(store, LOCAL_USER_ID).resolve(routine)
+    routine = get_routine(store, slug, user_id=LOCAL_USER_ID)
+    steps = user_catalog(store, user_id=LOCAL_USER_ID).resolve(routine)
     phases = expand(steps)
     for phase, screen in zip(phases, screens, strict=True):
         note = notes[phase.step_index]
@@ -69,8 +71,8 @@ def test_every_step_note_is_on_the_terminal_screen(store: Store, source: str) ->
 
 def test_get_ready_shows_how_to_and_cautions_and_a_hold_rotates_its_cues(store: Store) -> None:
     _, screens = _screens(store, "back-up-basics")
-    routine = get_routine(store, "back-up-basics", LOCAL_USER_ID)
-    ex = user_catalog(store, LOCAL_USER_ID).resolve(routine)[0].exercise
+    routine = get_routine(store, "back-up-basics", user_id=LOCAL_USER_ID)
+    ex = user_catalog(store, user_id=LOCAL_USER_ID).resolve(routine)[0].exercise
     assert "New exercise" in screens[0]
     for n, line in enumerate(ex.instructions, 1):
         assert f"{n}. {line}" in screens[0]

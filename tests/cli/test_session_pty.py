@@ -49,7 +49,7 @@ def spawn(cli_env: dict[str, str]) -> Iterator[type[pexpect.spawn]]:
 def _sessions(db_url: str) -> list[SessionPublic]:
     store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
     try:
-        return list_sessions(store, LOCAL_USER_ID)
+        return list_sessions(store, user_id=LOCAL_USER_ID)
     finally:
         store.close()
 

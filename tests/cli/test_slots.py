@@ -13,7 +13,7 @@ from runback.cli import slots as slots_cli
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.services.plans import get_slots
-from runback.services.store import open_store
+from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
 
@@ -91,7 +91,7 @@ def test_set_a_routine_then_a_plan_then_toggle(app: typer.Typer, db_url: str) ->
     # The same user prefs the web app reads.
     store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"))
     try:
-        by_name = {s.name: s for s in get_slots(store)}
+        by_name = {s.name: s for s in get_slots(store, user_id=LOCAL_USER_ID)}
     finally:
         store.close()
     assert by_name["before-run"].enabled and by_name["after-run"].routine == "desk-break"

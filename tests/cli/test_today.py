@@ -18,14 +18,14 @@ from tests.conftest import Cli
 
 def _session(store: Store, *, completed: bool, enjoyment: int | None = None) -> None:
     routine = load_builtin().routines["back-up-basics"]
-    sid = start_session(store, LOCAL_USER_ID, routine, "after-run")
+    sid = start_session(store, routine, "after-run", user_id=LOCAL_USER_ID)
     finish_session(
         store,
-        LOCAL_USER_ID,
         sid,
         completed=completed,
         enjoyment=enjoyment,
         steps_done=[s.exercise for s in routine.steps] if completed else [],
+        user_id=LOCAL_USER_ID,
     )
 
 

@@ -21,9 +21,13 @@ from tests.conftest import Cli
 
 def _session(store: Store) -> int:
     routine = load_builtin().routines["back-up-basics"]
-    sid = start_session(store, LOCAL_USER_ID, routine, "other")
+    sid = start_session(store, routine, "other", user_id=LOCAL_USER_ID)
     finish_session(
-        store, LOCAL_USER_ID, sid, completed=True, steps_done=[s.exercise for s in routine.steps]
+        store,
+        sid,
+        completed=True,
+        steps_done=[s.exercise for s in routine.steps],
+        user_id=LOCAL_USER_ID,
     )
     return sid
 
@@ -37,7 +41,7 @@ def test_sessions_lists_ids_and_edits_one(cli: Cli, store: Store) -> None:
     edited = cli("sessions", "edit", str(sid), "--enjoyment", "4", "--context", "after-run")
     assert edited.exit_code == 0, edited.output
     assert f"Changed session {sid}" in edited.output
-    found = get_session(store, LOCAL_USER_ID, sid)
+    found = get_session(store, sid, user_id=LOCAL_USER_ID)
     assert (found.enjoyment, found.context) == (4, "after-run")
     moved = cli("sessions", "edit", str(sid), "--started", "2026-01-05 07:30", "--json")
     assert json.loads(moved.output)["started_at"] == "2026-01-05T06:30:00Z"
@@ -50,11 +54,11 @@ def test_session_delete_asks_and_no_keeps_it(cli: Cli, store: Store) -> None:
     assert "Delete session" in refused.output and "[y/N]" in refused.output
     assert "Nothing deleted." in refused.output
     assert cli("sessions", "delete", str(sid), input="").exit_code == 1  # end of input: no
-    assert get_session(store, LOCAL_USER_ID, sid).id == sid
+    assert get_session(store, sid, user_id=LOCAL_USER_ID).id == sid
     agreed = cli("sessions", "delete", str(sid), input="y\n")
     assert agreed.exit_code == 0 and f"Deleted session {sid}." in agreed.output
     with pytest.raises(NotFoundError):
-        get_session(store, LOCAL_USER_ID, sid)
+        get_session(store, sid, user_id=LOCAL_USER_ID)
     assert "streak: 0" in cli("today").output.lower()
 
 
@@ -83,7 +87,7 @@ def test_nothing_to_change_says_which_options(cli: Cli, store: Store) -> None:
 
 
 def test_pain_edit_redoes_the_advice_and_delete_with_yes(cli: Cli, store: Store) -> None:
-    entry = log_pain(store, region="lower-back", intensity=3).entry
+    entry = log_pain(store, region="lower-back", intensity=3, user_id=LOCAL_USER_ID).entry
     assert f"{entry.id}" in cli("pain", "--history").output
     edited = cli("pain", "edit", str(entry.id), "--intensity", "6", "--flag", "saddle-numbness")
     assert edited.exit_code == 0, edited.output
@@ -109,7 +113,7 @@ def test_pain_without_a_subcommand_still_logs(cli: Cli) -> None:
 def test_breaks_list_edit_delete_and_the_summary_follows(
     cli: Cli, store: Store, clock: FakeClock
 ) -> None:
-    break_id = breaks.log_break(store, clock.now(), "taken")
+    break_id = breaks.log_break(store, clock.now(), "taken", user_id=LOCAL_USER_ID)
     listed = cli("breaks", "list")
     assert listed.exit_code == 0 and str(break_id) in listed.output and "taken" in listed.output
     edited = cli("breaks", "edit", str(break_id), "--outcome", "skipped")
@@ -123,9 +127,11 @@ def test_breaks_list_edit_delete_and_the_summary_follows(
 
 
 def test_routine_delete_is_refused_while_a_slot_uses_it(cli: Cli, store: Store) -> None:
-    create_routine(store, "Lunch stretch", [RoutineStep(exercise="roll-down")])
-    change_slot(store, LOCAL_USER_ID, "desk-break", routine="lunch-stretch")
+    create_routine(
+        store, "Lunch stretch", [RoutineStep(exercise="roll-down")], user_id=LOCAL_USER_ID
+    )
+    change_slot(store, "desk-break", routine="lunch-stretch", user_id=LOCAL_USER_ID)
     result = cli("routine", "delete", "lunch-stretch", "--yes")
     assert result.exit_code == 1
     assert "Desk breaks slot uses 'Lunch stretch': pick another routine" in result.output
-    assert get_routine(store, "lunch-stretch").name == "Lunch stretch"
+    assert get_routine(store, "lunch-stretch", user_id=LOCAL_USER_ID).name == "Lunch stretch"

@@ -79,7 +79,7 @@ def test_runback_import_in_a_real_process(cli_env: dict[str, str], corpus: list[
 
 @pytest.mark.parametrize("name", BAD_UPLOAD_NAMES)
 def test_bad_upload_names_get_a_message_not_a_500(store: Store, name: str) -> None:
-    report = import_bytes(store, LOCAL_USER_ID, name, good_fit())
+    report = import_bytes(store, name, good_fit(), user_id=LOCAL_USER_ID)
     (result,) = report.results
     assert result.status == "skipped"
     assert result.reason is not None and result.reason.startswith("refused: the file name")

@@ -84,18 +84,24 @@ def test_stored_database_upgrades_with_data_intact(fixture: Path, tmp_path: Path
     clock = FakeClock(datetime(2026, 1, 20, 9, 0, tzinfo=UTC))
     store = open_store(Settings(database_url=url, zone="Europe/Berlin"), clock)
     try:
-        assert len(runs.list_runs(store, LOCAL_USER_ID, sport="all")) == len(before["runs"])
-        history = pain.pain_history(store, days=None)
+        assert len(runs.list_runs(store, sport="all", user_id=LOCAL_USER_ID)) == len(before["runs"])
+        history = pain.pain_history(store, days=None, user_id=LOCAL_USER_ID)
         assert len(history) == len(before["pain_entries"])
         assert any("😐" in p.notes for p in history)
-        assert len(sessions.list_sessions(store, LOCAL_USER_ID)) == len(before["sessions"])
-        unfinished = [s for s in sessions.list_sessions(store, LOCAL_USER_ID) if s.ended_at is None]
+        assert len(sessions.list_sessions(store, user_id=LOCAL_USER_ID)) == len(before["sessions"])
+        unfinished = [
+            s for s in sessions.list_sessions(store, user_id=LOCAL_USER_ID) if s.ended_at is None
+        ]
         assert len(unfinished) == 1 and unfinished[0].state == {"step": 1}
-        assert breaks.get_prefs(store).interval_min == 45
-        assert "lunch-desk-reset" in {r.slug for r in routines.list_routines(store)}
-        active = programmes.active_programme(store)
+        assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).interval_min == 45
+        assert "lunch-desk-reset" in {
+            r.slug for r in routines.list_routines(store, user_id=LOCAL_USER_ID)
+        }
+        active = programmes.active_programme(store, user_id=LOCAL_USER_ID)
         assert active is not None and active.programme.name.startswith("Back, phase 1")
-        assert pain.log_pain(store, region="hips", intensity=1).entry.id == 1 + len(history)
+        assert pain.log_pain(
+            store, region="hips", intensity=1, user_id=LOCAL_USER_ID
+        ).entry.id == 1 + len(history)
     finally:
         store.close()
 
@@ -120,7 +126,7 @@ def test_old_sessions_keep_counting_after_hold_time_is_added(fixture: Path, tmp_
         # The old rule for such rows, a step held to the end, still decides.
         held = {r["id"] for r in before if r["steps_done"] not in (None, "[]", "null")}
         assert held and len(held) == len(before)
-        assert gather_stats(store, LOCAL_USER_ID).streaks.practice_days == len(
+        assert gather_stats(store, user_id=LOCAL_USER_ID).streaks.practice_days == len(
             {r["started_at"][:10] for r in before}
         )
     finally:

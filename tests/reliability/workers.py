@@ -38,7 +38,7 @@ def _cli(url: str, user_id: int, n: int, seed: int) -> dict[str, Any]:
             try:
                 if open_session is not None:
                     sessions.finish_session(
-                        store, user_id, open_session, completed=True, steps_done=steps
+                        store, open_session, completed=True, steps_done=steps, user_id=user_id
                     )
                     open_session = None
                     continue
@@ -46,22 +46,26 @@ def _cli(url: str, user_id: int, n: int, seed: int) -> dict[str, Any]:
                 if kind == "pain":
                     pain.log_pain(
                         store,
-                        user_id,
                         region="lower-back",
                         intensity=i % 11,
                         notes=f"u{user_id}-{i}",
+                        user_id=user_id,
                     )
                     wrote["pain"] += 1
                 elif kind == "break":
                     breaks.log_break(store, datetime.now(UTC), "taken", user_id=user_id)
                     wrote["breaks"] += 1
                 else:
-                    open_session = sessions.start_session(store, user_id, routine, "after-run")
+                    open_session = sessions.start_session(
+                        store, routine, "after-run", user_id=user_id
+                    )
                     wrote["sessions"] += 1
             except Exception:
                 errors.append(traceback.format_exc(limit=3))
         if open_session is not None:
-            sessions.finish_session(store, user_id, open_session, completed=True, steps_done=steps)
+            sessions.finish_session(
+                store, open_session, completed=True, steps_done=steps, user_id=user_id
+            )
     finally:
         store.close()
     return {"wrote": wrote, "errors": errors}

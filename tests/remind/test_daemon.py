@@ -13,7 +13,7 @@ from runback.remind.daemon import Daemon
 from runback.remind.idle import FakeIdle
 from runback.remind.notify import FakeNotifier, Notice
 from runback.services import breaks
-from runback.services.store import Store
+from runback.services.store import LOCAL_USER_ID, Store
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -46,7 +46,7 @@ def script(answers: list[str | None]) -> FakeNotifier:
 
 
 def test_simulated_day_adaptive(store: Store) -> None:
-    breaks.set_prefs(store, {"run_days": {"mon": "18:00"}})
+    breaks.set_prefs(store, {"run_days": {"mon": "18:00"}}, user_id=LOCAL_USER_ID)
     clock = CountingClock(local(8, 30))
     store.clock = clock
 
@@ -106,7 +106,7 @@ def test_simulated_day_adaptive(store: Store) -> None:
     offered = [tuple(k for k, _ in n.actions) for n in notifier.sent if n.actions]
     assert offered[3] == ("start", "skip")
     assert offered[0] == ("start", "snooze", "skip")
-    rows = breaks.history(store, local(0))
+    rows = breaks.history(store, local(0), user_id=LOCAL_USER_ID)
     assert [r.outcome for r in rows].count("taken") == 13
     natural = next(r for r in rows if r.outcome == "natural")
     assert (natural.due_at, natural.at) == (local(12, 0), local(12, 45))
@@ -115,14 +115,14 @@ def test_simulated_day_adaptive(store: Store) -> None:
     assert len(launched) == 13 and len(beeps) == len(notifier.sent) == 18
     # Every break that fell due was answered once: the tally is the schedule's due count.
     tally = sum(1 for r in rows if r.outcome in ("taken", "skipped", "missed"))
-    sched = breaks.schedule_for(store)
+    sched = breaks.schedule_for(store, user_id=LOCAL_USER_ID)
     assert tally == sched.due_count(local(12).date(), local(17, 30), rows) == 15
     # Sleeps: one per deadline or idle check (every 3 min while active), never per second.
     assert clock.sleeps < 200
 
 
 def test_fixed_mode_ignores_idle_and_wakes_only_for_breaks(store: Store) -> None:
-    breaks.set_prefs(store, {"mode": "fixed"})
+    breaks.set_prefs(store, {"mode": "fixed"}, user_id=LOCAL_USER_ID)
     clock = CountingClock(local(9))
     store.clock = clock
     notifier = script([])
@@ -146,14 +146,14 @@ def test_wakes_late_after_suspend_logs_missed(store: Store) -> None:
     clock.sleep = lambda s: real_sleep(s + 3600)  # type: ignore[method-assign]
     daemon.step()
     assert daemon.fired[-1].outcome == "missed"
-    assert breaks.history(store, local(0))[-1].outcome == "missed"
+    assert breaks.history(store, local(0), user_id=LOCAL_USER_ID)[-1].outcome == "missed"
     assert notifier.sent and len(notifier.sent) == 1
 
 
 def test_pause_is_picked_up_and_holds_reminders(store: Store) -> None:
     clock = FakeClock(local(9))
     store.clock = clock
-    breaks.pause(store, timedelta(hours=2))
+    breaks.pause(store, timedelta(hours=2), user_id=LOCAL_USER_ID)
     notifier = script([])
     daemon = Daemon(store=store, notifier=notifier, idle=None, clock=clock)
     daemon.run(until=local(11, 30))
@@ -226,8 +226,8 @@ def test_simulated_week_tally_equals_due_count(
         store=store, notifier=AnsweringNotifier(clock, answers), idle=FakeIdle(idle), clock=clock
     )
     daemon.run(until=_week(5, 0))
-    sched = breaks.schedule_for(store)
-    rows = breaks.history(store, _week(0, 0))
+    sched = breaks.schedule_for(store, user_id=LOCAL_USER_ID)
+    rows = breaks.history(store, _week(0, 0), user_id=LOCAL_USER_ID)
     for d in range(5):
         day = _week(d, 12).astimezone(TZ).date()
         of_day = [r for r in rows if r.at.astimezone(TZ).date() == day]
@@ -272,7 +272,7 @@ def test_clock_set_back_does_not_silence_reminders(store: Store) -> None:
 
 
 def test_clock_set_forward_is_noticed_and_skips_stale_reminders(store: Store) -> None:
-    breaks.set_prefs(store, {"run_days": {"mon": "12:00"}})
+    breaks.set_prefs(store, {"run_days": {"mon": "12:00"}}, user_id=LOCAL_USER_ID)
     clock = FakeClock(local(9))
     store.clock = clock
     notifier = script([])

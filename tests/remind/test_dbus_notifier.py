@@ -13,7 +13,7 @@ import pytest
 
 from runback.core.clock import FakeClock
 from runback.services import breaks
-from runback.services.store import open_store
+from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
 SERVER = Path(__file__).with_name("notification_server.py")
@@ -50,7 +50,7 @@ def test_daemon_sends_real_notifications_and_hears_actions(
     assert sent[0]["actions"] == ["start", "Start", "snooze", "Snooze 5 min", "skip", "Skip"]
     store = open_store(Settings(database_url=db_url, zone="Europe/Berlin"), FakeClock())
     try:
-        rows = breaks.history(store, FakeClock().now().replace(year=2025))
+        rows = breaks.history(store, FakeClock().now().replace(year=2025), user_id=LOCAL_USER_ID)
     finally:
         store.close()
     assert [r.outcome for r in rows] == ["snoozed", "skipped"]

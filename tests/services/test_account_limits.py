@@ -69,11 +69,16 @@ def test_the_current_password_check_is_limited(store: Store) -> None:
     user = accounts.register(store, "pw@example.org", PASSWORD)
     for _ in range(accounts.MAX_PER_EMAIL_IP):
         with pytest.raises(AuthError, match="current password is wrong"):
-            logins.change_password(store, user.id, "wrong wrong", "new password!", ip="192.0.2.9")
+            logins.change_password(
+                store, "wrong wrong", "new password!", ip="192.0.2.9", user_id=user.id
+            )
     with pytest.raises(RateLimitedError):
-        logins.change_password(store, user.id, PASSWORD, "new password!", ip="192.0.2.9")
+        logins.change_password(store, PASSWORD, "new password!", ip="192.0.2.9", user_id=user.id)
     # From another address the right one still works (and its own failures stay its own).
-    assert logins.change_password(store, user.id, PASSWORD, "new password!", ip="192.0.2.10") == 0
+    assert (
+        logins.change_password(store, PASSWORD, "new password!", ip="192.0.2.10", user_id=user.id)
+        == 0
+    )
 
 
 def test_the_gate_runs_2_and_turns_away_more_than_its_queue() -> None:

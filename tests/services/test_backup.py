@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from runback.cli import backup as backup_cli
@@ -35,13 +35,19 @@ from runback.services.backup import (
 from runback.services.pain import log_pain, pain_history
 from runback.services.store import LOCAL_USER_ID, Store, open_store
 from runback.settings import Settings
-from runback.storage.db import make_engine
+from runback.storage.db import make_engine, make_sessionmaker
 from runback.storage.migrate import head_revision
 from runback.storage.models import PainEntryRow
 from tests.pg import PgServer, pg_server_or_skip
 from tests.storage.make_fixture_db import populate
 
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+
+
+def store_on(engine: Engine) -> Store:
+    """Return a Store over `engine` as it is: not migrated, no local user (what restore needs)."""
+    url = engine.url.render_as_string(hide_password=False)
+    return Store(Settings(database_url=url), engine, make_sessionmaker(engine), FakeClock())
 
 
 @pytest.fixture
@@ -60,7 +66,7 @@ def _restore_into_new(tmp_path: Path, export: Path, name: str) -> str:
     url = f"sqlite:///{tmp_path / name}"
     engine = make_engine(url)
     try:
-        restore_from_zip(engine, export)
+        restore_from_zip(store_on(engine), export)
     finally:
         engine.dispose()
     return url
@@ -68,20 +74,20 @@ def _restore_into_new(tmp_path: Path, export: Path, name: str) -> str:
 
 def test_round_trip_is_byte_identical(full: Store, tmp_path: Path) -> None:
     first = tmp_path / "first.zip"
-    counts = export_to_zip(full.engine, first, now=NOW)
+    counts = export_to_zip(full, first, now=NOW, user_id=None)
     assert counts["runs"] == 4 and counts["sessions"] == 7 and counts["breaks"] == 18
     assert counts["pain_entries"] == 6 and counts["routines"] == 2 and counts["programmes"] == 1
     url = _restore_into_new(tmp_path, first, "restored.db")
     engine = make_engine(url)
     second = tmp_path / "second.zip"
-    export_to_zip(engine, second, now=NOW)
+    export_to_zip(store_on(engine), second, now=NOW, user_id=None)
     engine.dispose()
     assert first.read_bytes() == second.read_bytes()
     # The restored database is a working one: services read it and new rows get new ids.
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock(NOW))
     try:
-        assert len(pain_history(restored, days=None)) == 6
-        new = log_pain(restored, region="neck-shoulders", intensity=2).entry
+        assert len(pain_history(restored, days=None, user_id=LOCAL_USER_ID)) == 6
+        new = log_pain(restored, region="neck-shoulders", intensity=2, user_id=LOCAL_USER_ID).entry
         assert new.id == 7
     finally:
         restored.close()
@@ -89,7 +95,7 @@ def test_round_trip_is_byte_identical(full: Store, tmp_path: Path) -> None:
 
 def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full, path, now=NOW, user_id=None)
     files = _zip_bytes(path)
     tables = ("users", "routines", "programmes", "runs", "sessions", "pain_entries", "breaks")
     tables += ("concerns", "profiles")  # open concerns and the first-day profile are user data
@@ -120,10 +126,16 @@ def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
 
 
 def test_formula_cells_are_defused(store: Store, tmp_path: Path) -> None:
-    log_pain(store, region="lower-back", intensity=3, notes='=HYPERLINK("http://x","y")')
-    log_pain(store, region="lower-back", intensity=3, notes="@SUM(A1)")
+    log_pain(
+        store,
+        region="lower-back",
+        intensity=3,
+        notes='=HYPERLINK("http://x","y")',
+        user_id=LOCAL_USER_ID,
+    )
+    log_pain(store, region="lower-back", intensity=3, notes="@SUM(A1)", user_id=LOCAL_USER_ID)
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store, path, now=NOW, user_id=None)
     rows = list(
         csv.DictReader(io.StringIO(_zip_bytes(path)["pain_entries.csv"].decode("utf-8-sig")))
     )
@@ -134,21 +146,21 @@ def test_formula_cells_are_defused(store: Store, tmp_path: Path) -> None:
 
 def test_restore_refuses_a_database_with_data(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full, path, now=NOW, user_id=None)
     with pytest.raises(ConfigError, match=r"needs an empty database.*runs: 4"):
-        restore_from_zip(full.engine, path)
+        restore_from_zip(full, path)
     with full.factory() as s:
         assert s.scalar(select(func.count()).select_from(PainEntryRow)) == 6
 
 
 def test_restore_replaces_the_untouched_local_user(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full, path, now=NOW, user_id=None)
     url = f"sqlite:///{tmp_path / 'opened.db'}"
     open_store(Settings(database_url=url, zone="UTC")).close()  # runback ran once, nothing more
     engine = make_engine(url)
-    restore_from_zip(engine, path)
-    assert export_document(engine, now=NOW) == read_export(path)
+    restore_from_zip(store_on(engine), path)
+    assert export_document(store_on(engine), now=NOW, user_id=None) == read_export(path)
     engine.dispose()
 
 
@@ -162,14 +174,14 @@ def _rewrite(path: Path, target: Path, change: dict[str, object]) -> Path:
 
 def test_newer_export_is_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store, path, now=NOW, user_id=None)
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     newer = _rewrite(path, tmp_path / "newer.zip", {"version": EXPORT_VERSION + 1})
     with pytest.raises(SchemaVersionError, match=r"newer\.zip: the export is from a newer runback"):
-        restore_from_zip(engine, newer)
+        restore_from_zip(store_on(engine), newer)
     future = _rewrite(path, tmp_path / "future.zip", {"schema_revision": "9999_future"})
     with pytest.raises(SchemaVersionError, match="9999_future"):
-        restore_from_zip(engine, future)
+        restore_from_zip(store_on(engine), future)
     engine.dispose()
 
 
@@ -188,7 +200,7 @@ def test_a_restore_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert path.stat().st_size < 2 * 1024**2
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     with pytest.raises(ValidationError, match=r"bomb\.zip") as info:
-        restore_from_zip(engine, path)
+        restore_from_zip(store_on(engine), path)
     assert "over the 512 MB a restore reads" in str(info.value)
     engine.dispose()
 
@@ -214,15 +226,15 @@ def test_bad_exports_are_refused_by_name(
             archive.writestr("other.json" if content is None else DOCUMENT_NAME, content or b"{}")
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     with pytest.raises(ValidationError, match=r"bad\.zip") as info:
-        restore_from_zip(engine, path)
+        restore_from_zip(store_on(engine), path)
     assert message in str(info.value)
     engine.dispose()
 
 
 def test_rows_that_break_constraints_roll_back(store: Store, tmp_path: Path) -> None:
-    log_pain(store, region="lower-back", intensity=3)
+    log_pain(store, region="lower-back", intensity=3, user_id=LOCAL_USER_ID)
     path = tmp_path / "out.zip"
-    export_to_zip(store.engine, path, now=NOW)
+    export_to_zip(store, path, now=NOW, user_id=None)
     document = read_export(path)
     document["tables"]["pain_entries"][0]["user_id"] = 42  # no such user
     broken = tmp_path / "broken.zip"
@@ -233,7 +245,7 @@ def test_rows_that_break_constraints_roll_back(store: Store, tmp_path: Path) -> 
         ValidationError,
         match=r"(?s)broken.zip: .*do not fit together: FOREIGN KEY constraint failed",
     ):
-        restore_from_zip(engine, broken)
+        restore_from_zip(store_on(engine), broken)
     with engine.connect() as conn:  # nothing half-restored
         assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 0
     engine.dispose()
@@ -242,14 +254,14 @@ def test_rows_that_break_constraints_roll_back(store: Store, tmp_path: Path) -> 
 def test_export_of_one_user(store: Store, tmp_path: Path) -> None:
     alice = register(store, "alice@example.org", "correct horse battery", "Europe/Berlin")
     bob = register(store, "bob@example.org", "another long passphrase", "UTC")
-    log_pain(store, alice.id, region="neck-shoulders", intensity=2)
-    log_pain(store, bob.id, region="lower-back", intensity=5, notes="bob's")
-    document = export_document(store.engine, user_id=bob.id, now=NOW)
+    log_pain(store, region="neck-shoulders", intensity=2, user_id=alice.id)
+    log_pain(store, region="lower-back", intensity=5, notes="bob's", user_id=bob.id)
+    document = export_document(store, user_id=bob.id, now=NOW)
     assert [u["email"] for u in document["tables"]["users"]] == ["bob@example.org"]
     assert [p["notes"] for p in document["tables"]["pain_entries"]] == ["bob's"]
     # Bob's export restores on its own into a new database, login and all.
     path = tmp_path / "bob.zip"
-    export_to_zip(store.engine, path, user_id=bob.id, now=NOW)
+    export_to_zip(store, path, user_id=bob.id, now=NOW)
     url = _restore_into_new(tmp_path, path, "bob.db")
     other = open_store(Settings(database_url=url, mode="hosted"))
     try:
@@ -264,7 +276,7 @@ def test_export_refuses_to_overwrite(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
     path.write_text("keep me")
     with pytest.raises(ConfigError, match="already exists"):
-        export_to_zip(store.engine, path)
+        export_to_zip(store, path, user_id=None)
     assert path.read_text() == "keep me"
 
 
@@ -278,7 +290,7 @@ from runback.settings import Settings
 store = open_store(Settings(database_url=sys.argv[1], zone="UTC"))
 print("ready", flush=True)
 for i in range(int(sys.argv[2])):
-    log_pain(store, region="lower-back", intensity=i % 11, notes=f"write {i}")
+    log_pain(store, user_id=1, region="lower-back", intensity=i % 11, notes=f"write {i}")
 store.close()
 """
 
@@ -312,7 +324,7 @@ def test_backup_while_another_process_writes(store: Store, db_url: str, tmp_path
     # The copy is a runback database of its own.
     copy = open_store(Settings(database_url=f"sqlite:///{final.path}", zone="UTC"))
     try:
-        assert len(pain_history(copy, days=None)) == writes
+        assert len(pain_history(copy, days=None, user_id=LOCAL_USER_ID)) == writes
     finally:
         copy.close()
 
@@ -374,20 +386,23 @@ def pg() -> Iterator[PgServer]:
 @pytest.mark.postgres
 def test_round_trip_through_postgresql(full: Store, tmp_path: Path, pg: PgServer) -> None:
     path = tmp_path / "sqlite.zip"
-    export_to_zip(full.engine, path, now=NOW)
+    export_to_zip(full, path, now=NOW, user_id=None)
     url = pg.create_database(migrated=False)
     engine = make_engine(url)
     try:
-        restore_from_zip(engine, path)
+        restore_from_zip(store_on(engine), path)
         again = tmp_path / "pg.zip"
-        export_to_zip(engine, again, now=NOW)
+        export_to_zip(store_on(engine), again, now=NOW, user_id=None)
         assert again.read_bytes() == path.read_bytes()
     finally:
         engine.dispose()
     # Sequences moved past the restored ids: new rows insert fine.
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock(NOW))
     try:
-        assert log_pain(restored, LOCAL_USER_ID, region="neck-shoulders", intensity=1).entry.id == 7
+        assert (
+            log_pain(restored, region="neck-shoulders", intensity=1, user_id=LOCAL_USER_ID).entry.id
+            == 7
+        )
     finally:
         restored.close()
         pg.drop_database(url)

@@ -25,7 +25,7 @@ def local(d: int, hh: int, mm: int = 0) -> datetime:
 
 
 def test_defaults_when_nothing_stored(store: Store) -> None:
-    assert breaks.get_prefs(store) == ReminderPrefs()
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID) == ReminderPrefs()
 
 
 def test_set_and_get_keeps_other_pref_keys(store: Store) -> None:
@@ -33,61 +33,67 @@ def test_set_and_get_keeps_other_pref_keys(store: Store) -> None:
         user = s.get(UserRow, 1)
         assert user is not None
         user.prefs = {"targets": {"sessions": 5}}
-    breaks.set_prefs(store, {"interval_min": 45, "run_days": {"tue": "18:30"}})
-    prefs = breaks.get_prefs(store)
+    breaks.set_prefs(
+        store, {"interval_min": 45, "run_days": {"tue": "18:30"}}, user_id=LOCAL_USER_ID
+    )
+    prefs = breaks.get_prefs(store, user_id=LOCAL_USER_ID)
     assert prefs.interval_min == 45 and prefs.run_days == {"tue": time(18, 30)}
     with store.factory() as s:
         user = s.get(UserRow, 1)
         assert user is not None and user.prefs["targets"] == {"sessions": 5}
-    breaks.set_prefs(store, {"break_min": 4}, merge=True)
-    assert breaks.get_prefs(store).interval_min == 45
-    assert breaks.get_prefs(store).break_min == 4
+    breaks.set_prefs(store, {"break_min": 4}, merge=True, user_id=LOCAL_USER_ID)
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).interval_min == 45
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).break_min == 4
 
 
 def test_bad_prefs_are_refused_and_nothing_changes(store: Store) -> None:
-    breaks.set_prefs(store, {"interval_min": 40})
+    breaks.set_prefs(store, {"interval_min": 40}, user_id=LOCAL_USER_ID)
     with pytest.raises(ValidationError) as info:
         breaks.set_prefs(
-            store, {"interval_min": 1, "active_hours": {"mon": {"start": "x", "end": "y"}}}
+            store,
+            {"interval_min": 1, "active_hours": {"mon": {"start": "x", "end": "y"}}},
+            user_id=LOCAL_USER_ID,
         )
     text = str(info.value)
     assert "interval_min" in text and "active_hours.mon" in text
-    assert breaks.get_prefs(store).interval_min == 40
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).interval_min == 40
 
 
 def test_log_history_and_next_break(store: Store, clock: FakeClock) -> None:
     # The fake clock starts Monday 08:00 UTC = 09:00 Berlin.
-    assert breaks.next_break(store) == local(5, 9, 30)
+    assert breaks.next_break(store, user_id=LOCAL_USER_ID) == local(5, 9, 30)
     clock.advance(40 * 60)
-    breaks.log_break(store, local(5, 9, 30), "taken", clock.now())
-    assert [e.outcome for e in breaks.history(store, local(5, 0))] == ["taken"]
-    assert breaks.next_break(store) == local(5, 10, 10)
+    breaks.log_break(store, local(5, 9, 30), "taken", clock.now(), user_id=LOCAL_USER_ID)
+    assert [e.outcome for e in breaks.history(store, local(5, 0), user_id=LOCAL_USER_ID)] == [
+        "taken"
+    ]
+    assert breaks.next_break(store, user_id=LOCAL_USER_ID) == local(5, 10, 10)
 
 
 def test_pause_and_resume(store: Store, clock: FakeClock) -> None:
-    until = breaks.pause(store, "1h")
+    until = breaks.pause(store, "1h", user_id=LOCAL_USER_ID)
     assert until == clock.now() + timedelta(hours=1)
-    assert breaks.get_prefs(store).paused_until == until
-    assert breaks.next_break(store) == until
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).paused_until == until
+    assert breaks.next_break(store, user_id=LOCAL_USER_ID) == until
     clock.advance(600)
-    breaks.resume(store)
+    breaks.resume(store, user_id=LOCAL_USER_ID)
     # Ended now, not forgotten: the breaks it held back stay not due.
-    prefs = breaks.get_prefs(store)
+    prefs = breaks.get_prefs(store, user_id=LOCAL_USER_ID)
     assert (prefs.paused_since, prefs.paused_until) == (until - timedelta(hours=1), clock.now())
-    assert breaks.next_break(store) == local(5, 9, 30)
-    until = breaks.pause(store, "tomorrow")
+    assert breaks.next_break(store, user_id=LOCAL_USER_ID) == local(5, 9, 30)
+    until = breaks.pause(store, "tomorrow", user_id=LOCAL_USER_ID)
     assert until == local(6, 0)
 
 
 def test_summary_today_and_week(store: Store, clock: FakeClock) -> None:
     clock.advance(24 * 3600)  # Tuesday 09:00 Berlin
-    breaks.log_break(store, local(5, 9, 30), "taken", local(5, 9, 31))
-    breaks.log_break(store, local(6, 9, 30), "snoozed", local(6, 9, 30))
-    breaks.log_break(store, local(6, 9, 30), "taken", local(6, 9, 35))
-    breaks.log_break(store, local(6, 10, 5), "skipped", local(6, 10, 5))
-    breaks.log_break(store, local(6, 10, 12), "natural", local(6, 10, 20))
+    breaks.log_break(store, local(5, 9, 30), "taken", local(5, 9, 31), user_id=LOCAL_USER_ID)
+    breaks.log_break(store, local(6, 9, 30), "snoozed", local(6, 9, 30), user_id=LOCAL_USER_ID)
+    breaks.log_break(store, local(6, 9, 30), "taken", local(6, 9, 35), user_id=LOCAL_USER_ID)
+    breaks.log_break(store, local(6, 10, 5), "skipped", local(6, 10, 5), user_id=LOCAL_USER_ID)
+    breaks.log_break(store, local(6, 10, 12), "natural", local(6, 10, 20), user_id=LOCAL_USER_ID)
     clock.advance(3 * 3600)  # Tuesday 12:00
-    result = breaks.summary(store)
+    result = breaks.summary(store, user_id=LOCAL_USER_ID)
     # Due on Tuesday: 09:30 (taken 09:35), 10:05 (skipped), then away 10:12-10:20, which
     # restarts the grid: 10:50, 11:20, 11:50. Planned to 17:30: 16.
     assert (result.today.taken, result.today.due, result.today.snoozed) == (1, 5, 1)
@@ -110,21 +116,21 @@ def test_desk_break_session_counts_as_a_taken_break(store: Store, clock: FakeClo
     routine = load_builtin().routines["desk-break"]
     every = [step.exercise for step in routine.steps]  # completed: every step held
     # On their own: a finished Desk break logs a taken break linked to the session.
-    sid = start_session(store, LOCAL_USER_ID, routine, "desk-break")
+    sid = start_session(store, routine, "desk-break", user_id=LOCAL_USER_ID)
     clock.advance(190)
-    finish_session(store, LOCAL_USER_ID, sid, completed=True, steps_done=every)
+    finish_session(store, sid, completed=True, steps_done=every, user_id=LOCAL_USER_ID)
     with store.factory() as s:
         rows = s.scalars(select(BreakRow)).all()
         assert [(r.outcome, r.session_id) for r in rows] == [("taken", sid)]
     # After the reminder's "Start": the logged break gets the session, no second row.
     clock.advance(1800)
-    bid = breaks.log_break(store, clock.now(), "taken")
-    sid2 = start_session(store, LOCAL_USER_ID, routine, "desk-break")
+    bid = breaks.log_break(store, clock.now(), "taken", user_id=LOCAL_USER_ID)
+    sid2 = start_session(store, routine, "desk-break", user_id=LOCAL_USER_ID)
     clock.advance(190)
-    finish_session(store, LOCAL_USER_ID, sid2, completed=True, steps_done=every)
+    finish_session(store, sid2, completed=True, steps_done=every, user_id=LOCAL_USER_ID)
     # A partial or other-context session is not a break.
-    sid3 = start_session(store, LOCAL_USER_ID, routine, "other")
-    finish_session(store, LOCAL_USER_ID, sid3, completed=True, steps_done=every)
+    sid3 = start_session(store, routine, "other", user_id=LOCAL_USER_ID)
+    finish_session(store, sid3, completed=True, steps_done=every, user_id=LOCAL_USER_ID)
     with store.factory() as s:
         rows = s.scalars(select(BreakRow).order_by(BreakRow.id)).all()
         assert [(r.id, r.outcome, r.session_id) for r in rows][1:] == [(bid, "taken", sid2)]
@@ -150,16 +156,18 @@ def test_breaks_today_equals_summary_and_next_break(
     # One read for the Today page gives what summary() and next_break() give with two.
     clock.advance(hours * 3600)
     try:
-        breaks.set_prefs(store, {"enabled": enabled})
+        breaks.set_prefs(store, {"enabled": enabled}, user_id=LOCAL_USER_ID)
         with store.tx() as s:
             s.execute(delete(BreakRow))
         now = clock.now()
         for minutes, outcome in logged:
             at = now + timedelta(minutes=minutes)
-            breaks.log_break(store, at - timedelta(minutes=3), outcome, at)  # type: ignore[arg-type]
-        found = breaks.breaks_today(store)
-        assert found.prefs == breaks.get_prefs(store)
-        assert found.summary == breaks.summary(store)
-        assert found.next_due == (breaks.next_break(store) if enabled else None)
+            breaks.log_break(store, at - timedelta(minutes=3), outcome, at, user_id=LOCAL_USER_ID)  # type: ignore[arg-type]
+        found = breaks.breaks_today(store, user_id=LOCAL_USER_ID)
+        assert found.prefs == breaks.get_prefs(store, user_id=LOCAL_USER_ID)
+        assert found.summary == breaks.summary(store, user_id=LOCAL_USER_ID)
+        assert found.next_due == (
+            breaks.next_break(store, user_id=LOCAL_USER_ID) if enabled else None
+        )
     finally:
         clock.advance(-hours * 3600)

@@ -19,8 +19,8 @@ MONDAY = date(2026, 1, 5)  # the fixture clock's day (09:00 in Berlin)
 
 def _held(store: Store, done_s: float, zone: str | None = None) -> int:
     routine = load_builtin().routines["back-up-basics"]  # 240 s of holding
-    sid = start_session(store, LOCAL_USER_ID, routine, zone=zone)
-    finish_session(store, LOCAL_USER_ID, sid, completed=False, done_s=done_s)
+    sid = start_session(store, routine, zone=zone, user_id=LOCAL_USER_ID)
+    finish_session(store, sid, completed=False, done_s=done_s, user_id=LOCAL_USER_ID)
     return sid
 
 
@@ -49,7 +49,7 @@ def test_breaks_score_the_share_taken(store: Store, clock: FakeClock) -> None:
     for day, outcomes in enumerate([("taken", "taken"), (), ("taken", "missed", "natural")]):
         for hour, outcome in enumerate(outcomes):
             due = start + timedelta(days=day, hours=hour)
-            breaks.log_break(store, due, outcome, at=due)  # type: ignore[arg-type]
+            breaks.log_break(store, due, outcome, at=due, user_id=LOCAL_USER_ID)  # type: ignore[arg-type]
     clock.advance(2 * 86400 + 5 * 3600)
     h = habit_strength(store, user_id=LOCAL_USER_ID)
     # The empty day is skipped; a natural break was never due.

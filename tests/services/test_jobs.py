@@ -62,7 +62,7 @@ def test_a_job_imports_every_file_and_reports_each(store: Store, fixtures_dir: P
         ("huge.fit", "skipped"),
     ]
     assert "over the limit" in str(done.report.results[3].reason)
-    assert len(list_runs(store, LOCAL_USER_ID, sport="all")) == 2
+    assert len(list_runs(store, sport="all", user_id=LOCAL_USER_ID)) == 2
     assert _file_rows(store) == 0  # the uploaded bytes go once imported
 
 
@@ -73,10 +73,10 @@ def test_progress_is_written_after_every_file(
     seen: list[tuple[str, int, str | None]] = []
     real = jobs.import_bytes
 
-    def spy(st: Store, user_id: int, name: str, data: bytes, *rest: object) -> object:
+    def spy(st: Store, name: str, data: bytes, *rest: object, user_id: int) -> object:
         now = get_job(store, user_id=LOCAL_USER_ID, job_id=job.id)
         seen.append((now.status, now.files_done, now.current))
-        return real(st, user_id, name, data)
+        return real(st, name, data, user_id=user_id)
 
     monkeypatch.setattr(jobs, "import_bytes", spy)
     job_id = claim_next(store, worker="test")
@@ -91,7 +91,7 @@ def test_progress_is_written_after_every_file(
 def test_a_job_where_no_file_could_be_imported_fails_with_each_files_reason(
     store: Store, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(*_args: object) -> object:
+    def boom(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("a bug")
 
     bad = [Upload("notes.gpx", b"<not gpx"), *_uploads(fixtures_dir, "gpx/route.gpx")]
@@ -188,7 +188,7 @@ def test_a_worker_that_was_thought_dead_stops_when_it_finds_its_job_taken_over(
     assert claim_next(store, worker="fresh") == job.id
     stale = run_job(store, job.id, worker="slow")
     assert (stale.status, stale.files_done) == ("running", 0)
-    assert list_runs(store, LOCAL_USER_ID, sport="all") == []
+    assert list_runs(store, sport="all", user_id=LOCAL_USER_ID) == []
     assert run_job(store, job.id, worker="fresh").status == "done"
 
 
@@ -217,6 +217,6 @@ def test_an_export_leaves_the_jobs_out(store: Store, fixtures_dir: Path) -> None
     work(store, stop=threading.Event(), once=True)
     enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, GOOD[0]))
     for user_id in (None, LOCAL_USER_ID):
-        tables = export_document(store.engine, user_id=user_id)["tables"]
+        tables = export_document(store, user_id=user_id)["tables"]
         assert "jobs" not in tables and "job_files" not in tables
         assert len(tables["runs"]) == 2

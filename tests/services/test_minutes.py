@@ -16,13 +16,13 @@ MONDAY = date(2026, 1, 5)  # the fixture clock's day (09:00 in Berlin)
 
 def _held(store: Store, done_s: float, zone: str | None = None) -> int:
     routine = load_builtin().routines["back-up-basics"]  # 240 s of holding
-    sid = start_session(store, LOCAL_USER_ID, routine, zone=zone)
-    finish_session(store, LOCAL_USER_ID, sid, completed=False, done_s=done_s)
+    sid = start_session(store, routine, zone=zone, user_id=LOCAL_USER_ID)
+    finish_session(store, sid, completed=False, done_s=done_s, user_id=LOCAL_USER_ID)
     return sid
 
 
 def test_minutes_today_sum_held_time_against_the_target(store: Store, clock: FakeClock) -> None:
-    set_targets(store, Targets(minutes_per_day=5), LOCAL_USER_ID)
+    set_targets(store, Targets(minutes_per_day=5), user_id=LOCAL_USER_ID)
     assert minutes_today(store, user_id=LOCAL_USER_ID).done == 0
     _held(store, 120)
     _held(store, 90)

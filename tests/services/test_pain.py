@@ -61,7 +61,9 @@ def test_entry_links_to_the_latest_run_within_24_hours(store: Store, clock: Fake
     latest = add_run(store, now - timedelta(hours=2))
     add_run(store, now + timedelta(hours=1))  # later than the entry: never linked
     add_run(store, now - timedelta(hours=1), sport="cycling")  # a ride is not a run
-    logged = log_pain(store, region="lower-back", intensity=3, notes="  stiff  ")
+    logged = log_pain(
+        store, region="lower-back", intensity=3, notes="  stiff  ", user_id=LOCAL_USER_ID
+    )
     assert logged.entry.run_id == latest != older
     assert logged.entry.notes == "stiff"
     assert logged.entry.zone == "Europe/Berlin"
@@ -70,16 +72,28 @@ def test_entry_links_to_the_latest_run_within_24_hours(store: Store, clock: Fake
 
 def test_a_run_25_hours_ago_is_not_linked(store: Store, clock: FakeClock) -> None:
     add_run(store, clock.now() - timedelta(hours=25))
-    assert log_pain(store, region="hips", intensity=2).entry.run_id is None
+    assert log_pain(store, region="hips", intensity=2, user_id=LOCAL_USER_ID).entry.run_id is None
     exactly = add_run(store, clock.now() - timedelta(hours=24))
-    assert log_pain(store, region="hips", intensity=2).entry.run_id == exactly
+    assert (
+        log_pain(store, region="hips", intensity=2, user_id=LOCAL_USER_ID).entry.run_id == exactly
+    )
 
 
 def test_explicit_run_and_no_run(store: Store, clock: FakeClock) -> None:
     old = add_run(store, clock.now() - timedelta(days=3))
     add_run(store, clock.now() - timedelta(hours=1))
-    assert log_pain(store, region="neck-shoulders", intensity=1, run_id=old).entry.run_id == old
-    assert log_pain(store, region="mid-back", intensity=1, link_run=False).entry.run_id is None
+    assert (
+        log_pain(
+            store, region="neck-shoulders", intensity=1, run_id=old, user_id=LOCAL_USER_ID
+        ).entry.run_id
+        == old
+    )
+    assert (
+        log_pain(
+            store, region="mid-back", intensity=1, link_run=False, user_id=LOCAL_USER_ID
+        ).entry.run_id
+        is None
+    )
 
 
 def test_someone_elses_or_a_missing_run_is_not_found(store: Store, clock: FakeClock) -> None:
@@ -87,9 +101,9 @@ def test_someone_elses_or_a_missing_run_is_not_found(store: Store, clock: FakeCl
         s.add(UserRow(id=2, zone="UTC", prefs={}, created_at=clock.now()))
     theirs = add_run(store, clock.now() - timedelta(hours=1), user_id=2)
     with pytest.raises(NotFoundError, match=f"no run {theirs}"):
-        log_pain(store, region="hips", intensity=2, run_id=theirs)
+        log_pain(store, region="hips", intensity=2, run_id=theirs, user_id=LOCAL_USER_ID)
     with pytest.raises(NotFoundError, match="no run 999"):
-        log_pain(store, region="hips", intensity=2, run_id=999)
+        log_pain(store, region="hips", intensity=2, run_id=999, user_id=LOCAL_USER_ID)
     assert count_entries(store) == 0
 
 
@@ -111,20 +125,24 @@ def test_bad_entries_are_refused_clearly_and_nothing_is_stored(
     store: Store, kwargs: dict[str, object], message: str
 ) -> None:
     with pytest.raises(ValidationError, match="pain entry") as err:
-        log_pain(store, **kwargs)  # type: ignore[arg-type]
+        log_pain(store, user_id=LOCAL_USER_ID, **kwargs)  # type: ignore[arg-type]
     assert message in str(err.value)
     assert count_entries(store) == 0
 
 
 def test_every_problem_is_reported_at_once(store: Store) -> None:
     with pytest.raises(ValidationError) as err:
-        log_pain(store, region="elbow", intensity=42, red_flags=["x"])
+        log_pain(store, region="elbow", intensity=42, red_flags=["x"], user_id=LOCAL_USER_ID)
     assert len(err.value.problems) == 3
 
 
 def test_red_flag_answers_are_stored_and_the_advice_says_emergency(store: Store) -> None:
     logged = log_pain(
-        store, region="lower-back", intensity=7, red_flags=["night-pain", "both-legs"]
+        store,
+        region="lower-back",
+        intensity=7,
+        red_flags=["night-pain", "both-legs"],
+        user_id=LOCAL_USER_ID,
     )
     assert logged.entry.red_flags == ["both-legs", "night-pain"]
     assert logged.advice.level == "emergency"
@@ -136,24 +154,36 @@ def test_red_flag_answers_are_stored_and_the_advice_says_emergency(store: Store)
 def test_three_bad_days_in_two_weeks_advise_a_physio(store: Store, clock: FakeClock) -> None:
     levels = []
     for _ in range(3):
-        levels.append(log_pain(store, region="lower-back", intensity=5).advice.level)
+        levels.append(
+            log_pain(store, region="lower-back", intensity=5, user_id=LOCAL_USER_ID).advice.level
+        )
         clock.advance(4 * 86400)
     assert levels == ["self-care", "self-care", "see-physio"]
     clock.advance(20 * 86400)  # long quiet spell: the old entries age out
-    assert current_advice(store).level == "self-care"
-    assert current_advice(store, red_flags=["fever-unwell"]).level == "urgent"
+    assert current_advice(store, user_id=LOCAL_USER_ID).level == "self-care"
+    assert (
+        current_advice(store, red_flags=["fever-unwell"], user_id=LOCAL_USER_ID).level == "urgent"
+    )
 
 
 def test_history_lists_recent_local_days_newest_first(store: Store, clock: FakeClock) -> None:
-    log_pain(store, region="hips", intensity=1, at=clock.now() - timedelta(days=40))
-    log_pain(store, region="hips", intensity=2, at=clock.now() - timedelta(days=3))
-    log_pain(store, region="mid-back", intensity=3)
-    recent = pain_history(store)
+    log_pain(
+        store,
+        region="hips",
+        intensity=1,
+        at=clock.now() - timedelta(days=40),
+        user_id=LOCAL_USER_ID,
+    )
+    log_pain(
+        store, region="hips", intensity=2, at=clock.now() - timedelta(days=3), user_id=LOCAL_USER_ID
+    )
+    log_pain(store, region="mid-back", intensity=3, user_id=LOCAL_USER_ID)
+    recent = pain_history(store, user_id=LOCAL_USER_ID)
     assert [e.intensity for e in recent] == [3, 2]
-    assert [e.intensity for e in pain_history(store, days=None)] == [3, 2, 1]
-    assert [e.intensity for e in pain_history(store, days=1)] == [3]
+    assert [e.intensity for e in pain_history(store, days=None, user_id=LOCAL_USER_ID)] == [3, 2, 1]
+    assert [e.intensity for e in pain_history(store, days=1, user_id=LOCAL_USER_ID)] == [3]
     with pytest.raises(ValidationError, match="days"):
-        pain_history(store, days=0)
+        pain_history(store, days=0, user_id=LOCAL_USER_ID)
 
 
 def test_questions_are_offered_most_serious_first() -> None:
@@ -165,9 +195,13 @@ def test_questions_are_offered_most_serious_first() -> None:
 def test_red_flags_stay_in_the_advice_until_answered_again_without_them(
     store: Store, clock: FakeClock
 ) -> None:
-    log_pain(store, region="lower-back", intensity=4, red_flags=["fever-unwell"])
+    log_pain(
+        store, region="lower-back", intensity=4, red_flags=["fever-unwell"], user_id=LOCAL_USER_ID
+    )
     clock.advance(25 * 3600)  # they used to be forgotten after 24 hours
-    assert current_advice(store).level == "urgent"
-    assert current_advice(store, red_flags=["chest-pain"]).level == "emergency"
-    assert log_pain(store, region="hips", intensity=1).advice.flags == []
-    assert current_advice(store).level == "self-care"
+    assert current_advice(store, user_id=LOCAL_USER_ID).level == "urgent"
+    assert (
+        current_advice(store, red_flags=["chest-pain"], user_id=LOCAL_USER_ID).level == "emergency"
+    )
+    assert log_pain(store, region="hips", intensity=1, user_id=LOCAL_USER_ID).advice.flags == []
+    assert current_advice(store, user_id=LOCAL_USER_ID).level == "self-care"

@@ -72,33 +72,33 @@ def test_history_fills_ratings_pain_and_recent(store: Store, clock: FakeClock) -
                 notes="",
             )
         )
-    req = history_request(store, LOCAL_USER_ID, 8, ["hips"], "home")
+    req = history_request(store, 8, ["hips"], "home", user_id=LOCAL_USER_ID)
     assert req.ratings == {"cat-cow": 4.0, "childs-pose": 5.0}
     assert req.recent_pain == ["lower-back"]
     assert req.recently_used == ["knee-to-chest"]
     # The default seed is the local day: the same plan all day long.
-    assert req.seed == history_request(store, LOCAL_USER_ID, 8).seed
-    made = make_plan(store, LOCAL_USER_ID, 8, ["hips"], "home")
+    assert req.seed == history_request(store, 8, user_id=LOCAL_USER_ID).seed
+    made = make_plan(store, 8, ["hips"], "home", user_id=LOCAL_USER_ID)
     assert made.duration_s == 480
     for step in made.steps:
         assert "lower-back" not in step.step.exercise.avoid_with_pain
 
 
 def test_slots_round_trip_through_prefs(store: Store) -> None:
-    slots = get_slots(store)
+    slots = get_slots(store, user_id=LOCAL_USER_ID)
     slots[0] = Slot(name="morning", routine="back-up-basics")
-    set_slots(store, slots)
-    assert get_slots(store)[0].routine == "back-up-basics"
+    set_slots(store, slots, user_id=LOCAL_USER_ID)
+    assert get_slots(store, user_id=LOCAL_USER_ID)[0].routine == "back-up-basics"
 
 
 def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> None:
     # Monday 2026-01-05 08:00 UTC = 09:00 Berlin.
     import_programme(
         store,
-        LOCAL_USER_ID,
         'name = "Back"\nstart = 2026-01-01\ntimes_per_day = 2\n\n'
         '[[prescription]]\nexercise = "cat-cow"\n',
         "p.toml",
+        user_id=LOCAL_USER_ID,
     )
     now = clock.now()
     add_session(store, now - timedelta(minutes=30), ["cat-cow"], 4, slug="physio-back")
@@ -121,7 +121,7 @@ def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> Non
                 imported_at=now,
             )
         )
-    due = {d.slot: d for d in due_slots(store)}
+    due = {d.slot: d for d in due_slots(store, user_id=LOCAL_USER_ID)}
     assert due["programme"].done == 1 and due["programme"].wanted == 2
     assert due["morning"].routine == "physio-back" and due["morning"].status == "done"
     assert due["before-run"].status == "missed"
@@ -133,13 +133,15 @@ def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> Non
     from runback.services.sessions import list_sessions
 
     start, end = day_bounds_utc(now.date(), "Europe/Berlin")
-    today = list_sessions(store, LOCAL_USER_ID, since=start, until=end)
+    today = list_sessions(store, since=start, until=end, user_id=LOCAL_USER_ID)
     assert len(today) == 1
-    assert due_slots(store, sessions=today) == due_slots(store)
+    assert due_slots(store, sessions=today, user_id=LOCAL_USER_ID) == due_slots(
+        store, user_id=LOCAL_USER_ID
+    )
 
 
 def test_due_slots_without_anything(store: Store) -> None:
-    due = {d.slot: d for d in due_slots(store)}
+    due = {d.slot: d for d in due_slots(store, user_id=LOCAL_USER_ID)}
     assert "programme" not in due
     assert due["before-run"].status == "not-today"
     assert due["morning"].routine == "back-up-basics"

@@ -40,7 +40,7 @@ def test_save_and_read_back_with_the_run_days(store: Store) -> None:
     )
     save_profile(store, profile, user_id=U, run_days={"tue": time(18, 30)})
     assert get_profile(store, user_id=U) == profile
-    assert get_prefs(store, U).run_days == {"tue": time(18, 30)}
+    assert get_prefs(store, user_id=U).run_days == {"tue": time(18, 30)}
     risk = risk_context(store, user_id=U)
     assert (
         risk.age,
@@ -55,7 +55,7 @@ def test_save_and_read_back_with_the_run_days(store: Store) -> None:
     )
     # Saving without run days leaves the reminder settings' run days alone.
     save_profile(store, profile.model_copy(update={"sitting_hours": 4}), user_id=U)
-    assert get_prefs(store, U).run_days == {"tue": time(18, 30)}
+    assert get_prefs(store, user_id=U).run_days == {"tue": time(18, 30)}
 
 
 def test_skip_is_remembered_and_keeps_answers(store: Store) -> None:
@@ -68,7 +68,7 @@ def test_skip_is_remembered_and_keeps_answers(store: Store) -> None:
 
 def test_nothing_is_half_written_when_the_run_days_are_refused(store: Store) -> None:
     # Reminder settings that cannot hold the change refuse it before anything is written.
-    set_prefs(store, {"interval_min": 30, "snooze_min": 5})
+    set_prefs(store, {"interval_min": 30, "snooze_min": 5}, user_id=LOCAL_USER_ID)
     with pytest.raises(ValidationError, match="run days"):
         save_profile(store, Profile(), user_id=U, run_days={"xyz": time(1, 0)})  # type: ignore[dict-item]
     with store.factory() as s:
@@ -88,7 +88,7 @@ def test_age_is_the_users_local_year_at_new_year(store: Store, clock: FakeClock)
 
 def test_planner_service_reads_the_profile(store: Store) -> None:
     save_profile(store, Profile(contraindications=frozenset({"osteoporosis"})), user_id=U)
-    made = make_plan(store, U, 15, where="home", areas=["lower-back", "hamstrings"])
+    made = make_plan(store, 15, where="home", areas=["lower-back", "hamstrings"], user_id=U)
     used = {s.step.exercise.slug for s in made.steps}
     assert not used & {"roll-down", "childs-pose", "knee-to-chest", "seated-hamstring-stretch"}
     assert any("your profile mentions osteoporosis" in line for line in made.left_out)
@@ -121,14 +121,15 @@ def test_profile_survives_export_and_restore(store: Store, tmp_path: Path) -> No
     from runback.services.backup import export_to_zip, restore_from_zip
     from runback.settings import Settings
     from runback.storage.db import make_engine
+    from tests.services.test_backup import store_on
 
     profile = Profile(birth_year=1960, contraindications=frozenset({"hip-replacement"}))
     save_profile(store, profile, user_id=U)
-    export_to_zip(store.engine, tmp_path / "out.zip", now=store.clock.now())
+    export_to_zip(store, tmp_path / "out.zip", now=store.clock.now(), user_id=None)
     url = f"sqlite:///{tmp_path / 'restored.db'}"
     engine = make_engine(url)
     try:
-        restore_from_zip(engine, tmp_path / "out.zip")
+        restore_from_zip(store_on(engine), tmp_path / "out.zip")
     finally:
         engine.dispose()
     restored = open_store(Settings(database_url=url, zone="Europe/Berlin"), FakeClock())

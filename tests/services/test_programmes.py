@@ -49,20 +49,24 @@ instructions = ["Open the top knee."]
 
 
 def test_example_file_imports_and_round_trips(store: Store) -> None:
-    stored = import_programme(store, LOCAL_USER_ID, read_programme_file(EXAMPLE), str(EXAMPLE))
+    stored = import_programme(
+        store, read_programme_file(EXAMPLE), str(EXAMPLE), user_id=LOCAL_USER_ID
+    )
     assert stored.programme.times_per_day == 2
-    exported = export_programme(store)
+    exported = export_programme(store, user_id=LOCAL_USER_ID)
     again = parse_programme(exported, "exported.toml")
     assert again == stored.programme
     # Importing the export gives the same programme again.
-    second = import_programme(store, LOCAL_USER_ID, exported, "exported.toml")
+    second = import_programme(store, exported, "exported.toml", user_id=LOCAL_USER_ID)
     assert second.programme == stored.programme
-    assert export_programme(store) == exported
+    assert export_programme(store, user_id=LOCAL_USER_ID) == exported
 
 
 def test_import_stores_programme_and_playable_routine(store: Store) -> None:
-    import_programme(store, LOCAL_USER_ID, GOOD + CLAM, "p.toml")
-    import_programme(store, LOCAL_USER_ID, GOOD.replace("phase 1", "phase 2") + CLAM, "p2.toml")
+    import_programme(store, GOOD + CLAM, "p.toml", user_id=LOCAL_USER_ID)
+    import_programme(
+        store, GOOD.replace("phase 1", "phase 2") + CLAM, "p2.toml", user_id=LOCAL_USER_ID
+    )
     with store.factory() as s:
         rows = s.scalars(select(ProgrammeRow).order_by(ProgrammeRow.id)).all()
         assert [(r.name, r.active) for r in rows] == [
@@ -71,7 +75,7 @@ def test_import_stores_programme_and_playable_routine(store: Store) -> None:
         ]
         slugs = set(s.scalars(select(RoutineRow.slug)))
     assert {"physio-back-phase-1", "physio-back-phase-2"} <= slugs
-    active = active_programme(store)
+    active = active_programme(store, user_id=LOCAL_USER_ID)
     assert active is not None and active.programme.name == "Back, phase 2"
 
 
@@ -111,7 +115,7 @@ BROKEN = [
 )
 def test_broken_file_names_line_and_problem(store: Store, text: str, line: int, words: str) -> None:
     with pytest.raises(ValidationError) as info:
-        import_programme(store, LOCAL_USER_ID, text, "/tmp/physio.toml")
+        import_programme(store, text, "/tmp/physio.toml", user_id=LOCAL_USER_ID)
     assert info.value.source == "/tmp/physio.toml"
     assert any(
         p.startswith(f"physio.toml line {line}:") and words in p for p in info.value.problems
@@ -139,7 +143,7 @@ def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
 
 
 def test_adherence_counts_completed_programme_sessions(store: Store, clock: FakeClock) -> None:
-    stored = import_programme(store, LOCAL_USER_ID, GOOD + CLAM, "p.toml")
+    stored = import_programme(store, GOOD + CLAM, "p.toml", user_id=LOCAL_USER_ID)
     slug = programme_routine_slug(stored.programme)
     # The fixture clock is Monday 2026-01-05 08:00 UTC; move to Wednesday evening.
     clock.advance(2 * 86400 + 10 * 3600)
@@ -161,7 +165,7 @@ def test_adherence_counts_completed_programme_sessions(store: Store, clock: Fake
                     completed=True,
                 )
             )
-    programme, weeks = adherence(store, LOCAL_USER_ID, weeks=2)
+    programme, weeks = adherence(store, weeks=2, user_id=LOCAL_USER_ID)
     assert [w.prescribed for w in weeks] == [0, 14]
     assert weeks[-1].done == 3  # three on Monday count as two, plus Tuesday's one
     assert weeks[-1].summary(programme) == "prescribed 2×/day, every day, done 3 of 14"
@@ -169,4 +173,4 @@ def test_adherence_counts_completed_programme_sessions(store: Store, clock: Fake
 
 def test_no_programme_says_how_to_import(store: Store) -> None:
     with pytest.raises(NotFoundError, match="runback programme import"):
-        export_programme(store)
+        export_programme(store, user_id=LOCAL_USER_ID)

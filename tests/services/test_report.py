@@ -12,9 +12,9 @@ import pytest
 from runback.core.clock import FakeClock
 from runback.errors import ValidationError
 from runback.report.handout import PER_PAGE, figure_box
-from runback.report.pdf import CHART_BOXES, HANDOUT_PAGE, PAGE_SIZE
+from runback.report.pdf import CHART_BOXES, HANDOUT_PAGE, PAGE_SIZE, render
 from runback.services.programmes import import_programme
-from runback.services.report import build_report, gather_report
+from runback.services.report import gather_report
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -34,10 +34,17 @@ exercise = "cat-cow"
 DPI = 40
 
 
+def build_report(
+    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
+) -> bytes:
+    """Gather the report and render it, as the CLI and the web do."""
+    return render(gather_report(store, weeks, routine, user_id=user_id))
+
+
 def fill(store: Store, clock: FakeClock) -> None:
     """Four weeks of pain, runs and sessions ending Sunday 2026-02-01 (Berlin)."""
     clock.advance(27 * 86400)  # the fixture clock starts Monday 2026-01-05 08:00 UTC
-    import_programme(store, LOCAL_USER_ID, PROGRAMME, "programme.toml")
+    import_programme(store, PROGRAMME, "programme.toml", user_id=LOCAL_USER_ID)
     day0 = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
     with store.tx() as s:
         for i in range(28):
@@ -145,8 +152,8 @@ def ink(page: tuple[int, int, bytes], box: tuple[float, float, float, float]) ->
 
 def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_path: Path) -> None:
     fill(store, clock)
-    data = gather_report(store, LOCAL_USER_ID, weeks=4)
-    pdf = build_report(store, LOCAL_USER_ID, weeks=4)
+    data = gather_report(store, weeks=4, user_id=LOCAL_USER_ID)
+    pdf = build_report(store, weeks=4, user_id=LOCAL_USER_ID)
     assert pdf.startswith(b"%PDF")
     rendered = pages(pdf, tmp_path)
     assert data.handout  # the active programme's exercises
@@ -196,7 +203,7 @@ def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_pat
 
 
 def test_empty_report_still_renders(store: Store, tmp_path: Path) -> None:
-    rendered = pages(build_report(store, LOCAL_USER_ID, weeks=1), tmp_path)
+    rendered = pages(build_report(store, weeks=1, user_id=LOCAL_USER_ID), tmp_path)
     assert len(rendered) == 3
     txt = subprocess.run(
         ["pdftotext", str(tmp_path / "report.pdf"), "-"], check=True, capture_output=True, text=True
@@ -208,12 +215,14 @@ def test_empty_report_still_renders(store: Store, tmp_path: Path) -> None:
 
 def test_weeks_out_of_range(store: Store) -> None:
     with pytest.raises(ValidationError, match="use 1 to 52"):
-        build_report(store, LOCAL_USER_ID, weeks=0)
+        build_report(store, weeks=0, user_id=LOCAL_USER_ID)
 
 
 def test_same_data_same_bytes(store: Store, clock: FakeClock) -> None:
     fill(store, clock)
-    assert build_report(store, weeks=4) == build_report(store, weeks=4)
+    assert build_report(store, weeks=4, user_id=LOCAL_USER_ID) == build_report(
+        store, weeks=4, user_id=LOCAL_USER_ID
+    )
 
 
 def _figure_boxes_have_ink(pdf: bytes, n: int, tmp_path: Path) -> None:
@@ -229,9 +238,9 @@ def test_handout_draws_each_programme_exercise_with_dose_and_cautions(
     store: Store, clock: FakeClock, tmp_path: Path
 ) -> None:
     fill(store, clock)
-    data = gather_report(store, LOCAL_USER_ID, weeks=4)
+    data = gather_report(store, weeks=4, user_id=LOCAL_USER_ID)
     assert all(item.figure is not None for item in data.handout)
-    pdf = build_report(store, LOCAL_USER_ID, weeks=4)
+    pdf = build_report(store, weeks=4, user_id=LOCAL_USER_ID)
     _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)
     txt = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
@@ -243,10 +252,10 @@ def test_handout_draws_each_programme_exercise_with_dose_and_cautions(
 
 
 def test_handout_of_a_routine_has_every_step_figure(store: Store, tmp_path: Path) -> None:
-    data = gather_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
+    data = gather_report(store, weeks=1, routine="back-up-basics", user_id=LOCAL_USER_ID)
     assert data.handout_title.startswith("Handout: ")
     assert {i.slug for i in data.handout} >= {"hip-table-stretch", "roll-down"}
-    pdf = build_report(store, LOCAL_USER_ID, weeks=1, routine="back-up-basics")
+    pdf = build_report(store, weeks=1, routine="back-up-basics", user_id=LOCAL_USER_ID)
     _figure_boxes_have_ink(pdf, len(data.handout), tmp_path)
     # The page with the seed stretches, as a PNG to look at.
     out = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -266,9 +275,9 @@ def test_an_open_concern_older_than_the_report_is_still_in_it(
 ) -> None:
     from runback.services.pain import log_pain
 
-    log_pain(store, region="hips", intensity=3, red_flags=["back-shape"])
+    log_pain(store, region="hips", intensity=3, red_flags=["back-shape"], user_id=LOCAL_USER_ID)
     clock.advance(20 * 86400)  # before the one-week report's first day
-    pages(build_report(store, LOCAL_USER_ID, weeks=1), tmp_path)
+    pages(build_report(store, weeks=1, user_id=LOCAL_USER_ID), tmp_path)
     txt = subprocess.run(
         ["pdftotext", str(tmp_path / "report.pdf"), "-"], check=True, capture_output=True, text=True
     ).stdout

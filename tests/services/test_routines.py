@@ -71,22 +71,22 @@ def _write(tmp_path: Path, text: str, name: str = "routine.toml") -> Path:
 
 
 def test_list_has_builtins_with_durations(store: Store) -> None:
-    items = {i.slug: i for i in list_routines(store)}
+    items = {i.slug: i for i in list_routines(store, user_id=LOCAL_USER_ID)}
     assert {"back-up-basics", "desk-break"} <= set(items)
     assert items["back-up-basics"].duration_s == 285
     assert items["back-up-basics"].builtin and items["back-up-basics"].steps == 3
 
 
 def test_import_then_list_show_and_catalog(store: Store, tmp_path: Path) -> None:
-    result = import_routine(store, _write(tmp_path, MINE))
+    result = import_routine(store, _write(tmp_path, MINE), user_id=LOCAL_USER_ID)
     assert result.action == "created"
     # Getting ready: 12 s down to the floor for cat-cow, 8 s to sit for the twist.
     assert result.duration_s == 12 + 30 + (8 + 20 + 5 + 20 + 10)
-    items = list_routines(store)
+    items = list_routines(store, user_id=LOCAL_USER_ID)
     assert items[-1].slug == "my-morning" and not items[-1].builtin
     assert items[-1].duration_s == result.duration_s
-    assert get_routine(store, "my-morning") == result.routine
-    catalog = user_catalog(store)
+    assert get_routine(store, "my-morning", user_id=LOCAL_USER_ID) == result.routine
+    catalog = user_catalog(store, user_id=LOCAL_USER_ID)
     assert "my-twist" in catalog.exercises
     assert catalog.exercises["cat-cow"] is load_builtin().exercises["cat-cow"]
     assert "my-morning" in catalog.routines
@@ -99,16 +99,16 @@ def test_reimport_needs_replace_and_then_updates(
     store: Store, clock: FakeClock, tmp_path: Path
 ) -> None:
     path = _write(tmp_path, MINE)
-    import_routine(store, path)
+    import_routine(store, path, user_id=LOCAL_USER_ID)
     before = _rows(store)
     changed = _write(tmp_path, MINE.replace('name = "My morning"', 'name = "Mornings"'))
     with pytest.raises(ValidationError) as info:
-        import_routine(store, changed)
+        import_routine(store, changed, user_id=LOCAL_USER_ID)
     assert "routine.toml line 1: you already have a routine 'my-morning'" in str(info.value)
     assert "--replace" in str(info.value)
     assert _rows(store) == before
     clock.advance(300)
-    result = import_routine(store, changed, replace=True)
+    result = import_routine(store, changed, replace=True, user_id=LOCAL_USER_ID)
     assert result.action == "replaced"
     [row] = _rows(store)
     assert row[2] == "Mornings" and row[5] == clock.now()
@@ -128,34 +128,42 @@ def test_reimport_needs_replace_and_then_updates(
 def test_failed_import_leaves_stored_routines_unchanged(
     store: Store, tmp_path: Path, broken: str
 ) -> None:
-    import_routine(store, _write(tmp_path, MINE))
-    import_routine(store, _write(tmp_path, MINE.replace("my-morning", "other"), "other.toml"))
+    import_routine(store, _write(tmp_path, MINE), user_id=LOCAL_USER_ID)
+    import_routine(
+        store,
+        _write(tmp_path, MINE.replace("my-morning", "other"), "other.toml"),
+        user_id=LOCAL_USER_ID,
+    )
     before = _rows(store)
     with pytest.raises(ValidationError) as info:
-        import_routine(store, _write(tmp_path, broken, "broken.toml"), replace=True)
+        import_routine(
+            store, _write(tmp_path, broken, "broken.toml"), replace=True, user_id=LOCAL_USER_ID
+        )
     assert re.search(r"broken\.toml line \d+: ", str(info.value))
     assert _rows(store) == before
 
 
 def test_import_refuses_builtin_slug_and_missing_file(store: Store, tmp_path: Path) -> None:
-    text = export_routine(store, "back-up-basics")
+    text = export_routine(store, "back-up-basics", user_id=LOCAL_USER_ID)
     with pytest.raises(ValidationError, match="already a built-in routine"):
-        import_routine_text(store, text, "export.toml")
+        import_routine_text(store, text, "export.toml", user_id=LOCAL_USER_ID)
     with pytest.raises(NotFoundError):
-        import_routine(store, tmp_path / "missing.toml")
+        import_routine(store, tmp_path / "missing.toml", user_id=LOCAL_USER_ID)
     assert _rows(store) == []
 
 
 def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
-    original = import_routine(store, _write(tmp_path, MINE)).routine
-    text = export_routine(store, "my-morning")
+    original = import_routine(store, _write(tmp_path, MINE), user_id=LOCAL_USER_ID).routine
+    text = export_routine(store, "my-morning", user_id=LOCAL_USER_ID)
     assert parse_routine(text, "export.toml") == original
-    again = import_routine_text(store, text, "export.toml", replace=True)
+    again = import_routine_text(store, text, "export.toml", replace=True, user_id=LOCAL_USER_ID)
     assert again.routine == original
     # Every built-in routine survives the trip under a new slug.
     for slug in load_builtin().routines:
-        exported = export_routine(store, slug).replace(f'slug = "{slug}"', f'slug = "my-{slug}"')
-        mine = import_routine_text(store, exported, f"{slug}.toml").routine
+        exported = export_routine(store, slug, user_id=LOCAL_USER_ID).replace(
+            f'slug = "{slug}"', f'slug = "my-{slug}"'
+        )
+        mine = import_routine_text(store, exported, f"{slug}.toml", user_id=LOCAL_USER_ID).routine
         assert mine.steps == load_builtin().routines[slug].steps
         assert mine.origin == "user"
 
@@ -173,14 +181,20 @@ def test_create_routine(store: Store) -> None:
         store,
         "Quick: lunch!",
         [RoutineStep(exercise="seated-twist"), {"exercise": "neck-side-stretch", "hold_s": 20}],
+        user_id=LOCAL_USER_ID,
     )
     assert routine.slug == "quick-lunch"
-    assert get_routine(store, "quick-lunch").steps[1].hold_s == 20
+    assert get_routine(store, "quick-lunch", user_id=LOCAL_USER_ID).steps[1].hold_s == 20
     with pytest.raises(ValidationError, match="you already have a routine 'quick-lunch'"):
-        create_routine(store, "Quick lunch", [RoutineStep(exercise="seated-twist")])
+        create_routine(
+            store, "Quick lunch", [RoutineStep(exercise="seated-twist")], user_id=LOCAL_USER_ID
+        )
     with pytest.raises(ValidationError) as info:
         create_routine(
-            store, "Bad", [{"exercise": "seated-twits"}, {"exercise": "cat-cow", "hold_s": 2}]
+            store,
+            "Bad",
+            [{"exercise": "seated-twits"}, {"exercise": "cat-cow", "hold_s": 2}],
+            user_id=LOCAL_USER_ID,
         )
     assert info.value.problems == [
         "new routine: steps[0].exercise 'seated-twits' is not in the catalog; did you mean "
@@ -188,7 +202,9 @@ def test_create_routine(store: Store) -> None:
         "new routine: steps[1].hold_s is 2; use a whole number from 5 to 600 seconds",
     ]
     with pytest.raises(ValidationError, match="already a built-in routine"):
-        create_routine(store, "Desk break", [RoutineStep(exercise="cat-cow")])
+        create_routine(
+            store, "Desk break", [RoutineStep(exercise="cat-cow")], user_id=LOCAL_USER_ID
+        )
     assert [r[1] for r in _rows(store)] == ["quick-lunch"]
 
 
@@ -199,31 +215,33 @@ def test_slugify() -> None:
 
 
 def test_delete(store: Store, tmp_path: Path) -> None:
-    import_routine(store, _write(tmp_path, MINE))
+    import_routine(store, _write(tmp_path, MINE), user_id=LOCAL_USER_ID)
     with pytest.raises(RunbackError, match="built-in routine and cannot be deleted"):
-        delete_routine(store, "desk-break")
+        delete_routine(store, "desk-break", user_id=LOCAL_USER_ID)
     with pytest.raises(NotFoundError):
-        delete_routine(store, "nope")
-    delete_routine(store, "my-morning")
+        delete_routine(store, "nope", user_id=LOCAL_USER_ID)
+    delete_routine(store, "my-morning", user_id=LOCAL_USER_ID)
     assert _rows(store) == []
     with pytest.raises(NotFoundError, match="no routine 'my-morning'"):
-        get_routine(store, "my-morning")
+        get_routine(store, "my-morning", user_id=LOCAL_USER_ID)
 
 
 def test_get_routine_suggests_close_slug(store: Store) -> None:
     with pytest.raises(NotFoundError, match="did you mean 'desk-break'"):
-        get_routine(store, "desk-brake")
+        get_routine(store, "desk-brake", user_id=LOCAL_USER_ID)
 
 
 def test_users_see_only_their_own_routines(store: Store, tmp_path: Path) -> None:
     with store.tx() as session:
         session.add(UserRow(id=2, zone="UTC", prefs={}, created_at=store.clock.now()))
     import_routine(store, _write(tmp_path, MINE), user_id=2)
-    import_routine(store, _write(tmp_path, MINE))  # same slug, other user: no clash
-    assert "my-morning" in user_catalog(store, 2).routines
+    import_routine(
+        store, _write(tmp_path, MINE), user_id=LOCAL_USER_ID
+    )  # same slug, other user: no clash
+    assert "my-morning" in user_catalog(store, user_id=2).routines
     delete_routine(store, "my-morning", user_id=2)
-    assert "my-morning" in user_catalog(store).routines
-    assert "my-morning" not in user_catalog(store, 2).routines
+    assert "my-morning" in user_catalog(store, user_id=LOCAL_USER_ID).routines
+    assert "my-morning" not in user_catalog(store, user_id=2).routines
 
 
 def test_documented_example_is_valid() -> None:
@@ -235,11 +253,13 @@ def test_documented_example_is_valid() -> None:
 
 
 def test_routine_name_for_builtin_own_and_unknown(store: Store) -> None:
-    create_routine(store, "Quick lunch", [RoutineStep(exercise="seated-twist")])
-    assert routine_name(store, "back-up-basics") == "Back-up basics"
-    assert routine_name(store, "quick-lunch") == "Quick lunch"
+    create_routine(
+        store, "Quick lunch", [RoutineStep(exercise="seated-twist")], user_id=LOCAL_USER_ID
+    )
+    assert routine_name(store, "back-up-basics", user_id=LOCAL_USER_ID) == "Back-up basics"
+    assert routine_name(store, "quick-lunch", user_id=LOCAL_USER_ID) == "Quick lunch"
     assert routine_name(store, "quick-lunch", user_id=999) == "quick-lunch"
-    assert routine_name(store, "no-such-routine") == "no-such-routine"
+    assert routine_name(store, "no-such-routine", user_id=LOCAL_USER_ID) == "no-such-routine"
 
 
 def test_desk_break_follows_the_break_length(store: Store) -> None:
@@ -248,18 +268,20 @@ def test_desk_break_follows_the_break_length(store: Store) -> None:
 
     def walk_s() -> int:
         return (
-            user_catalog(store, LOCAL_USER_ID)
-            .resolve(get_routine(store, "desk-break"))[0]
+            user_catalog(store, user_id=LOCAL_USER_ID)
+            .resolve(get_routine(store, "desk-break", user_id=LOCAL_USER_ID))[0]
             .hold_total_s()
         )
 
     assert walk_s() == 240
     assert desk_break_brief(store, user_id=LOCAL_USER_ID).startswith("Walk for 4 min, ")
-    breaks.set_prefs(store, {"break_min": 8}, merge=True)
+    breaks.set_prefs(store, {"break_min": 8}, merge=True, user_id=LOCAL_USER_ID)
     assert walk_s() == 420
-    assert desk_break(store, user_id=LOCAL_USER_ID) == get_routine(store, "desk-break")
+    assert desk_break(store, user_id=LOCAL_USER_ID) == get_routine(
+        store, "desk-break", user_id=LOCAL_USER_ID
+    )
     assert desk_break_brief(store, user_id=LOCAL_USER_ID) == (
         "Walk for 7 min, 10 shoulder circles each way, one standing back bend."
     )
-    listed = {r.slug: r.duration_s for r in list_routines(store)}
+    listed = {r.slug: r.duration_s for r in list_routines(store, user_id=LOCAL_USER_ID)}
     assert 480 <= listed["desk-break"] <= 540

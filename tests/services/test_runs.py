@@ -25,9 +25,9 @@ def test_batch_imports_good_files_and_names_every_rejected_one(
     seen: list[tuple[int, int]] = []
     report = import_paths(
         store,
-        LOCAL_USER_ID,
         [fixtures_dir / "fit", fixtures_dir / "gpx"],
         progress=lambda done, total, name: seen.append((done, total)),
+        user_id=LOCAL_USER_ID,
     )
     status = _statuses(report)
     assert status["garmin-fenix-5-run.fit"] == "imported"
@@ -38,13 +38,13 @@ def test_batch_imports_good_files_and_names_every_rejected_one(
     assert "damaged" in str(reasons["activity-filecrc.fit"])
     assert "not a recorded activity" in str(reasons["Settings.fit"])
     assert report.count("imported") == 11
-    assert len(list_runs(store, LOCAL_USER_ID, sport="all")) == 11
+    assert len(list_runs(store, sport="all", user_id=LOCAL_USER_ID)) == 11
     assert seen[-1] == (len(report.results), len(report.results))
 
 
 def test_runs_store_the_users_zone(store: Store, fixtures_dir: Path) -> None:
-    import_paths(store, LOCAL_USER_ID, [fixtures_dir / "fit/garmin-fenix-5-run.fit"])
-    (run,) = list_runs(store, LOCAL_USER_ID)
+    import_paths(store, [fixtures_dir / "fit/garmin-fenix-5-run.fit"], user_id=LOCAL_USER_ID)
+    (run,) = list_runs(store, user_id=LOCAL_USER_ID)
     assert run.zone == "Europe/Berlin"
     assert run.start == datetime(2017, 6, 11, 14, 34, 9, tzinfo=UTC)
     assert run.to_json()["start"] == "2017-06-11T14:34:09+00:00"
@@ -57,17 +57,19 @@ def test_same_run_from_watch_and_strava_is_one_run(
     watch = fixtures_dir / "same-run/2022-05-29-15-53-35_Laufen_Landal_Park.fit"
     export = fixtures_dir / "strava-export.zip"
     paths = [watch, export] if order == "watch first" else [export, watch]
-    report = import_paths(store, LOCAL_USER_ID, paths)
+    report = import_paths(store, paths, user_id=LOCAL_USER_ID)
     assert [r.status for r in report.results] == ["imported", "duplicate"]
     assert "the same run as run #" in str(report.results[1].reason)
-    (run,) = list_runs(store, LOCAL_USER_ID)
+    (run,) = list_runs(store, user_id=LOCAL_USER_ID)
     assert run.start == SAME_RUN_START
     assert run.name == "Laufen Landal Park"  # Strava's name is kept whichever came first
 
 
 def test_export_folder_and_its_zip_are_one_run(store: Store, fixtures_dir: Path) -> None:
     report = import_paths(
-        store, LOCAL_USER_ID, [fixtures_dir / "strava-export", fixtures_dir / "strava-export.zip"]
+        store,
+        [fixtures_dir / "strava-export", fixtures_dir / "strava-export.zip"],
+        user_id=LOCAL_USER_ID,
     )
     assert [r.status for r in report.results] == ["imported", "duplicate"]
     assert "already imported" in str(report.results[1].reason)
@@ -80,17 +82,17 @@ def test_two_devices_recording_one_ride_stay_two_recordings(
         fixtures_dir / "fit/garmin-edge-820-bike.fit",
         fixtures_dir / "fit/garmin-fenix-5-bike.fit",
     ]
-    report = import_paths(store, LOCAL_USER_ID, bikes)
+    report = import_paths(store, bikes, user_id=LOCAL_USER_ID)
     assert [r.status for r in report.results] == ["imported", "imported"]
 
 
 def test_reimport_is_idempotent(store: Store, fixtures_dir: Path) -> None:
-    first = import_paths(store, LOCAL_USER_ID, [fixtures_dir])
-    before = list_runs(store, LOCAL_USER_ID, sport="all")
-    second = import_paths(store, LOCAL_USER_ID, [fixtures_dir])
+    first = import_paths(store, [fixtures_dir], user_id=LOCAL_USER_ID)
+    before = list_runs(store, sport="all", user_id=LOCAL_USER_ID)
+    second = import_paths(store, [fixtures_dir], user_id=LOCAL_USER_ID)
     assert second.count("imported") == 0
     assert second.count("duplicate") == first.count("imported") + first.count("duplicate")
-    assert list_runs(store, LOCAL_USER_ID, sport="all") == before
+    assert list_runs(store, sport="all", user_id=LOCAL_USER_ID) == before
     assert "EXPECTED.md" in " ".join(first.ignored)
 
 
@@ -115,11 +117,14 @@ def test_failure_mid_batch_keeps_earlier_runs_and_writes_nothing_half(
     event.listen(store.factory, "after_flush", fail_third)
     try:
         with pytest.raises(OSError, match="disk full"):
-            import_paths(store, LOCAL_USER_ID, files)
+            import_paths(store, files, user_id=LOCAL_USER_ID)
     finally:
         event.remove(store.factory, "after_flush", fail_third)
-    assert [r.sport for r in list_runs(store, LOCAL_USER_ID, sport="all")] == ["walking", "running"]
-    again = import_paths(store, LOCAL_USER_ID, files)
+    assert [r.sport for r in list_runs(store, sport="all", user_id=LOCAL_USER_ID)] == [
+        "walking",
+        "running",
+    ]
+    again = import_paths(store, files, user_id=LOCAL_USER_ID)
     assert [r.status for r in again.results] == ["duplicate", "duplicate", "imported"]
 
 
@@ -137,16 +142,16 @@ def test_parser_crash_skips_that_file_and_the_batch_goes_on(
     # covers crashes there).
     report = import_paths(
         store,
-        LOCAL_USER_ID,
         [fixtures_dir / "gpx/cerknicko-jezero.gpx", fixtures_dir / "fit/garmin-fenix-5-run.fit"],
         parser=parse_activity,
+        user_id=LOCAL_USER_ID,
     )
     assert [r.status for r in report.results] == ["skipped", "imported"]
     assert report.results[0].reason == "could not be read (AttributeError: library bug)"
 
 
 def test_missing_path_is_reported(store: Store, tmp_path: Path) -> None:
-    report = import_paths(store, LOCAL_USER_ID, [tmp_path / "nope.fit"])
+    report = import_paths(store, [tmp_path / "nope.fit"], user_id=LOCAL_USER_ID)
     assert report.results[0].status == "skipped"
     assert report.results[0].reason == "no such file or folder"
 
@@ -154,28 +159,28 @@ def test_missing_path_is_reported(store: Store, tmp_path: Path) -> None:
 def test_oversized_file_on_disk_is_refused(store: Store, tmp_path: Path) -> None:
     big = tmp_path / "big.gpx"
     big.write_bytes(b" " * (store.settings.max_file_bytes + 1))
-    report = import_paths(store, LOCAL_USER_ID, [big])
+    report = import_paths(store, [big], user_id=LOCAL_USER_ID)
     assert report.results[0].status == "skipped"
     assert "over the limit" in str(report.results[0].reason)
 
 
 def test_upload_bytes_activity_and_zip(store: Store, fixtures_dir: Path) -> None:
     fit = (fixtures_dir / "same-run/2022-05-29-15-53-35_Laufen_Landal_Park.fit").read_bytes()
-    report = import_bytes(store, LOCAL_USER_ID, "run.fit", fit)
+    report = import_bytes(store, "run.fit", fit, user_id=LOCAL_USER_ID)
     assert [r.status for r in report.results] == ["imported"]
     zipped = (fixtures_dir / "strava-export.zip").read_bytes()
-    report = import_bytes(store, LOCAL_USER_ID, "export.zip", zipped)
+    report = import_bytes(store, "export.zip", zipped, user_id=LOCAL_USER_ID)
     assert [r.status for r in report.results] == ["duplicate"]
-    report = import_bytes(store, LOCAL_USER_ID, "junk.zip", b"not a zip")
+    report = import_bytes(store, "junk.zip", b"not a zip", user_id=LOCAL_USER_ID)
     assert report.results[0].status == "skipped"
     assert "damaged zip" in str(report.results[0].reason)
 
 
 def test_list_runs_filters_by_time(store: Store, fixtures_dir: Path) -> None:
-    import_paths(store, LOCAL_USER_ID, [fixtures_dir / "fit"])
+    import_paths(store, [fixtures_dir / "fit"], user_id=LOCAL_USER_ID)
     since = datetime(2017, 1, 1, tzinfo=UTC)
     until = datetime(2018, 1, 1, tzinfo=UTC)
-    found = list_runs(store, LOCAL_USER_ID, since, until, sport="all")
+    found = list_runs(store, since, until, sport="all", user_id=LOCAL_USER_ID)
     assert len(found) == 4
     assert all(since <= r.start < until for r in found)
     assert found == sorted(found, key=lambda r: r.start)
@@ -195,9 +200,9 @@ def test_a_parser_segfault_in_the_sandbox_skips_only_that_file(
 
     report = import_paths(
         store,
-        LOCAL_USER_ID,
         [fixtures_dir / "gpx/cerknicko-jezero.gpx", fixtures_dir / "fit/garmin-fenix-5-run.fit"],
         parser=crash_on_gpx,
+        user_id=LOCAL_USER_ID,
     )
     assert [r.status for r in report.results] == ["skipped", "imported"]
     assert report.results[0].reason == (

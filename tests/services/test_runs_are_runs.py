@@ -49,18 +49,18 @@ def test_list_runs_gives_runs_unless_asked_for_more(store: Store, clock: FakeClo
     run = add(store, now - timedelta(days=3), "running")
     trail = add(store, now - timedelta(days=2), "trail-running")
     ride = add(store, now - timedelta(days=1), "cycling", km=88)
-    assert [r.id for r in list_runs(store, ME)] == [run, trail]
-    assert [r.id for r in list_runs(store, ME, sport="all")] == [run, trail, ride]
-    assert [r.id for r in list_runs(store, ME, sport="other")] == [ride]
-    assert [r.id for r in list_runs(store, ME, sport="trail-running")] == [trail]
+    assert [r.id for r in list_runs(store, user_id=ME)] == [run, trail]
+    assert [r.id for r in list_runs(store, sport="all", user_id=ME)] == [run, trail, ride]
+    assert [r.id for r in list_runs(store, sport="other", user_id=ME)] == [ride]
+    assert [r.id for r in list_runs(store, sport="trail-running", user_id=ME)] == [trail]
     with pytest.raises(ValidationError, match="sport"):
-        list_runs(store, ME, sport="bike")
+        list_runs(store, sport="bike", user_id=ME)
 
 
 def test_the_run_model_says_what_it_is_and_its_pace(store: Store, clock: FakeClock) -> None:
     add(store, clock.now() - timedelta(days=1), "treadmill", km=10)
     add(store, clock.now() - timedelta(hours=5), "cycling", km=30)
-    treadmill, ride = list_runs(store, ME, sport="all")
+    treadmill, ride = list_runs(store, sport="all", user_id=ME)
     assert treadmill.is_run and treadmill.pace_s_per_km == 300.0  # 3000 s moving over 10 km
     assert not ride.is_run and ride.pace_s_per_km is None
     assert {"is_run": True, "pace_s_per_km": 300.0}.items() <= treadmill.to_json().items()
@@ -72,31 +72,31 @@ def test_a_bike_ride_is_not_in_stats_report_or_slots(store: Store, clock: FakeCl
     assert clock.now() == datetime(2026, 1, 6, 18, 0, tzinfo=UTC)
     add(store, clock.now() - timedelta(days=1), "running", km=10)
     add(store, clock.now() - timedelta(hours=2), "cycling", km=88)
-    stats = gather_stats(store, ME, weeks=2)
+    stats = gather_stats(store, weeks=2, user_id=ME)
     week = stats.weekly_load[-1]
     assert (week.runs, round(week.km)) == (1, 10)
     assert stats.before_run.run_days == 1
     assert sum(1 for d in stats.heatmap.days if d.run) == 1
-    report = gather_report(store, ME, weeks=1)
+    report = gather_report(store, weeks=1, user_id=ME)
     assert sum(w.runs for w in report.weeks) == 1
     assert sum(w.distance_km for w in report.weeks) == 10.0
-    due = {d.slot: d.status for d in due_slots(store, ME)}
+    due = {d.slot: d.status for d in due_slots(store, user_id=ME)}
     assert due["after-run"] == "not-today"  # the ride is not the run after-run care is for
 
 
 def test_pain_links_to_the_latest_run_not_the_ride_after_it(store: Store, clock: FakeClock) -> None:
     run = add(store, clock.now() - timedelta(hours=5), "running")
     add(store, clock.now() - timedelta(hours=1), "cycling")
-    logged = log_pain(store, ME, region="lower-back", intensity=3)
+    logged = log_pain(store, region="lower-back", intensity=3, user_id=ME)
     assert logged.entry.run_id == run
 
 
 def test_delete_keeps_pain_entries_unlinked(store: Store, clock: FakeClock) -> None:
     run = add(store, clock.now() - timedelta(hours=2), "running")
-    log_pain(store, ME, region="lower-back", intensity=4)
+    log_pain(store, region="lower-back", intensity=4, user_id=ME)
     gone = delete_run(store, user_id=ME, run_id=run)
     assert gone.id == run
-    assert list_runs(store, ME, sport="all") == []
+    assert list_runs(store, sport="all", user_id=ME) == []
     with store.factory() as s:
         (entry,) = s.scalars(select(PainEntryRow)).all()
     assert entry.run_id is None and entry.intensity == 4
@@ -106,10 +106,10 @@ def test_delete_keeps_pain_entries_unlinked(store: Store, clock: FakeClock) -> N
 
 def test_edit_fixes_the_sport_and_stats_follow(store: Store, clock: FakeClock) -> None:
     ride = add(store, clock.now() - timedelta(hours=2), "running", km=88)
-    assert gather_stats(store, ME, weeks=1).weekly_load[-1].runs == 1
+    assert gather_stats(store, weeks=1, user_id=ME).weekly_load[-1].runs == 1
     fixed = edit_run(store, user_id=ME, run_id=ride, sport="Cycling", name="  Sunday  ride ")
     assert (fixed.sport, fixed.name, fixed.is_run) == ("cycling", "Sunday ride", False)
-    assert gather_stats(store, ME, weeks=1).weekly_load[-1].runs == 0
+    assert gather_stats(store, weeks=1, user_id=ME).weekly_load[-1].runs == 0
     assert edit_run(store, user_id=ME, run_id=ride, name="").name is None
     assert get_run(store, user_id=ME, run_id=ride).sport == "cycling"
 
@@ -152,15 +152,15 @@ def test_another_users_run_cannot_be_seen_changed_or_deleted(
 
 
 def test_imported_fixtures_keep_their_sport(store: Store, fixtures_dir: Path) -> None:
-    import_paths(store, ME, [fixtures_dir / "fit", fixtures_dir / "tcx"])
-    by_file = {Path(r.source_file).name: r for r in list_runs(store, ME, sport="all")}
+    import_paths(store, [fixtures_dir / "fit", fixtures_dir / "tcx"], user_id=ME)
+    by_file = {Path(r.source_file).name: r for r in list_runs(store, sport="all", user_id=ME)}
     assert by_file["sample-activity.fit"].sport == "cycling"  # the 88 km ride
     assert not by_file["sample-activity.fit"].is_run
     assert by_file["garmin-edge-820-bike.fit"].sport == "cycling"
     assert by_file["garmin-fenix-5-walk.fit"].sport == "walking"
     assert by_file["test.tcx"].sport == "running"
     assert by_file["sup_activity_1.tcx"].sport == "other"
-    runs = {Path(r.source_file).name for r in list_runs(store, ME)}
+    runs = {Path(r.source_file).name for r in list_runs(store, user_id=ME)}
     assert runs == {
         "Activity.fit",
         "activity-small-fenix2-run.fit",

@@ -14,12 +14,14 @@ from runback.services.store import LOCAL_USER_ID, Store
 
 
 def test_change_slot_switches_between_routine_and_plan(store: Store) -> None:
-    slot = change_slot(store, LOCAL_USER_ID, "morning", plan={"minutes": 4, "areas": ["hips"]})
+    slot = change_slot(
+        store, "morning", plan={"minutes": 4, "areas": ["hips"]}, user_id=LOCAL_USER_ID
+    )
     assert slot.routine is None and slot.plan == PlanSpec(minutes=4, areas=["hips"])
-    slot = change_slot(store, LOCAL_USER_ID, "morning", routine="desk-break")
+    slot = change_slot(store, "morning", routine="desk-break", user_id=LOCAL_USER_ID)
     assert slot.plan is None and slot.routine == "desk-break"
-    assert get_slots(store, LOCAL_USER_ID)[0] == slot
-    assert change_slot(store, LOCAL_USER_ID, "after-run", enabled=False).enabled is False
+    assert get_slots(store, user_id=LOCAL_USER_ID)[0] == slot
+    assert change_slot(store, "after-run", enabled=False, user_id=LOCAL_USER_ID).enabled is False
 
 
 def test_check_slots_lists_every_problem(store: Store) -> None:
@@ -31,7 +33,7 @@ def test_check_slots_lists_every_problem(store: Store) -> None:
         Slot(name="before-run", plan=PlanSpec(minutes=5, areas=["elbows"])),
     ]
     with pytest.raises(ValidationError) as err:
-        check_slots(store, LOCAL_USER_ID, slots)
+        check_slots(store, slots, user_id=LOCAL_USER_ID)
     problems = err.value.problems
     assert problems == [
         "slots.morning.routine: no routine 'nope'; (runback routine list)",
@@ -44,5 +46,5 @@ def test_check_slots_lists_every_problem(store: Store) -> None:
     ]
     # Nothing was stored by a failed save.
     with pytest.raises(ValidationError):
-        save_slots(store, LOCAL_USER_ID, slots)
-    assert get_slots(store, LOCAL_USER_ID)[0].routine == "back-up-basics"
+        save_slots(store, slots, user_id=LOCAL_USER_ID)
+    assert get_slots(store, user_id=LOCAL_USER_ID)[0].routine == "back-up-basics"

@@ -89,7 +89,7 @@ def add_pain(store: Store, at: datetime, intensity: int, run_id: int | None) -> 
 
 
 def test_an_empty_log_gives_zeros_not_errors(store: Store) -> None:
-    stats = gather_stats(store)
+    stats = gather_stats(store, user_id=LOCAL_USER_ID)
     assert stats.today == date(2026, 1, 5)
     assert (stats.streaks.current, stats.streaks.longest) == (0, 0)
     assert stats.adherence.target == 6 and len(stats.adherence.weeks) == 12
@@ -112,7 +112,7 @@ def test_a_week_of_work_runs_and_pain(store: Store, clock: FakeClock) -> None:
     add_pain(store, local(2026, 1, 3, 12), 5, unprepared)
     add_pain(store, local(2026, 1, 3, 20), 6, unprepared)
 
-    stats = gather_stats(store, weeks=2)
+    stats = gather_stats(store, weeks=2, user_id=LOCAL_USER_ID)
     assert (stats.streaks.current, stats.streaks.longest, stats.streaks.practice_days) == (0, 6, 6)
     last_week = stats.adherence.weeks[0]
     assert (last_week.week_start, last_week.days_done, last_week.met) == (
@@ -142,7 +142,7 @@ def test_work_late_in_new_york_counts_on_the_users_day_in_berlin(
     # 23:30 on Sunday 4 Jan in New York is already Monday morning in Berlin, where the user
     # is now: Today lists it today, so stats counts it today too.
     add_session(store, local(2026, 1, 4, 23, 30, zone="America/New_York"), zone="America/New_York")
-    stats = gather_stats(store, weeks=1)
+    stats = gather_stats(store, weeks=1, user_id=LOCAL_USER_ID)
     cell = {d.day: d.minutes for d in stats.heatmap.days}
     assert cell[date(2026, 1, 4)] == 0 and cell[date(2026, 1, 5)] == 10
     assert stats.streaks.current == 1
@@ -153,7 +153,7 @@ def test_an_interrupted_session_counts_with_its_active_time(store: Store, clock:
     add_session(store, local(2026, 1, 5, 6), minutes=4, ended=False)
     run_id = add_run(store, local(2026, 1, 5, 7), 5)
     add_pain(store, local(2026, 1, 5, 8), 1, run_id)
-    stats = gather_stats(store, weeks=1)
+    stats = gather_stats(store, weeks=1, user_id=LOCAL_USER_ID)
     assert stats.before_run.prepared_days == 1
     assert stats.heatmap.days[-1].minutes == 4 and stats.heatmap.days[-1].level == 1
 
@@ -163,8 +163,8 @@ def test_the_weekly_target_comes_from_the_users_targets(store: Store) -> None:
         user = s.get(UserRow, LOCAL_USER_ID)
         assert user is not None
         user.prefs = {"targets": {"days_per_week": 3}}
-    assert gather_stats(store).adherence.target == 3
-    assert gather_stats(store, target=5).adherence.target == 5
+    assert gather_stats(store, user_id=LOCAL_USER_ID).adherence.target == 3
+    assert gather_stats(store, target=5, user_id=LOCAL_USER_ID).adherence.target == 5
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [({"weeks": 0}, "weeks"), ({"target": 9}, "target")])
@@ -172,7 +172,7 @@ def test_bad_arguments_are_refused_clearly(
     store: Store, kwargs: dict[str, int], field: str
 ) -> None:
     with pytest.raises(ValidationError, match=field):
-        gather_stats(store, **kwargs)  # type: ignore[arg-type]
+        gather_stats(store, user_id=LOCAL_USER_ID, **kwargs)  # type: ignore[arg-type]
 
 
 def test_numbers_in_the_json_are_rounded(store: Store, clock: FakeClock) -> None:
@@ -184,9 +184,9 @@ def test_numbers_in_the_json_are_rounded(store: Store, clock: FakeClock) -> None
     for i in range(2):  # one of three run days prepared: a share of 1/3
         add_session(store, local(2025, 12, 22 + i, 6), minutes=5)
         add_run(store, local(2025, 12, 22 + i * 7, 7), 5)
-    text = gather_stats(store, weeks=3).model_dump_json()
+    text = gather_stats(store, weeks=3, user_id=LOCAL_USER_ID).model_dump_json()
     assert "3333" not in text and "6666" not in text
-    stats = gather_stats(store, weeks=3)
+    stats = gather_stats(store, weeks=3, user_id=LOCAL_USER_ID)
     assert stats.weekly_load[0].mean_pain is None
     assert stats.weekly_load[1].mean_pain == 3.5
     assert stats.before_run.share == 0.33
@@ -201,14 +201,14 @@ def test_today_streaks_and_stats_agree_after_moving_west(
     try:
         for i in range(11):
             add_session(berlin, local(2026, 1, 5, 1, 10 + i, zone=BERLIN), minutes=1)
-        assert today_view(berlin, LOCAL_USER_ID).date == date(2026, 1, 5)
+        assert today_view(berlin, user_id=LOCAL_USER_ID).date == date(2026, 1, 5)
     finally:
         berlin.close()
     la = open_store(settings.model_copy(update={"zone": "America/Los_Angeles"}), clock)
     try:
         assert la.zone_change == ZoneChange(old=BERLIN, new="America/Los_Angeles")
-        today = today_view(la, LOCAL_USER_ID)
-        stats = gather_stats(la, weeks=1)
+        today = today_view(la, user_id=LOCAL_USER_ID)
+        stats = gather_stats(la, weeks=1, user_id=LOCAL_USER_ID)
     finally:
         la.close()
     assert today.date == stats.today == date(2026, 1, 4)  # still Sunday in Los Angeles

@@ -51,9 +51,9 @@ def test_a_scope_uses_one_connection_and_reads_the_user_once(
     store: Store, counted: Counted
 ) -> None:
     with store.reading() as view:
-        assert view.user_zone() == "Europe/Berlin"
-        assert breaks.get_prefs(view).enabled
-        assert view.user_zone() == "Europe/Berlin"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
+        assert breaks.get_prefs(view, user_id=LOCAL_USER_ID).enabled
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
         with view.factory() as s:
             user = s.get(UserRow, LOCAL_USER_ID)
             assert user is not None and user.zone == "Europe/Berlin"
@@ -62,44 +62,44 @@ def test_a_scope_uses_one_connection_and_reads_the_user_once(
 
 
 def test_without_a_scope_every_call_reads_again(store: Store, counted: Counted) -> None:
-    store.user_zone()
-    store.user_zone()
+    store.user_zone(user_id=LOCAL_USER_ID)
+    store.user_zone(user_id=LOCAL_USER_ID)
     assert counted.checkouts == 2 and counted.users_reads() == 2
 
 
 def test_a_scope_refuses_writes_and_nested_scopes_share_it(store: Store, counted: Counted) -> None:
     with store.reading() as view:
         with pytest.raises(RuntimeError, match="outside the scope"):
-            breaks.set_prefs(view, {"interval_min": 45})
+            breaks.set_prefs(view, {"interval_min": 45}, user_id=LOCAL_USER_ID)
         with view.reading() as inner:
             assert inner is view
-            inner.user_zone()
+            inner.user_zone(user_id=LOCAL_USER_ID)
     assert counted.checkouts == 1
     # The refused write changed nothing; the store itself still writes.
-    assert breaks.get_prefs(store).interval_min != 45
-    breaks.set_prefs(store, {"interval_min": 45})
-    assert breaks.get_prefs(store).interval_min == 45
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).interval_min != 45
+    breaks.set_prefs(store, {"interval_min": 45}, user_id=LOCAL_USER_ID)
+    assert breaks.get_prefs(store, user_id=LOCAL_USER_ID).interval_min == 45
 
 
 def test_a_new_scope_sees_what_was_written_since(store: Store) -> None:
     with store.reading() as view:
-        assert view.user_zone() == "Europe/Berlin"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
     with store.tx() as s:
         user = s.get(UserRow, LOCAL_USER_ID)
         assert user is not None
         user.zone = "Asia/Tokyo"
     with store.reading() as view:
-        assert view.user_zone() == "Asia/Tokyo"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Asia/Tokyo"
 
 
 def test_the_connection_goes_back_to_the_pool(store: Store) -> None:
     pool: Any = store.engine.pool
     with store.reading() as view:
-        view.user_zone()
+        view.user_zone(user_id=LOCAL_USER_ID)
         assert pool.checkedout() == 1
     assert pool.checkedout() == 0
     with pytest.raises(RuntimeError, match="boom"), store.reading() as view:
-        view.user_zone()
+        view.user_zone(user_id=LOCAL_USER_ID)
         raise RuntimeError("boom")
     assert pool.checkedout() == 0
 
@@ -121,23 +121,33 @@ def test_a_request_store_shares_rows_across_its_scopes_until_a_write(
     request = store.for_request()
     pool: Any = store.engine.pool
     with request.reading() as view:  # the login check
-        assert view.user_zone() == "Europe/Berlin"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
     assert pool.checkedout() == 0  # never held between scopes
     with request.reading() as view:  # the page
-        assert view.user_zone() == "Europe/Berlin"
-        assert breaks.get_prefs(view).enabled
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
+        assert breaks.get_prefs(view, user_id=LOCAL_USER_ID).enabled
     assert counted.users_reads() == 1
     with request.tx() as s:
         user = s.get(UserRow, LOCAL_USER_ID)
         assert user is not None
         user.zone = "Asia/Tokyo"
     with request.reading() as view:  # what was read before the write is not trusted after it
-        assert view.user_zone() == "Asia/Tokyo"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Asia/Tokyo"
     assert counted.users_reads() == 3  # the write's own read, then the fresh one
     # Another request starts with nothing: it reads the user itself.
     with store.for_request().reading() as view:
-        assert view.user_zone() == "Asia/Tokyo"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Asia/Tokyo"
     assert counted.users_reads() == 4
+
+
+def test_a_scope_looks_up_the_zone_once(store: Store) -> None:
+    def no_more_reads() -> Any:
+        raise AssertionError("the zone was looked up again")
+
+    with store.for_request().reading() as view:
+        zone = view.user_zone(user_id=LOCAL_USER_ID)
+        view.factory = no_more_reads  # every later use case of Today asks again
+        assert view.user_zone(user_id=LOCAL_USER_ID) == zone == "Europe/Berlin"
 
 
 def test_a_failed_scope_forgets_its_rows_and_gives_the_connection_back(
@@ -146,14 +156,14 @@ def test_a_failed_scope_forgets_its_rows_and_gives_the_connection_back(
     request = store.for_request()
     pool: Any = store.engine.pool
     with pytest.raises(RuntimeError, match="boom"), request.reading() as view:
-        view.user_zone()
+        view.user_zone(user_id=LOCAL_USER_ID)
         raise RuntimeError("boom")
     assert pool.checkedout() == 0
     with request.reading() as view:
-        assert view.user_zone() == "Europe/Berlin"
+        assert view.user_zone(user_id=LOCAL_USER_ID) == "Europe/Berlin"
     assert counted.users_reads() == 2
     with request.reading() as view, pytest.raises(RuntimeError, match="outside the scope"):
-        breaks.set_prefs(view, {"interval_min": 45})
+        breaks.set_prefs(view, {"interval_min": 45}, user_id=LOCAL_USER_ID)
 
 
 def test_an_explicit_zone_moves_the_stored_zone_and_returns_the_change(store: Store) -> None:
@@ -164,5 +174,5 @@ def test_an_explicit_zone_moves_the_stored_zone_and_returns_the_change(store: St
     assert apply_zone_setting(store, "Europe/Berlin") is None
     moved = apply_zone_setting(store, "America/New_York")
     assert moved == ZoneChange(old="Europe/Berlin", new="America/New_York")
-    assert store.user_zone() == "America/New_York"
+    assert store.user_zone(user_id=LOCAL_USER_ID) == "America/New_York"
     assert apply_zone_setting(store, "America/New_York") is None  # said once

@@ -12,7 +12,7 @@ from runback.services.today import Suggestion, Today, today
 
 
 def today_summary(store: Store) -> Today:
-    return today(store, LOCAL_USER_ID)
+    return today(store, user_id=LOCAL_USER_ID)
 
 
 # Every step of Back-up basics: a completed session held them all.
@@ -21,9 +21,11 @@ ALL = ["hip-table-stretch", "seated-upper-back-stretch", "roll-down"]
 
 def _session(store: Store, *, completed: bool, done: list[str], zone: str | None = None) -> int:
     routine = load_builtin().routines["back-up-basics"]
-    sid = start_session(store, LOCAL_USER_ID, routine, "after-run", zone=zone)
-    record_progress(store, LOCAL_USER_ID, sid, steps_done=done, steps_skipped=[], active_s=10)
-    finish_session(store, LOCAL_USER_ID, sid, completed=completed)
+    sid = start_session(store, routine, "after-run", zone=zone, user_id=LOCAL_USER_ID)
+    record_progress(
+        store, sid, steps_done=done, steps_skipped=[], active_s=10, user_id=LOCAL_USER_ID
+    )
+    finish_session(store, sid, completed=completed, user_id=LOCAL_USER_ID)
     return sid
 
 

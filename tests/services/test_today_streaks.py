@@ -133,7 +133,7 @@ def test_sql_streaks_equal_the_core_functions(
     _store_sessions(pg_store, rows)
     _set_zone(pg_store, user_zone)
     today = date(2026, 3, 29) + timedelta(days=today_offset)
-    assert streaks(pg_store, LOCAL_USER_ID, today) == _expected(rows, today, user_zone)
+    assert streaks(pg_store, today, user_id=LOCAL_USER_ID) == _expected(rows, today, user_zone)
     # The Python path (SQLite's) on the same rows gives the same answer.
     with pg_store.factory() as session:
         found = _streaks_in_python(session, LOCAL_USER_ID, user_zone, today)
@@ -149,8 +149,8 @@ def test_a_three_year_streak_and_a_gap(pg_store: Store) -> None:
     _store_sessions(pg_store, rows)
     _set_zone(pg_store, "Europe/Berlin")
     today = date(2026, 3, 29)
-    assert streaks(pg_store, LOCAL_USER_ID, today) == Streaks(True, 400, 3 * 365 - 401)
-    summary = today_view(pg_store, LOCAL_USER_ID)
+    assert streaks(pg_store, today, user_id=LOCAL_USER_ID) == Streaks(True, 400, 3 * 365 - 401)
+    summary = today_view(pg_store, user_id=LOCAL_USER_ID)
     assert summary.practiced_today and summary.current_streak == 400
     assert summary.longest_streak == 3 * 365 - 401 and len(summary.sessions) == 1
 
@@ -168,9 +168,9 @@ def test_a_session_on_the_users_tomorrow_keeps_yesterdays_streak(pg_store: Store
     _set_zone(pg_store, "Pacific/Pago_Pago")
     expected = Streaks(False, 2, 2)
     assert _expected(rows, date(2026, 3, 28), "Pacific/Pago_Pago") == expected
-    assert streaks(pg_store, LOCAL_USER_ID, date(2026, 3, 28)) == expected
+    assert streaks(pg_store, date(2026, 3, 28), user_id=LOCAL_USER_ID) == expected
 
 
 def test_no_sessions_no_streak(pg_store: Store) -> None:
     _store_sessions(pg_store, [])
-    assert streaks(pg_store, LOCAL_USER_ID, date(2026, 3, 29)) == Streaks(False, 0, 0)
+    assert streaks(pg_store, date(2026, 3, 29), user_id=LOCAL_USER_ID) == Streaks(False, 0, 0)

@@ -57,57 +57,63 @@ def populate(store: Store, clock: FakeClock, days: int = 6) -> None:
     from runback.services.accounts import Targets, new_calendar_token, set_targets
 
     _at(clock, START)
-    set_targets(store, Targets())
-    new_calendar_token(store)
-    breaks.set_prefs(store, {"interval_min": 45, "run_days": {"tue": "18:30"}})
+    set_targets(store, Targets(), user_id=LOCAL_USER_ID)
+    new_calendar_token(store, user_id=LOCAL_USER_ID)
+    breaks.set_prefs(
+        store, {"interval_min": 45, "run_days": {"tue": "18:30"}}, user_id=LOCAL_USER_ID
+    )
     routines.create_routine(
         store,
         "Lunch ‘desk’ reset",
         [{"exercise": "seated-twist"}, {"exercise": "neck-side-stretch", "hold_s": 20}],
         description="Zwei Übungen; =not a formula",
+        user_id=LOCAL_USER_ID,
     )
-    programmes.import_programme(store, LOCAL_USER_ID, PROGRAMME, "physio.toml")
-    runs.import_paths(store, LOCAL_USER_ID, [SHARED / f for f in ACTIVITY_FILES])
-    routine = routines.get_routine(store, "back-up-basics")
+    programmes.import_programme(store, PROGRAMME, "physio.toml", user_id=LOCAL_USER_ID)
+    runs.import_paths(store, [SHARED / f for f in ACTIVITY_FILES], user_id=LOCAL_USER_ID)
+    routine = routines.get_routine(store, "back-up-basics", user_id=LOCAL_USER_ID)
     steps = [s.exercise for s in routine.steps]
     for day in range(days):
         _at(clock, START + timedelta(days=day))
-        sid = sessions.start_session(store, LOCAL_USER_ID, routine, "after-run")
+        sid = sessions.start_session(store, routine, "after-run", user_id=LOCAL_USER_ID)
         clock.advance(8 * 60)
         done = steps if day % 3 else steps[:2]
         sessions.finish_session(
             store,
-            LOCAL_USER_ID,
             sid,
             completed=day % 3 != 0,
             enjoyment=1 + day % 5,
             steps_done=done,
             steps_skipped=[] if day % 3 else steps[2:3],
             active_s=61.5 * len(done),
+            user_id=LOCAL_USER_ID,
         )
         for hour in (2, 3, 4):
             due = START + timedelta(days=day, hours=hour)
             _at(clock, due + timedelta(minutes=1))
             outcome = ("taken", "snoozed", "natural", "skipped")[(day + hour) % 4]
-            breaks.log_break(store, due, outcome)  # type: ignore[arg-type]
+            breaks.log_break(store, due, outcome, user_id=LOCAL_USER_ID)  # type: ignore[arg-type]
         _at(clock, START + timedelta(days=day, hours=11))
         pain.log_pain(
             store,
             region="lower-back",
             intensity=day % 6,
             notes=f"Tag {day}: leicht 😐, after hills" if day % 2 else "",
+            user_id=LOCAL_USER_ID,
         )
     # A session cut short (the process died): never ended, state kept for a resume.
     _at(clock, START + timedelta(days=days, hours=1))
-    sid = sessions.start_session(store, LOCAL_USER_ID, routine, "desk-break", state={"step": 1})
+    sid = sessions.start_session(
+        store, routine, "desk-break", state={"step": 1}, user_id=LOCAL_USER_ID
+    )
     sessions.record_progress(
         store,
-        LOCAL_USER_ID,
         sid,
         steps_done=steps[:1],
         steps_skipped=[],
         active_s=30.25,
         state={"step": 1},
+        user_id=LOCAL_USER_ID,
     )
 
 

@@ -11,7 +11,7 @@ def test_reads_by_id_and_by_login(store: Store) -> None:
     me = stamps.read(LOCAL_USER_ID)
     assert me is not None and me.id == LOCAL_USER_ID and me.email is None
     assert stamps.read(LOCAL_USER_ID + 99) is None
-    key = open_login(store, LOCAL_USER_ID)
+    key = open_login(store, user_id=LOCAL_USER_ID)
     assert stamps.read_login(key) == me
     end_login(store, key)
     assert stamps.read_login(key) is None  # a login that ended names nobody
@@ -22,7 +22,7 @@ def test_sees_writes_made_through_the_pool(store: Store) -> None:
 
     stamps = store.stamps()
     before = stamps.read(LOCAL_USER_ID)
-    log_pain(store, LOCAL_USER_ID, region="mid-back", intensity=2)
+    log_pain(store, region="mid-back", intensity=2, user_id=LOCAL_USER_ID)
     after = stamps.read(LOCAL_USER_ID)
     assert before is not None and after is not None
     assert after.data_version > before.data_version  # autocommit: no stale snapshot

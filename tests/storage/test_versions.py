@@ -33,11 +33,11 @@ def two(store: Store) -> int:
 
 def test_a_write_bumps_its_user_only(store: Store, two: int) -> None:
     before = _versions(store)
-    log_pain(store, LOCAL_USER_ID, region="mid-back", intensity=3)
+    log_pain(store, region="mid-back", intensity=3, user_id=LOCAL_USER_ID)
     after = _versions(store)
     assert after[LOCAL_USER_ID] > before[LOCAL_USER_ID]
     assert after[two] == before[two]
-    start_session(store, two, load_builtin().routines["desk-break"])
+    start_session(store, load_builtin().routines["desk-break"], user_id=two)
     assert _versions(store)[two] > after[two]
     assert _versions(store)[LOCAL_USER_ID] == after[LOCAL_USER_ID]
 
@@ -76,7 +76,7 @@ def test_reads_leave_the_version(store: Store) -> None:
     before = _versions(store)
     from runback.services.today import today
 
-    today(store, LOCAL_USER_ID)
+    today(store, user_id=LOCAL_USER_ID)
     with store.tx() as s:
         s.get(UserRow, LOCAL_USER_ID)
     assert _versions(store) == before
@@ -86,5 +86,5 @@ def test_logins_are_not_data_a_view_shows(store: Store) -> None:
     from runback.services.logins import end_login, open_login
 
     before = _versions(store)
-    end_login(store, open_login(store, LOCAL_USER_ID))
+    end_login(store, open_login(store, user_id=LOCAL_USER_ID))
     assert _versions(store) == before

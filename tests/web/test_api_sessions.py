@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from runback.core.clock import FakeClock
-from runback.services.store import Store
+from runback.services.store import LOCAL_USER_ID, Store
 
 SLUG = "back-up-basics"
 
@@ -185,7 +185,7 @@ def test_desk_break_player_is_dosed_and_takes_the_context(client: TestClient, st
 
     walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
     assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 240
-    breaks.set_prefs(store, {"break_min": 10}, merge=True)
+    breaks.set_prefs(store, {"break_min": 10}, merge=True, user_id=LOCAL_USER_ID)
     walk = [p for p in _player(client, "desk-break")["phases"] if p["exercise"] == "walk-around"]
     assert sum(p["duration_s"] for p in walk if p["kind"] == "hold") == 540
     # The address the reminder's Start opens when there is no terminal.

@@ -17,9 +17,9 @@ from tests.web.conftest import HostedClient, signup
 
 def _session(store: Store, user_id: int = LOCAL_USER_ID) -> int:
     routine = load_builtin().routines["back-up-basics"]
-    sid = start_session(store, user_id, routine, "other")
+    sid = start_session(store, routine, "other", user_id=user_id)
     every = [step.exercise for step in routine.steps]
-    finish_session(store, user_id, sid, completed=True, steps_done=every)
+    finish_session(store, sid, completed=True, steps_done=every, user_id=user_id)
     return sid
 
 
@@ -40,7 +40,7 @@ def test_session_patch_and_delete(client: TestClient, store: Store) -> None:
 
 
 def test_pain_patch_triages_again_and_delete(client: TestClient, store: Store) -> None:
-    entry_id = log_pain(store, region="lower-back", intensity=3).entry.id
+    entry_id = log_pain(store, region="lower-back", intensity=3, user_id=LOCAL_USER_ID).entry.id
     r = client.patch(f"/api/v1/pain/{entry_id}", json={"red_flags": ["saddle-numbness"]})
     assert r.status_code == 200, r.text
     assert r.json()["advice"]["level"] == "emergency"
@@ -52,7 +52,7 @@ def test_pain_patch_triages_again_and_delete(client: TestClient, store: Store) -
 
 
 def test_break_list_patch_and_delete(client: TestClient, store: Store, clock: FakeClock) -> None:
-    break_id = breaks.log_break(store, clock.now(), "taken")
+    break_id = breaks.log_break(store, clock.now(), "taken", user_id=LOCAL_USER_ID)
     assert [b["id"] for b in client.get("/api/v1/breaks").json()] == [break_id]
     r = client.patch(f"/api/v1/breaks/{break_id}", json={"outcome": "natural"})
     assert r.status_code == 200 and r.json()["outcome"] == "natural"
@@ -68,7 +68,7 @@ def test_another_users_ids_are_404_and_untouched(
     a_id = signup(a, "a@example.org")
     store: Store = a.app.state.store  # type: ignore[attr-defined]
     sid = _session(store, a_id)
-    entry_id = log_pain(store, a_id, region="hips", intensity=4).entry.id
+    entry_id = log_pain(store, region="hips", intensity=4, user_id=a_id).entry.id
     break_id = breaks.log_break(store, clock.now(), "taken", user_id=a_id)
     b = hosted_client(db_url)
     signup(b, "b@example.org")

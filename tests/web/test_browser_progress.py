@@ -48,13 +48,18 @@ def _seed(db: Path, today: date) -> None:
             clock.advance((noon - clock.now()).total_seconds())
             for n, outcome in enumerate(("taken", "taken", "missed", "taken")[: 2 + ago % 3]):
                 due = noon + timedelta(hours=n)
-                breaks.log_break(store, due, outcome, at=due)  # type: ignore[arg-type]
+                breaks.log_break(store, due, outcome, at=due, user_id=LOCAL_USER_ID)  # type: ignore[arg-type]
             if ago in DONE:
-                sid = sessions.start_session(store, LOCAL_USER_ID, routine, "after-run")
+                sid = sessions.start_session(store, routine, "after-run", user_id=LOCAL_USER_ID)
                 held = 240.0 if ago % 4 else 120.0
                 clock.advance(held + 60)
                 sessions.finish_session(
-                    store, LOCAL_USER_ID, sid, completed=False, done_s=held, active_s=held + 60
+                    store,
+                    sid,
+                    completed=False,
+                    done_s=held,
+                    active_s=held + 60,
+                    user_id=LOCAL_USER_ID,
                 )
     finally:
         store.close()

@@ -156,7 +156,7 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             "job": [job.id],
             "slug": [slug],
         }
-    new_calendar_token(store, user_id)
+    new_calendar_token(store, user_id=user_id)
     return ids
 
 

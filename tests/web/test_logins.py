@@ -124,5 +124,5 @@ def test_logins_are_not_in_an_export(store: Store) -> None:
     from runback.services.backup import export_document
     from runback.services.logins import open_login
 
-    open_login(store, 1)
-    assert "logins" not in export_document(store.engine)["tables"]
+    open_login(store, user_id=1)
+    assert "logins" not in export_document(store, user_id=None)["tables"]

@@ -27,9 +27,13 @@ def _visible(html: str) -> str:
 
 def _session(store: Store, slug: str = "back-up-basics", context: str = "other") -> int:
     routine = load_builtin().routines[slug]
-    sid = start_session(store, LOCAL_USER_ID, routine, context)
+    sid = start_session(store, routine, context, user_id=LOCAL_USER_ID)
     finish_session(
-        store, LOCAL_USER_ID, sid, completed=True, steps_done=[s.exercise for s in routine.steps]
+        store,
+        sid,
+        completed=True,
+        steps_done=[s.exercise for s in routine.steps],
+        user_id=LOCAL_USER_ID,
     )
     return sid
 
@@ -58,7 +62,7 @@ def test_deleting_a_session_is_confirmed_first_and_the_streak_follows(
     assert "Delete this session?" in confirm.text and "Back-up basics" in confirm.text
     assert f'action="/history/sessions/{sid}/delete"' in confirm.text
     assert "No, keep it" in confirm.text
-    assert get_session(store, LOCAL_USER_ID, sid).id == sid  # asking deletes nothing
+    assert get_session(store, sid, user_id=LOCAL_USER_ID).id == sid  # asking deletes nothing
     done = client.post(f"/history/sessions/{sid}/delete")
     assert done.status_code == 200 and done.url.path == "/history"
     assert "Session deleted. Your streak and charts no longer count it." in done.text
@@ -76,14 +80,14 @@ def test_editing_a_session_saves_and_says_so(client: TestClient, store: Store) -
         data={"enjoyment": "4", "context": "after-run", "started": "2026-01-05T09:00"},
     )
     assert r.status_code == 200 and "Session changed." in r.text
-    s = get_session(store, LOCAL_USER_ID, sid)
+    s = get_session(store, sid, user_id=LOCAL_USER_ID)
     assert (s.enjoyment, s.context) == (4, "after-run")
     assert s.started_at.second == 0 and s.started_at.hour == 8  # unchanged: not moved
     moved = client.post(
         f"/history/sessions/{sid}/edit", data={"context": "other", "started": "2026-01-05T07:15"}
     )
     assert moved.status_code == 200
-    assert get_session(store, LOCAL_USER_ID, sid).started_at.isoformat() == (
+    assert get_session(store, sid, user_id=LOCAL_USER_ID).started_at.isoformat() == (
         "2026-01-05T06:15:00+00:00"
     )
     future = client.post(f"/history/sessions/{sid}/edit", data={"started": "2026-01-06T07:15"})
@@ -93,21 +97,23 @@ def test_editing_a_session_saves_and_says_so(client: TestClient, store: Store) -
 def test_a_break_is_edited_and_deleted_and_counts_follow(
     client: TestClient, store: Store, clock: FakeClock
 ) -> None:
-    break_id = breaks.log_break(store, clock.now(), "taken")
+    break_id = breaks.log_break(store, clock.now(), "taken", user_id=LOCAL_USER_ID)
     assert f'href="/history/breaks/{break_id}/edit"' in client.get("/history").text
     r = client.post(f"/history/breaks/{break_id}/edit", data={"outcome": "skipped"})
     assert "Break changed." in r.text
-    assert breaks.summary(store).today.skipped == 1
+    assert breaks.summary(store, user_id=LOCAL_USER_ID).today.skipped == 1
     assert "Delete this break?" in client.get(f"/history/breaks/{break_id}/delete").text
     done = client.post(f"/history/breaks/{break_id}/delete")
     assert "Break deleted." in done.text
-    assert breaks.summary(store).today.skipped == 0
+    assert breaks.summary(store, user_id=LOCAL_USER_ID).today.skipped == 0
 
 
 def test_pain_entries_are_edited_with_fresh_advice_and_deleted(
     client: TestClient, store: Store
 ) -> None:
-    entry = log_pain(store, region="lower-back", intensity=3, notes="hills").entry
+    entry = log_pain(
+        store, region="lower-back", intensity=3, notes="hills", user_id=LOCAL_USER_ID
+    ).entry
     page = client.get("/pain").text
     assert f'href="/pain/{entry.id}/edit"' in page and f'href="/pain/{entry.id}/delete"' in page
     form = client.get(f"/pain/{entry.id}/edit").text
@@ -130,13 +136,15 @@ def test_pain_entries_are_edited_with_fresh_advice_and_deleted(
 def test_routine_delete_is_refused_on_its_page_naming_the_slot(
     client: TestClient, store: Store
 ) -> None:
-    create_routine(store, "Lunch stretch", [RoutineStep(exercise="roll-down")])
-    change_slot(store, LOCAL_USER_ID, "desk-break", routine="lunch-stretch")
+    create_routine(
+        store, "Lunch stretch", [RoutineStep(exercise="roll-down")], user_id=LOCAL_USER_ID
+    )
+    change_slot(store, "desk-break", routine="lunch-stretch", user_id=LOCAL_USER_ID)
     r = client.post("/routines/lunch-stretch/delete")
     assert r.status_code == 409
     assert "Desk breaks slot uses &#39;Lunch stretch&#39;: pick another routine" in r.text
     assert 'href="/slots"' in r.text
-    assert get_routine(store, "lunch-stretch").name == "Lunch stretch"
+    assert get_routine(store, "lunch-stretch", user_id=LOCAL_USER_ID).name == "Lunch stretch"
     api = client.delete("/api/v1/routines/lunch-stretch")
     assert api.status_code == 409 and "Desk breaks slot" in api.json()["detail"]
 
@@ -144,8 +152,10 @@ def test_routine_delete_is_refused_on_its_page_naming_the_slot(
 def test_a_refused_routine_delete_offers_to_switch_the_slot(
     client: TestClient, store: Store
 ) -> None:
-    create_routine(store, "Lunch stretch", [RoutineStep(exercise="roll-down")])
-    change_slot(store, LOCAL_USER_ID, "desk-break", routine="lunch-stretch")
+    create_routine(
+        store, "Lunch stretch", [RoutineStep(exercise="roll-down")], user_id=LOCAL_USER_ID
+    )
+    change_slot(store, "desk-break", routine="lunch-stretch", user_id=LOCAL_USER_ID)
     refused = client.post("/routines/lunch-stretch/delete").text
     assert 'id="reassign-form"' in refused and 'name="reassign_to"' in refused
     assert '<option value="lunch-stretch">' not in refused

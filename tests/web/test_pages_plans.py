@@ -121,7 +121,7 @@ def test_save_as_routine_then_refuse_the_same_slug_unless_replace(
     r = client.post("/plan/save", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
     assert r.headers["location"] == "/routines/desk-eight?saved=1"
-    saved = get_routine(store, "desk-eight", LOCAL_USER_ID)
+    saved = get_routine(store, "desk-eight", user_id=LOCAL_USER_ID)
     assert saved.origin == "plan"
     api = client.post("/api/v1/plans", json={**PLAN, "areas": PLAN["areas"]}).json()
     assert [s.model_dump(mode="json", exclude_none=True) for s in saved.steps] == [
@@ -151,7 +151,7 @@ def test_play_now_saves_and_opens_the_player_in_the_slot_context(
     assert client.post("/api/v1/routines", json=mine).status_code == 201
     r = client.post("/plan/save", data={**form, "slug": "mine"})
     assert r.status_code == 422
-    assert get_routine(store, "mine", LOCAL_USER_ID).origin == "user"
+    assert get_routine(store, "mine", user_id=LOCAL_USER_ID).origin == "user"
 
 
 def test_plans_api_save_and_errors(client: TestClient) -> None:
@@ -183,11 +183,11 @@ def _import_example(client: TestClient) -> None:
 
 
 def _do_programme_session(store: Store, clock: FakeClock, slug: str) -> None:
-    routine = get_routine(store, slug, LOCAL_USER_ID)
-    sid = start_session(store, LOCAL_USER_ID, routine)
+    routine = get_routine(store, slug, user_id=LOCAL_USER_ID)
+    sid = start_session(store, routine, user_id=LOCAL_USER_ID)
     clock.advance(60)
     every = [step.exercise for step in routine.steps]
-    finish_session(store, LOCAL_USER_ID, sid, completed=True, steps_done=every)
+    finish_session(store, sid, completed=True, steps_done=every, user_id=LOCAL_USER_ID)
 
 
 def test_programme_page_imports_shows_and_counts_adherence(

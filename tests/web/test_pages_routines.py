@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from runback.errors import ValidationError
 from runback.services.routines import import_routine
-from runback.services.store import Store
+from runback.services.store import LOCAL_USER_ID, Store
 
 GOOD = """slug = "my-hips"
 name = "My hips"
@@ -103,7 +103,7 @@ def test_import_errors_match_the_cli(client: TestClient, store: Store, tmp_path:
     path = tmp_path / "bad.toml"
     path.write_text(BAD)
     with pytest.raises(ValidationError) as cli:
-        import_routine(store, path)
+        import_routine(store, path, user_id=LOCAL_USER_ID)
     r = client.post("/routines/import", files={"file": ("bad.toml", BAD.encode())})
     assert r.status_code == 422
     assert "bad.toml was not imported" in r.text

@@ -53,7 +53,7 @@ def test_slots_json_round_trips(client: TestClient, store: Store) -> None:
     assert back[1]["enabled"] is False and back[1]["times"] == 4
     assert (back[1]["start"], back[1]["end"]) == ("10:00:00", "16:00:00")
     # Stored for the user, so the CLI and the reminders see the same.
-    assert get_slots(store, LOCAL_USER_ID)[1].times == 4
+    assert get_slots(store, user_id=LOCAL_USER_ID)[1].times == 4
     # A slot left out goes back to its default.
     r = client.put("/api/v1/slots", json=[back[0]])
     assert r.json()[1]["enabled"] is True and r.json()[1]["times"] == 3
@@ -139,11 +139,11 @@ def test_today_shows_each_slot_with_a_play_button_in_its_context(
     # The after-run slot holds a plan: it links to the planner with the slot's request.
     assert "/plan?minutes=8&amp;where=home&amp;context=after-run&amp;areas=lower-back" in page
     # Doing the desk break (started from any button: no context given) is a taken break.
-    routine = get_routine(store, "desk-break")
-    sid = start_session(store, LOCAL_USER_ID, routine)
+    routine = get_routine(store, "desk-break", user_id=LOCAL_USER_ID)
+    sid = start_session(store, routine, user_id=LOCAL_USER_ID)
     clock.advance(120)
     every = [step.exercise for step in routine.steps]
-    finish_session(store, LOCAL_USER_ID, sid, completed=True, steps_done=every)
+    finish_session(store, sid, completed=True, steps_done=every, user_id=LOCAL_USER_ID)
     page = client.get("/").text
     assert "1 of 16 taken" in page
     # The editor's link is on the page.

@@ -67,7 +67,7 @@ def test_an_open_emergency_removes_stretching_from_today_everywhere(
     assert "Get emergency care now" in out
 
     with pytest.raises(PlanError, match="warning sign is open"):
-        make_plan(store, LOCAL_USER_ID, 10)
+        make_plan(store, 10, user_id=LOCAL_USER_ID)
 
     # Checked: the suggestions come back.
     assert client.post("/api/v1/pain/checked", json={}).status_code == 200

@@ -42,16 +42,16 @@ def _seed(store: Store, clock: FakeClock) -> None:
     clock.advance(40 * 60)
     for slug in ("back-up-basics", "desk-break"):
         routine = catalog.routines[slug]
-        sid = start_session(store, LOCAL_USER_ID, routine)
+        sid = start_session(store, routine, user_id=LOCAL_USER_ID)
         clock.advance(5 * 60)
         finish_session(
             store,
-            LOCAL_USER_ID,
             sid,
             completed=True,
             enjoyment=4,
             steps_done=[st.exercise for st in routine.steps],
             active_s=300,
+            user_id=LOCAL_USER_ID,
         )
         clock.advance(60 * 60)
     log_break(store, clock.now() - timedelta(minutes=5), "snoozed", user_id=LOCAL_USER_ID)

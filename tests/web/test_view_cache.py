@@ -38,7 +38,7 @@ def test_today_is_current_after_a_write_from_another_process(
     # Another process (the CLI, another web worker) writes through its own engine.
     other = open_store(settings, clock)
     try:
-        start_session(other, LOCAL_USER_ID, load_builtin().routines["desk-break"])
+        start_session(other, load_builtin().routines["desk-break"], user_id=LOCAL_USER_ID)
     finally:
         other.close()
     assert _sessions_today(client) == 1

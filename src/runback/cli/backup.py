@@ -35,9 +35,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.backup import export_to_zip
 
         with opened_store(ctx) as st:
-            counts = export_to_zip(
-                st.engine, file, user_id=user, now=st.clock.now(), overwrite=force
-            )
+            counts = export_to_zip(st, file, user_id=user, now=st.clock.now(), overwrite=force)
         if json_out:
             print(json.dumps({"file": str(file), "rows": counts}))
         else:
@@ -53,15 +51,11 @@ def register(app: typer.Typer) -> None:
         """Restore an export into an empty database (RUNBACK_DATABASE_URL); never merges."""
         import json
 
-        from runback.cli.common import cli_state, console
+        from runback.cli.common import console, opened_store
         from runback.services.backup import restore_from_zip
-        from runback.storage.db import make_engine
 
-        engine = make_engine(cli_state(ctx).settings.database_url)
-        try:
-            result = restore_from_zip(engine, file)
-        finally:
-            engine.dispose()
+        with opened_store(ctx) as st:
+            result = restore_from_zip(st, file)
         if json_out:
             print(json.dumps({"file": str(file), "rows": result.counts}))
         else:

@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         with opened_store(ctx) as st:
             found = get_break(st, break_id, user_id=LOCAL_USER_ID)
             when = parse_local_time(at, found.zone, "--at") if at else None
-            b = update_break(st, break_id, when, LOCAL_USER_ID, outcome=outcome)
+            b = update_break(st, break_id, when, outcome=outcome, user_id=LOCAL_USER_ID)
         if json_out:
             print(b.model_dump_json(indent=2))
             return
@@ -116,8 +116,9 @@ def _show(ctx: typer.Context, json_out: bool) -> None:
 
     from runback.cli.common import console, store
     from runback.services import breaks
+    from runback.services.store import LOCAL_USER_ID
 
-    result = breaks.summary(store(ctx))
+    result = breaks.summary(store(ctx), user_id=LOCAL_USER_ID)
     if json_out:
         print(json.dumps(dataclasses.asdict(result), indent=2))
         return

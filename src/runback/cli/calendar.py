@@ -31,8 +31,11 @@ def _export(ctx: typer.Context, file: Path) -> None:
     from runback.files import write_atomic
     from runback.remind.calendar import build_calendar
     from runback.services import breaks
+    from runback.services.store import LOCAL_USER_ID
 
     s = store(ctx)
-    data = build_calendar(breaks.get_prefs(s), s.user_zone())
+    data = build_calendar(
+        breaks.get_prefs(s, user_id=LOCAL_USER_ID), s.user_zone(user_id=LOCAL_USER_ID)
+    )
     write_atomic(file, data)
     console().print(f"Wrote {file} ({len(data)} bytes). Import it in your phone's calendar.")

@@ -116,9 +116,12 @@ def store(ctx: typer.Context, clock: Clock | None = None) -> Store:
 def demo_store(ctx: typer.Context, clock: Clock | None = None) -> Store:
     """Open a throw-away copy of the user's prefs and routines for a demo of this command."""
     from runback.services.demo import throwaway_store
+    from runback.services.store import LOCAL_USER_ID
 
     state = cli_state(ctx)
-    return ctx.with_resource(throwaway_store(state.settings, clock or state.clock))
+    return ctx.with_resource(
+        throwaway_store(state.settings, clock or state.clock, user_id=LOCAL_USER_ID)
+    )
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -258,8 +258,8 @@ def register(app: typer.Typer) -> None:
         if history:
             from runback.services.pain import current_advice, pain_history
 
-            entries = pain_history(s)
-            advice = current_advice(s)
+            entries = pain_history(s, user_id=LOCAL_USER_ID)
+            advice = current_advice(s, user_id=LOCAL_USER_ID)
             if json_out:
                 data = {
                     "entries": [e.model_dump(mode="json") for e in entries],
@@ -338,6 +338,7 @@ def register(app: typer.Typer) -> None:
             notes=notes or "",
             stops_activities=stops,
             same_as_last=same_as_last,
+            user_id=LOCAL_USER_ID,
         )
         advice = logged.advice
         if json_out:

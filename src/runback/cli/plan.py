@@ -39,16 +39,16 @@ def register(app: typer.Typer) -> None:
         s = store(ctx)
         made = make_plan(
             s,
-            LOCAL_USER_ID,
             minutes,
             [a.strip() for a in areas.split(",") if a.strip()],
             where,
             [e.strip() for e in equipment.split(",") if e.strip()] if equipment else None,
             seed,
+            user_id=LOCAL_USER_ID,
         )
         routine = made.routine
         if save:
-            routine = save_plan(s, LOCAL_USER_ID, made, save)
+            routine = save_plan(s, made, save, user_id=LOCAL_USER_ID)
         if json_out:
             import json
 

@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
         from runback.services.programmes import import_programme, read_programme_file
         from runback.services.store import LOCAL_USER_ID
 
-        stored = import_programme(store(ctx), LOCAL_USER_ID, read_programme_file(file), str(file))
+        stored = import_programme(
+            store(ctx), read_programme_file(file), str(file), user_id=LOCAL_USER_ID
+        )
         p = stored.programme
         console().print(
             f"Imported {p.name!r}: {len(p.prescription)} exercises, {p.frequency()}. "
@@ -50,8 +52,9 @@ def register(app: typer.Typer) -> None:
 
         from runback.cli.common import console, fail, store
         from runback.services.programmes import active_programme
+        from runback.services.store import LOCAL_USER_ID
 
-        stored = active_programme(store(ctx))
+        stored = active_programme(store(ctx), user_id=LOCAL_USER_ID)
         if stored is None:
             fail("no programme imported; use `runback programme import FILE`")
             return
@@ -88,8 +91,9 @@ def register(app: typer.Typer) -> None:
         """Write the active programme as a programme file."""
         from runback.cli.common import store
         from runback.services.programmes import export_programme
+        from runback.services.store import LOCAL_USER_ID
 
-        text = export_programme(store(ctx))
+        text = export_programme(store(ctx), user_id=LOCAL_USER_ID)
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -109,7 +113,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.programmes import adherence
         from runback.services.store import LOCAL_USER_ID
 
-        programme, rows = adherence(store(ctx), LOCAL_USER_ID, weeks)
+        programme, rows = adherence(store(ctx), weeks, user_id=LOCAL_USER_ID)
         if json_out:
             import json
 

@@ -109,14 +109,16 @@ def register(app: typer.Typer) -> None:
         from runback.services import breaks
 
         def go() -> None:
+            from runback.services.store import LOCAL_USER_ID
+
             span: str | timedelta = (
                 how
                 if how in ("1h", "tomorrow")
                 else timedelta(seconds=_parse_duration(how, "remind pause", MAX_PAUSE_S))
             )
             s = store(ctx)
-            until = breaks.pause(s, span)  # type: ignore[arg-type]
-            zone = s.user_zone()
+            until = breaks.pause(s, span, user_id=LOCAL_USER_ID)  # type: ignore[arg-type]
+            zone = s.user_zone(user_id=LOCAL_USER_ID)
             console().print(f"Reminders paused until {until.astimezone(_tz(zone)):%a %H:%M}.")
 
         handle_errors(go)()
@@ -126,8 +128,9 @@ def register(app: typer.Typer) -> None:
         """End a pause now."""
         from runback.cli.common import console, handle_errors, store
         from runback.services import breaks
+        from runback.services.store import LOCAL_USER_ID
 
-        handle_errors(lambda: breaks.resume(store(ctx)))()
+        handle_errors(lambda: breaks.resume(store(ctx), user_id=LOCAL_USER_ID))()
         console().print("Reminders resumed.")
 
     @remind.command("config")
@@ -156,6 +159,7 @@ def _config(ctx: typer.Context, pairs: list[str], json_out: bool) -> None:
     from runback.cli.common import console, store
     from runback.errors import ValidationError
     from runback.services import breaks
+    from runback.services.store import LOCAL_USER_ID
 
     s = store(ctx)
     if pairs:
@@ -168,9 +172,9 @@ def _config(ctx: typer.Context, pairs: list[str], json_out: bool) -> None:
                 changes[field.strip()] = json.loads(value)
             except json.JSONDecodeError:
                 changes[field.strip()] = value
-        prefs = breaks.set_prefs(s, changes, merge=True)
+        prefs = breaks.set_prefs(s, changes, merge=True, user_id=LOCAL_USER_ID)
     else:
-        prefs = breaks.get_prefs(s)
+        prefs = breaks.get_prefs(s, user_id=LOCAL_USER_ID)
     data = prefs.model_dump(mode="json")
     if json_out:
         print(json.dumps(data, indent=2))
@@ -184,11 +188,12 @@ def _status(ctx: typer.Context, json_out: bool) -> None:
 
     from runback.cli.common import console, store
     from runback.services import breaks
+    from runback.services.store import LOCAL_USER_ID
 
     s = store(ctx)
-    sched = breaks.schedule_for(s)
+    sched = breaks.schedule_for(s, user_id=LOCAL_USER_ID)
     now = s.clock.now()
-    due = breaks.next_break(s)
+    due = breaks.next_break(s, user_id=LOCAL_USER_ID)
     prerun = sched.next_prerun(now)
     paused = (
         sched.prefs.paused_until
@@ -285,7 +290,7 @@ def _run_daemon(
     if notice:
         err.print(notice, highlight=False)
     idle = None
-    if breaks.get_prefs(s).mode == "adaptive":
+    if breaks.get_prefs(s, user_id=LOCAL_USER_ID).mode == "adaptive":
         idle = detect_idle_source()
         if idle is None:
             err.print(

@@ -23,9 +23,10 @@ def register(app: typer.Typer) -> None:
         """Write an A4 PDF report for your physio covering the last WEEKS weeks."""
         from runback.cli.common import console, store
         from runback.files import write_atomic
-        from runback.services.report import build_report
+        from runback.report.pdf import render
+        from runback.services.report import gather_report
         from runback.services.store import LOCAL_USER_ID
 
-        pdf = build_report(store(ctx), LOCAL_USER_ID, weeks)
+        pdf = render(gather_report(store(ctx), weeks, user_id=LOCAL_USER_ID))
         write_atomic(out, pdf)
         console().print(f"Wrote {out} ({len(pdf) // 1024} KiB, {weeks} weeks)", highlight=False)

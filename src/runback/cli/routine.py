@@ -202,11 +202,12 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, store
         from runback.services.catalog import load_builtin
         from runback.services.routines import list_routines
+        from runback.services.store import LOCAL_USER_ID
 
         if exercises:
             _list_exercises(load_builtin(), json_out)
             return
-        items = list_routines(store(ctx))
+        items = list_routines(store(ctx), user_id=LOCAL_USER_ID)
         if json_out:
             _emit_json([i.model_dump() for i in items])
             return
@@ -233,9 +234,9 @@ def register(app: typer.Typer) -> None:
         from runback.services.store import LOCAL_USER_ID
 
         s = store(ctx)
-        catalog = user_catalog(s)
+        catalog = user_catalog(s, user_id=LOCAL_USER_ID)
         try:
-            routine = get_routine(s, slug)
+            routine = get_routine(s, slug, user_id=LOCAL_USER_ID)
         except NotFoundError:
             if slug not in catalog.exercises:
                 raise
@@ -268,12 +269,15 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import console, store
         from runback.services.catalog import load_builtin
         from runback.services.routines import create_routine
+        from runback.services.store import LOCAL_USER_ID
 
         if name is None:
             name = typer.prompt("Routine name").strip()
         steps = _parse_steps(step) if step else _prompt_steps(load_builtin())
         s = store(ctx)
-        routine = create_routine(s, name, steps, slug=slug, description=description)
+        routine = create_routine(
+            s, name, steps, slug=slug, description=description, user_id=LOCAL_USER_ID
+        )
         console().print(
             f"Created {routine.slug!r} with {len(routine.steps)} step(s), "
             f"{min_s(load_builtin().duration_s(routine))}. "
@@ -291,8 +295,9 @@ def register(app: typer.Typer) -> None:
         """Import a routine from a TOML file; a bad file is refused and changes nothing."""
         from runback.cli.common import console, store
         from runback.services.routines import import_routine
+        from runback.services.store import LOCAL_USER_ID
 
-        result = import_routine(store(ctx), file, replace=replace)
+        result = import_routine(store(ctx), file, replace=replace, user_id=LOCAL_USER_ID)
         console().print(
             f"{result.action.capitalize()} {result.routine.slug!r} ({result.routine.name}): "
             f"{len(result.routine.steps)} step(s), {min_s(result.duration_s)}.",
@@ -310,8 +315,9 @@ def register(app: typer.Typer) -> None:
         from runback.cli.common import err_console, store
         from runback.files import write_atomic
         from runback.services.routines import export_routine
+        from runback.services.store import LOCAL_USER_ID
 
-        text = export_routine(store(ctx), slug)
+        text = export_routine(store(ctx), slug, user_id=LOCAL_USER_ID)
         if out is None:
             typer.echo(text, nl=False)
             return
@@ -331,8 +337,8 @@ def register(app: typer.Typer) -> None:
         from runback.services.store import LOCAL_USER_ID
 
         s = store(ctx)
-        routine = get_routine(s, slug)
+        routine = get_routine(s, slug, user_id=LOCAL_USER_ID)
         check_deletable(s, slug, user_id=LOCAL_USER_ID)  # refused before asking, not after
         confirm_delete(f"routine {routine.name!r}", yes)
-        delete_routine(s, slug)
+        delete_routine(s, slug, user_id=LOCAL_USER_ID)
         console().print(f"Deleted {slug!r}.", highlight=False)

@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         def run() -> ImportReport:
             with opened_store(ctx) as s:
                 if json_out:
-                    return import_paths(s, LOCAL_USER_ID, paths)
+                    return import_paths(s, paths, user_id=LOCAL_USER_ID)
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
                 with Progress(
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
                     def progress(done: int, total: int, name: str) -> None:
                         bar.update(task, completed=done, total=total, description=Path(name).name)
 
-                    return import_paths(s, LOCAL_USER_ID, paths, progress=progress)
+                    return import_paths(s, paths, progress=progress, user_id=LOCAL_USER_ID)
 
         report = run()
         if json_out:
@@ -184,7 +184,9 @@ def register(app: typer.Typer) -> None:
         @handle_errors
         def fetch() -> tuple[list[Run], str]:
             with opened_store(ctx) as s:
-                return list_runs(s, LOCAL_USER_ID, sport=wanted), s.user_zone(LOCAL_USER_ID)
+                return list_runs(s, sport=wanted, user_id=LOCAL_USER_ID), s.user_zone(
+                    user_id=LOCAL_USER_ID
+                )
 
         found, zone = fetch()
         if json_out:
@@ -207,7 +209,7 @@ def register(app: typer.Typer) -> None:
         def run() -> None:
             s = store(ctx)
             found = get_run(s, user_id=LOCAL_USER_ID, run_id=run_id)
-            what = _describe(found, s.user_zone(LOCAL_USER_ID))
+            what = _describe(found, s.user_zone(user_id=LOCAL_USER_ID))
             if not yes:
                 typer.confirm(f"Delete {what}? Its pain entries stay", abort=True)
             delete_run(s, user_id=LOCAL_USER_ID, run_id=run_id)
@@ -248,7 +250,7 @@ def register(app: typer.Typer) -> None:
         def run() -> tuple[Run, str]:
             with opened_store(ctx) as s:
                 changed = edit_run(s, user_id=LOCAL_USER_ID, run_id=run_id, sport=sport, name=name)
-                return changed, s.user_zone(LOCAL_USER_ID)
+                return changed, s.user_zone(user_id=LOCAL_USER_ID)
 
         changed, zone = run()
         if json_out:

@@ -104,9 +104,9 @@ def run_session(
         st = demo_store(ctx)
     else:
         st = store(ctx)
-    routine = get_routine(st, slug, LOCAL_USER_ID)
+    routine = get_routine(st, slug, user_id=LOCAL_USER_ID)
     steps, new = resolve_for_player(
-        st, user_catalog(st, LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID, ready_s=ready
+        st, user_catalog(st, user_id=LOCAL_USER_ID), routine, user_id=LOCAL_USER_ID, ready_s=ready
     )
     flags = _first_screen(out, st, steps)
     base = cli_state(ctx).clock
@@ -116,19 +116,24 @@ def run_session(
     interactive = sys.stdin.isatty()
 
     sid = sessions.start_session(
-        st, LOCAL_USER_ID, routine, context, steps_total=len(steps), planned_s=engine.planned_s
+        st,
+        routine,
+        context,
+        steps_total=len(steps),
+        planned_s=engine.planned_s,
+        user_id=LOCAL_USER_ID,
     )
 
     def save(e: Engine) -> None:
         sessions.record_progress(
             st,
-            LOCAL_USER_ID,
             sid,
             steps_done=e.steps_done,
             steps_skipped=e.steps_skipped,
             active_s=e.active_s,
             done_s=e.done_s,
             state=e.snapshot(),
+            user_id=LOCAL_USER_ID,
         )
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -164,7 +169,7 @@ def run_session(
         if rating is None and interactive and (engine.completed or engine.steps_done):
             rating = _ask_enjoyment()
         if rating is not None and enjoyment is None:
-            sessions.rate_session(st, LOCAL_USER_ID, sid, rating)
+            sessions.rate_session(st, sid, rating, user_id=LOCAL_USER_ID)
     except KeyboardInterrupt:
         status = 130
     except _Stopped as exc:
@@ -219,7 +224,6 @@ def _finish(
 
     sessions.finish_session(
         st,
-        LOCAL_USER_ID,
         sid,
         completed=completed,
         enjoyment=rating,
@@ -227,6 +231,7 @@ def _finish(
         steps_skipped=engine.steps_skipped,
         active_s=engine.active_s,
         done_s=engine.done_s,
+        user_id=LOCAL_USER_ID,
     )
 
 
@@ -249,7 +254,7 @@ def _today_line(out: Any, st: Store) -> None:
     from runback.services.store import LOCAL_USER_ID
     from runback.services.today import today
 
-    t = today(st, LOCAL_USER_ID)
+    t = today(st, user_id=LOCAL_USER_ID)
     days = "day" if t.current_streak == 1 else "days"
     out.print(
         f"Today: {t.minutes_done:g} of {t.minutes_target} min · streak {t.current_streak} {days}"

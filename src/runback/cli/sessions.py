@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.store import LOCAL_USER_ID
 
         with opened_store(ctx) as st:
-            found = get_session(st, LOCAL_USER_ID, session_id)
+            found = get_session(st, session_id, user_id=LOCAL_USER_ID)
             confirm_delete(f"session {session_id} ({session_words(found)})", yes)
             delete_session(st, session_id, user_id=LOCAL_USER_ID)
         console().print(f"Deleted session {session_id}.", highlight=False)
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         if enjoyment is None and context is None and started is None:
             fail("nothing to change: give --enjoyment, --context or --started")
         with opened_store(ctx) as st:
-            found = get_session(st, LOCAL_USER_ID, session_id)
+            found = get_session(st, session_id, user_id=LOCAL_USER_ID)
             when = parse_local_time(started, found.zone, "--started") if started else None
             changed = update_session(
                 st,

@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
         with opened_store(ctx) as st:
             user_id = LOCAL_USER_ID
             view = profile_view(st, user_id=user_id)
-            this_year = local_date(st.clock.now(), st.user_zone(user_id)).year
+            this_year = local_date(st.clock.now(), st.user_zone(user_id=user_id)).year
             if show:
                 pass
             elif skip:

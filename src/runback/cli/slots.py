@@ -46,13 +46,15 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Show each slot, what it holds, and whether it is due, done or missed today."""
+        from runback.services.store import LOCAL_USER_ID
+
         if ctx.invoked_subcommand is not None:
             return
         from runback.cli.common import console, opened_store
         from runback.services.plans import due_slots, get_slots
 
         with opened_store(ctx) as st:
-            slots, due = get_slots(st), due_slots(st)
+            slots, due = get_slots(st, user_id=LOCAL_USER_ID), due_slots(st, user_id=LOCAL_USER_ID)
         if json_out:
             import json
 
@@ -129,7 +131,7 @@ def register(app: typer.Typer) -> None:
             if value is not None:
                 changes[key] = value
         with opened_store(ctx) as st:
-            slot = change_slot(st, LOCAL_USER_ID, name, **changes)
+            slot = change_slot(st, name, user_id=LOCAL_USER_ID, **changes)
         console().print(f"{slot.name}: {describe(slot)}", highlight=False, markup=False)
 
     def _toggle(ctx: typer.Context, name: str, enabled: bool) -> None:
@@ -138,7 +140,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.store import LOCAL_USER_ID
 
         with opened_store(ctx) as st:
-            slot = change_slot(st, LOCAL_USER_ID, name, enabled=enabled)
+            slot = change_slot(st, name, enabled=enabled, user_id=LOCAL_USER_ID)
         state = "on" if enabled else "off"
         console().print(f"{slot.name} is {state}", highlight=False, markup=False)
 

@@ -146,8 +146,9 @@ def register(app: typer.Typer) -> None:
         """Show streaks, weekly adherence, pain after runs and a 12-month heatmap."""
         from runback.cli.common import console, store
         from runback.services.stats import gather_stats
+        from runback.services.store import LOCAL_USER_ID
 
-        result = gather_stats(store(ctx), weeks=weeks)
+        result = gather_stats(store(ctx), weeks=weeks, user_id=LOCAL_USER_ID)
         if json_out:
             print(result.model_dump_json(indent=2))
             return

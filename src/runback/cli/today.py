@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from runback.services.today import today as today_view
 
         with opened_store(ctx) as st:
-            view = today_view(st, LOCAL_USER_ID)
+            view = today_view(st, user_id=LOCAL_USER_ID)
         if json_out:
             print(view.model_dump_json(indent=2))
         else:

@@ -122,7 +122,7 @@ class Daemon:
     def _history(self, now: datetime) -> list[BreakEvent]:
         since = now - timedelta(days=1)
         if self._stale is None:
-            return breaks.history(self.store, since, None, self.user_id)
+            return breaks.history(self.store, since, None, user_id=self.user_id)
         # After the clock was set back, the breaks logged before that under the wrong clock,
         # timed "later" than the new time, must not push the schedule into the future (that
         # silenced every reminder until the clock caught up with them).
@@ -175,7 +175,7 @@ class Daemon:
         if jump < timedelta(0):
             self._started = now
             self._stale = (self._last_break_id(), now)
-        schedule = breaks.schedule_for(self.store, self.user_id)
+        schedule = breaks.schedule_for(self.store, user_id=self.user_id)
         direction = "back" if jump < timedelta(0) else "forward"
         minutes = abs(jump.total_seconds()) / 60
         self._say(
@@ -188,7 +188,7 @@ class Daemon:
         now = self._look()
         if self._started is None:
             self._started = self._prerun_after = now
-        sched = breaks.schedule_for(self.store, self.user_id)
+        sched = breaks.schedule_for(self.store, user_id=self.user_id)
         if self._care_first(sched, now, until):
             return
         adaptive = sched.prefs.mode == "adaptive" and self.idle is not None
@@ -287,14 +287,14 @@ class Daemon:
                 )
                 self._away = (row, now)
             else:
-                breaks.update_break(self.store, self._away[0], now, self.user_id)
+                breaks.update_break(self.store, self._away[0], now, user_id=self.user_id)
                 self._away = (self._away[0], now)
             self._next_idle_check = now + threshold
             return
         if self._away is not None:
             # Back at the desk: the sitting clock restarts at the last input seen.
             back = max(self._away[1], now - idle)
-            breaks.update_break(self.store, self._away[0], back, self.user_id)
+            breaks.update_break(self.store, self._away[0], back, user_id=self.user_id)
             self._say(
                 now,
                 f"back at the keyboard at {back.astimezone(sched.tz):%H:%M}: the sitting clock "

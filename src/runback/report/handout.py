@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from runback.core.figure import Figure, pose_segments, prop_rects
 
 if TYPE_CHECKING:
-    from runback.core.catalog import Exercise, ResolvedStep
+    from runback.services.report import HandoutItem
 
 __all__ = [
     "PER_PAGE",
-    "HandoutItem",
     "draw_figure",
     "draw_handout",
     "figure_box",
-    "item_from_step",
 ]
 
 PER_PAGE = 4
@@ -24,42 +21,6 @@ _W, _H = 595.2756, 841.8898
 _M = 50.0
 _ROW = 175.0
 _FIG = 150.0  # a figure's square box, in points
-
-
-@dataclass(frozen=True)
-class HandoutItem:
-    """One exercise on the handout: what it is, how much, how, and what to watch for."""
-
-    slug: str
-    name: str
-    dose: str
-    instructions: list[str]
-    cautions: list[str]
-    notes: str = ""
-    figure: Figure | None = field(default=None, compare=False)
-
-
-def _dose(exercise: Exercise, hold_s: int, reps: int, sides: str, sets: int = 1) -> str:
-    each = " each side" if sides != "none" else ""
-    rep = f" x {reps}" if reps > 1 else ""
-    sets_text = f", {sets} sets" if sets > 1 else ""
-    return f"{hold_s} s{each}{rep}{sets_text}"
-
-
-def item_from_step(step: ResolvedStep, note: str = "", sets: int = 1) -> HandoutItem:
-    """Return the handout line of a routine or programme step, its figure looked up."""
-    from runback.services.figures import figure_for
-
-    ex = step.exercise
-    return HandoutItem(
-        slug=ex.slug,
-        name=ex.name,
-        dose=_dose(ex, step.hold_s, step.reps, step.sides, sets),
-        instructions=list(ex.instructions),
-        cautions=list(ex.cautions),
-        notes=note,
-        figure=figure_for(ex.slug),
-    )
 
 
 def figure_box(index: int, first_page: int) -> tuple[int, float, float, float, float]:

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, func, select, text
 
 from runback.errors import AuthError, RateLimitedError, ValidationError
-from runback.services.store import LOCAL_USER_ID, Store, get_user
+from runback.services.store import Store, get_user
 from runback.storage.models import LoginAttemptRow, UserRow
 
 if TYPE_CHECKING:
@@ -404,19 +404,19 @@ def verify_current_password(store: Store, password: str, ip: str, *, user_id: in
     block = address_block(ip)
     pair, addr = _key("password", str(user_id), block), _key("ip", block)
     with store.factory() as session:
-        digest = get_user(session, user_id).password_hash
+        digest = get_user(session, user_id=user_id).password_hash
     if digest is None or not _limited_check(store, pair, addr, digest, password):
         raise AuthError("the current password is wrong")
 
 
-def get_account(store: Store, user_id: int = LOCAL_USER_ID) -> Account:
+def get_account(store: Store, *, user_id: int) -> Account:
     """Return the user's account, or NotFoundError."""
     with store.factory() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         return _account(row)
 
 
-def set_zone(store: Store, zone: str, user_id: int = LOCAL_USER_ID) -> str:
+def set_zone(store: Store, zone: str, *, user_id: int) -> str:
     """Change the user's IANA zone (new records use it; old ones keep theirs)."""
     from runback.core.timezones import to_zone
 
@@ -425,44 +425,44 @@ def set_zone(store: Store, zone: str, user_id: int = LOCAL_USER_ID) -> str:
     except Exception as exc:
         raise ValidationError("zone", [str(exc)]) from None
     with store.tx() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         row.zone = zone
     return zone
 
 
-def get_targets(store: Store, user_id: int = LOCAL_USER_ID) -> Targets:
+def get_targets(store: Store, *, user_id: int) -> Targets:
     """Return the user's targets (defaults for anything not set)."""
     with store.factory() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         raw = (row.prefs or {}).get(TARGETS_KEY) or {}
     return Targets.model_validate(raw)
 
 
-def set_targets(store: Store, targets: Targets, user_id: int = LOCAL_USER_ID) -> Targets:
+def set_targets(store: Store, targets: Targets, *, user_id: int) -> Targets:
     """Store the user's targets, keeping every other preference."""
     with store.tx() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         # Reassign the dict so SQLAlchemy sees the JSON change.
         row.prefs = {**(row.prefs or {}), TARGETS_KEY: targets.model_dump(mode="json")}
     return targets
 
 
-def calendar_token(store: Store, user_id: int = LOCAL_USER_ID) -> str | None:
+def calendar_token(store: Store, *, user_id: int) -> str | None:
     """Return the user's calendar feed token, or None when the feed is off."""
     with store.factory() as session:
         return session.scalar(select(UserRow.calendar_token).where(UserRow.id == user_id))
 
 
-def new_calendar_token(store: Store, user_id: int = LOCAL_USER_ID) -> str:
+def new_calendar_token(store: Store, *, user_id: int) -> str:
     """Make a new secret feed token (the old URL stops working) and return it."""
     token = secrets.token_urlsafe(32)
     with store.tx() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         row.calendar_token = token
     return token
 
 
-def revoke_calendar_token(store: Store, user_id: int = LOCAL_USER_ID) -> None:
+def revoke_calendar_token(store: Store, *, user_id: int) -> None:
     """Turn the calendar feed off."""
     with store.tx() as session:
         row = session.get(UserRow, user_id)

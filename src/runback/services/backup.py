@@ -25,7 +25,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
-    Engine,
     Float,
     Integer,
     Table,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from runback.errors import ConfigError, RunbackError, SchemaVersionError, ValidationError
+from runback.services.store import Store
 from runback.storage.models import Base, UserRow
 from runback.storage.types import UTCDateTime
 
@@ -159,11 +159,12 @@ def _csv_cell(value: Any, column_type: Any) -> str:
 
 
 def export_document(
-    engine: Engine, *, user_id: int | None = None, now: datetime | None = None
+    store: Store, *, user_id: int | None, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Return every data table (or one user's rows) as a JSON-ready document, read at once."""
+    """Return every data table (or one user's rows, None: everyone's) as a JSON-ready document."""
     from runback.storage.migrate import current_revision
 
+    engine = store.engine
     revision = current_revision(engine)
     tables: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
@@ -208,17 +209,17 @@ def _zip_write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 def export_to_zip(
-    engine: Engine,
+    store: Store,
     path: Path,
     *,
-    user_id: int | None = None,
+    user_id: int | None,
     now: datetime | None = None,
     overwrite: bool = False,
 ) -> dict[str, int]:
     """Write the export zip to `path` (atomically) and return the row count of each table."""
     if path.exists() and not overwrite:
         raise ConfigError(f"{path} already exists; choose another name or pass --force")
-    document = export_document(engine, user_id=user_id, now=now)
+    document = export_document(store, user_id=user_id, now=now)
     by_name = {t.name: t for t in _tables()}
     path.parent.mkdir(parents=True, exist_ok=True)
     from runback.files import atomic_output
@@ -368,10 +369,11 @@ def _reset_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         )
 
 
-def restore_document(engine: Engine, document: dict[str, Any], source: str) -> RestoreResult:
+def restore_document(store: Store, document: dict[str, Any], source: str) -> RestoreResult:
     """Put an export's rows into an empty database (migrated first), all in one transaction."""
     from runback.storage.migrate import upgrade
 
+    engine = store.engine
     check_document(document, source)
     upgrade(engine)
     raw_tables: dict[str, Any] = document["tables"]
@@ -399,10 +401,10 @@ def restore_document(engine: Engine, document: dict[str, Any], source: str) -> R
     return RestoreResult(counts, document.get("schema_revision"), str(document.get("exported_at")))
 
 
-def restore_from_zip(engine: Engine, path: Path) -> RestoreResult:
+def restore_from_zip(store: Store, path: Path) -> RestoreResult:
     """Restore an export zip into an empty database."""
     try:
-        return restore_document(engine, read_export(path), str(path))
+        return restore_document(store, read_export(path), str(path))
     except RunbackError:
         raise
     except Exception as exc:  # a constraint broken by a hand-edited export: say which file

@@ -15,7 +15,7 @@ from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.vocab import OUTCOMES, Outcome
 from runback.errors import NotFoundError, ValidationError, from_pydantic
-from runback.services.store import LOCAL_USER_ID, Store, get_user
+from runback.services.store import Store, get_user
 from runback.storage.models import BreakRow
 
 __all__ = [
@@ -56,24 +56,20 @@ def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
         raise from_pydantic(exc, source, empty="reminders") from None
 
 
-def get_prefs(store: Store, user_id: int = LOCAL_USER_ID) -> ReminderPrefs:
+def get_prefs(store: Store, *, user_id: int) -> ReminderPrefs:
     """Return the user's reminder preferences (defaults for anything not set)."""
     with store.factory() as session:
-        user = get_user(session, user_id)
+        user = get_user(session, user_id=user_id)
         raw = (user.prefs or {}).get(PREFS_KEY) or {}
     return _validate(raw, f"users.prefs[{PREFS_KEY!r}]")
 
 
 def set_prefs(
-    store: Store,
-    prefs: ReminderPrefs | Mapping[str, Any],
-    user_id: int = LOCAL_USER_ID,
-    *,
-    merge: bool = False,
+    store: Store, prefs: ReminderPrefs | Mapping[str, Any], *, user_id: int, merge: bool = False
 ) -> ReminderPrefs:
     """Validate and store reminder preferences; with merge, change only the given fields."""
     with store.tx() as session:
-        user = get_user(session, user_id)
+        user = get_user(session, user_id=user_id)
         current = dict((user.prefs or {}).get(PREFS_KEY) or {})
         if isinstance(prefs, ReminderPrefs):
             valid = prefs
@@ -84,13 +80,13 @@ def set_prefs(
     return valid
 
 
-def schedule_for(store: Store, user_id: int = LOCAL_USER_ID) -> Schedule:
+def schedule_for(store: Store, *, user_id: int) -> Schedule:
     """Return the user's schedule in their zone."""
-    return Schedule(get_prefs(store, user_id), store.user_zone(user_id))
+    return Schedule(get_prefs(store, user_id=user_id), store.user_zone(user_id=user_id))
 
 
 def history(
-    store: Store, since: datetime, until: datetime | None = None, user_id: int = LOCAL_USER_ID
+    store: Store, since: datetime, until: datetime | None = None, *, user_id: int
 ) -> list[BreakEvent]:
     """Return logged breaks with `at` in [since, until), oldest first."""
     # Three columns on the (user_id, at) index: no ORM objects for a read-only list.
@@ -111,10 +107,10 @@ def log_break(
     at: datetime | None = None,
     *,
     session_id: int | None = None,
-    user_id: int = LOCAL_USER_ID,
+    user_id: int,
 ) -> int:
     """Record one break outcome and return its id."""
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     with store.tx() as session:
         row = BreakRow(
             user_id=user_id,
@@ -129,7 +125,9 @@ def log_break(
         return row.id
 
 
-def log_break_session(session: Any, user_id: int, session_id: int, at: datetime, zone: str) -> None:
+def log_break_session(
+    session: Any, session_id: int, at: datetime, zone: str, *, user_id: int
+) -> None:
     """Count a finished Desk break session as a taken break, inside the caller's transaction.
 
     A break the reminder logged as taken in the last few minutes gets the session linked;
@@ -201,8 +199,8 @@ def update_break(
     store: Store,
     break_id: int,
     at: datetime | None = None,
-    user_id: int = LOCAL_USER_ID,
     *,
+    user_id: int,
     outcome: str | None = None,
 ) -> BreakEntry:
     """Change a logged break's outcome or time (a natural break ends when the user comes back)."""
@@ -231,33 +229,31 @@ def delete_break(store: Store, break_id: int, *, user_id: int) -> None:
         session.delete(_break_row(session, user_id, break_id))
 
 
-def next_break(store: Store, user_id: int = LOCAL_USER_ID) -> datetime | None:
+def next_break(store: Store, *, user_id: int) -> datetime | None:
     """Return when the next break is due for the user, from today's log."""
-    sched = schedule_for(store, user_id)
+    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
-    return sched.next_due(now, history(store, now - timedelta(days=1), None, user_id))
+    return sched.next_due(now, history(store, now - timedelta(days=1), None, user_id=user_id))
 
 
-def pause(
-    store: Store, how: Literal["1h", "tomorrow"] | timedelta, user_id: int = LOCAL_USER_ID
-) -> datetime:
+def pause(store: Store, how: Literal["1h", "tomorrow"] | timedelta, *, user_id: int) -> datetime:
     """Start a quiet period and return when it ends."""
-    sched = schedule_for(store, user_id)
+    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
     until = sched.pause_until(now, how)
     # The start is kept too: the breaks the pause holds back are never due, even afterwards.
     changes = {"paused_since": now.isoformat(), "paused_until": until.isoformat()}
-    set_prefs(store, changes, user_id, merge=True)
+    set_prefs(store, changes, merge=True, user_id=user_id)
     return until
 
 
-def resume(store: Store, user_id: int = LOCAL_USER_ID) -> None:
+def resume(store: Store, *, user_id: int) -> None:
     """End any quiet period now."""
-    prefs = get_prefs(store, user_id)
+    prefs = get_prefs(store, user_id=user_id)
     now = store.clock.now()
     if prefs.paused_until is not None and prefs.paused_until > now:
         # Ended now rather than forgotten: its breaks so far stay not due.
-        set_prefs(store, {"paused_until": now.isoformat()}, user_id, merge=True)
+        set_prefs(store, {"paused_until": now.isoformat()}, merge=True, user_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -347,12 +343,12 @@ def _summarise(sched: Schedule, events: list[BreakEvent], now: datetime) -> Brea
     )
 
 
-def summary(store: Store, user_id: int = LOCAL_USER_ID) -> BreakSummary:
+def summary(store: Store, *, user_id: int) -> BreakSummary:
     """Summarise today's and this (Monday-started) week's breaks in the user's zone."""
-    sched = schedule_for(store, user_id)
+    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
     week_start, week_end = _week(sched, now)
-    return _summarise(sched, history(store, week_start, week_end, user_id), now)
+    return _summarise(sched, history(store, week_start, week_end, user_id=user_id), now)
 
 
 def break_day(
@@ -383,14 +379,14 @@ class BreakOverview:
     day: BreakDay
 
 
-def breaks_today(store: Store, user_id: int = LOCAL_USER_ID) -> BreakOverview:
+def breaks_today(store: Store, *, user_id: int) -> BreakOverview:
     """Return the reminder prefs, today's and this week's summary and the next break due."""
-    sched = schedule_for(store, user_id)
+    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
     week_start, week_end = _week(sched, now)
     # One read serves both: the week for the summary, the last day for the next break.
     recent = now - timedelta(days=1)
-    events = history(store, min(week_start, recent), None, user_id)
+    events = history(store, min(week_start, recent), None, user_id=user_id)
     week = [e for e in events if week_start <= e.at < week_end]
     last_day = [e for e in events if e.at >= recent]
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
@@ -410,11 +406,11 @@ class BreaksDue:
 
 def breaks_due(store: Store, *, user_id: int, day: date | None = None) -> BreaksDue:
     """Return how many breaks of a local day (default today) are due so far and planned."""
-    sched = schedule_for(store, user_id)
+    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
     day = day or local_date(now, sched.zone)
     start, end = day_bounds_utc(day, sched.zone)
-    events = history(store, start, end, user_id)
+    events = history(store, start, end, user_id=user_id)
     tally = sum(1 for e in events if e.outcome in ("taken", "skipped", "missed"))
     return BreaksDue(
         day=day,

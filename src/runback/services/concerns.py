@@ -61,7 +61,7 @@ def _number(prefs: dict[str, object] | None, zone: str) -> str:
 def emergency_number(store: Store, *, user_id: int) -> str:
     """Return the user's emergency number (their setting, else the usual one for their zone)."""
     with store.factory() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         return _number(row.prefs, row.zone)
 
 
@@ -73,7 +73,7 @@ def set_emergency_number(store: Store, number: str | None, *, user_id: int) -> s
             "emergency number", [f"{number!r}: give the 2 to 6 digits you would dial, e.g. 112"]
         )
     with store.tx() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         prefs = {k: v for k, v in (row.prefs or {}).items() if k != EMERGENCY_NUMBER_KEY}
         if number:
             prefs[EMERGENCY_NUMBER_KEY] = number
@@ -127,7 +127,7 @@ def open_concern(store: Store, *, user_id: int) -> Concern | None:
         row = _open_row(session, user_id)
         if row is None:
             return None
-        user = get_user(session, user_id)
+        user = get_user(session, user_id=user_id)
         number, zone = _number(user.prefs, user.zone), user.zone
         flags = [f for f in row.flags or [] if _known(f)]
         opened_at = row.opened_at
@@ -167,7 +167,7 @@ def confirm_checked(store: Store, *, user_id: int, on: date | None = None) -> Co
     concern = open_concern(store, user_id=user_id)
     if concern is None:
         raise NotFoundError("no open concern: nothing is waiting for a check")
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     now = store.clock.now()
     today = local_date(now, zone)
     day = on or today

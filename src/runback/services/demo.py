@@ -40,7 +40,7 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database or "")
 
 
-def read_seed(settings: Settings, user_id: int = LOCAL_USER_ID) -> DemoSeed:
+def read_seed(settings: Settings, *, user_id: int) -> DemoSeed:
     """Return the user's zone, prefs and routines from the real database, read-only."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
@@ -77,13 +77,11 @@ def read_seed(settings: Settings, user_id: int = LOCAL_USER_ID) -> DemoSeed:
 
 
 @contextmanager
-def throwaway_store(
-    settings: Settings, clock: Clock, user_id: int = LOCAL_USER_ID
-) -> Iterator[Store]:
+def throwaway_store(settings: Settings, clock: Clock, *, user_id: int) -> Iterator[Store]:
     """Yield a store on a temporary SQLite file seeded from the user's data; delete it after."""
     from runback.storage.models import RoutineRow, UserRow
 
-    seed = read_seed(settings, user_id)
+    seed = read_seed(settings, user_id=user_id)
     with tempfile.TemporaryDirectory(prefix="runback-demo-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         zone = settings.zone or seed.zone

@@ -86,7 +86,7 @@ def _break_counts(
 
 def habit_strength(store: Store, *, user_id: int, today: date | None = None) -> HabitStrength:
     """Return the habit strength of the routine and of the breaks, as of `today` (local)."""
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     if today is None:
         today = local_date(store.clock.now(), zone)
     since = today - timedelta(days=WINDOW_DAYS)

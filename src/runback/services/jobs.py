@@ -254,7 +254,7 @@ def _import_one(store: Store, job_id: int, user_id: int, f: JobFileRow) -> Impor
     if f.refused is not None:
         return ImportReport([FileResult(f.name, "skipped", f.refused)])
     try:
-        return import_bytes(store, user_id, f.name, f.data, _beat(store, job_id, f.name))
+        return import_bytes(store, f.name, f.data, _beat(store, job_id, f.name), user_id=user_id)
     except RunbackError as exc:
         return ImportReport([FileResult(f.name, "skipped", str(exc))])
     except Exception:

@@ -22,12 +22,12 @@ LOGIN_MAX_AGE = timedelta(days=30)
 """How long a login lasts (the session cookie's max age too)."""
 
 
-def open_login(store: Store, user_id: int) -> str:
+def open_login(store: Store, *, user_id: int) -> str:
     """Record a new login for the user and return its key (for the session cookie)."""
     key = secrets.token_urlsafe(32)
     now = store.clock.now()
     with store.tx() as session:
-        get_user(session, user_id)
+        get_user(session, user_id=user_id)
         # Logins past their age can no longer be used (the cookie expired): drop them here.
         session.execute(
             delete(LoginRow).where(
@@ -44,7 +44,7 @@ def end_login(store: Store, key: str) -> None:
         session.execute(delete(LoginRow).where(LoginRow.key == key))
 
 
-def end_other_logins(store: Store, user_id: int, keep: str | None) -> int:
+def end_other_logins(store: Store, keep: str | None, *, user_id: int) -> int:
     """End every login of the user but `keep`; return how many ended."""
     with store.tx() as session:
         return _end_others(session, user_id, keep)
@@ -58,7 +58,7 @@ def _end_others(session: Session, user_id: int, keep: str | None) -> int:
 
 
 def change_password(
-    store: Store, user_id: int, current: str, new: str, keep: str | None = None, *, ip: str
+    store: Store, current: str, new: str, keep: str | None = None, *, user_id: int, ip: str
 ) -> int:
     """Set a new password after checking the current one; end the other logins; return how many.
 
@@ -71,5 +71,5 @@ def change_password(
     verify_current_password(store, current, ip, user_id=user_id)
     fresh = hash_password(new)
     with store.tx() as session:
-        get_user(session, user_id).password_hash = fresh
+        get_user(session, user_id=user_id).password_hash = fresh
         return _end_others(session, user_id, keep)

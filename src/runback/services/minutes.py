@@ -45,12 +45,12 @@ def _target(store: Store, user_id: int) -> int:
     # Targets belong to accounts (profile settings), imported here only as stats does.
     from runback.services.accounts import get_targets
 
-    return get_targets(store, user_id).minutes_per_day
+    return get_targets(store, user_id=user_id).minutes_per_day
 
 
 def minutes_today(store: Store, *, user_id: int, today: date | None = None) -> DailyMinutes:
     """Return the minutes held on `today` (the user's local day by default) and the target."""
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     if today is None:
         today = local_date(store.clock.now(), zone)
     start, end = day_bounds_utc(today, zone)

@@ -27,7 +27,7 @@ from runback.core.triage import (
 from runback.core.vocab import PAIN_REGIONS
 from runback.errors import NotFoundError, ValidationError
 from runback.services.profile import risk_context
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow
 
 __all__ = [
@@ -110,7 +110,7 @@ def _problems(region: str, intensity: object, notes: str, flags: Iterable[str]) 
     return problems
 
 
-def latest_run_id(session: Session, user_id: int, at: datetime) -> int | None:
+def latest_run_id(session: Session, at: datetime, *, user_id: int) -> int | None:
     """Return the id of the latest run (not a ride or walk) started in the 24 hours up to `at`."""
     return session.scalar(
         select(RunRow.id)
@@ -175,8 +175,8 @@ def last_answers(store: Store, *, user_id: int) -> LastAnswers | None:
 
 def log_pain(
     store: Store,
-    user_id: int = LOCAL_USER_ID,
     *,
+    user_id: int,
     region: str,
     intensity: int,
     run_id: int | None = None,
@@ -213,7 +213,7 @@ def log_pain(
     if problems:
         raise ValidationError("pain entry", problems)
     when = at or now
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     if risk is None:  # what the first-day profile told runback
         risk = risk_context(store, user_id=user_id)
     with store.tx() as session:
@@ -222,7 +222,7 @@ def log_pain(
             if run is None or run.user_id != user_id:
                 raise NotFoundError(f"no run {run_id}: see `runback runs` for the run ids")
         elif link_run:
-            run_id = latest_run_id(session, user_id, when)
+            run_id = latest_run_id(session, when, user_id=user_id)
         if same_as_last:
             last = _last_answers(session, user_id)
             if last is None:
@@ -254,14 +254,12 @@ def log_pain(
     return PainLogged(entry=entry, advice=advice)
 
 
-def pain_history(
-    store: Store, user_id: int = LOCAL_USER_ID, *, days: int | None = 28
-) -> list[PainEntry]:
+def pain_history(store: Store, *, user_id: int, days: int | None = 28) -> list[PainEntry]:
     """Return pain entries of the last `days` local days (all when None), newest first."""
     if days is not None and days < 1:
         raise ValidationError("days", [f"must be 1 or more, got {days}"])
     now = store.clock.now()
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     query = select(PainEntryRow).where(PainEntryRow.user_id == user_id)
     if days is not None:
         query = query.where(PainEntryRow.at >= now - timedelta(days=days + 1))
@@ -275,16 +273,13 @@ def pain_history(
 
 
 def current_advice(
-    store: Store,
-    user_id: int = LOCAL_USER_ID,
-    red_flags: Iterable[str] = (),
-    risk: RiskContext | None = None,
+    store: Store, red_flags: Iterable[str] = (), risk: RiskContext | None = None, *, user_id: int
 ) -> Advice:
     """Return advice from the pain log, the open concern's flags (however old) and any given now."""
     from runback.services.concerns import open_concern
 
     now = store.clock.now()
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     flags = set(validate_flags(red_flags))
     # A warning sign stays part of the advice until a professional has checked it.
     concern = open_concern(store, user_id=user_id)
@@ -327,7 +322,7 @@ def update_pain(
     weeks of the log, so a warning sign added later gets the advice it calls for.
     """
     now = store.clock.now()
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     if risk is None:  # what the first-day profile told runback
         risk = risk_context(store, user_id=user_id)
     with store.tx() as session:

@@ -26,7 +26,7 @@ from runback.core.slots import (
 from runback.core.vocab import PAIN_REGIONS
 from runback.errors import PlanError, RunbackError, ValidationError, from_pydantic
 from runback.services.routines import upsert_routine
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow, UserRow
 
 if TYPE_CHECKING:
@@ -69,12 +69,13 @@ class _Started(Protocol):
 
 def history_request(
     store: Store,
-    user_id: int,
     minutes: float,
     areas: Sequence[str] = (),
     where: str = "anywhere",
     equipment: Sequence[str] | None = None,
     seed: int | None = None,
+    *,
+    user_id: int,
 ) -> PlanRequest:
     """Return a plan request with the user's ratings, recent pain and recent exercises."""
     now = store.clock.now()
@@ -112,7 +113,7 @@ def history_request(
         # Same plan all day (a re-run shows what you saw), a new mix tomorrow.
         from runback.core.timezones import local_date
 
-        seed = local_date(now, store.user_zone(user_id)).toordinal()
+        seed = local_date(now, store.user_zone(user_id=user_id)).toordinal()
     try:
         return PlanRequest.model_validate(
             {
@@ -133,13 +134,14 @@ def history_request(
 
 def make_plan(
     store: Store,
-    user_id: int,
     minutes: float,
     areas: Sequence[str] = (),
     where: str = "anywhere",
     equipment: Sequence[str] | None = None,
     seed: int | None = None,
     catalog: Catalog | None = None,
+    *,
+    user_id: int,
 ) -> Plan:
     """Return a plan for the user that fits `minutes` exactly."""
     if catalog is None:
@@ -154,11 +156,13 @@ def make_plan(
             f"no plan while a warning sign is open: {concern.advice.headline} "
             "Once a professional has checked you, say so on the Pain page."
         )
-    request = history_request(store, user_id, minutes, areas, where, equipment, seed)
+    request = history_request(store, minutes, areas, where, equipment, seed, user_id=user_id)
     return plan(catalog, request)
 
 
-def save_plan(store: Store, user_id: int, made: Plan, slug: str, replace: bool = False) -> Routine:
+def save_plan(
+    store: Store, made: Plan, slug: str, replace: bool = False, *, user_id: int
+) -> Routine:
     """Store a plan as one of the user's routines under `slug`."""
     try:
         routine = made.routine.model_copy(update={"slug": slug})
@@ -173,14 +177,14 @@ def save_plan(store: Store, user_id: int, made: Plan, slug: str, replace: bool =
         raise ValidationError("--save", [f"{slug!r} is a built-in routine; choose another slug"])
     routine = routine.model_copy(update={"origin": "plan"})
     with store.tx() as s:
-        if upsert_routine(s, routine, user_id, store.clock.now(), replace) == "exists":
+        if upsert_routine(s, routine, store.clock.now(), replace, user_id=user_id) == "exists":
             raise ValidationError(
                 "--save", [f"you already have a routine {slug!r}; choose another slug"]
             )
     return routine
 
 
-def get_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[Slot]:
+def get_slots(store: Store, *, user_id: int) -> list[Slot]:
     """Return the user's slots (defaults for any not set)."""
     with store.factory() as s:
         user = s.get(UserRow, user_id)
@@ -191,7 +195,7 @@ def get_slots(store: Store, user_id: int = LOCAL_USER_ID) -> list[Slot]:
         raise ValidationError(f"users.prefs[{SLOTS_KEY!r}]", [str(exc)]) from None
 
 
-def set_slots(store: Store, slots: Sequence[Slot], user_id: int = LOCAL_USER_ID) -> None:
+def set_slots(store: Store, slots: Sequence[Slot], *, user_id: int) -> None:
     """Store the user's slots."""
     with store.tx() as s:
         user = s.get(UserRow, user_id)
@@ -207,19 +211,19 @@ def _run_day(store: Store, user_id: int, weekday: int) -> bool:
     try:
         from runback.services.breaks import get_prefs
 
-        days = get_prefs(store, user_id).run_days
+        days = get_prefs(store, user_id=user_id).run_days
     except RunbackError:
         # Broken reminder prefs must not hide the slots; a recorded run still makes a run day.
         return False
     return WEEKDAYS[weekday] in days
 
 
-def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
+def infer_session_context(store: Store, routine_slug: str, *, user_id: int) -> str:
     """Return the context of a session of this routine started now when none was given."""
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.breaks import get_prefs
 
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     tz = to_zone(zone)
     now = store.clock.now()
     today = local_date(now, zone)
@@ -238,13 +242,13 @@ def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
         ).first()
     planned = None
     try:
-        run_at = get_prefs(store, user_id).run_days.get(WEEKDAYS[today.weekday()])
+        run_at = get_prefs(store, user_id=user_id).run_days.get(WEEKDAYS[today.weekday()])
     except RunbackError:
         run_at = None  # broken reminder prefs: no planned run, the rest still holds
     if run_at is not None:
         planned = datetime.combine(today, run_at, tzinfo=tz)
     return infer_context(
-        get_slots(store, user_id),
+        get_slots(store, user_id=user_id),
         routine_slug,
         now.astimezone(tz),
         ran.astimezone(tz) if ran is not None else None,
@@ -254,8 +258,8 @@ def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
 
 def due_slots(
     store: Store,
-    user_id: int = LOCAL_USER_ID,
     *,
+    user_id: int,
     sessions: Sequence[_Started] | None = None,
     run_starts: Sequence[datetime] | None = None,
     breaks: BreakDay | None = None,
@@ -271,7 +275,7 @@ def due_slots(
     from runback.core.timezones import day_bounds_utc, local_date, to_zone
     from runback.services.programmes import active_programme
 
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     now = store.clock.now()
     today = local_date(now, zone)
     start, end = day_bounds_utc(today, zone)
@@ -308,9 +312,9 @@ def due_slots(
             ).first()
         else:
             ran = min(run_starts, default=None)
-    slots = get_slots(store, user_id)
+    slots = get_slots(store, user_id=user_id)
     programme: tuple[str, int] | None = None
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is not None:
         from runback.core.programme import programme_routine_slug
 
@@ -322,7 +326,7 @@ def due_slots(
     if breaks is None:
         from runback.services.breaks import breaks_today
 
-        breaks = breaks_today(store, user_id).day
+        breaks = breaks_today(store, user_id=user_id).day
     due = what_is_due(
         slots,
         done,

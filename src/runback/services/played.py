@@ -56,9 +56,9 @@ def record_played(
         try:
             session_id = start_session(
                 store,
-                user_id,
                 routine,
                 context,
+                user_id=user_id,
                 steps_total=steps_total,
                 planned_s=planned_s,
                 started_at=started_at,
@@ -74,8 +74,8 @@ def record_played(
         session_id = found[0]
     finish_session(
         store,
-        user_id,
         session_id,
+        user_id=user_id,
         completed=completed,
         enjoyment=enjoyment,
         steps_done=steps_done,

@@ -41,7 +41,7 @@ class PlayerPrefs(BaseModel):
 def get_player_prefs(store: Store, *, user_id: int) -> PlayerPrefs:
     """Return the user's player settings (defaults for anything not set)."""
     with store.factory() as session:
-        raw = (get_user(session, user_id).prefs or {}).get(PLAYER_KEY) or {}
+        raw = (get_user(session, user_id=user_id).prefs or {}).get(PLAYER_KEY) or {}
     try:
         return PlayerPrefs.model_validate(raw)
     except ValueError as exc:
@@ -51,7 +51,7 @@ def get_player_prefs(store: Store, *, user_id: int) -> PlayerPrefs:
 def set_player_prefs(store: Store, prefs: PlayerPrefs, *, user_id: int) -> PlayerPrefs:
     """Store the user's player settings, keeping every other preference."""
     with store.tx() as session:
-        row = get_user(session, user_id)
+        row = get_user(session, user_id=user_id)
         # Reassign the dict so SQLAlchemy sees the JSON change.
         row.prefs = {**(row.prefs or {}), PLAYER_KEY: prefs.model_dump(mode="json")}
     return prefs

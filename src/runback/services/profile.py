@@ -94,11 +94,11 @@ def profile_view(store: Store, *, user_id: int) -> ProfileView:
     from runback.services.breaks import get_prefs
 
     status, profile = _row(store, user_id)
-    today = local_date(store.clock.now(), store.user_zone(user_id))
+    today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     return ProfileView(
         status=status,
         profile=profile,
-        run_days=get_prefs(store, user_id).run_days,
+        run_days=get_prefs(store, user_id=user_id).run_days,
         age=age_in(profile.birth_year, today),
     )
 
@@ -118,7 +118,7 @@ def save_profile(
     reminders: ReminderPrefs | None = None
     if run_days is not None:
         # The run days are the reminder settings' (one name, one place): validate them there.
-        current = get_prefs(store, user_id).model_dump()
+        current = get_prefs(store, user_id=user_id).model_dump()
         try:
             reminders = ReminderPrefs.model_validate({**current, "run_days": dict(run_days)})
         except pydantic.ValidationError as exc:
@@ -127,7 +127,7 @@ def save_profile(
             ) from None
     now = store.clock.now()
     with store.tx() as session:
-        user = get_user(session, user_id)
+        user = get_user(session, user_id=user_id)
         row = session.scalars(select(ProfileRow).where(ProfileRow.user_id == user_id)).first()
         if row is None:
             row = ProfileRow(user_id=user_id)
@@ -150,7 +150,7 @@ def skip_profile(store: Store, *, user_id: int) -> ProfileStatus:
     from sqlalchemy import select
 
     with store.tx() as session:
-        get_user(session, user_id)
+        get_user(session, user_id=user_id)
         row = session.scalars(select(ProfileRow).where(ProfileRow.user_id == user_id)).first()
         if row is not None:
             return "skipped" if row.status == "skipped" else "answered"
@@ -171,7 +171,7 @@ def skip_profile(store: Store, *, user_id: int) -> ProfileStatus:
 def risk_context(store: Store, *, user_id: int) -> RiskContext:
     """Return the risk fields triage weighs, with the age in the user's local year."""
     profile = get_profile(store, user_id=user_id)
-    today = local_date(store.clock.now(), store.user_zone(user_id))
+    today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     return RiskContext(
         age=age_in(profile.birth_year, today),
         cancer_history=profile.cancer_history,
@@ -313,7 +313,7 @@ def profile_prompts(store: Store, *, user_id: int) -> ProfilePrompts:
 
     status, profile = _row(store, user_id)
     # Only then the programme query: Today's page costs one statement more, not two.
-    physio = profile.back_pain_history and active_programme(store, user_id) is None
+    physio = profile.back_pain_history and active_programme(store, user_id=user_id) is None
     return ProfilePrompts(ask=status == "new", physio=physio)
 
 

@@ -24,7 +24,7 @@ from runback.core.programme import (
 )
 from runback.errors import NotFoundError, ValidationError
 from runback.services.routines import upsert_routine
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.services.toml_locate import Loc, TomlLocator
 from runback.storage.models import ProgrammeRow, SessionRow
 
@@ -187,7 +187,7 @@ def _explain(err: Any) -> str:
 
 
 def import_programme(
-    store: Store, user_id: int, text: str, source: str, catalog: Catalog | None = None
+    store: Store, text: str, source: str, catalog: Catalog | None = None, *, user_id: int
 ) -> StoredProgramme:
     """Validate and store a programme as the active one; earlier programmes are kept inactive."""
     catalog = _catalog(catalog)
@@ -206,12 +206,14 @@ def import_programme(
         )
         s.add(row)
         # Store the programme as a routine too, so every player (CLI, web) can run it.
-        upsert_routine(s, routine.model_copy(update={"origin": "physio"}), user_id, now, True)
+        upsert_routine(
+            s, routine.model_copy(update={"origin": "physio"}), now, True, user_id=user_id
+        )
         s.flush()
         return StoredProgramme(row.id, programme, now, True)
 
 
-def active_programme(store: Store, user_id: int = LOCAL_USER_ID) -> StoredProgramme | None:
+def active_programme(store: Store, *, user_id: int) -> StoredProgramme | None:
     """Return the user's active programme, or None."""
     query = (
         select(ProgrammeRow)
@@ -227,16 +229,16 @@ def active_programme(store: Store, user_id: int = LOCAL_USER_ID) -> StoredProgra
         )
 
 
-def export_programme(store: Store, user_id: int = LOCAL_USER_ID) -> str:
+def export_programme(store: Store, *, user_id: int) -> str:
     """Return the active programme as a programme file."""
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         raise NotFoundError("no programme imported; use `runback programme import FILE`")
     return to_toml(stored.programme)
 
 
 def done_per_day(
-    store: Store, user_id: int, programme: Programme, first: date, last: date, zone: str
+    store: Store, programme: Programme, first: date, last: date, zone: str, *, user_id: int
 ) -> dict[date, int]:
     """Return completed programme sessions per local day in [first, last]."""
     from runback.core.timezones import day_bounds_utc, local_date
@@ -259,19 +261,19 @@ def done_per_day(
 
 
 def adherence(
-    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 1
+    store: Store, weeks: int = 1, *, user_id: int
 ) -> tuple[Programme, list[WeekAdherence]]:
     """Return the active programme and its adherence for the last `weeks` weeks, oldest first."""
     from runback.core.timezones import local_date
 
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         raise NotFoundError("no programme imported; use `runback programme import FILE`")
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     today = local_date(store.clock.now(), zone)
     this_monday = today - timedelta(days=today.weekday())
     first = this_monday - timedelta(weeks=weeks - 1)
-    counts = done_per_day(store, user_id, stored.programme, first, today, zone)
+    counts = done_per_day(store, stored.programme, first, today, zone, user_id=user_id)
     out = []
     for n in range(weeks):
         monday = first + timedelta(weeks=n)

@@ -1,33 +1,74 @@
-"""The report for the physio: gather pain, red flags, runs and adherence, render a PDF."""
+"""The report for the physio: gather pain, red flags, runs and adherence (report/pdf renders it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from runback.core.consistency import PainComparison
+from runback.core.figure import Figure
 from runback.core.runs import plausible, plausible_start
 from runback.errors import NotFoundError, ValidationError
-from runback.report.handout import HandoutItem
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
+
+if TYPE_CHECKING:
+    from runback.core.catalog import Exercise, ResolvedStep
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 __all__ = [
     "MAX_WEEKS",
+    "HandoutItem",
     "PainMark",
     "ProgrammeWeeks",
     "RedFlag",
     "RegionPain",
     "ReportData",
     "WeekRow",
-    "build_report",
     "gather_report",
+    "item_from_step",
 ]
 
 MAX_WEEKS = 52
 _DEFAULT_TARGET_DAYS = 6
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One exercise on the handout: what it is, how much, how, and what to watch for."""
+
+    slug: str
+    name: str
+    dose: str
+    instructions: list[str]
+    cautions: list[str]
+    notes: str = ""
+    figure: Figure | None = field(default=None, compare=False)
+
+
+def _dose(exercise: Exercise, hold_s: int, reps: int, sides: str, sets: int = 1) -> str:
+    each = " each side" if sides != "none" else ""
+    rep = f" x {reps}" if reps > 1 else ""
+    sets_text = f", {sets} sets" if sets > 1 else ""
+    return f"{hold_s} s{each}{rep}{sets_text}"
+
+
+def item_from_step(step: ResolvedStep, note: str = "", sets: int = 1) -> HandoutItem:
+    """Return the handout line of a routine or programme step, its figure looked up."""
+    from runback.services.figures import figure_for
+
+    ex = step.exercise
+    return HandoutItem(
+        slug=ex.slug,
+        name=ex.name,
+        dose=_dose(ex, step.hold_s, step.reps, step.sides, sets),
+        instructions=list(ex.instructions),
+        cautions=list(ex.cautions),
+        notes=note,
+        figure=figure_for(ex.slug),
+    )
 
 
 @dataclass(frozen=True)
@@ -154,13 +195,13 @@ def _target_days(store: Store, user_id: int) -> int:
     try:
         from runback.services.accounts import get_targets
 
-        return get_targets(store, user_id).days_per_week
+        return get_targets(store, user_id=user_id).days_per_week
     except (ImportError, ValidationError):
         return _DEFAULT_TARGET_DAYS
 
 
 def gather_report(
-    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
+    store: Store, weeks: int = 4, routine: str | None = None, *, user_id: int
 ) -> ReportData:
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
@@ -169,7 +210,7 @@ def gather_report(
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     now = store.clock.now()
     last = local_date(now, zone)
     first = last - timedelta(days=7 * weeks - 1)
@@ -242,7 +283,7 @@ def gather_report(
             )
         )
     data.programme = _programme_weeks(store, user_id, data, zone)
-    data.comparison = pain_comparison(store, user_id, first=first, last=last)
+    data.comparison = pain_comparison(store, first=first, last=last, user_id=user_id)
     data.handout_title, data.handout = _handout(store, user_id, routine)
     return data
 
@@ -250,11 +291,10 @@ def gather_report(
 def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list[HandoutItem]]:
     """Return the handout's title and items: a routine's steps, else the active programme's."""
     from runback.core.catalog import ResolvedStep
-    from runback.report.handout import item_from_step
     from runback.services.programmes import active_programme
     from runback.services.routines import user_catalog
 
-    catalog = user_catalog(store, user_id)
+    catalog = user_catalog(store, user_id=user_id)
     if routine is not None:
         found = catalog.routines.get(routine)
         if found is None:
@@ -263,7 +303,7 @@ def _handout(store: Store, user_id: int, routine: str | None) -> tuple[str, list
         notes = [s.note for s in found.steps]
         items = [item_from_step(st, note) for st, note in zip(steps, notes, strict=True)]
         return f"Handout: {found.name}", items
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         return "", []
     p = stored.programme
@@ -296,11 +336,11 @@ def _programme_weeks(
     from runback.core.programme import week_adherence
     from runback.services.programmes import active_programme, done_per_day
 
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         return None
     p = stored.programme
-    counts = done_per_day(store, user_id, p, data.first, data.last, zone)
+    counts = done_per_day(store, p, data.first, data.last, zone, user_id=user_id)
     weeks = [week_adherence(p, w.start, counts) for w in data.weeks]
     return ProgrammeWeeks(
         name=p.name,
@@ -312,12 +352,3 @@ def _programme_weeks(
         done=[w.done for w in weeks],
         prescribed=[w.prescribed for w in weeks],
     )
-
-
-def build_report(
-    store: Store, user_id: int = LOCAL_USER_ID, weeks: int = 4, routine: str | None = None
-) -> bytes:
-    """Return the physio report for the last `weeks` weeks as A4 PDF bytes, handout last."""
-    from runback.report.pdf import render
-
-    return render(gather_report(store, user_id, weeks, routine))

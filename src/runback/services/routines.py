@@ -23,7 +23,7 @@ from runback.services.catalog import (
     read_routine_file,
     validate_routine,
 )
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.services.toml_locate import TomlLocator
 from runback.storage.models import RoutineRow
 
@@ -85,7 +85,7 @@ def _user_routines(session: Session, user_id: int) -> list[Routine]:
     return out
 
 
-def user_catalog(store: Store, user_id: int = LOCAL_USER_ID) -> Catalog:
+def user_catalog(store: Store, *, user_id: int) -> Catalog:
     """Return the built-in catalog plus the user's routines and their inline exercises."""
     builtin = load_builtin()
     with store.factory() as session:
@@ -106,7 +106,7 @@ def _for_user(store: Store, routine: Routine, user_id: int) -> Routine:
     from runback.services.breaks import get_prefs
 
     try:
-        break_min = get_prefs(store, user_id).break_min
+        break_min = get_prefs(store, user_id=user_id).break_min
     except RunbackError:
         return routine  # no such user, or settings that no longer validate: the routine as built
     return dose(routine, break_min)
@@ -114,12 +114,12 @@ def _for_user(store: Store, routine: Routine, user_id: int) -> Routine:
 
 def desk_break(store: Store, *, user_id: int) -> Routine:
     """Return the Desk break routine with its walk scaled to the user's break length."""
-    return user_catalog(store, user_id).routines[DESK_BREAK]
+    return user_catalog(store, user_id=user_id).routines[DESK_BREAK]
 
 
 def desk_break_brief(store: Store, *, user_id: int) -> str:
     """Return what the user's Desk break asks for, in one line (the reminder's text)."""
-    catalog = user_catalog(store, user_id)
+    catalog = user_catalog(store, user_id=user_id)
     routine = catalog.routines[DESK_BREAK]
     return brief(routine, catalog.resolve(routine))
 
@@ -137,9 +137,9 @@ def _summary(catalog: Catalog, routine: Routine) -> RoutineSummary:
     )
 
 
-def list_routines(store: Store, user_id: int = LOCAL_USER_ID) -> list[RoutineSummary]:
+def list_routines(store: Store, *, user_id: int) -> list[RoutineSummary]:
     """Return built-in routines, then the user's own, each with its full duration."""
-    catalog = user_catalog(store, user_id)
+    catalog = user_catalog(store, user_id=user_id)
     builtin = [r for r in catalog.routines.values() if r.origin == "builtin"]
     mine = [r for r in catalog.routines.values() if r.origin != "builtin"]
     ordered = sorted(builtin, key=lambda r: r.name.lower()) + sorted(
@@ -148,9 +148,9 @@ def list_routines(store: Store, user_id: int = LOCAL_USER_ID) -> list[RoutineSum
     return [_summary(catalog, r) for r in ordered]
 
 
-def get_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> Routine:
+def get_routine(store: Store, slug: str, *, user_id: int) -> Routine:
     """Return one routine (built-in or the user's own) by slug."""
-    catalog = user_catalog(store, user_id)
+    catalog = user_catalog(store, user_id=user_id)
     try:
         return catalog.routines[slug]
     except KeyError:
@@ -159,7 +159,7 @@ def get_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> Routin
         raise NotFoundError(f"no routine {slug!r}; {hint}(runback routine list)") from None
 
 
-def routine_name(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str:
+def routine_name(store: Store, slug: str, *, user_id: int) -> str:
     """Return a routine's display name (built-in or the user's own), or the slug if unknown."""
     builtin = load_builtin().routines.get(slug)
     if builtin is not None:
@@ -172,7 +172,7 @@ def routine_name(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str:
 
 
 def upsert_routine(
-    session: Session, routine: Routine, user_id: int, now: datetime, replace: bool
+    session: Session, routine: Routine, now: datetime, replace: bool, *, user_id: int
 ) -> Literal["created", "replaced", "exists"]:
     """Insert a validated routine, or update it when `replace`; "exists" means left alone."""
     body: dict[str, Any] = routine.model_dump(mode="json")
@@ -203,19 +203,14 @@ def _store_routine(
 ) -> Literal["created", "replaced"]:
     """Insert or (with replace) update one validated routine in a single transaction."""
     with store.tx() as session:
-        action = upsert_routine(session, routine, user_id, store.clock.now(), replace)
+        action = upsert_routine(session, routine, store.clock.now(), replace, user_id=user_id)
         if action == "exists":
             raise ValidationError(source, [slug_problem])
         return action
 
 
 def import_routine_text(
-    store: Store,
-    text: str,
-    source: str,
-    *,
-    replace: bool = False,
-    user_id: int = LOCAL_USER_ID,
+    store: Store, text: str, source: str, *, replace: bool = False, user_id: int
 ) -> ImportResult:
     """Validate routine TOML fully, then store it; a bad file changes nothing."""
     catalog = load_builtin()
@@ -230,7 +225,7 @@ def import_routine_text(
 
 
 def import_routine(
-    store: Store, path: Path, *, replace: bool = False, user_id: int = LOCAL_USER_ID
+    store: Store, path: Path, *, replace: bool = False, user_id: int
 ) -> ImportResult:
     """Import a routine TOML file (see docs/routine-format.md)."""
     text = read_routine_file(path)
@@ -250,7 +245,7 @@ def create_routine(
     *,
     slug: str | None = None,
     description: str = "",
-    user_id: int = LOCAL_USER_ID,
+    user_id: int,
 ) -> Routine:
     """Create a user routine from built-in exercises; refuse an existing slug.
 
@@ -275,9 +270,9 @@ def create_routine(
     return routine
 
 
-def export_routine(store: Store, slug: str, user_id: int = LOCAL_USER_ID) -> str:
+def export_routine(store: Store, slug: str, *, user_id: int) -> str:
     """Return a routine as TOML text that `import` accepts back."""
-    return routine_to_toml(get_routine(store, slug, user_id))
+    return routine_to_toml(get_routine(store, slug, user_id=user_id))
 
 
 def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
@@ -287,8 +282,10 @@ def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
     from runback.services.plans import get_slots
     from runback.services.programmes import active_programme
 
-    uses = [f"{slot_label(s.name)} slot" for s in get_slots(store, user_id) if s.routine == slug]
-    stored = active_programme(store, user_id)
+    uses = [
+        f"{slot_label(s.name)} slot" for s in get_slots(store, user_id=user_id) if s.routine == slug
+    ]
+    stored = active_programme(store, user_id=user_id)
     if stored is not None and programme_routine_slug(stored.programme) == slug:
         uses.append(f"your physio programme {stored.programme.name!r}")
     return uses
@@ -301,7 +298,7 @@ def check_deletable(store: Store, slug: str, *, user_id: int) -> None:
     uses = routine_uses(store, slug, user_id=user_id)
     if not uses:
         return
-    name = routine_name(store, slug, user_id)
+    name = routine_name(store, slug, user_id=user_id)
     programme = [u for u in uses if u.startswith("your physio")]
     slots = [u.removesuffix(" slot") for u in uses if u not in programme]
     if slots:
@@ -315,7 +312,7 @@ def check_deletable(store: Store, slug: str, *, user_id: int) -> None:
 
 
 def delete_routine(
-    store: Store, slug: str, user_id: int = LOCAL_USER_ID, *, reassign_to: str | None = None
+    store: Store, slug: str, *, user_id: int, reassign_to: str | None = None
 ) -> None:
     """Delete one of the user's routines; refuse built-ins and routines still in use.
 
@@ -325,12 +322,12 @@ def delete_routine(
         from runback.services.plans import get_slots
         from runback.services.slots import save_slots
 
-        slots = get_slots(store, user_id)
+        slots = get_slots(store, user_id=user_id)
         moved = [
             s.model_copy(update={"routine": reassign_to}) if s.routine == slug else s for s in slots
         ]
         if moved != slots:
-            save_slots(store, user_id, moved)  # checks that the new routine exists
+            save_slots(store, moved, user_id=user_id)  # checks that the new routine exists
     check_deletable(store, slug, user_id=user_id)
     with store.tx() as session:
         row = session.scalars(

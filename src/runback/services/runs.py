@@ -355,7 +355,7 @@ def _run_items(
 ) -> list[FileResult]:
     from runback.importers.batch import read_ahead
 
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     results = []
     # Files are read (parsed in sandbox workers) a core's worth at a time, stored in order.
     for done, item in enumerate(read_ahead(items)):
@@ -369,10 +369,10 @@ def _run_items(
 
 def import_paths(
     store: Store,
-    user_id: int,
     paths: Iterable[Path | str],
     progress: Progress | None = None,
     *,
+    user_id: int,
     parser: Parser | None = None,
 ) -> ImportReport:
     """Import files, folders (recursively) and Strava exports; one transaction per activity.
@@ -391,11 +391,11 @@ def import_paths(
 
 def import_bytes(
     store: Store,
-    user_id: int,
     name: str,
     data: bytes,
     progress: Progress | None = None,
     *,
+    user_id: int,
     parser: Parser | None = None,
 ) -> ImportReport:
     """Import one uploaded file (an activity file or a Strava export zip), parsed sandboxed."""
@@ -445,10 +445,10 @@ def _filtered(query: Any, sport: SportFilter) -> Any:
 
 def list_runs(
     store: Store,
-    user_id: int,
     since: datetime | None = None,
     until: datetime | None = None,
     *,
+    user_id: int,
     sport: SportFilter = "runs",
 ) -> list[Run]:
     """Return the user's runs starting in [since, until), oldest first.

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from runback.core.catalog import Routine
 from runback.core.vocab import CONTEXTS
 from runback.errors import NotFoundError, RunbackError, ValidationError
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.storage.models import SessionRow
 
 __all__ = [
@@ -86,7 +86,7 @@ def _planned_s(store: Store, user_id: int, routine: Routine) -> float:
     from runback.core.phases import expand, planned_hold_s
     from runback.services.routines import user_catalog
 
-    return planned_hold_s(expand(user_catalog(store, user_id).resolve(routine)))
+    return planned_hold_s(expand(user_catalog(store, user_id=user_id).resolve(routine)))
 
 
 def _steps_held_s(store: Store, user_id: int, session_id: int, steps_done: Sequence[str]) -> float:
@@ -98,8 +98,8 @@ def _steps_held_s(store: Store, user_id: int, session_id: int, steps_done: Seque
         row = _row(s, user_id, session_id)
         slug, planned, total = row.routine_slug, row.planned_s, row.steps_total
     try:
-        routine = get_routine(store, slug, user_id)
-        phases = expand(user_catalog(store, user_id).resolve(routine))
+        routine = get_routine(store, slug, user_id=user_id)
+        phases = expand(user_catalog(store, user_id=user_id).resolve(routine))
     except RunbackError:
         # The routine is gone or broken since: assume steps of equal hold time.
         return (planned or 0.0) * min(len(steps_done), total) / total if total else 0.0
@@ -123,10 +123,10 @@ def _all_steps_done(row: SessionRow) -> bool:
 
 def start_session(
     store: Store,
-    user_id: int,
     routine: Routine,
     context: str | None = None,
     *,
+    user_id: int,
     steps_total: int | None = None,
     planned_s: float | None = None,
     zone: str | None = None,
@@ -146,9 +146,9 @@ def start_session(
     if context is None:
         from runback.services.plans import infer_session_context
 
-        context = infer_session_context(store, user_id, routine.slug)
+        context = infer_session_context(store, routine.slug, user_id=user_id)
     _check_context(context)
-    zone = zone or store.user_zone(user_id)
+    zone = zone or store.user_zone(user_id=user_id)
     if planned_s is None:
         planned_s = _planned_s(store, user_id, routine)
     with store.tx() as s:
@@ -178,9 +178,9 @@ def start_session(
 
 def record_progress(
     store: Store,
-    user_id: int,
     session_id: int,
     *,
+    user_id: int,
     steps_done: Sequence[str],
     steps_skipped: Sequence[str],
     active_s: float,
@@ -206,9 +206,9 @@ def record_progress(
 
 def finish_session(
     store: Store,
-    user_id: int,
     session_id: int,
     *,
+    user_id: int,
     completed: bool,
     enjoyment: int | None = None,
     steps_done: Sequence[str] | None = None,
@@ -244,31 +244,28 @@ def finish_session(
             from runback.services.breaks import log_break_session
 
             s.flush()
-            log_break_session(s, user_id, session_id, end, row.zone)
+            log_break_session(s, session_id, end, row.zone, user_id=user_id)
         row.completed = completed
         if enjoyment is not None:
             row.enjoyment = enjoyment
         row.state = None
 
 
-def rate_session(store: Store, user_id: int, session_id: int, enjoyment: int) -> None:
+def rate_session(store: Store, session_id: int, enjoyment: int, *, user_id: int) -> None:
     """Store how much the user enjoyed a session (1–5)."""
     _check_enjoyment(enjoyment)
     with store.tx() as s:
         _row(s, user_id, session_id).enjoyment = enjoyment
 
 
-def get_session(store: Store, user_id: int, session_id: int) -> SessionPublic:
+def get_session(store: Store, session_id: int, *, user_id: int) -> SessionPublic:
     """Return one of the user's sessions."""
     with store.factory() as s:
         return SessionPublic.model_validate(_row(s, user_id, session_id))
 
 
 def list_sessions(
-    store: Store,
-    user_id: int = LOCAL_USER_ID,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    store: Store, since: datetime | None = None, until: datetime | None = None, *, user_id: int
 ) -> list[SessionPublic]:
     """Return the user's sessions started in [since, until), oldest first."""
     for name, value in (("since", since), ("until", until)):

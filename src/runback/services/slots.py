@@ -16,7 +16,7 @@ from runback.core.slots import Slot
 from runback.core.vocab import AREAS, SLOT_NAMES
 from runback.errors import PlanError, ValidationError, from_pydantic
 from runback.services.plans import get_slots, make_plan, set_slots
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 
 __all__ = [
     "RUN_SLOTS",
@@ -38,11 +38,11 @@ def _routine_problem(slug: str, known: list[str]) -> str:
     return f"no routine {slug!r}; {hint}(runback routine list)"
 
 
-def check_slots(store: Store, user_id: int, slots: Sequence[Slot]) -> None:
+def check_slots(store: Store, slots: Sequence[Slot], *, user_id: int) -> None:
     """Raise ValidationError listing every problem with these slots (routines, plans, windows)."""
     from runback.services.routines import list_routines
 
-    known = [r.slug for r in list_routines(store, user_id)]
+    known = [r.slug for r in list_routines(store, user_id=user_id)]
     problems: list[str] = []
     seen: set[str] = set()
     for slot in slots:
@@ -62,7 +62,9 @@ def check_slots(store: Store, user_id: int, slots: Sequence[Slot]) -> None:
             else:
                 try:
                     # Plan once now so a slot never asks for what the planner cannot make.
-                    make_plan(store, user_id, slot.plan.minutes, slot.plan.areas, slot.plan.where)
+                    make_plan(
+                        store, slot.plan.minutes, slot.plan.areas, slot.plan.where, user_id=user_id
+                    )
                 except (PlanError, ValidationError) as exc:
                     problems.append(f"{where}.plan: {exc}")
         if slot.name in WINDOW_SLOTS:
@@ -78,20 +80,20 @@ def check_slots(store: Store, user_id: int, slots: Sequence[Slot]) -> None:
         raise ValidationError(_SOURCE, problems)
 
 
-def save_slots(store: Store, user_id: int, slots: Sequence[Slot]) -> list[Slot]:
+def save_slots(store: Store, slots: Sequence[Slot], *, user_id: int) -> list[Slot]:
     """Check and store the user's slots (missing ones keep the defaults); return them all."""
-    check_slots(store, user_id, slots)
-    set_slots(store, slots, user_id)
-    return get_slots(store, user_id)
+    check_slots(store, slots, user_id=user_id)
+    set_slots(store, slots, user_id=user_id)
+    return get_slots(store, user_id=user_id)
 
 
-def change_slot(store: Store, user_id: int = LOCAL_USER_ID, name: str = "", **changes: Any) -> Slot:
+def change_slot(store: Store, name: str = "", *, user_id: int, **changes: Any) -> Slot:
     """Change one slot's fields (routine= clears its plan, plan= its routine); return it."""
     if name not in SLOT_NAMES:
         close = difflib.get_close_matches(name, SLOT_NAMES, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ValidationError(_SOURCE, [f"no slot {name!r}; {hint}use: {', '.join(SLOT_NAMES)}"])
-    current = get_slots(store, user_id)
+    current = get_slots(store, user_id=user_id)
     old = next(s for s in current if s.name == name)
     data = old.model_dump()
     if changes.get("routine") is not None:
@@ -103,5 +105,5 @@ def change_slot(store: Store, user_id: int = LOCAL_USER_ID, name: str = "", **ch
         new = Slot.model_validate(data)
     except pydantic.ValidationError as exc:
         raise from_pydantic(exc, _SOURCE, f"slots.{name}", empty="slot") from None
-    save_slots(store, user_id, [new if s.name == name else s for s in current])
+    save_slots(store, [new if s.name == name else s for s in current], user_id=user_id)
     return new

@@ -33,7 +33,7 @@ from runback.core.streaks import counts_as_practice, current_streak, longest_str
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.errors import ValidationError
 from runback.services.habit import HabitStrength, habit_strength
-from runback.services.store import LOCAL_USER_ID, Store
+from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 __all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats", "pain_comparison"]
@@ -132,14 +132,12 @@ def _target(store: Store, user_id: int) -> int:
     # even if that module is being changed.
     from runback.services.accounts import get_targets
 
-    return get_targets(store, user_id).days_per_week
+    return get_targets(store, user_id=user_id).days_per_week
 
 
-def pain_comparison(
-    store: Store, user_id: int = LOCAL_USER_ID, *, first: date, last: date
-) -> PainComparison:
+def pain_comparison(store: Store, *, user_id: int, first: date, last: date) -> PainComparison:
     """Return post-run pain with and without back-up work first, on run days in [first, last]."""
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     since, _ = day_bounds_utc(first - timedelta(days=1), zone)
     with store.factory() as session:
         sessions, _days = _sessions(session, user_id, zone)
@@ -149,11 +147,7 @@ def pain_comparison(
 
 
 def gather_stats(
-    store: Store,
-    user_id: int = LOCAL_USER_ID,
-    *,
-    weeks: int = 12,
-    target: int | None = None,
+    store: Store, *, user_id: int, weeks: int = 12, target: int | None = None
 ) -> Stats:
     """Return streaks, adherence, before-run share, pain comparisons and the 12-month heatmap."""
     if not 1 <= weeks <= MAX_WEEKS:
@@ -161,7 +155,7 @@ def gather_stats(
     if target is not None and not 1 <= target <= 7:
         raise ValidationError("target", [f"must be 1 to 7 days a week, got {target}"])
     now = store.clock.now()
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     today = local_date(now, zone)
     first_day = week_start(today) - timedelta(weeks=weeks - 1)
     cells_from = week_start(today - timedelta(days=364))

@@ -5,93 +5,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from runback.core.clock import Clock, SystemClock
 from runback.settings import Settings
-from runback.storage.db import make_engine, make_sessionmaker
+from runback.storage.db import database_trouble, make_engine, make_sessionmaker
 from runback.storage.models import UserRow
-from runback.storage.stamps import StampReader
+from runback.storage.scope import (
+    PinnedClock,
+    RequestRows,
+    ScopeFactory,
+    ScopeSession,
+    SessionFactory,
+    keep_rows,
+)
+from runback.storage.stamps import StampReader, UserStamp
 
 __all__ = [
     "LOCAL_USER_ID",
     "Store",
+    "UserStamp",
     "ZoneChange",
     "apply_zone_setting",
+    "database_trouble",
     "get_user",
     "open_store",
 ]
 
 LOCAL_USER_ID = 1
-
-
-class _ScopeSession(Session):
-    """The one session of a read scope: `with store.factory() as s:` leaves it open."""
-
-    def __enter__(self) -> _ScopeSession:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass  # Store.reading() closes it, once, at the end of the scope
-
-
-class _OneSession(sessionmaker[Session]):
-    """A session factory that hands out the read scope's session every time."""
-
-    def __init__(self, session: _ScopeSession, kw: dict[str, Any]) -> None:
-        # No sessionmaker.__init__: it builds a new Session subclass, too slow per request.
-        self.class_ = _ScopeSession
-        self.kw = kw
-        self.one = session
-
-    def __call__(self, **local_kw: Any) -> Session:
-        return self.one
-
-
-@dataclass(frozen=True)
-class _PinnedClock:
-    """One instant for a whole read scope: every use case in it agrees on "now" and "today"."""
-
-    at: datetime
-    base: Clock
-
-    def now(self) -> datetime:
-        """Return the scope's instant."""
-        return self.at
-
-    def monotonic(self) -> float:
-        """Return the base clock's monotonic seconds."""
-        return self.base.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        """Sleep on the base clock."""
-        self.base.sleep(seconds)
-
-
-class _Shared:
-    """The session that one request's read scopes share (see `Store.for_request`)."""
-
-    __slots__ = ("session",)
-
-    def __init__(self) -> None:
-        self.session: _ScopeSession | None = None
-
-    def drop(self) -> None:
-        """Forget every row read so far (after a write, or after an error)."""
-        if self.session is not None:
-            self.session.close()
-            self.session.info.clear()
-            self.session = None
-
-
-def _keep(session: Session, instance: object) -> None:
-    # The identity map holds rows weakly: keep every row read in a scope alive until its end,
-    # so `session.get(UserRow, id)` asked again by the next service is answered without SQL.
-    session.info.setdefault("keep", []).append(instance)
 
 
 @dataclass(frozen=True)
@@ -108,11 +51,12 @@ class Store:
 
     settings: Settings
     engine: Engine
-    factory: sessionmaker[Session]
+    factory: SessionFactory  # see storage/scope.py: `with store.factory() as session:`
     clock: Clock = field(default_factory=SystemClock)
     read_only: bool = False
     _autocommit: Engine | None = field(default=None, repr=False, compare=False)
-    _shared: _Shared | None = field(default=None, repr=False, compare=False)
+    _shared: RequestRows | None = field(default=None, repr=False, compare=False)
+    _zones: dict[int, str] | None = field(default=None, repr=False, compare=False)
     _stamps: StampReader | None = field(default=None, repr=False, compare=False)
     zone_change: ZoneChange | None = None  # what open_store changed, for the CLI to say
 
@@ -133,7 +77,7 @@ class Store:
         """
         if self._autocommit is None and self.engine.dialect.name == "postgresql":
             self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        return replace(self, _shared=_Shared())
+        return replace(self, _shared=RequestRows())
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
@@ -161,9 +105,13 @@ class Store:
         if self.read_only:
             yield self
             return
-        if not event.contains(_ScopeSession, "loaded_as_persistent", _keep):
-            event.listen(_ScopeSession, "loaded_as_persistent", _keep)
-        kw = dict(self.factory.kw)
+        if not event.contains(ScopeSession, "loaded_as_persistent", keep_rows):
+            event.listen(ScopeSession, "loaded_as_persistent", keep_rows)
+        base = self.factory
+        # Only the base Store (and its request copies) holds the sessionmaker: scopes hold
+        # a ScopeFactory and are read-only, so they never get here.
+        assert isinstance(base, sessionmaker)
+        kw = dict(base.kw)
         if self.engine.dialect.name == "postgresql":
             # Reads only, so no BEGIN and ROLLBACK (two round trips saved): under READ COMMITTED
             # each statement takes its own snapshot inside a transaction too.
@@ -173,16 +121,18 @@ class Store:
         shared = self._shared
         session = shared.session if shared is not None else None
         if session is None:
-            session = _ScopeSession(**kw)
+            session = ScopeSession(**kw)
             if shared is not None:
                 shared.session = session
         try:
             yield replace(
                 self,
-                factory=_OneSession(session, self.factory.kw),
-                clock=_PinnedClock(self.clock.now(), self.clock),
+                factory=ScopeFactory(session),
+                clock=PinnedClock(self.clock.now(), self.clock),
                 read_only=True,
                 _shared=None,
+                # The zone cannot change inside a read scope: it is looked up once per user.
+                _zones=shared.zones if shared is not None else {},
             )
         except BaseException:
             if shared is not None:
@@ -196,11 +146,17 @@ class Store:
             # autocommit there is no transaction, so this sends nothing to the server.
             session.commit()
 
-    def user_zone(self, user_id: int = LOCAL_USER_ID) -> str:
-        """Return the user's IANA zone."""
+    def user_zone(self, *, user_id: int) -> str:
+        """Return the user's IANA zone (in a read scope, looked up once for the whole scope)."""
+        zones = self._zones
+        if zones is not None and user_id in zones:
+            return zones[user_id]
         with self.factory() as session:
             user = session.get(UserRow, user_id)
-            return user.zone if user else "UTC"
+            zone = user.zone if user else "UTC"
+        if zones is not None:
+            zones[user_id] = zone
+        return zone
 
     def close(self) -> None:
         """Release database connections."""
@@ -213,7 +169,6 @@ def open_store(settings: Settings | None = None, clock: Clock | None = None) -> 
     """Open (and migrate) the database, making sure the local user exists."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from runback.storage.db import database_trouble
     from runback.storage.migrate import upgrade
 
     settings = settings or Settings()
@@ -265,7 +220,7 @@ def apply_zone_setting(store: Store, zone: str | None) -> ZoneChange | None:
     return None
 
 
-def get_user(session: Session, user_id: int) -> UserRow:
+def get_user(session: Session, *, user_id: int) -> UserRow:
     """Return the user's row inside an open session, or NotFoundError."""
     from runback.errors import NotFoundError
 

@@ -101,9 +101,9 @@ def _streaks_in_postgres(session: Session, user_id: int, zone: str, today: date)
     return Streaks(anchor == today, current, int(newest[0].longest))
 
 
-def streaks(store: Store, user_id: int, today: date) -> Streaks:
+def streaks(store: Store, today: date, *, user_id: int) -> Streaks:
     """Return whether `today` has back-up work, and the current and longest streak."""
-    zone = store.user_zone(user_id)
+    zone = store.user_zone(user_id=user_id)
     with store.factory() as session:
         if session.get_bind().dialect.name == "postgresql":
             return _streaks_in_postgres(session, user_id, zone, today)

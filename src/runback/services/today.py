@@ -137,7 +137,9 @@ def _routines(store: Store, user_id: int, slugs: set[str]) -> tuple[dict[str, st
     catalog = load_builtin()
     try:
         if not slugs <= catalog.routines.keys():
-            catalog = user_catalog(store, user_id)  # one read, only when the user's are named
+            catalog = user_catalog(
+                store, user_id=user_id
+            )  # one read, only when the user's are named
         found = [catalog.routines[slug] for slug in slugs if slug in catalog.routines]
         names = {r.slug: r.name for r in found}
         minutes = {r.slug: max(1, round(catalog.duration_s(r) / 60)) for r in found}
@@ -152,7 +154,7 @@ def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | 
     if not recent:
         return None
     run = recent[-1]
-    if any(e.at >= run.start for e in pain_history(store, user_id, days=2)):
+    if any(e.at >= run.start for e in pain_history(store, days=2, user_id=user_id)):
         return None
     return PainPrompt(run_id=run.id, run_start=run.start)
 
@@ -160,7 +162,7 @@ def _pain_prompt(store: Store, user_id: int, recent: list[Run]) -> PainPrompt | 
 def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
     from runback.services.breaks import breaks_today
 
-    found = breaks_today(store, user_id)
+    found = breaks_today(store, user_id=user_id)
     day = found.summary.today
     out = BreaksToday(
         enabled=found.prefs.enabled,
@@ -176,31 +178,31 @@ def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
     return out, found.day
 
 
-def today(store: Store, user_id: int) -> Today:
+def today(store: Store, *, user_id: int) -> Today:
     """Return Today for the user at the store clock's now (one read scope, one instant)."""
     from runback.services.accounts import get_targets
     from runback.services.plans import due_slots
 
     with store.reading() as store:
-        zone = store.user_zone(user_id)
+        zone = store.user_zone(user_id=user_id)
         now = store.clock.now()
         day = local_date(now, zone)
         start, end = day_bounds_utc(day, zone)
         since = now - PAIN_PROMPT_WINDOW
-        sessions = list_sessions(store, user_id, since=start, until=end)
-        streak = streaks(store, user_id, day)
+        sessions = list_sessions(store, since=start, until=end, user_id=user_id)
+        streak = streaks(store, day, user_id=user_id)
         # One read of the runs serves the slots, today's list and the pain prompt's last 24 h.
-        runs = list_runs(store, user_id, since=min(start, since), until=max(end, now))
+        runs = list_runs(store, since=min(start, since), until=max(end, now), user_id=user_id)
         runs_today = [r for r in runs if start <= r.start < end]
         breaks, break_day = _breaks(store, user_id)
         concern = open_concern(store, user_id=user_id)
         slots = due_slots(
             store,
-            user_id,
             sessions=sessions,
             run_starts=[r.start for r in runs_today],
             breaks=break_day,
             concern=concern,
+            user_id=user_id,
         )
         names, minutes = _routines(
             store, user_id, {d.routine for d in slots if d.routine} | {DEFAULT_ROUTINE}
@@ -221,7 +223,7 @@ def today(store: Store, user_id: int) -> Today:
             habit=habit_strength(store, user_id=user_id, today=day),
             # The sum services.minutes makes, from the sessions already read.
             minutes_done=round(sum(s.done_s for s in sessions) / 60, 1),
-            minutes_target=get_targets(store, user_id).minutes_per_day,
+            minutes_target=get_targets(store, user_id=user_id).minutes_per_day,
             slots=slots,
             suggestion=suggestion,
             breaks=breaks,

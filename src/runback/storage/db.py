@@ -11,7 +11,6 @@ from runback.errors import DatabaseError
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
-    "PING_IDLE_S",
     "RECYCLE_S",
     "database_trouble",
     "describe_url",
@@ -22,8 +21,6 @@ __all__ = [
 CONNECT_TIMEOUT_S = 5
 """A PostgreSQL server that does not answer within this is reported unreachable, not waited on."""
 
-PING_IDLE_S = 10.0
-"""A pooled connection idle longer than this is pinged before use (others are not)."""
 RECYCLE_S = 1800
 """Replace pooled connections older than this (ahead of server or firewall idle limits)."""
 
@@ -157,43 +154,13 @@ def make_engine(url: str) -> Engine:
         # its prepared statements are warm, and idle extras age out instead of all staying warm.
         pool_use_lifo=True,
         pool_recycle=RECYCLE_S,
+        # A round trip per checkout, i.e. per request that misses the view cache: measured
+        # against pinging only connections idle for 10 s, no difference (docs/benchmarks.md,
+        # issue 15), so SQLAlchemy's own check replaced the hand-made one.
+        pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
-    _ping_when_idle(engine)
     return engine
-
-
-def _ping_when_idle(engine: Engine) -> None:
-    # pool_pre_ping would cost a round trip per checkout, i.e. per request. A connection in
-    # steady use is known good; one that sat idle may have been closed by the server (restart,
-    # idle timeout) since, so only that one is pinged. A connection that dies while in use
-    # fails that statement: SQLAlchemy then invalidates the whole pool (and the login check,
-    # the first statement of a request, retries once).
-    from time import monotonic
-
-    from sqlalchemy import exc
-
-    def checkin(_dbapi_conn: Any, record: Any) -> None:
-        if record is not None:
-            record.info["idle_since"] = monotonic()
-
-    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get("idle_since")
-        if since is None or monotonic() - since <= PING_IDLE_S:
-            return
-        dialect = engine.dialect
-        try:
-            alive = dialect.do_ping(dbapi_conn)
-        except dialect.loaded_dbapi.Error as err:
-            if not dialect.is_disconnect(err, dbapi_conn, None):
-                raise
-            alive = False
-        if not alive:
-            # The pool then drops this connection and checks out (or opens) another one.
-            raise exc.DisconnectionError("connection closed while idle")
-
-    event.listen(engine, "checkin", checkin)
-    event.listen(engine, "checkout", checkout)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

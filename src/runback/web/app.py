@@ -91,8 +91,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         RunbackError,
     )
     from runback.services.job_thread import JobThread
-    from runback.services.store import open_store
-    from runback.storage.db import database_trouble
+    from runback.services.store import database_trouble, open_store
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import (
         ERROR_RESPONSES,

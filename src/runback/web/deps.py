@@ -39,8 +39,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from runback.services.store import LOCAL_USER_ID, Store
-from runback.storage.stamps import UserStamp
+from runback.services.store import LOCAL_USER_ID, Store, UserStamp
 from runback.web.auth import SESSION_COOKIE, LoginRequired, read_session
 from runback.web.security import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_token_valid
 

@@ -6,6 +6,11 @@ proxy's keep-alive pool, a load test) one worker can end up with all of them whi
 idle. Here each worker binds its own socket with SO_REUSEPORT, and the kernel spreads new
 connections over them. The supervisor restarts a worker that dies and stops them all on
 SIGINT/SIGTERM.
+
+Kept rather than uvicorn's `workers=` mode (issue 15, checked against uvicorn 0.54): its
+`supervisors.Multiprocess` still hands the same socket list to every worker and has no
+SO_REUSEPORT option, so the uneven split measured in docs/benchmarks.md (round 2: 8 connections
+on one worker, 0 on the other, half the throughput) would come back.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def _log_in(request: Request, response: Response, store: Store, user_id: int) ->
     # A new login row and its cookie. Any login this browser had before ends: its cookie is
     # replaced, and a key left behind would stay usable by whoever copied it.
     _end_login(request, store)
-    key = logins.open_login(store, user_id)
+    key = logins.open_login(store, user_id=user_id)
     issue_session(request, response, request.app.state.secret, key)
 
 
@@ -239,11 +239,11 @@ def api_change_password(
     try:
         ended = logins.change_password(
             store,
-            user_id,
             body.current_password,
             body.new_password,
             keep=_login_key(request),
             ip=client_address(request),
+            user_id=user_id,
         )
     except RateLimitedError as exc:
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
@@ -256,7 +256,9 @@ def api_end_other_logins(
 ) -> LoginsEnded:
     """Log out every other browser and device of this account."""
     _hosted_only(request)
-    return LoginsEnded(ended_logins=logins.end_other_logins(store, user_id, _login_key(request)))
+    return LoginsEnded(
+        ended_logins=logins.end_other_logins(store, _login_key(request), user_id=user_id)
+    )
 
 
 @router.post("/settings/password", response_class=HTMLResponse)
@@ -273,11 +275,11 @@ def password_form(
     try:
         ended = logins.change_password(
             store,
-            user_id,
             current_password,
             new_password,
             keep=_login_key(request),
             ip=client_address(request),
+            user_id=user_id,
         )
     except ValidationError as exc:
         return _account_redirect("password-invalid", detail="; ".join(exc.problems))
@@ -292,7 +294,7 @@ def password_form(
 def end_others_form(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Log out every other browser and device from the settings page."""
     _hosted_only(request)
-    ended = logins.end_other_logins(store, user_id, _login_key(request))
+    ended = logins.end_other_logins(store, _login_key(request), user_id=user_id)
     return _account_redirect("logins-ended", ended)
 
 

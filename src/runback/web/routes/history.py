@@ -109,7 +109,7 @@ def _changed_time(value: str, current: datetime, zone: str) -> datetime | None:
 
 def _history(request: Request, store: Store, user_id: int, done: str) -> HTMLResponse:
     now = store.clock.now()
-    sessions = list_sessions(store, user_id, since=now - timedelta(days=SESSION_DAYS))
+    sessions = list_sessions(store, since=now - timedelta(days=SESSION_DAYS), user_id=user_id)
     return page(
         request,
         "history.html",
@@ -163,7 +163,7 @@ def session_edit_page(
 ) -> HTMLResponse:
     """Show the form to change a session's rating, context or start time."""
     try:
-        return _session_form(request, get_session(store, user_id, session_id))
+        return _session_form(request, get_session(store, session_id, user_id=user_id))
     except NotFoundError:
         return gone_page(request, "session")
 
@@ -181,7 +181,7 @@ def session_edit(
 ) -> Response:
     """Save the session form and go back to the History page."""
     try:
-        current = get_session(store, user_id, session_id)
+        current = get_session(store, session_id, user_id=user_id)
     except NotFoundError:
         return gone_page(request, "session")
     try:
@@ -207,7 +207,7 @@ def session_delete_page(
 ) -> HTMLResponse:
     """Ask before deleting a session."""
     try:
-        s = get_session(store, user_id, session_id)
+        s = get_session(store, session_id, user_id=user_id)
     except NotFoundError:
         return gone_page(request, "session")
     return confirm_page(
@@ -280,7 +280,7 @@ def break_edit(
         return gone_page(request, "break")
     try:
         when = _changed_time(at, current.at, current.zone)
-        update_break(store, break_id, when, user_id, outcome=outcome or None)
+        update_break(store, break_id, when, outcome=outcome or None, user_id=user_id)
     except ValidationError as exc:
         return _break_form(request, current, exc.problems, 422)
     return RedirectResponse("/history?done=break-saved", status_code=303)
@@ -347,7 +347,7 @@ def api_break_update(
     break_id: IdPath, body: BreakUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> BreakEntry:
     """Change a logged break's outcome or time."""
-    return update_break(store, break_id, body.at, user_id, outcome=body.outcome)
+    return update_break(store, break_id, body.at, outcome=body.outcome, user_id=user_id)
 
 
 @router.delete(f"{API}/breaks/{{break_id}}", status_code=204)

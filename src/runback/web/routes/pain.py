@@ -98,14 +98,14 @@ def _page(
     changed: bool = False,
     notice: str | None = None,
 ) -> HTMLResponse:
-    advice = logged.advice if logged is not None else current_advice(store, user_id)
+    advice = logged.advice if logged is not None else current_advice(store, user_id=user_id)
     return page(
         request,
         "pain.html",
         {
             "questions": red_flag_questions(),
             "regions": [(r, region_label(r)) for r in PAIN_REGIONS],
-            "history": pain_history(store, user_id, days=HISTORY_DAYS),
+            "history": pain_history(store, days=HISTORY_DAYS, user_id=user_id),
             "history_days": HISTORY_DAYS,
             "advice": advice,
             "logged": logged,
@@ -191,7 +191,6 @@ def pain_submit(
     try:
         logged = log_pain(
             store,
-            user_id,
             region=region,
             intensity=value,
             red_flags=flags,
@@ -199,6 +198,7 @@ def pain_submit(
             link_run=link_run,
             same_as_last=same,
             stops_activities=stops_activities == "yes",
+            user_id=user_id,
         )
     except ValidationError as exc:
         return _page(request, store, user_id, errors=exc.problems, form=form, status_code=422)
@@ -313,7 +313,7 @@ def api_history(
     store: StoreDep, user_id: UserDep, days: int = Query(HISTORY_DAYS, ge=1, le=3660)
 ) -> list[PainEntry]:
     """Return the pain entries of the last `days` local days, newest first."""
-    return pain_history(store, user_id, days=days)
+    return pain_history(store, days=days, user_id=user_id)
 
 
 @router.post(f"{API}/pain", status_code=201)
@@ -326,7 +326,6 @@ def api_log(body: PainIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Pain
         raise HTTPException(status_code=422, detail=NOT_ANSWERED)
     return log_pain(
         store,
-        user_id,
         region=body.region,
         intensity=body.intensity,
         red_flags=body.red_flags or [],
@@ -335,6 +334,7 @@ def api_log(body: PainIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Pain
         link_run=body.link_run,
         same_as_last=body.same_as_last,
         stops_activities=body.stops_activities,
+        user_id=user_id,
     )
 
 
@@ -351,7 +351,7 @@ def api_advice(
     red_flags: Annotated[list[str] | None, Query()] = None,
 ) -> Advice:
     """Return today's advice from the pain log and any red-flag answers given now."""
-    return current_advice(store, user_id, red_flags or [])
+    return current_advice(store, red_flags or [], user_id=user_id)
 
 
 @router.patch(f"{API}/pain/{{entry_id}}")

@@ -99,7 +99,7 @@ def plan_out(made: Plan, saved: str | None = None) -> PlanOut:
 
 def _make(store: Store, user_id: int, body: PlanIn) -> Plan:
     return make_plan(
-        store, user_id, body.minutes, body.areas, body.where, body.equipment, body.seed
+        store, body.minutes, body.areas, body.where, body.equipment, body.seed, user_id=user_id
     )
 
 
@@ -112,7 +112,7 @@ def _api_make(store: Store, user_id: int, body: PlanIn) -> Plan:
 
 
 def _is_plan_routine(store: Store, user_id: int, slug: str) -> bool:
-    routine = user_catalog(store, user_id).routines.get(slug)
+    routine = user_catalog(store, user_id=user_id).routines.get(slug)
     return routine is not None and routine.origin == "plan"
 
 
@@ -254,7 +254,7 @@ def plan_save(
     if action == "play" and not replace:
         replace = _is_plan_routine(store, user_id, slug)
     try:
-        routine = save_plan(store, user_id, made, slug, replace)
+        routine = save_plan(store, made, slug, replace, user_id=user_id)
     except ValidationError as exc:
         problems = [
             p.replace("choose another slug", "choose another slug or tick Replace")
@@ -283,7 +283,7 @@ def api_plan_save(body: PlanSaveIn, store: StoreDep, user_id: UserDep, _: CsrfDe
     """Plan a routine and store it as one of the user's routines under `slug`."""
     made = _api_make(store, user_id, body)
     try:
-        routine = save_plan(store, user_id, made, body.slug, body.replace)
+        routine = save_plan(store, made, body.slug, body.replace, user_id=user_id)
     except ValidationError as exc:
         raise ValidationError("slug", exc.problems) from None
     return plan_out(made, saved=routine.slug)

@@ -87,4 +87,4 @@ def api_played(body: SessionPlayed, store: StoreDep, user_id: UserDep, _: CsrfDe
         done_s=done_s,
         enjoyment=body.enjoyment,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)

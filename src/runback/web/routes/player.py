@@ -162,8 +162,8 @@ def resolve_routine(store: Store, user_id: int, slug: str) -> tuple[Catalog, Rou
     """Return the user's catalog and one routine from it (NotFoundError names close slugs)."""
     from runback.services.routines import get_routine
 
-    routine = get_routine(store, slug, user_id)
-    return user_catalog(store, user_id), routine
+    routine = get_routine(store, slug, user_id=user_id)
+    return user_catalog(store, user_id=user_id), routine
 
 
 def _title(phase: Phase) -> str:
@@ -258,7 +258,7 @@ def open_session(store: Store, user_id: int, slug: str) -> SessionPublic | None:
     since = store.clock.now() - RESUME_WINDOW
     open_ = [
         s
-        for s in list_sessions(store, user_id, since=since)
+        for s in list_sessions(store, since=since, user_id=user_id)
         if s.routine_slug == slug and s.ended_at is None and s.state is not None
     ]
     return open_[-1] if open_ else None
@@ -319,7 +319,7 @@ def _step_slugs(
 @router.get("/player", response_class=HTMLResponse)
 def player_index(request: Request, store: StoreDep, user_id: UserDep) -> HTMLResponse:
     """Show the routines to start a session with."""
-    routines = list_routines(store, user_id)
+    routines = list_routines(store, user_id=user_id)
     return page(request, "player_index.html", {"routines": routines})
 
 
@@ -375,13 +375,13 @@ def api_sessions(
 ) -> list[SessionPublic]:
     """Return the sessions started in the last `days` days, oldest first."""
     since = store.clock.now() - timedelta(days=days)
-    return list_sessions(store, user_id, since=since)
+    return list_sessions(store, since=since, user_id=user_id)
 
 
 @router.get(f"{API}/sessions/{{session_id}}")
 def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> SessionPublic:
     """Return one session."""
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions", status_code=201)
@@ -393,7 +393,7 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
         # Sent again (the answer was lost on a bad network): the session already started.
         found = find_by_key(store, user_id=user_id, client_key=body.client_key)
         if found is not None:
-            return get_session(store, user_id, found[0])
+            return get_session(store, found[0], user_id=user_id)
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
     # The first get-ready lasts what the player plays: the user's extra seconds included.
     steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
@@ -401,15 +401,15 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
     state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
     session_id = start_session(
         store,
-        user_id,
         routine,
         body.context,
         steps_total=len(steps),
         planned_s=planned_hold_s(phases),
         state=state.model_dump(),
         client_key=body.client_key,
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/progress")
@@ -417,19 +417,19 @@ def api_progress(
     session_id: IdPath, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how far the session got and where the player is."""
-    session = get_session(store, user_id, session_id)
+    session = get_session(store, session_id, user_id=user_id)
     done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     record_progress(
         store,
-        user_id,
         session_id,
         steps_done=done,
         steps_skipped=skipped,
         active_s=body.active_s,
         done_s=done_s,
         state=body.state.model_dump(),
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/finish")
@@ -437,14 +437,13 @@ def api_finish(
     session_id: IdPath, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """End the session, completed or stopped early, keeping what was done."""
-    session = get_session(store, user_id, session_id)
+    session = get_session(store, session_id, user_id=user_id)
     done = skipped = None
     done_s: float | None = None
     if body.state is not None:
         done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
     finish_session(
         store,
-        user_id,
         session_id,
         completed=body.completed,
         enjoyment=body.enjoyment,
@@ -452,8 +451,9 @@ def api_finish(
         steps_skipped=skipped,
         active_s=body.active_s,
         done_s=done_s,
+        user_id=user_id,
     )
-    return get_session(store, user_id, session_id)
+    return get_session(store, session_id, user_id=user_id)
 
 
 @router.post(f"{API}/sessions/{{session_id}}/enjoyment")
@@ -461,5 +461,5 @@ def api_enjoyment(
     session_id: IdPath, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SessionPublic:
     """Store how much the session was enjoyed (1–5)."""
-    rate_session(store, user_id, session_id, body.enjoyment)
-    return get_session(store, user_id, session_id)
+    rate_session(store, session_id, body.enjoyment, user_id=user_id)
+    return get_session(store, session_id, user_id=user_id)

@@ -57,7 +57,7 @@ class ProfileIn(BaseModel):
 def _this_year(store: Store, user_id: int) -> int:
     from runback.core.timezones import local_date
 
-    return local_date(store.clock.now(), store.user_zone(user_id)).year
+    return local_date(store.clock.now(), store.user_zone(user_id=user_id)).year
 
 
 def _page(
@@ -139,8 +139,8 @@ async def _save_then(
             if zone:
                 _check_zone(zone)
             _save_form(store, user_id, form, days, contra)
-            if zone and zone != store.user_zone(user_id):
-                accounts.set_zone(store, zone, user_id)
+            if zone and zone != store.user_zone(user_id=user_id):
+                accounts.set_zone(store, zone, user_id=user_id)
         except ValidationError as exc:
             return _page(request, store, user_id, where, "; ".join(exc.problems), 422, form)
         return RedirectResponse(done, 303)

@@ -47,7 +47,7 @@ class ProgrammeOut(BaseModel):
 
 def programme_out(store: Store, user_id: int, stored: StoredProgramme) -> ProgrammeOut:
     """Return the stored programme with this week's adherence."""
-    programme, weeks = adherence(store, user_id, 1)
+    programme, weeks = adherence(store, 1, user_id=user_id)
     week = weeks[-1]
     return ProgrammeOut(
         programme=stored.programme,
@@ -67,13 +67,13 @@ def import_programme_upload(store: Store, user_id: int, upload: UploadFile) -> S
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            return import_programme(store, user_id, read_programme_file(path), name)
+            return import_programme(store, read_programme_file(path), name, user_id=user_id)
         except ValidationError as exc:
             raise ValidationError(name, exc.problems) from None
 
 
 def _required(store: Store, user_id: int) -> StoredProgramme:
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     if stored is None:
         raise NotFoundError(_NONE)
     return stored
@@ -83,10 +83,10 @@ def _required(store: Store, user_id: int) -> StoredProgramme:
 
 
 def _page_context(store: Store, user_id: int) -> dict[str, object]:
-    stored = active_programme(store, user_id)
+    stored = active_programme(store, user_id=user_id)
     context: dict[str, object] = {"stored": stored, "problems": [], "source": ""}
     if stored is not None:
-        programme, weeks = adherence(store, user_id, PAGE_WEEKS)
+        programme, weeks = adherence(store, PAGE_WEEKS, user_id=user_id)
         context.update(
             p=programme,
             weeks=weeks,
@@ -126,7 +126,7 @@ def programme_import(
 def programme_export(store: StoreDep, user_id: UserDep) -> PlainTextResponse:
     """Download the active programme as a programme file."""
     return PlainTextResponse(
-        export_programme(store, user_id),
+        export_programme(store, user_id=user_id),
         media_type="application/toml",
         headers={"content-disposition": 'attachment; filename="programme.toml"'},
     )
@@ -155,4 +155,4 @@ def api_adherence(
     store: StoreDep, user_id: UserDep, weeks: Annotated[int, Query(ge=1, le=52)] = 1
 ) -> list[WeekAdherence]:
     """Return programme sessions done against prescribed, per week, oldest first."""
-    return adherence(store, user_id, weeks)[1]
+    return adherence(store, weeks, user_id=user_id)[1]

@@ -124,7 +124,7 @@ def progress_page(
     weeks: int = Query(WEEKS, ge=4, le=52),
 ) -> HTMLResponse:
     """Show streaks, the 12-month calendar, weekly adherence, pain and distance."""
-    stats = gather_stats(store, user_id, weeks=weeks)
+    stats = gather_stats(store, weeks=weeks, user_id=user_id)
     return page(
         request,
         "progress.html",
@@ -137,10 +137,10 @@ def api_progress(
     store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=1, le=260)
 ) -> Stats:
     """Return streaks, adherence, pain comparisons, weekly load and the 12-month heatmap."""
-    return gather_stats(store, user_id, weeks=weeks)
+    return gather_stats(store, weeks=weeks, user_id=user_id)
 
 
 @router.get(f"{API}/progress/charts")
 def api_charts(store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=4, le=52)) -> Charts:
     """Return the progress charts as SVG documents (what the page embeds)."""
-    return charts_for(gather_stats(store, user_id, weeks=weeks))
+    return charts_for(gather_stats(store, weeks=weeks, user_id=user_id))

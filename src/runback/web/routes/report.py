@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from runback.services.report import MAX_WEEKS, build_report
+from runback.report.pdf import render
+from runback.services.report import MAX_WEEKS, gather_report
 from runback.services.store import Store
 from runback.web.deps import StoreDep, UserDep
 
@@ -29,8 +30,8 @@ def report_response(store: Store, user_id: int, weeks: int) -> Response:
     """Return the user's report as a PDF download named after today's date."""
     from runback.core.timezones import local_date
 
-    pdf = build_report(store, user_id, weeks)
-    today = local_date(store.clock.now(), store.user_zone(user_id))
+    pdf = render(gather_report(store, weeks, user_id=user_id))
+    today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     name = f"runback-report-{today.isoformat()}-{weeks}w.pdf"
     return Response(
         pdf,

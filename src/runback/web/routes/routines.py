@@ -76,7 +76,7 @@ def save_routine(
             description=body.description,
             user_id=user_id,
         )
-    old = get_routine(store, replace_slug, user_id)
+    old = get_routine(store, replace_slug, user_id=user_id)
     if old.origin == "builtin":
         raise ValidationError(
             "edited routine", [f"{replace_slug!r} is built-in: save your version under a new slug"]
@@ -171,7 +171,7 @@ def routines_page(
         request,
         "routines.html",
         {
-            "routines": list_routines(store, user_id),
+            "routines": list_routines(store, user_id=user_id),
             "exercises": _exercises(area, position),
             "areas": AREAS,
             "positions": POSITIONS,
@@ -188,7 +188,7 @@ def routine_new(
     """Show an empty routine form, or a copy of a routine to change."""
     routine: dict[str, Any] = {"name": "", "slug": "", "description": "", "steps": []}
     if copy:
-        src = get_routine(store, copy, user_id)
+        src = get_routine(store, copy, user_id=user_id)
         routine = {
             "name": f"My {src.name}",
             "slug": f"my-{src.slug}"[:80],
@@ -201,7 +201,7 @@ def routine_new(
 @router.get("/routines/{slug}/edit", response_class=HTMLResponse)
 def routine_edit(request: Request, slug: str, store: StoreDep, user_id: UserDep) -> Response:
     """Show the form for one of the user's routines (built-ins open as a copy)."""
-    routine = get_routine(store, slug, user_id)
+    routine = get_routine(store, slug, user_id=user_id)
     if routine.origin == "builtin":
         return RedirectResponse(f"/routines/new?copy={slug}", status_code=303)
     data = routine.model_dump(mode="json", exclude_defaults=False)
@@ -299,7 +299,7 @@ def routine_import(
 def routine_export(slug: str, store: StoreDep, user_id: UserDep) -> PlainTextResponse:
     """Download a routine as a TOML file that import accepts back."""
     return PlainTextResponse(
-        export_routine(store, slug, user_id),
+        export_routine(store, slug, user_id=user_id),
         media_type="application/toml",
         headers={"content-disposition": f'attachment; filename="{slug}.toml"'},
     )
@@ -316,7 +316,7 @@ def routine_delete(
 ) -> Response:
     """Delete one of the user's routines, first giving its slots another one if asked."""
     try:
-        delete_routine(store, slug, user_id, reassign_to=reassign_to or None)
+        delete_routine(store, slug, reassign_to=reassign_to or None, user_id=user_id)
     except InUseError as exc:
         return _routine_page(request, store, user_id, slug, refused=str(exc), status_code=409)
     return RedirectResponse("/routines", status_code=303)
@@ -333,8 +333,8 @@ def _routine_page(
     refused: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    catalog = user_catalog(store, user_id)
-    routine = get_routine(store, slug, user_id)
+    catalog = user_catalog(store, user_id=user_id)
+    routine = get_routine(store, slug, user_id=user_id)
     uses = routine_uses(store, slug, user_id=user_id) if refused else []
     steps = catalog.resolve(routine)
     return page(
@@ -350,7 +350,7 @@ def _routine_page(
             "refused": refused,
             # Only slots can move to another routine; a programme keeps its own.
             "can_reassign": bool(uses) and all(u.endswith(" slot") for u in uses),
-            "others": [r for r in list_routines(store, user_id) if r.slug != slug],
+            "others": [r for r in list_routines(store, user_id=user_id) if r.slug != slug],
         },
         status_code,
     )
@@ -375,13 +375,13 @@ def routine_page(
 @router.get(f"{API}/routines")
 def api_routines(store: StoreDep, user_id: UserDep) -> list[RoutineSummary]:
     """Return the built-in routines, then the user's own."""
-    return list_routines(store, user_id)
+    return list_routines(store, user_id=user_id)
 
 
 @router.get(f"{API}/routines/{{slug}}")
 def api_routine(slug: str, store: StoreDep, user_id: UserDep) -> Routine:
     """Return one routine."""
-    return get_routine(store, slug, user_id)
+    return get_routine(store, slug, user_id=user_id)
 
 
 @router.get(f"{API}/exercises")
@@ -422,4 +422,4 @@ def api_import(
 @router.delete(f"{API}/routines/{{slug}}", status_code=204)
 def api_delete(slug: str, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
     """Delete one of the user's routines."""
-    delete_routine(store, slug, user_id)
+    delete_routine(store, slug, user_id=user_id)

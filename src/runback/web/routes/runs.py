@@ -164,7 +164,7 @@ def _summary(report: ImportReport) -> str:
 def import_out(store: Store, user_id: int, report: ImportReport) -> ImportOut:
     """Return the per-file results of an import, in plain words."""
     ids = {r.run_id for r in report.results if r.run_id is not None}
-    everything = list_runs(store, user_id, sport="all") if ids else []
+    everything = list_runs(store, sport="all", user_id=user_id) if ids else []
     runs = {r.id: r for r in everything if r.id in ids}
     return ImportOut(
         imported=report.count("imported"),
@@ -226,9 +226,9 @@ def _page(
 ) -> HTMLResponse:
     if sport not in SPORT_FILTERS:
         sport = "all"  # an old or hand-made link: show everything rather than an error
-    everything = list_runs(store, user_id, sport="all")
+    everything = list_runs(store, sport="all", user_id=user_id)
     runs = [r for r in everything if r.is_run]
-    shown = everything if sport == "all" else list_runs(store, user_id, sport=sport)
+    shown = everything if sport == "all" else list_runs(store, sport=sport, user_id=user_id)
     shown.reverse()
     return page(
         request,
@@ -349,7 +349,10 @@ def api_runs(
 ) -> list[RunOut]:
     """Return the runs and other activities (of the last `days` days when given), oldest first."""
     since = store.clock.now() - timedelta(days=days) if days is not None else None
-    return [RunOut.model_validate(r) for r in list_runs(store, user_id, since=since, sport=sport)]
+    return [
+        RunOut.model_validate(r)
+        for r in list_runs(store, since=since, sport=sport, user_id=user_id)
+    ]
 
 
 @router.get(f"{API}/runs/{{run_id}}")

@@ -59,12 +59,12 @@ def _feed_url(request: Request, token: str | None) -> str | None:
 
 
 def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
-    account = accounts.get_account(store, user_id)
+    account = accounts.get_account(store, user_id=user_id)
     return SettingsPublic(
         zone=account.zone,
-        targets=accounts.get_targets(store, user_id),
-        reminders=breaks.get_prefs(store, user_id).model_dump(mode="json"),
-        calendar_url=_feed_url(request, accounts.calendar_token(store, user_id)),
+        targets=accounts.get_targets(store, user_id=user_id),
+        reminders=breaks.get_prefs(store, user_id=user_id).model_dump(mode="json"),
+        calendar_url=_feed_url(request, accounts.calendar_token(store, user_id=user_id)),
         player=get_player_prefs(store, user_id=user_id),
     )
 
@@ -81,7 +81,7 @@ def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
         except Exception as exc:
             problems.append(f"zone: {exc}")
     if change.reminders is not None:
-        current = breaks.get_prefs(store, user_id).model_dump(mode="json")
+        current = breaks.get_prefs(store, user_id=user_id).model_dump(mode="json")
         try:
             prefs = ReminderPrefs.model_validate({**current, **change.reminders})
         except Exception as exc:
@@ -89,11 +89,11 @@ def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
     if problems:
         raise ValidationError("settings", problems)
     if change.zone is not None:
-        accounts.set_zone(store, change.zone, user_id)
+        accounts.set_zone(store, change.zone, user_id=user_id)
     if change.targets is not None:
-        accounts.set_targets(store, change.targets, user_id)
+        accounts.set_targets(store, change.targets, user_id=user_id)
     if prefs is not None:
-        breaks.set_prefs(store, prefs, user_id)
+        breaks.set_prefs(store, prefs, user_id=user_id)
     if change.player is not None:
         set_player_prefs(store, change.player, user_id=user_id)
 
@@ -124,7 +124,7 @@ def patch_settings(
 @router.post("/api/v1/settings/calendar-token", status_code=201)
 def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> CalendarFeed:
     """Make a new secret calendar feed URL (any old one stops working)."""
-    url = _feed_url(request, accounts.new_calendar_token(store, user_id))
+    url = _feed_url(request, accounts.new_calendar_token(store, user_id=user_id))
     assert url is not None
     return CalendarFeed(calendar_url=url)
 
@@ -132,7 +132,7 @@ def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) ->
 @router.delete("/api/v1/settings/calendar-token", status_code=204)
 def revoke_feed(store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Turn the calendar feed off."""
-    accounts.revoke_calendar_token(store, user_id)
+    accounts.revoke_calendar_token(store, user_id=user_id)
     return Response(status_code=204)
 
 
@@ -144,7 +144,9 @@ def calendar_feed(token: str, store: StoreDep) -> Response:
     user_id = accounts.user_for_calendar_token(store, token)
     if user_id is None:
         raise NotFoundError("no calendar feed at this address (it may have been revoked)")
-    body = build_calendar(breaks.get_prefs(store, user_id), store.user_zone(user_id))
+    body = build_calendar(
+        breaks.get_prefs(store, user_id=user_id), store.user_zone(user_id=user_id)
+    )
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -267,9 +269,9 @@ async def calendar_form(
 
     def save() -> None:
         if action == "revoke":
-            accounts.revoke_calendar_token(store, user_id)
+            accounts.revoke_calendar_token(store, user_id=user_id)
         else:
-            accounts.new_calendar_token(store, user_id)
+            accounts.new_calendar_token(store, user_id=user_id)
 
     await run_in_threadpool(save)
     return RedirectResponse("/settings#calendar", 303)

@@ -132,7 +132,7 @@ def service_worker() -> Response:
 @router.get("/offline-pages.json", include_in_schema=False)
 def offline_pages(store: StoreDep, user_id: UserDep) -> JSONResponse:
     """Return the pages the service worker keeps for playing with no network."""
-    pages = [f"/player/{r.slug}" for r in list_routines(store, user_id)]
+    pages = [f"/player/{r.slug}" for r in list_routines(store, user_id=user_id)]
     return JSONResponse({"pages": pages}, headers={"cache-control": "no-store"})
 
 

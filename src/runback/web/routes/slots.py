@@ -113,8 +113,8 @@ def _editor(
             "slots": typed,
             "labels": LABELS,
             "window_slots": WINDOW_SLOTS,
-            "due": {d.slot: d for d in due_slots(store, user_id)},
-            "routines": list_routines(store, user_id),
+            "due": {d.slot: d for d in due_slots(store, user_id=user_id)},
+            "routines": list_routines(store, user_id=user_id),
             "areas": AREAS,
             "places": PLACES,
             "errors": errors or [],
@@ -132,7 +132,7 @@ def slots_page(
     request: Request, store: StoreDep, user_id: UserDep, saved: str = ""
 ) -> HTMLResponse:
     """Show the slot editor: each slot's routine or plan, on or off, how often, and when."""
-    typed = [slot_fields(s) for s in get_slots(store, user_id)]
+    typed = [slot_fields(s) for s in get_slots(store, user_id=user_id)]
     return _editor(request, store, user_id, typed, saved=bool(saved))
 
 
@@ -145,7 +145,7 @@ async def slots_save(request: Request, store: StoreDep, user_id: UserDep, _: Csr
         typed, slots, problems = form_slots(form)
         if not problems:
             try:
-                save_slots(store, user_id, slots)
+                save_slots(store, slots, user_id=user_id)
             except ValidationError as exc:
                 problems = exc.problems
         if problems:
@@ -162,16 +162,16 @@ async def slots_save(request: Request, store: StoreDep, user_id: UserDep, _: Csr
 @router.get(f"{API}/slots")
 def api_slots(store: StoreDep, user_id: UserDep) -> list[Slot]:
     """Return the user's slots (the defaults for any not set)."""
-    return get_slots(store, user_id)
+    return get_slots(store, user_id=user_id)
 
 
 @router.put(f"{API}/slots")
 def api_set_slots(body: list[Slot], store: StoreDep, user_id: UserDep, _: CsrfDep) -> list[Slot]:
     """Replace the user's slots (a slot left out goes back to its default); return them all."""
-    return save_slots(store, user_id, body)
+    return save_slots(store, body, user_id=user_id)
 
 
 @router.get(f"{API}/slots/due")
 def api_due(store: StoreDep, user_id: UserDep) -> list[DueSlot]:
     """Return what is due in each enabled slot now, and the programme's count for today."""
-    return due_slots(store, user_id)
+    return due_slots(store, user_id=user_id)

@@ -13,9 +13,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from runback.services.breaks import get_prefs, log_break, next_break
 from runback.services.concerns import blocking_concern
-from runback.services.store import Store
+from runback.services.store import Store, UserStamp
 from runback.services.today import Today, today
-from runback.storage.stamps import UserStamp
 from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 from runback.web.security import CSRF_COOKIE
@@ -74,7 +73,7 @@ def _render_page(request: Request, store: Store, user_id: int) -> bytes:
 
     with store.reading() as scope:  # one connection for both, as the page always had
         context = {
-            "t": today(scope, user_id),
+            "t": today(scope, user_id=user_id),
             "prompts": profile_prompts(scope, user_id=user_id),
             "physio_advice": PHYSIO_ADVICE,
         }
@@ -98,7 +97,7 @@ async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Respo
         store,
         stamp,
         "api",
-        lambda: today(store, stamp.id).model_dump_json().encode(),
+        lambda: today(store, user_id=stamp.id).model_dump_json().encode(),
     )
     return Response(body, media_type="application/json")
 
@@ -106,10 +105,10 @@ async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Respo
 @router.get(f"{API}/breaks/next")
 def api_next_break(store: StoreDep, user_id: UserDep) -> BreakNext:
     """Return when the next movement break is due, from the user's reminder schedule."""
-    prefs = get_prefs(store, user_id)
+    prefs = get_prefs(store, user_id=user_id)
     # An open emergency or urgent warning sign pauses the open tabs' reminders too.
     care = blocking_concern(store, user_id=user_id)
-    due = next_break(store, user_id) if prefs.enabled and care is None else None
+    due = next_break(store, user_id=user_id) if prefs.enabled and care is None else None
     now = store.clock.now()
     message = f"Time for a movement break: stand up and move for {prefs.break_min} minutes."
     if care is not None:
