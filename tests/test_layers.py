@@ -37,24 +37,16 @@ RANK = {
     "__init__": 0,
 }
 # Same-rank edges that are part of the design: `runback remind ...` drives the daemon,
-# `runback serve` starts the web app, and the web serves the reminders' calendar feed.
-ALLOWED_PEERS = {("cli", "remind"), ("cli", "web"), ("web", "remind")}
-NO_STORAGE = {"cli", "web"}
-
-# Known edges against the rules, to be emptied by the next round of issue 15 (never add to it).
-KNOWN_VIOLATIONS = {
-    # The only circle: the report service renders the PDF itself instead of returning data.
-    ("services/report.py", "runback.report.handout"),
-    ("services/report.py", "runback.report.pdf"),
-    # The web reads per-user stamps straight from storage.
-    ("web/deps.py", "runback.storage.stamps"),
-    ("web/routes/today.py", "runback.storage.stamps"),
-    # `runback backup` builds its own engine because services/backup.py takes a raw engine.
-    ("cli/backup.py", "runback.storage.db"),
-    # Found while writing this test: both front ends describe database trouble via storage.db.
-    ("cli/common.py", "runback.storage.db"),
-    ("web/app.py", "runback.storage.db"),
+# `runback serve` starts the web app, the web serves the reminders' calendar feed, and both
+# front ends render the report service's data as a PDF.
+ALLOWED_PEERS = {
+    ("cli", "remind"),
+    ("cli", "web"),
+    ("web", "remind"),
+    ("cli", "report"),
+    ("web", "report"),
 }
+NO_STORAGE = {"cli", "web"}
 
 # Modules that do I/O; `core/` is pure and imports none of them.
 IO_MODULES = {
@@ -130,13 +122,8 @@ def test_every_layer_has_a_rank() -> None:
 
 
 def test_layers_only_point_down() -> None:
-    new = _violations() - KNOWN_VIOLATIONS
-    assert not new, f"imports that point up or skip services (file, module): {sorted(new)}"
-
-
-def test_known_violations_are_still_there() -> None:
-    # A fixed edge leaves the list, so it cannot quietly come back.
-    assert not KNOWN_VIOLATIONS - _violations(), sorted(KNOWN_VIOLATIONS - _violations())
+    found = _violations()
+    assert not found, f"imports that point up or skip services (file, module): {sorted(found)}"
 
 
 def test_core_does_no_io() -> None:

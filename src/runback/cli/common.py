@@ -191,8 +191,8 @@ def exit_for(exc: BaseException) -> NoReturn:
         _say_error(os_error_line(exc))
         sys.exit(1)
     if isinstance(exc, SQLAlchemyError):
+        from runback.services.store import database_trouble
         from runback.settings import Settings
-        from runback.storage.db import database_trouble
 
         try:
             url = Settings().database_url
