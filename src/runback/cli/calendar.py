@@ -1,4 +1,4 @@
-"""`runback calendar export`: the break schedule as an .ics file for any calendar app."""
+"""`runback calendar`: the break schedule as an .ics file, and the feed on the home network."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ def register(app: typer.Typer) -> None:
 
         handle_errors(_export)(ctx, file)
 
+    @calendar.command("home-network")
+    def home_network(
+        ctx: typer.Context,
+        state: str = typer.Argument(
+            None, help="on or off; leave out to see the current setting.", show_default=False
+        ),
+    ) -> None:
+        """Let devices on your home network read the calendar feed (from the next `serve`)."""
+        from runback.cli.common import handle_errors
+
+        handle_errors(_home_network)(ctx, state)
+
 
 def _export(ctx: typer.Context, file: Path) -> None:
     from runback.cli.common import console, store
@@ -39,3 +51,25 @@ def _export(ctx: typer.Context, file: Path) -> None:
     )
     write_atomic(file, data)
     console().print(f"Wrote {file} ({len(data)} bytes). Import it in your phone's calendar.")
+
+
+def _home_network(ctx: typer.Context, state: str | None) -> None:
+    from runback.cli.common import console, store
+    from runback.errors import ValidationError
+    from runback.services.home_network import feed_on_home_network, set_feed_on_home_network
+    from runback.services.store import LOCAL_USER_ID
+
+    s = store(ctx)
+    if state is None:
+        on = feed_on_home_network(s, user_id=LOCAL_USER_ID)
+    elif state.strip().lower() in ("on", "off"):
+        on = set_feed_on_home_network(s, state.strip().lower() == "on", user_id=LOCAL_USER_ID)
+    else:
+        raise ValidationError("home-network", [f"{state!r}: give on or off"])
+    if on:
+        console().print(
+            "Calendar feed on the home network: on. From the next `runback serve`, devices on "
+            "the same Wi-Fi can read the feed (only the feed, with its secret address)."
+        )
+    else:
+        console().print("Calendar feed on the home network: off (only this computer can reach it).")

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
 
         from runback.cli.common import console, fail, handle_errors
         from runback.settings import Settings
+        from runback.web.lan import lan_address, serve_host
 
         settings = Settings()
         host = host or settings.host
@@ -33,28 +34,44 @@ def register(app: typer.Typer) -> None:
         if settings.mode == "local" and host not in _LOOPBACK:
             fail(
                 f"local mode has no login, so it only listens on 127.0.0.1 (not {host}); "
-                "for other machines use RUNBACK_MODE=hosted with PostgreSQL"
+                "for other machines use RUNBACK_MODE=hosted with PostgreSQL, or for the "
+                "calendar feed only: runback calendar home-network on"
             )
 
         @handle_errors
-        def prepare() -> None:
+        def prepare() -> bool:
             # Migrate once here so workers never race each other over the schema.
-            from runback.services.store import open_store
+            from runback.services.home_network import feed_on_home_network
+            from runback.services.store import LOCAL_USER_ID, open_store
             from runback.web.app import app_secret
 
             app_secret(settings)
-            open_store(settings).close()
+            st = open_store(settings)
+            try:
+                return settings.mode == "local" and feed_on_home_network(st, user_id=LOCAL_USER_ID)
+            finally:
+                st.close()
 
-        prepare()
+        home = prepare()
+        lan = lan_address() if home else None
+        shown_host = host
+        host = serve_host(settings.mode, host, lan is not None)
         # Workers build their app from the environment: pass our choices on through it.
         os.environ.update(
             {"RUNBACK_HOST": host, "RUNBACK_PORT": str(port), "RUNBACK_WORKERS": str(workers)}
         )
-        shown = f"[{host}]" if ":" in host else host
+        shown = f"[{shown_host}]" if ":" in shown_host else shown_host
         console().print(f"runback ({settings.mode} mode) at [bold]http://{shown}:{port}/[/]")
+        if lan is not None:
+            console().print(
+                f"Calendar feed on your home network at [bold]http://{lan}:{port}/[/] "
+                "(only the feed, with its secret address; everything else stays on this computer)"
+            )
+        elif home:
+            console().print("Calendar feed on the home network is on, but no network was found.")
         from runback.web.server import run
 
         try:
             run(host, port, workers)
         except OSError as exc:
-            fail(f"cannot listen on {shown}:{port}: {exc.strerror or exc}")
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

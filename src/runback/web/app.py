@@ -49,6 +49,7 @@ ROUTE_MODULES = [
     "runback.web.routes.programme",
     "runback.web.routes.slots",
     "runback.web.routes.calendar",
+    "runback.web.routes.home_network",
 ]
 
 MIN_SECRET_LEN = 32
@@ -101,6 +102,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         render,
         verify_csrf,
     )
+    from runback.web.lan import ClientGuardMiddleware
     from runback.web.problems import one_line, plain_words, validation_line
     from runback.web.security import (
         BodyLimitMiddleware,
@@ -149,6 +151,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.jobs = jobs  # None: `runback worker` imports the uploads
     app.state.secret = secret
     app.state.templates = make_templates()
+    # Read once at start, like the address `runback serve` binds: a change applies next start.
+    # Only when served on all interfaces (`runback serve` does so just for this setting).
+    on_all = local and settings.host == "0.0.0.0"
+    app.state.lan_address = _home_network_address(the_store) if on_all else None
     app.mount("/static", StaticFiles(directory=str(files("runback.web") / "static")), "static")
 
     for name in ROUTE_MODULES:
@@ -231,8 +237,26 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(SecurityMiddleware, hosted=settings.mode == "hosted")
     if settings.mode == "local":
         # Outermost: a rebinding page gets nothing, not even a CSRF cookie.
-        app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_host_names())
+        lan = app.state.lan_address
+        app.add_middleware(
+            HostCheckMiddleware,
+            allowed=settings.allowed_host_names(),
+            feed_hosts=frozenset({lan} if lan else ()),
+        )
+        # Outermost of all: another device gets only the feed, and only when turned on.
+        app.add_middleware(ClientGuardMiddleware, feed_open=lan is not None)
     return app
+
+
+def _home_network_address(store: Store) -> str | None:
+    """Return the LAN address the feed is offered on, or None when that setting is off."""
+    from runback.services.home_network import feed_on_home_network
+    from runback.services.store import LOCAL_USER_ID
+    from runback.web import lan
+
+    if not feed_on_home_network(store, user_id=LOCAL_USER_ID):
+        return None
+    return lan.lan_address()
 
 
 # A multipart upload of one file of max_upload_bytes carries its part headers and boundaries

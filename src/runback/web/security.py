@@ -122,9 +122,13 @@ def host_name(header: str) -> str:
 class HostCheckMiddleware:
     """Answer 400 to a request whose `Host` is not in `allowed` (local mode: DNS rebinding)."""
 
-    def __init__(self, app: ASGIApp, *, allowed: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, allowed: frozenset[str], feed_hosts: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.allowed = frozenset(host_name(h) for h in allowed)
+        # The LAN address, for the calendar feed only (its token is the secret, not the name).
+        self.feed_hosts = frozenset(host_name(h) for h in feed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
@@ -133,7 +137,7 @@ class HostCheckMiddleware:
             return
         raw = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
         name = host_name(raw.decode("latin-1"))
-        if name in self.allowed:
+        if name in self.allowed or (name in self.feed_hosts and _reads_feed(scope)):
             await self.app(scope, receive, send)
             return
         shown = name[:100] or "(none)"
@@ -153,6 +157,12 @@ class HostCheckMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _reads_feed(scope: Scope) -> bool:
+    from runback.web.lan import is_feed_path
+
+    return is_feed_path(scope.get("method", ""), scope.get("path", ""))
 
 
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:

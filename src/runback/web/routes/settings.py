@@ -18,6 +18,7 @@ from runback.services.concerns import emergency_number
 from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services.store import Store
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
+from runback.web.routes.home_network import home_network_view
 
 __all__ = ["router"]
 
@@ -55,7 +56,9 @@ class CalendarFeed(BaseModel):
 
 
 def _feed_url(request: Request, token: str | None) -> str | None:
-    return f"{str(request.base_url).rstrip('/')}/calendar/{token}.ics" if token else None
+    from runback.web.lan import feed_base
+
+    return f"{feed_base(request)}/calendar/{token}.ics" if token else None
 
 
 def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
@@ -176,6 +179,7 @@ def _page(
         "account": _account_notice(request),
         # Red flags (services.concerns): the number the emergency advice offers.
         "emergency_number": emergency_number(store, user_id=user_id),
+        "home_network": home_network_view(request, store, user_id),
     }
     return render(request, "settings.html", context, status)
 
