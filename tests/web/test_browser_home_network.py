@@ -31,7 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     st = open_store(Settings(database_url=f"sqlite:///{folder / 'runback.db'}"))
     try:
         set_feed_on_home_network(st, True, user_id=LOCAL_USER_ID)
-        accounts.new_calendar_token(st, LOCAL_USER_ID)
+        accounts.new_calendar_token(st, user_id=LOCAL_USER_ID)
     finally:
         st.close()
     with pytest.MonkeyPatch.context() as mp:
