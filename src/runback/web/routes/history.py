@@ -27,6 +27,7 @@ from runback.services.sessions import (
     update_session,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
 
@@ -38,7 +39,6 @@ __all__ = [
 
 router = APIRouter()
 
-API = "/api/v1"
 SESSION_DAYS = 28
 BREAK_DAYS = 7
 CONTEXT_LABELS = {

@@ -15,6 +15,7 @@ from runback.errors import PlanError, ValidationError
 from runback.services.plans import make_plan, save_plan
 from runback.services.routines import user_catalog
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -22,7 +23,6 @@ __all__ = ["PlanIn", "PlanOut", "PlanSaveIn", "PlannedStepOut", "plan_out", "rou
 
 router = APIRouter()
 
-API = "/api/v1"
 CONTEXTS = ("before-run", "after-run", "desk-break", "other")
 DEFAULT_MINUTES = 5
 

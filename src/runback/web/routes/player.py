@@ -33,6 +33,7 @@ from runback.services.sessions import (
     start_session,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.figures import figure_payload
 from runback.web.routes._care import exercise_care
@@ -54,7 +55,6 @@ __all__ = [
 
 router = APIRouter()
 
-API = "/api/v1"
 # A session left open longer than this is not offered for resuming (it stays partial).
 RESUME_WINDOW = timedelta(hours=12)
 MAX_SPEED = 1000.0

@@ -23,6 +23,7 @@ from runback.services.programmes import (
     read_programme_file,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -30,7 +31,6 @@ __all__ = ["ProgrammeOut", "import_programme_upload", "programme_out", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 PAGE_WEEKS = 4
 _NONE = "no programme imported; import your physio's programme file first"
 

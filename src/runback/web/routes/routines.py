@@ -28,6 +28,7 @@ from runback.services.routines import (
     user_catalog,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._care import exercise_care
 from runback.web.routes._helpers import page
@@ -43,7 +44,6 @@ __all__ = ["RoutineIn", "import_upload", "router", "save_routine"]
 
 router = APIRouter()
 
-API = "/api/v1"
 POSITIONS = ("standing", "seated", "floor")
 SIDES = ("", "none", "both", "alternate")
 # One empty row to type into; "Add a step" makes more.

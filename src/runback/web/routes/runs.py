@@ -25,6 +25,7 @@ from runback.services.runs import (
     list_runs,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import km, local_time, page
 
@@ -43,7 +44,6 @@ __all__ = [
 
 router = APIRouter()
 
-API = "/api/v1"
 PAGE_RUNS = 100
 
 

@@ -1,5 +1,5 @@
 """Settings: zone, reminders (active hours, break interval, idle threshold, run days), targets,
-and the subscribable calendar feed (a secret URL, served without login)."""
+and the calendar feed's secret URL (the feed itself is served by routes/calendar.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from runback.core.schedule import WEEKDAYS, ReminderPrefs
-from runback.errors import NotFoundError, ValidationError
+from runback.errors import ValidationError
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
 from runback.services.concerns import emergency_number
 from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 
 __all__ = ["router"]
@@ -109,13 +110,13 @@ def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
     ]
 
 
-@router.get("/api/v1/settings")
+@router.get(f"{API}/settings")
 def get_settings(request: Request, store: StoreDep, user_id: UserDep) -> SettingsPublic:
     """Return the user's settings."""
     return _current(request, store, user_id)
 
 
-@router.patch("/api/v1/settings")
+@router.patch(f"{API}/settings")
 def patch_settings(
     change: SettingsUpdate, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SettingsPublic:
@@ -124,7 +125,7 @@ def patch_settings(
     return _current(request, store, user_id)
 
 
-@router.post("/api/v1/settings/calendar-token", status_code=201)
+@router.post(f"{API}/settings/calendar-token", status_code=201)
 def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> CalendarFeed:
     """Make a new secret calendar feed URL (any old one stops working)."""
     url = _feed_url(request, accounts.new_calendar_token(store, user_id))
@@ -132,27 +133,11 @@ def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) ->
     return CalendarFeed(calendar_url=url)
 
 
-@router.delete("/api/v1/settings/calendar-token", status_code=204)
+@router.delete(f"{API}/settings/calendar-token", status_code=204)
 def revoke_feed(store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Turn the calendar feed off."""
     accounts.revoke_calendar_token(store, user_id)
     return Response(status_code=204)
-
-
-@router.get("/calendar/{token}.ics", response_class=Response, include_in_schema=False)
-def calendar_feed(token: str, store: StoreDep) -> Response:
-    """Serve a user's break calendar to whoever holds the secret token (no login)."""
-    from runback.remind.calendar import build_calendar
-
-    user_id = accounts.user_for_calendar_token(store, token)
-    if user_id is None:
-        raise NotFoundError("no calendar feed at this address (it may have been revoked)")
-    body = build_calendar(breaks.get_prefs(store, user_id), store.user_zone(user_id))
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "private, max-age=300"},
-    )
 
 
 def _page(
