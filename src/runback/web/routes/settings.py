@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from runback.core.schedule import WEEKDAYS, ReminderPrefs
+from runback.core.schedule import WEEKDAYS
 from runback.errors import ValidationError
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
 from runback.services.concerns import emergency_number
-from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
+from runback.services.player import PlayerPrefs, get_player_prefs
 from runback.services.store import Store
+from runback.services.user_settings import pydantic_problems, update_settings
 from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 
@@ -71,43 +72,15 @@ def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
 
 
 def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
-    """Validate every part first, then store them, so a bad field changes nothing."""
-    from runback.core.timezones import to_zone
-
-    problems: list[str] = []
-    prefs: ReminderPrefs | None = None
-    if change.zone is not None:
-        try:
-            to_zone(change.zone)
-        except Exception as exc:
-            problems.append(f"zone: {exc}")
-    if change.reminders is not None:
-        current = breaks.get_prefs(store, user_id).model_dump(mode="json")
-        try:
-            prefs = ReminderPrefs.model_validate({**current, **change.reminders})
-        except Exception as exc:
-            problems.extend(_pydantic_problems(exc, "reminders"))
-    if problems:
-        raise ValidationError("settings", problems)
-    if change.zone is not None:
-        accounts.set_zone(store, change.zone, user_id)
-    if change.targets is not None:
-        accounts.set_targets(store, change.targets, user_id)
-    if prefs is not None:
-        breaks.set_prefs(store, prefs, user_id)
-    if change.player is not None:
-        set_player_prefs(store, change.player, user_id=user_id)
-
-
-def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
-    import pydantic
-
-    if not isinstance(exc, pydantic.ValidationError):
-        return [f"{prefix}: {exc}"]
-    return [
-        f"{prefix}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}".rstrip(".:")
-        for e in exc.errors()
-    ]
+    """Store the change (every part or, when any is wrong, none)."""
+    update_settings(
+        store,
+        user_id=user_id,
+        zone=change.zone,
+        targets=change.targets,
+        reminders=change.reminders,
+        player=change.player,
+    )
 
 
 @router.get(f"{API}/settings")
@@ -204,13 +177,13 @@ def _from_form(form: dict[str, str]) -> SettingsUpdate:
     try:
         parsed = Targets.model_validate(targets)
     except Exception as exc:
-        raise ValidationError("settings", _pydantic_problems(exc, "targets")) from None
+        raise ValidationError("settings", pydantic_problems(exc, "targets")) from None
     player = None
     if number("extra_ready_s") is not None:
         try:
             player = PlayerPrefs(extra_ready_s=number("extra_ready_s"))
         except Exception as exc:
-            raise ValidationError("settings", _pydantic_problems(exc, "player")) from None
+            raise ValidationError("settings", pydantic_problems(exc, "player")) from None
     return SettingsUpdate(
         zone=form.get("zone") or None, targets=parsed, reminders=reminders, player=player
     )
