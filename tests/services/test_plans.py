@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from runback.core.clock import FakeClock
 from runback.core.slots import Slot
-from runback.services.plans import due_slots, get_slots, history_request, make_plan, set_slots
+from runback.services.plans import history_request, make_plan
 from runback.services.programmes import import_programme
+from runback.services.slots import due_slots, get_slots, set_slots
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 

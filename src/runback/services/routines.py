@@ -333,8 +333,8 @@ def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
     """Return what uses a routine, in words: "Desk breaks slot", "your physio programme"."""
     from runback.core.programme import programme_routine_slug
     from runback.core.slots import slot_label
-    from runback.services.plans import get_slots
     from runback.services.programmes import active_programme
+    from runback.services.slots import get_slots
 
     uses = [f"{slot_label(s.name)} slot" for s in get_slots(store, user_id) if s.routine == slug]
     stored = active_programme(store, user_id)
@@ -371,8 +371,7 @@ def delete_routine(
     With `reassign_to`, the slots that use it get that routine first (the programme cannot).
     """
     if reassign_to is not None and reassign_to != slug:
-        from runback.services.plans import get_slots
-        from runback.services.slots import save_slots
+        from runback.services.slots import get_slots, save_slots
 
         slots = get_slots(store, user_id)
         moved = [

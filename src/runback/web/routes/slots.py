@@ -14,9 +14,8 @@ from runback.core.catalog import AREAS
 from runback.core.planner import PLACES
 from runback.core.slots import SLOT_NAMES, DueSlot, Slot
 from runback.errors import ValidationError
-from runback.services.plans import due_slots, get_slots
 from runback.services.routines import list_routines
-from runback.services.slots import WINDOW_SLOTS, pydantic_problems, save_slots
+from runback.services.slots import WINDOW_SLOTS, due_slots, get_slots, pydantic_problems, save_slots
 from runback.services.store import Store
 from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
