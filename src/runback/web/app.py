@@ -240,6 +240,7 @@ def _route_modules() -> list[ModuleType]:
         report,
         routines,
         runs,
+        sessions,
         settings,
         slots,
         today,
@@ -247,8 +248,8 @@ def _route_modules() -> list[ModuleType]:
 
     # In this order: a path two modules could match goes to the first.
     return [
-        health, auth, settings, calendar, profile, today, breaks, player, routines, runs, jobs,
-        pain, concerns, progress, history, report, plans, programme, slots,
+        health, auth, settings, calendar, profile, today, breaks, player, sessions, routines, runs,
+        jobs, pain, concerns, progress, history, report, plans, programme, slots,
     ]  # fmt: skip
 
 

@@ -1,23 +1,43 @@
-"""Movement breaks: when the next one is due (what the open tabs poll) and answering one."""
+"""Movement breaks: when the next one is due (what the open tabs poll), answering one, and
+listing, changing or deleting the breaks logged."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from runback.services.breaks import get_prefs, log_break, next_break
+from runback.core.schedule import Outcome
+from runback.services.breaks import (
+    BreakEntry,
+    delete_break,
+    get_prefs,
+    list_breaks,
+    log_break,
+    next_break,
+    update_break,
+)
 from runback.services.concerns import blocking_concern
 from runback.web.api import API
-from runback.web.deps import CsrfDep, StoreDep, UserDep
+from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.routes.history import BREAK_DAYS
 
-__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "router"]
+__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "BreakUpdate", "router"]
 
 router = APIRouter()
 
 BREAK_ROUTINE = ("desk-break", "Desk break")
+
+
+class BreakUpdate(BaseModel):
+    """Change a logged break; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome | None = None
+    at: AwareDatetime | None = Field(default=None, description="when it happened")
 
 
 class BreakNext(BaseModel):
@@ -64,3 +84,25 @@ def api_log_break(body: BreakIn, store: StoreDep, user_id: UserDep, _: CsrfDep) 
     """Record the answer to a break reminder and return the next one."""
     log_break(store, body.due_at, body.outcome, user_id=user_id)
     return api_next_break(store, user_id)
+
+
+@router.get(f"{API}/breaks")
+def api_breaks(
+    store: StoreDep, user_id: UserDep, days: int = Query(BREAK_DAYS, ge=1, le=3660)
+) -> list[BreakEntry]:
+    """Return the breaks logged in the last `days` days, newest first."""
+    return list_breaks(store, user_id=user_id, days=days)
+
+
+@router.patch(f"{API}/breaks/{{break_id}}")
+def api_break_update(
+    break_id: IdPath, body: BreakUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
+) -> BreakEntry:
+    """Change a logged break's outcome or time."""
+    return update_break(store, break_id, body.at, user_id, outcome=body.outcome)
+
+
+@router.delete(f"{API}/breaks/{{break_id}}", status_code=204)
+def api_break_delete(break_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
+    """Delete a logged break."""
+    delete_break(store, break_id, user_id=user_id)
