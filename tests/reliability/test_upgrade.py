@@ -102,7 +102,7 @@ def test_stored_database_upgrades_with_data_intact(fixture: Path, tmp_path: Path
 
 @pytest.mark.parametrize("fixture", STORED, ids=lambda p: p.stem)
 def test_old_sessions_keep_counting_after_hold_time_is_added(fixture: Path, tmp_path: Path) -> None:
-    from runback.services.stats import gather_stats
+    from runback.services.progress import gather_stats
 
     copy = tmp_path / fixture.name
     shutil.copyfile(fixture, copy)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from runback.core.clock import FakeClock
 from runback.errors import NotFoundError, ValidationError
 from runback.services.pain import log_pain
+from runback.services.progress import gather_stats
 from runback.services.report import gather_report
 from runback.services.runs import delete_run, edit_run, get_run, import_paths, list_runs
 from runback.services.slots import due_slots
-from runback.services.stats import gather_stats
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, UserRow
 

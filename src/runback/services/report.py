@@ -165,7 +165,7 @@ def gather_report(
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
     from runback.core.timezones import day_bounds_utc, event_day, local_date
-    from runback.services.stats import pain_comparison
+    from runback.services.progress import pain_comparison
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])

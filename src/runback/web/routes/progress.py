@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from runback.services.stats import Stats, gather_stats
+from runback.services.progress import Stats, gather_stats
 from runback.web.api import API
 from runback.web.charts import (
     Bar,

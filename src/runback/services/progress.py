@@ -1,6 +1,6 @@
-"""Stats: gather sessions, runs and pain for a user and compute consistency numbers (core).
+"""Progress: gather sessions, runs and pain for a user and compute consistency numbers (core).
 
-Shared by `runback stats` and the web app; everything returned is a plain pydantic model.
+Shared by `runback progress` and the Progress page; everything returned is a plain pydantic model.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Streaks(BaseModel):
 
 
 class Stats(BaseModel):
-    """Everything `runback stats` and the web stats page show."""
+    """Everything `runback progress` and the Progress page show (the API schema `Stats`)."""
 
     model_config = ConfigDict(frozen=True)
 
