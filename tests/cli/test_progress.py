@@ -60,7 +60,7 @@ def seed(db_url: str, clock: FakeClock) -> None:
                 )
             run = RunRow(
                 user_id=LOCAL_USER_ID,
-                start_at=now - timedelta(days=1, hours=1),
+                started_at=now - timedelta(days=1, hours=1),
                 zone="Europe/Berlin",
                 elapsed_s=1800.0,
                 moving_s=None,

@@ -107,7 +107,7 @@ def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> Non
         s.add(
             RunRow(
                 user_id=1,
-                start_at=now - timedelta(hours=1),
+                started_at=now - timedelta(hours=1),
                 zone="Europe/Berlin",
                 elapsed_s=1800,
                 moving_s=1800,

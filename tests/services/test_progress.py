@@ -53,7 +53,7 @@ def add_run(
     with store.tx() as s:
         row = RunRow(
             user_id=LOCAL_USER_ID,
-            start_at=start,
+            started_at=start,
             zone=zone,
             elapsed_s=3600.0,
             moving_s=None,

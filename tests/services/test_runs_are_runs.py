@@ -25,7 +25,7 @@ def add(store: Store, start: datetime, sport: str, km: float = 10.0, user_id: in
     with store.tx() as s:
         row = RunRow(
             user_id=user_id,
-            start_at=start,
+            started_at=start,
             zone="Europe/Berlin",
             elapsed_s=3600.0,
             moving_s=3000.0,

@@ -105,8 +105,8 @@ def _sessions(session: Session, user_id: int, zone: str) -> tuple[list[SessionPo
 
 def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
     rows = session.execute(
-        select(RunRow.id, RunRow.start_at, RunRow.distance_m).where(
-            RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.is_run
+        select(RunRow.id, RunRow.started_at, RunRow.distance_m).where(
+            RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run
         )
     )
     # A row with an implausible start or distance (stored before migration 0005) is read as

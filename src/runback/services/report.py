@@ -197,11 +197,11 @@ def gather_report(
                 flags = [labels.get(f, f) for f in row.red_flags]
                 data.red_flags.append(RedFlag(day, row.region, row.intensity, flags))
         for start, dist in s.execute(
-            select(RunRow.start_at, RunRow.distance_m).where(
+            select(RunRow.started_at, RunRow.distance_m).where(
                 RunRow.user_id == user_id,
                 RunRow.is_run,
-                RunRow.start_at >= since,
-                RunRow.start_at < until,
+                RunRow.started_at >= since,
+                RunRow.started_at < until,
             )
         ):
             if plausible_start(start):  # a bad row stored before migration 0005 is left out

@@ -199,14 +199,14 @@ def infer_session_context(store: Store, user_id: int, routine_slug: str) -> str:
     start = day_bounds_utc(today, zone)[0]
     with store.factory() as s:
         ran = s.scalars(
-            select(RunRow.start_at)
+            select(RunRow.started_at)
             .where(
                 RunRow.user_id == user_id,
                 RunRow.is_run,  # after a ride, a stretch is not after-run work
-                RunRow.start_at >= start,
-                RunRow.start_at <= now,
+                RunRow.started_at >= start,
+                RunRow.started_at <= now,
             )
-            .order_by(RunRow.start_at.desc())
+            .order_by(RunRow.started_at.desc())
             .limit(1)
         ).first()
     planned = None
@@ -269,14 +269,14 @@ def due_slots(
         ]
         if run_starts is None:
             ran = s.scalars(
-                select(RunRow.start_at)
+                select(RunRow.started_at)
                 .where(
                     RunRow.user_id == user_id,
                     RunRow.is_run,  # a ride is not the run the before/after-run slots are about
-                    RunRow.start_at >= start,
-                    RunRow.start_at < end,
+                    RunRow.started_at >= start,
+                    RunRow.started_at < end,
                 )
-                .order_by(RunRow.start_at)
+                .order_by(RunRow.started_at)
                 .limit(1)
             ).first()
         else:
