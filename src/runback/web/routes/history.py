@@ -1,7 +1,8 @@
 """History: recent sessions and breaks, each with Edit and Delete (a page confirms a delete).
 
 The pages work without JavaScript: Delete opens a confirmation page whose form posts the delete,
-then the History page says in plain words what changed. The same edits are in the JSON API.
+then the History page says in plain words what changed. The same edits are in the JSON API
+(routes/sessions.py, routes/breaks.py).
 """
 
 from __future__ import annotations

@@ -292,6 +292,6 @@ def api_plan_save(body: PlanSaveIn, store: StoreDep, user_id: UserDep, _: CsrfDe
 # The old paths, for one release (docs/names.md): 308 keeps the method and the body.
 @router.post(f"{API}/plans", include_in_schema=False)
 @router.post(f"{API}/plans/save", include_in_schema=False)
-def api_plans_moved(request: Request) -> RedirectResponse:
-    """Send a request for an old plan path to its new one."""
+def api_plans_moved(request: Request, _user: UserDep) -> RedirectResponse:
+    """Send a logged-in request for an old plan path to its new one."""
     return moved(request, f"{API}/plans", f"{API}/plan")
