@@ -33,12 +33,13 @@ def _serve(src: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": str(src),
+        # bench/ on the path too: bare_app adds the /api/v1/bare baseline the app does not ship.
+        "PYTHONPATH": os.pathsep.join([str(src), str(Path(__file__).parent)]),
         "RUNBACK_DATABASE_URL": f"sqlite:///{folder / 'runback.db'}",
         "RUNBACK_ZONE": "UTC",
         "RUNBACK_MODE": "local",
     }
-    factory = "runback.web.app:create_app_from_env"
+    factory = "bare_app:create_app_from_env"
     args = ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", factory, *args], env=env)
     url = f"http://127.0.0.1:{port}"

@@ -24,6 +24,10 @@ Each class carries `http_status`: what it means to the web (the app answers with
 from __future__ import annotations
 
 import errno
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = [
     "ActivityFileError",
@@ -43,7 +47,9 @@ __all__ = [
     "SchemaVersionError",
     "UnsafeFileError",
     "ValidationError",
+    "from_pydantic",
     "os_error_line",
+    "pydantic_problems",
 ]
 
 
@@ -171,3 +177,22 @@ def os_error_line(exc: OSError, path: object = None) -> str:
     if advice is None:
         advice = f"{exc.strerror or exc}; check the path and try again"
     return f"{where}: {advice}" if where is not None else advice
+
+
+def pydantic_problems(
+    exc: pydantic.ValidationError, prefix: str = "", empty: str = ""
+) -> list[str]:
+    """Turn pydantic errors into "field: what is wrong" lines, fields under `prefix`."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        where = ".".join(p for p in (prefix, loc) if p) or empty
+        out.append(f"{where}: " + str(err["msg"]).removeprefix("Value error, "))
+    return out
+
+
+def from_pydantic(
+    exc: pydantic.ValidationError, source: str, prefix: str = "", empty: str = ""
+) -> ValidationError:
+    """Return the runback ValidationError for a pydantic one, naming each field."""
+    return ValidationError(source, pydantic_problems(exc, prefix, empty))

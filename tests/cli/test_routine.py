@@ -166,3 +166,24 @@ def test_show_names_each_source_with_its_steps(run: Invoke) -> None:
     out = _flat(run("show", "mixed").output)
     assert "Source (step 1): runback" in out
     assert "Source (step 2): recommended by a physio, from a runner's blog" in out
+
+
+@pytest.mark.parametrize("control", ["\x7f", "\x01", "\x1b", "\x1f", "\t"])
+def test_new_export_import_round_trip_with_control_characters(
+    run: Invoke, tmp_path: Path, control: str
+) -> None:
+    name = f"Mine{control}"
+    assert run("new", "--name", name, "--step", "chin-tuck").exit_code == 0
+    slug = json.loads(run("list", "--json").stdout)
+    mine = next(d for d in slug if d["name"] == name)
+    out = tmp_path / "mine.toml"
+    assert run("export", mine["slug"], "--out", str(out)).exit_code == 0
+    again = run("import", str(out), "--replace")
+    assert again.exit_code == 0, again.output
+    assert json.loads(run("show", mine["slug"], "--json").stdout)["name"] == name
+
+
+def test_error_echoes_brackets_as_typed(run: Invoke) -> None:
+    bad = run("new", "--name", "Oops", "--step", "[bold]cat-cow:1x")
+    assert bad.exit_code == 1
+    assert "[bold]cat-cow" in _flat(bad.stderr)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from runback.cli.session import CONTEXT_CHOICES
-from runback.services.sessions import CONTEXTS, SessionPublic, list_sessions
+from runback.services.sessions import SessionPublic, list_sessions
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
@@ -60,10 +59,6 @@ def _wait_exit(child: pexpect.spawn) -> int:
     child.close()
     assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
     return int(child.exitstatus)
-
-
-def test_context_choices_match_service() -> None:
-    assert CONTEXT_CHOICES == CONTEXTS
 
 
 def test_full_session_is_stored_completed(spawn: type[pexpect.spawn], db_url: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runback.core.catalog import AREAS, PAIN_REGIONS, Catalog, Exercise
+from runback.core.catalog import Catalog, Exercise
 from runback.core.planner import (
     Plan,
     PlanRequest,
@@ -17,6 +17,7 @@ from runback.core.planner import (
     hold_bounds,
     plan,
 )
+from runback.core.vocab import AREAS, PAIN_REGIONS
 from runback.errors import PlanError
 
 

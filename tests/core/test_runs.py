@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from runback.core.format import pace as format_pace
 from runback.core.runs import (
-    RUN_SPORTS,
     SPORT_LABELS,
-    SPORTS,
-    format_pace,
     is_run,
     matches_filter,
     pace_s_per_km,
     parse_sport,
     parse_sport_filter,
 )
+from runback.core.vocab import RUN_SPORTS, SPORTS
 
 
 def test_runs_are_running_trail_treadmill_and_track() -> None:

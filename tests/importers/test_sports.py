@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from runback.core.runs import SPORTS, is_run
+from runback.core.runs import is_run
+from runback.core.vocab import SPORTS
 from runback.importers.activity import map_sport
 from runback.importers.files import parse_activity
 from runback.importers.fit import _sport

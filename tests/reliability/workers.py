@@ -112,7 +112,10 @@ def _web(base: str, marker: str, n: int, seed: int) -> dict[str, Any]:
                 body: dict[str, Any] = {"completed": False, "enjoyment": 1 + i % 5}
                 open_session = None
             elif rng.random() < 0.6:
-                path, body = "/api/v1/pain", {"region": "hips", "intensity": i % 11}
+                path, body = (
+                    "/api/v1/pain",
+                    {"region": "hips", "intensity": i % 11, "red_flags": []},
+                )
                 body["notes"] = f"{marker}-{i}"
             else:
                 path, body = "/api/v1/sessions", {"routine_slug": "desk-break"}

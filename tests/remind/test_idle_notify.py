@@ -35,6 +35,12 @@ def test_unit_text_quotes_paths() -> None:
     assert 'Environment="RUNBACK_ZONE=Europe/Berlin"' in text
 
 
+def test_unit_text_escapes_percent_signs() -> None:
+    text = unit_text("postgresql://me:p%40ss@db/runback", "Europe/Berlin")
+    assert 'Environment="RUNBACK_DATABASE_URL=postgresql://me:p%%40ss@db/runback"' in text
+    assert "p%40ss" not in text
+
+
 def test_terminal_notifier_reads_the_number_from_a_terminal() -> None:
     import os
     import pty

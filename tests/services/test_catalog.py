@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from runback.core.catalog import AREAS, Catalog
+from runback.core.catalog import Catalog
+from runback.core.vocab import AREAS
 from runback.errors import NotFoundError, ValidationError
 from runback.services.catalog import (
     MAX_ROUTINE_BYTES,

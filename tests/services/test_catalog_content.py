@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from runback.core.catalog import AREAS, Catalog
+from runback.core.catalog import Catalog
 from runback.core.planner import PlanRequest, plan
+from runback.core.vocab import AREAS
 from runback.errors import PlanError
 from runback.services.catalog import load_builtin
 

@@ -131,7 +131,7 @@ def live_server(
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited at startup:\n{server.output()}")
             try:
-                if httpx.get(f"{server.url}/api/v1/bare", timeout=1.0).status_code == 200:
+                if httpx.get(f"{server.url}/api/v1/health", timeout=1.0).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

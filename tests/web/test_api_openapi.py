@@ -47,3 +47,8 @@ def test_player_speed_is_bounded(client: TestClient) -> None:
 def test_player_index_lists_routines(client: TestClient) -> None:
     page = client.get("/player").text
     assert 'href="/player/desk-break"' in page and 'href="/player/back-up-basics"' in page
+
+
+def test_the_benchmark_baseline_does_not_ship(client: TestClient) -> None:
+    # /api/v1/bare is mounted by bench/bare_app.py only.
+    assert client.get("/api/v1/bare").status_code == 404

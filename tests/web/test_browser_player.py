@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 START = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+# The page's clock runs from START while the page loads; it is paused well after that, since
+# pausing "in the past" is an error (a cold browser on a busy machine takes seconds).
+PAUSED_AT = START + timedelta(seconds=30)
 SIZES = {"320": (320, 640), "390": (390, 844), "1280": (1280, 800)}
 
 
@@ -80,7 +83,7 @@ def _play_through(page: Page, name: str) -> dict[str, Any]:
     Return where the dock and the pause button were in every phase shot.
     """
     page.goto("/player/back-up-basics")
-    page.clock.pause_at(START + timedelta(seconds=1))
+    page.clock.pause_at(PAUSED_AT)
     data = json.loads(page.locator("#player-data").text_content() or "{}")
     phases = data["phases"]
     starts = [sum(p["duration_s"] for p in phases[:i]) for i in range(len(phases))]
@@ -156,7 +159,7 @@ def test_the_player_teaches_each_stretch_and_its_controls_stay_put(
 def test_a_hold_shows_side_note_and_cues_in_turn(browser: Any, server: LiveServer) -> None:
     for page in _open(browser, server, "390", "light"):
         page.goto("/player/desk-break")
-        page.clock.pause_at(START + timedelta(seconds=1))
+        page.clock.pause_at(PAUSED_AT)
         data = json.loads(page.locator("#player-data").text_content() or "{}")
         page.click("#pl-start")
         noted = next(p for p in data["phases"] if p["note"] and p["kind"] == "hold")

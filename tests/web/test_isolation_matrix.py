@@ -30,7 +30,6 @@ MARK = "ALPHA"
 # Reachable without logging in, on purpose. The calendar feed's token IS its credential.
 PUBLIC = {
     ("GET", "/api/v1/health"),
-    ("GET", "/api/v1/bare"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/csrf"),
     ("POST", "/api/v1/login"),

@@ -95,3 +95,9 @@ def test_empty_runs_page_says_what_to_do(client: TestClient) -> None:
     page = client.get("/runs").text
     assert "No runs yet" in page
     assert 'enctype="multipart/form-data"' in page and 'data-api="/api/v1/runs/import"' in page
+
+
+def test_upload_form_accepts_every_registered_format(client: TestClient) -> None:
+    from runback.importers.formats import accept_attribute
+
+    assert f'accept="{accept_attribute()}"' in client.get("/runs").text

@@ -1,7 +1,7 @@
 """A big upload on a live uvicorn server leaves every other request answered at once.
 
 45 runs in one upload: the server answers 202 as soon as the files are stored, and a health
-check and /api/v1/bare polled every 200 ms meanwhile never wait 1 s, while the job thread
+check and /api/v1/csrf polled every 200 ms meanwhile never wait 1 s, while the job thread
 imports the files. (Before uploads became jobs, such an upload froze the worker for seconds.)
 """
 
@@ -29,7 +29,7 @@ def test_other_requests_are_answered_during_a_big_upload(tmp_path: Path) -> None
         def poll() -> None:
             with httpx.Client(base_url=server.url, timeout=30) as c:
                 while not stop.is_set():
-                    for path in ("/api/v1/bare", "/api/v1/health"):
+                    for path in ("/api/v1/csrf", "/api/v1/health"):
                         t = time.perf_counter()
                         assert c.get(path).status_code == 200
                         waits.append((time.perf_counter() - t, path))

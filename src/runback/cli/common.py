@@ -124,9 +124,11 @@ def demo_store(ctx: typer.Context, clock: Clock | None = None) -> Store:
 def fail(message: str, code: int = 1) -> None:
     """Print an error for the user and exit."""
     import typer
+    from rich.markup import escape
 
+    # The message quotes the user's input ("[bold]cat-cow:1x"): print it as typed, not as markup.
     err_console().print(
-        f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+        f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True
     )
     raise typer.Exit(code)
 

@@ -109,7 +109,7 @@ def _choice(answer: str) -> int | None:
 def _ask_region(out: Console) -> str:
     from rich.prompt import Prompt
 
-    from runback.core.catalog import PAIN_REGIONS
+    from runback.core.vocab import PAIN_REGIONS
 
     for i, region in enumerate(PAIN_REGIONS, 1):
         out.print(f"  {i}. {region:<15} [dim]{_REGION_LABELS.get(region, '')}[/]")

@@ -12,12 +12,9 @@ if TYPE_CHECKING:
 
     from runback.core.catalog import Catalog, Exercise, Routine
 
+from runback.core.format import min_s
+
 __all__ = ["register"]
-
-
-def _minutes(seconds: int) -> str:
-    m, s = divmod(seconds, 60)
-    return f"{m} min {s:02d} s" if m else f"{s} s"
 
 
 def _emit_json(data: Any) -> None:
@@ -76,10 +73,10 @@ def _show_routine(catalog: Catalog, routine: Routine, flags: Mapping[str, str]) 
             f"{step.hold_s} s",
             str(step.reps),
             sides,
-            _minutes(step.duration_s()),
+            min_s(step.duration_s()),
         )
     out.print(table)
-    out.print(f"Total: {_minutes(catalog.duration_s(routine))}", highlight=False)
+    out.print(f"Total: {min_s(catalog.duration_s(routine))}", highlight=False)
     _show_care(out, flags, [s.exercise for s in steps])
     by_source: dict[str, list[str]] = {}
     for n, step in enumerate(steps, 1):
@@ -218,7 +215,7 @@ def register(app: typer.Typer) -> None:
         for col in ("name", "origin", "steps", "time"):
             table.add_column(col)
         for i in items:
-            table.add_row(i.slug, escape(i.name), i.origin, str(i.steps), _minutes(i.duration_s))
+            table.add_row(i.slug, escape(i.name), i.origin, str(i.steps), min_s(i.duration_s))
         console().print(table)
 
     @group.command("show")
@@ -282,7 +279,7 @@ def register(app: typer.Typer) -> None:
         )
         console().print(
             f"Created {routine.slug!r} with {len(routine.steps)} step(s), "
-            f"{_minutes(load_builtin().duration_s(routine))}. "
+            f"{min_s(load_builtin().duration_s(routine))}. "
             f"See it with: runback routine show {routine.slug}",
             highlight=False,
         )
@@ -301,7 +298,7 @@ def register(app: typer.Typer) -> None:
         result = import_routine(store(ctx), file, replace=replace)
         console().print(
             f"{result.action.capitalize()} {result.routine.slug!r} ({result.routine.name}): "
-            f"{len(result.routine.steps)} step(s), {_minutes(result.duration_s)}.",
+            f"{len(result.routine.steps)} step(s), {min_s(result.duration_s)}.",
             highlight=False,
         )
 

@@ -44,7 +44,7 @@ def _print_runs(runs: list[Run], zone: str) -> None:
     from rich.table import Table
 
     from runback.cli.common import console
-    from runback.core.runs import format_pace
+    from runback.core.format import clock_time, km, pace
     from runback.core.timezones import to_zone
 
     tz = to_zone(zone)
@@ -65,13 +65,12 @@ def _print_runs(runs: list[Run], zone: str) -> None:
             no_wrap=name != "name or file",
         )
     for run in runs:
-        minutes, seconds = divmod(round(run.moving_s or run.elapsed_s), 60)
         table.add_row(
             str(run.id),
             run.start.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            f"{run.distance_m / 1000:.2f}",
-            f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}",
-            format_pace(run.pace_s_per_km) if run.is_run else "[dim]not a run[/]",
+            km(run.distance_m, unit=""),
+            clock_time(run.moving_s or run.elapsed_s),
+            pace(run.pace_s_per_km) if run.is_run else "[dim]not a run[/]",
             run.sport,
             escape(run.name or Path(run.source_file).name),
         )
@@ -103,7 +102,12 @@ def _sport_filter(value: str) -> str:
 def register(app: typer.Typer) -> None:
     """Add the commands to the app."""
 
-    @app.command("import")
+    from runback.importers.formats import extensions_text
+
+    @app.command(
+        "import",
+        help=f"Import runs from {extensions_text()} files (also .gz), folders and Strava exports.",
+    )
     def import_(
         ctx: typer.Context,
         paths: list[Path] = typer.Argument(..., help="Files, folders or Strava export zips."),

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from runback.core.vocab import Context
 
 if TYPE_CHECKING:
     from runback.core.catalog import ResolvedStep
     from runback.core.engine import Engine
     from runback.services.store import Store
 
-__all__ = ["CONTEXT_CHOICES", "register"]
-
-# Same values as services.sessions.CONTEXTS (a test keeps them equal); repeated here so
-# `--help` does not import SQLAlchemy.
-ContextChoice = Literal["before-run", "after-run", "desk-break", "other"]
-CONTEXT_CHOICES: tuple[str, ...] = get_args(ContextChoice)
+__all__ = ["register"]
 
 
 class _Stopped(Exception):
@@ -38,7 +35,7 @@ def register(app: typer.Typer) -> None:
         routine: str = typer.Argument(
             "back-up-basics", help="Routine slug (see `runback routine list`)."
         ),
-        context: ContextChoice | None = typer.Option(
+        context: Context | None = typer.Option(
             None,
             "--context",
             help="When you are doing it (default: from the routine and the time of day).",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from runback.cli.session import ContextChoice
+from runback.core.vocab import Context
 
 if TYPE_CHECKING:
     from runback.services.sessions import SessionPublic
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
         enjoyment: int | None = typer.Option(
             None, "--enjoyment", min=1, max=5, help="How it felt, 1–5."
         ),
-        context: ContextChoice | None = typer.Option(None, "--context", help="When you did it."),
+        context: Context | None = typer.Option(None, "--context", help="When you did it."),
         started: str | None = typer.Option(
             None, "--started", help="When it started, local time, e.g. '2026-01-05 07:30'."
         ),

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from runback.core.format import km
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -129,8 +131,9 @@ def _show(out: Console, view: Today) -> None:
         else:
             what = f"a {due.plan.minutes:g}-min plan" if due.plan else ""
         count = f"{due.done} of {due.wanted} {'taken' if due.slot == 'desk-break' else 'done'}"
+        what = f" {escape(what)}" if what else ""
         out.print(
-            f" {marks.get(due.status, '[dim]·[/]')} {escape(due.label)}: {escape(what)} "
+            f" {marks.get(due.status, '[dim]·[/]')} {escape(due.label)}:{what} "
             f"[dim]({count}, {escape(due.reason)})[/]",
             highlight=False,
         )
@@ -141,12 +144,14 @@ def _show(out: Console, view: Today) -> None:
             parts.append(f"away from the keyboard {b.away}×")
         if b.longest_sit_min:
             parts.append(f"longest sit {b.longest_sit_min:.0f} min")
-        if b.next_due:
+        if view.concern is not None and view.concern.blocking:
+            parts.append("paused until a professional has checked the warning signs")
+        elif b.next_due:
             parts.append(f"next {_clock(b.next_due, view.zone)}")
         out.print("Breaks: " + " · ".join(parts), highlight=False)
     for r in view.runs:
         out.print(
-            f"Run: {_clock(r.start, view.zone)} · {r.distance_m / 1000:.1f} km · "
+            f"Run: {_clock(r.start, view.zone)} · {km(r.distance_m, 1)} · "
             f"{round((r.moving_s or r.elapsed_s) / 60)} min",
             highlight=False,
         )

@@ -8,14 +8,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from runback.core.profile import ExerciseContraindication
+from runback.core.vocab import Area, PainRegion
 
 __all__ = [
-    "AREAS",
     "MAX_ROUTINE_STEPS",
-    "PAIN_REGIONS",
     "SETUP_S",
     "TRANSITION_S",
-    "Area",
     "Catalog",
     "Equipment",
     "Exercise",
@@ -27,22 +25,6 @@ __all__ = [
     "default_setup_s",
 ]
 
-Area = Literal[
-    "lower-back",
-    "mid-back",
-    "upper-back",
-    "neck-shoulders",
-    "hips",
-    "glutes",
-    "hamstrings",
-    "chest",
-    "legs",
-    "core",
-]
-AREAS: tuple[str, ...] = Area.__args__  # type: ignore[attr-defined]
-# Pain log regions are a subset of the areas, so cautions can be matched against pain.
-PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
-PAIN_REGIONS: tuple[str, ...] = PainRegion.__args__  # type: ignore[attr-defined]
 Position = Literal["standing", "seated", "floor"]
 Equipment = Literal["none", "table", "chair", "wall", "mat"]
 # none: one hold; both: the same hold on the left then right side;

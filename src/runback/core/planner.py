@@ -14,17 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from runback.core.catalog import (
-    AREAS,
-    Catalog,
-    Equipment,
-    Exercise,
-    PainRegion,
-    ResolvedStep,
-    Routine,
-    RoutineStep,
-)
+from runback.core.catalog import Catalog, Equipment, Exercise, ResolvedStep, Routine, RoutineStep
 from runback.core.profile import CONTRAINDICATION_LABELS, Contraindication, left_out_by
+from runback.core.vocab import AREAS, PainRegion
 from runback.errors import PlanError
 
 __all__ = [

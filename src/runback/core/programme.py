@@ -6,13 +6,13 @@ lives in services/programmes.py (it needs the catalog and the TOML locator); thi
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from runback.core import toml_write
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep, Sides
 
 __all__ = [
@@ -72,11 +72,6 @@ class Programme(BaseModel):
         if dupes:
             raise ValueError(f"exercise slugs defined twice: {', '.join(dupes)}")
         return self
-
-    @property
-    def sessions_per_week(self) -> int:
-        """Return how many sessions a full week asks for."""
-        return self.times_per_day * self.days_per_week
 
     def frequency(self) -> str:
         """Return the dose in words, e.g. "2×/day, 7 days a week"."""
@@ -172,43 +167,18 @@ def week_adherence(
 
 def to_toml(programme: Programme) -> str:
     """Return the programme as a programme file that imports back to an equal programme."""
-    data = programme.model_dump(mode="json", exclude_none=True)
-    lines = ["# runback physio programme (see docs/programme-format.md)"]
-    for key in ("format", "name", "clinician", "start", "review"):
-        if key in data:
-            lines.append(_kv(key, data[key], raw_date=key in ("start", "review")))
-    for key in ("times_per_day", "days_per_week", "notes"):
-        lines.append(_kv(key, data[key]))
-    for item in programme.prescription:
-        lines += ["", "[[prescription]]"]
-        for key, value in item.model_dump(mode="json", exclude_defaults=True).items():
-            lines.append(_kv(key, value))
-    for ex in programme.exercises:
-        lines += ["", "[[exercises]]"]
-        for key, value in ex.model_dump(mode="json", exclude_defaults=True).items():
-            lines.append(_kv(key, value))
-    return "\n".join(lines) + "\n"
-
-
-def _kv(key: str, value: Any, raw_date: bool = False) -> str:
-    return f"{key} = {value if raw_date else _value(value)}"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        plain = all(c >= " " or c in "\t\n" for c in value) and "\x7f" not in value
-        if "\n" in value and "'''" not in value and plain:
-            # A literal multi-line string keeps the clinician's notes readable.
-            return "'''\n" + value + "'''"
-        # JSON string escapes are all valid TOML basic-string escapes.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list | tuple):
-        items = [_value(v) for v in value]
-        if sum(len(i) + 2 for i in items) > 80:
-            return "[\n" + "".join(f"  {i},\n" for i in items) + "]"
-        return "[" + ", ".join(items) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+    data: dict[str, Any] = programme.model_dump(
+        mode="json", exclude_none=True, exclude={"prescription", "exercises"}
+    )
+    # Dates stay TOML dates, not strings.
+    data["start"] = programme.start
+    if programme.review is not None:
+        data["review"] = programme.review
+    data["prescription"] = [
+        item.model_dump(mode="json", exclude_defaults=True) for item in programme.prescription
+    ]
+    if programme.exercises:
+        data["exercises"] = [
+            ex.model_dump(mode="json", exclude_defaults=True) for ex in programme.exercises
+        ]
+    return toml_write.dumps(data, ["runback physio programme (see docs/programme-format.md)"])

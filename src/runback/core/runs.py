@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Literal, get_args
+
+from runback.core.vocab import RUN_SPORTS, SPORTS, Sport
 
 __all__ = [
     "EARLIEST_START",
     "LATEST_START",
     "MAX_PLAUSIBLE",
     "MIN_PACE_DISTANCE_M",
-    "RUN_SPORTS",
-    "SPORTS",
     "SPORT_FILTERS",
     "SPORT_LABELS",
-    "Sport",
     "SportFilter",
-    "format_pace",
     "is_run",
     "matches_filter",
     "pace_s_per_km",
@@ -32,20 +29,6 @@ __all__ = [
     "plausible_start",
 ]
 
-Sport = Literal[
-    "running",
-    "trail-running",
-    "treadmill",
-    "track",
-    "cycling",
-    "walking",
-    "hiking",
-    "swimming",
-    "other",
-]
-SPORTS: tuple[Sport, ...] = get_args(Sport)
-
-RUN_SPORTS: frozenset[str] = frozenset({"running", "trail-running", "treadmill", "track"})
 
 # Words for people (pages, PDF); the CLI and API use the sport names themselves.
 SPORT_LABELS: dict[str, str] = {
@@ -110,14 +93,6 @@ def pace_s_per_km(sport: str, distance_m: float, seconds: float | None) -> float
     if distance_m < MIN_PACE_DISTANCE_M:
         return None
     return seconds / (distance_m / 1000)
-
-
-def format_pace(seconds_per_km: float | None) -> str:
-    """Format a pace as "5:07 /km" ("—" when there is none)."""
-    if seconds_per_km is None:
-        return "—"
-    minutes, seconds = divmod(round(seconds_per_km), 60)
-    return f"{minutes}:{seconds:02d} /km"
 
 
 # The ranges the database's CHECKs hold (migration 0005); reading code applies them too, so a

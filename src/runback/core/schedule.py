@@ -35,13 +35,12 @@ from pydantic import (
 )
 
 from runback.core.timezones import to_zone
+from runback.core.vocab import Outcome
 
 __all__ = [
-    "OUTCOMES",
     "WEEKDAYS",
     "ActiveWindow",
     "BreakEvent",
-    "Outcome",
     "ReminderPrefs",
     "Schedule",
     "Weekday",
@@ -49,8 +48,6 @@ __all__ = [
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Outcome = Literal["taken", "snoozed", "skipped", "natural", "missed"]
-OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 
 
 class ActiveWindow(BaseModel):

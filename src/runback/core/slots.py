@@ -16,16 +16,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from runback.core.planner import Place
+from runback.core.vocab import CONTEXT_SLOTS, SlotName
 
 __all__ = [
-    "CONTEXT_SLOTS",
     "DEFAULT_SLOTS",
-    "SLOT_NAMES",
     "BreakDay",
     "DueSlot",
     "PlanSpec",
     "Slot",
-    "SlotName",
     "SlotSession",
     "infer_context",
     "parse_slots",
@@ -34,8 +32,6 @@ __all__ = [
     "what_is_due",
 ]
 
-SlotName = Literal["morning", "desk-break", "before-run", "after-run"]
-SLOT_NAMES: tuple[str, ...] = SlotName.__args__  # type: ignore[attr-defined]
 # "paused": an open warning sign (services.concerns) puts every slot on hold.
 Status = Literal["due", "done", "upcoming", "missed", "not-today", "paused"]
 _LABELS = {
@@ -45,8 +41,6 @@ _LABELS = {
     "after-run": "After the run",
     "programme": "Physio programme",
 }
-# Slots that are also a session's context; every other session's context is "other".
-CONTEXT_SLOTS: tuple[str, ...] = ("before-run", "after-run", "desk-break")
 # A session this close before a planned run (or after a run started) belongs to that run.
 _BEFORE_RUN = timedelta(hours=3)
 _AFTER_RUN = timedelta(hours=4)
@@ -228,12 +222,12 @@ def infer_context(
 
 
 def _done(slot: Slot, sessions: Sequence[SlotSession]) -> int:
-    if slot.name in ("desk-break", "before-run", "after-run"):
+    if slot.name in CONTEXT_SLOTS:
         return sum(1 for s in sessions if s.context == slot.name)
     # Morning: any other session in the morning window (or of the slot's routine).
     count = 0
     for s in sessions:
-        if s.context in ("desk-break", "before-run", "after-run"):
+        if s.context in CONTEXT_SLOTS:
             continue
         in_window = slot.start is not None and slot.end is not None
         if (in_window and slot.start <= s.started_local.time() < slot.end) or (  # type: ignore[operator]

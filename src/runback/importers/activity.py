@@ -6,15 +6,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from runback.core.runs import SPORTS, Sport
+from runback.core.vocab import Sport
 
 __all__ = [
-    "SPORTS",
     "Activity",
-    "Sport",
     "content_hash",
     "map_sport",
-    "source_format_of",
 ]
 
 # Names used by FIT (sport and sub_sport enum names), TCX (Sport attribute), GPX (<type>: Garmin
@@ -128,14 +125,3 @@ def map_sport(value: object, sub_sport: object = None) -> Sport:
         if kind is not None and (sport == "running" or _key(value) == "fitnessequipment"):
             return kind
     return sport
-
-
-def source_format_of(name: str) -> str | None:
-    """Return fit/gpx/tcx from a file name (ignoring a trailing .gz), or None."""
-    lower = name.lower()
-    if lower.endswith(".gz"):
-        lower = lower[:-3]
-    for ext in ("fit", "gpx", "tcx"):
-        if lower.endswith("." + ext):
-            return ext
-    return None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
-from runback.importers.activity import Activity, source_format_of
+from runback.importers import formats
+from runback.importers.activity import Activity
 from runback.importers.limits import check_ratio
 
 __all__ = [
@@ -24,7 +25,7 @@ def _mb(n: int) -> str:
 
 def is_activity_name(name: str) -> bool:
     """Return True for .fit/.gpx/.tcx names, gzipped or not."""
-    return source_format_of(name) is not None
+    return formats.format_of_name(name) is not None
 
 
 def gunzip_limited(data: bytes, source: str, max_bytes: int) -> bytes:
@@ -50,14 +51,7 @@ def gunzip_limited(data: bytes, source: str, max_bytes: int) -> bytes:
 
 def sniff_format(data: bytes) -> str | None:
     """Guess fit/gpx/tcx from the first bytes."""
-    if len(data) >= 12 and data[8:12] == b".FIT":
-        return "fit"
-    head = data[:2048].lower()
-    if b"<trainingcenterdatabase" in head:
-        return "tcx"
-    if b"<gpx" in head:
-        return "gpx"
-    return None
+    return formats.sniff(data)
 
 
 def parse_activity(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Activity:
@@ -72,19 +66,9 @@ def parse_activity(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -
         data = gunzip_limited(data, name, max_bytes)
     elif name.lower().endswith(".gz"):
         raise DamagedFileError(name, "damaged gzip data: the file does not start like a gzip file")
-    kind = source_format_of(name) or sniff_format(data)
-    if kind == "fit":
-        from runback.importers.fit import parse_fit
-
-        return parse_fit(data, name)
-    if kind == "gpx":
-        from runback.importers.gpx import parse_gpx
-
-        return parse_gpx(data, name)
-    if kind == "tcx":
-        from runback.importers.tcx import parse_tcx
-
-        return parse_tcx(data, name)
+    kind = formats.format_of_name(name) or sniff_format(data)
+    if kind is not None:
+        return formats.by_name(kind).parse(data, name)
     raise ActivityFileError(
-        name, "not an activity file: runback reads .fit, .gpx and .tcx (also .gz)"
+        name, f"not an activity file: runback reads {formats.extensions_text()} (also .gz)"
     )

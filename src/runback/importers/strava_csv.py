@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from runback.core.vocab import Sport
 from runback.errors import ActivityFileError, DamagedFileError
-from runback.importers.activity import Activity, Sport, content_hash, map_sport
+from runback.importers.activity import Activity, content_hash, map_sport
 
 __all__ = ["CsvActivity", "parse_activities_csv", "parse_strava_date"]
 

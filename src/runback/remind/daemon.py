@@ -8,7 +8,6 @@ preferences (pause, resume, config) from the database.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,19 +75,10 @@ class StartAtClock:
 
 
 def default_beeper() -> Callable[[], None]:
-    """Return the shared Sounder's beep when available, else the terminal bell."""
-    try:
-        from runback.sound import Sounder  # type: ignore[import-not-found, unused-ignore]
+    """Return the shared Sounder's beep."""
+    from runback.sound import Sounder
 
-        return Sounder().beep  # type: ignore[no-any-return, unused-ignore]
-    except Exception:  # the sound module is optional: a missing one must not stop reminders
-
-        def bell() -> None:
-            if sys.stderr.isatty():
-                sys.stderr.write("\a")
-                sys.stderr.flush()
-
-        return bell
+    return Sounder().beep
 
 
 @dataclass

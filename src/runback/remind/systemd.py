@@ -24,12 +24,12 @@ def unit_path() -> Path:
 
 def unit_text(database_url: str | None = None, zone: str | None = None) -> str:
     """Return the unit file: run this Python's `runback remind`, restart on failure."""
-    exec_start = shlex.join([sys.executable, "-m", "runback", "remind"])
+    exec_start = _specifiers_escaped(shlex.join([sys.executable, "-m", "runback", "remind"]))
     env = []
     if database_url:
-        env.append(f'Environment="RUNBACK_DATABASE_URL={database_url}"')
+        env.append(f'Environment="RUNBACK_DATABASE_URL={_specifiers_escaped(database_url)}"')
     if zone:
-        env.append(f'Environment="RUNBACK_ZONE={zone}"')
+        env.append(f'Environment="RUNBACK_ZONE={_specifiers_escaped(zone)}"')
     env_lines = "\n".join(env) + ("\n" if env else "")
     return (
         "[Unit]\n"
@@ -45,6 +45,11 @@ def unit_text(database_url: str | None = None, zone: str | None = None) -> str:
         "[Install]\n"
         "WantedBy=default.target\n"
     )
+
+
+def _specifiers_escaped(value: str) -> str:
+    # systemd expands %h, %u, ... in unit values; a literal % (a URL-encoded password) is %%.
+    return value.replace("%", "%%")
 
 
 def systemctl_usable() -> bool:

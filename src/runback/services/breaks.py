@@ -10,17 +10,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from runback.core.schedule import (
-    OUTCOMES,
-    WEEKDAYS,
-    BreakEvent,
-    Outcome,
-    ReminderPrefs,
-    Schedule,
-)
+from runback.core.schedule import WEEKDAYS, BreakEvent, ReminderPrefs, Schedule
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
-from runback.errors import NotFoundError, ValidationError
+from runback.core.vocab import OUTCOMES, Outcome
+from runback.errors import NotFoundError, ValidationError, from_pydantic
 from runback.services.store import LOCAL_USER_ID, Store, get_user
 from runback.storage.models import BreakRow
 
@@ -59,11 +53,7 @@ def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
     try:
         return ReminderPrefs.model_validate(dict(raw))
     except pydantic.ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'reminders'}: {err['msg']}"
-            for err in exc.errors()
-        ]
-        raise ValidationError(source, problems) from None
+        raise from_pydantic(exc, source, empty="reminders") from None
 
 
 def get_prefs(store: Store, user_id: int = LOCAL_USER_ID) -> ReminderPrefs:

@@ -8,7 +8,7 @@ import tomllib
 import pydantic
 
 from runback.core.figure import Figure
-from runback.errors import ValidationError
+from runback.errors import ValidationError, from_pydantic
 
 __all__ = ["figure_for", "load_figures"]
 
@@ -34,11 +34,7 @@ def load_figures() -> dict[str, Figure]:
             try:
                 out[slug] = Figure.model_validate({"slug": slug, **body})
             except pydantic.ValidationError as exc:
-                problems = [
-                    f"[{slug}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                    for e in exc.errors()
-                ]
-                raise ValidationError(source, problems) from exc
+                raise from_pydantic(exc, source, f"[{slug}]") from exc
     return out
 
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runback.core.catalog import PAIN_REGIONS
 from runback.core.timezones import event_day, local_date
 from runback.core.triage import (
     PERSIST_WINDOW,
@@ -25,6 +24,7 @@ from runback.core.triage import (
     assess,
     validate_flags,
 )
+from runback.core.vocab import PAIN_REGIONS
 from runback.errors import NotFoundError, ValidationError
 from runback.services.profile import risk_context
 from runback.services.store import LOCAL_USER_ID, Store

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import pydantic
 from sqlalchemy import select
 
-from runback.core.catalog import PAIN_REGIONS, Catalog, Routine
+from runback.core.catalog import Catalog, Routine
 from runback.core.planner import Plan, PlanRequest, plan
-from runback.errors import PlanError, ValidationError
+from runback.core.vocab import PAIN_REGIONS
+from runback.errors import PlanError, ValidationError, from_pydantic
 from runback.services.routines import upsert_routine
 from runback.services.store import Store
 from runback.storage.models import PainEntryRow, SessionRow
@@ -96,12 +97,7 @@ def history_request(
             }
         )
     except pydantic.ValidationError as exc:
-        problems = [
-            f"{'.'.join(map(str, e['loc'])) or 'request'}: "
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        ]
-        raise ValidationError("plan request", problems) from None
+        raise from_pydantic(exc, "plan request", empty="request") from None
 
 
 def make_plan(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -14,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from runback.core import toml_write
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep
 from runback.core.desk_break import DESK_BREAK, brief, dose
 from runback.errors import InUseError, NotFoundError, RunbackError, ValidationError
@@ -389,40 +389,19 @@ def delete_routine(
         session.delete(row)
 
 
-def _toml_value(value: Any, indent: str = "") -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        # JSON string escapes are all valid TOML basic-string escapes.
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        items = [_toml_value(v) for v in value]
-        one_line = f"[{', '.join(items)}]"
-        if len(one_line) <= 80:
-            return one_line
-        return "[\n" + "".join(f"{indent}  {item},\n" for item in items) + f"{indent}]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
 def routine_to_toml(routine: Routine) -> str:
     """Return the routine as TOML in the documented format."""
-    out = ["# A runback routine (format: docs/routine-format.md)."]
+    comments = ["A runback routine (format: docs/routine-format.md)."]
     if routine.origin == "builtin":
-        out.append("# Exported from a built-in routine: change the slug to import your version.")
-    out.append(f"slug = {_toml_value(routine.slug)}")
-    out.append(f"name = {_toml_value(routine.name)}")
+        comments.append("Exported from a built-in routine: change the slug to import your version.")
+    data: dict[str, Any] = {"slug": routine.slug, "name": routine.name}
     if routine.description:
-        out.append(f"description = {_toml_value(routine.description)}")
+        data["description"] = routine.description
     if routine.origin not in ("builtin", "user"):
-        out.append(f"origin = {_toml_value(routine.origin)}")
-    for step in routine.steps:
-        out.append("\n[[steps]]")
-        for key, value in step.model_dump(exclude_defaults=True).items():
-            out.append(f"{key} = {_toml_value(value)}")
-    for ex in routine.exercises:
-        out.append("\n[[exercises]]")
-        for key, value in ex.model_dump(mode="json", exclude_defaults=True).items():
-            out.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(out) + "\n"
+        data["origin"] = routine.origin
+    data["steps"] = [step.model_dump(exclude_defaults=True) for step in routine.steps]
+    if routine.exercises:
+        data["exercises"] = [
+            ex.model_dump(mode="json", exclude_defaults=True) for ex in routine.exercises
+        ]
+    return toml_write.dumps(data, comments)

@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 
 from runback.core.runs import (
     EARLIEST_START,
-    SPORTS,
     SportFilter,
     is_run,
     pace_s_per_km,
@@ -29,6 +28,7 @@ from runback.core.runs import (
     plausible,
     plausible_start,
 )
+from runback.core.vocab import SPORTS
 from runback.errors import ActivityFileError, NotFoundError, UnsafeFileError, ValidationError
 from runback.importers import sandbox
 from runback.importers.activity import Activity

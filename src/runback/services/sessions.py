@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from runback.core.catalog import Routine
+from runback.core.vocab import CONTEXTS
 from runback.errors import NotFoundError, RunbackError, ValidationError
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import SessionRow
 
 __all__ = [
-    "CONTEXTS",
-    "Context",
     "SessionPublic",
     "delete_session",
     "finish_session",
@@ -37,9 +36,6 @@ __all__ = [
     "start_session",
     "update_session",
 ]
-
-Context = Literal["before-run", "after-run", "desk-break", "other"]
-CONTEXTS: tuple[str, ...] = get_args(Context)
 
 
 class SessionPublic(BaseModel):

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pydantic
 from sqlalchemy import select
 
-from runback.core.catalog import AREAS
 from runback.core.schedule import WEEKDAYS
 from runback.core.slots import (
-    SLOT_NAMES,
     BreakDay,
     DueSlot,
     Slot,
@@ -26,7 +24,8 @@ from runback.core.slots import (
     programme_slots,
     what_is_due,
 )
-from runback.errors import PlanError, RunbackError, ValidationError
+from runback.core.vocab import AREAS, SLOT_NAMES
+from runback.errors import PlanError, RunbackError, ValidationError, from_pydantic
 from runback.services.plans import make_plan
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import RunRow, SessionRow, UserRow
@@ -43,7 +42,6 @@ __all__ = [
     "due_slots",
     "get_slots",
     "infer_session_context",
-    "pydantic_problems",
     "save_slots",
     "set_slots",
 ]
@@ -66,16 +64,6 @@ class _Started(Protocol):
     def routine_slug(self) -> str: ...
     @property
     def completed(self) -> bool: ...
-
-
-def pydantic_problems(exc: pydantic.ValidationError, prefix: str = "") -> list[str]:
-    """Turn pydantic errors into "field: what is wrong" lines."""
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        where = ".".join(p for p in (prefix, loc) if p) or "slot"
-        out.append(f"{where}: " + str(err["msg"]).removeprefix("Value error, "))
-    return out
 
 
 def _routine_problem(slug: str, known: list[str]) -> str:
@@ -148,7 +136,7 @@ def change_slot(store: Store, user_id: int = LOCAL_USER_ID, name: str = "", **ch
     try:
         new = Slot.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ValidationError(_SOURCE, pydantic_problems(exc, f"slots.{name}")) from None
+        raise from_pydantic(exc, _SOURCE, f"slots.{name}", empty="slot") from None
     save_slots(store, user_id, [new if s.name == name else s for s in current])
     return new
 

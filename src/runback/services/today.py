@@ -12,9 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from runback.core.slots import CONTEXT_SLOTS, BreakDay, DueSlot
+from runback.core.slots import BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.triage import Advice
+from runback.core.vocab import CONTEXT_SLOTS
 from runback.services.concerns import Concern, open_concern
 from runback.services.habit import HabitStrength, habit_strength
 from runback.services.runs import Run, list_runs

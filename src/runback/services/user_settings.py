@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from runback.core.schedule import ReminderPrefs
-from runback.errors import ValidationError
+from runback.errors import ValidationError, pydantic_problems
 from runback.services.accounts import TARGETS_KEY, Targets
 from runback.services.breaks import PREFS_KEY, get_prefs
 from runback.services.player import PLAYER_KEY, PlayerPrefs
@@ -14,7 +14,7 @@ from runback.services.store import get_user
 if TYPE_CHECKING:
     from runback.services.store import Store
 
-__all__ = ["pydantic_problems", "update_settings"]
+__all__ = ["settings_problems", "update_settings"]
 
 
 def update_settings(
@@ -41,7 +41,7 @@ def update_settings(
         try:
             prefs = ReminderPrefs.model_validate({**current, **reminders})
         except Exception as exc:
-            problems.extend(pydantic_problems(exc, "reminders"))
+            problems.extend(settings_problems(exc, "reminders"))
     if problems:
         raise ValidationError("settings", problems)
     with store.tx() as session:
@@ -59,13 +59,10 @@ def update_settings(
         row.prefs = changed
 
 
-def pydantic_problems(exc: Exception, prefix: str) -> list[str]:
-    """Return one "prefix.field: message" line per problem pydantic found (or the error)."""
+def settings_problems(exc: Exception, prefix: str) -> list[str]:
+    """Return one "prefix.field: message" line per problem in `exc` (or the error itself)."""
     import pydantic
 
     if not isinstance(exc, pydantic.ValidationError):
         return [f"{prefix}: {exc}"]
-    return [
-        f"{prefix}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}".rstrip(".:")
-        for e in exc.errors()
-    ]
+    return [p.rstrip(".:") for p in pydantic_problems(exc, prefix)]

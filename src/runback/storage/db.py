@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -19,7 +17,6 @@ __all__ = [
     "describe_url",
     "make_engine",
     "make_sessionmaker",
-    "transaction",
 ]
 
 CONNECT_TIMEOUT_S = 5
@@ -206,10 +203,3 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     track_user_writes(factory)
     return factory
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session inside one transaction: committed on success, rolled back on error."""
-    with factory() as session, session.begin():
-        yield session

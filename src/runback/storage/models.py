@@ -24,7 +24,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from runback.core.runs import RUN_SPORTS
+from runback.core.vocab import RUN_SPORTS
 from runback.storage.types import UTCDateTime
 
 __all__ = [

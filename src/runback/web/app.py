@@ -133,11 +133,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             responses=ERROR_RESPONSES,
         )
 
-    @app.get("/api/v1/bare", include_in_schema=False)
-    async def bare() -> dict[str, bool]:
-        """Return a constant (the benchmark's baseline)."""
-        return {"ok": True}
-
     def _error(request: Request, status: int, message: str) -> Response:
         if is_api(request):
             return JSONResponse({"detail": message}, status_code=status)

@@ -44,7 +44,7 @@ def listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket
     return sock
 
 
-def _config(host: str, port: int) -> Any:
+def _config(host: str, port: int, app: str) -> Any:
     import uvicorn
 
     from runback.settings import Settings
@@ -54,7 +54,7 @@ def _config(host: str, port: int) -> Any:
     # the login limits key on, https for URLs), and only its. Local mode has no proxy.
     hosted = settings.mode == "hosted"
     return uvicorn.Config(
-        APP,
+        app,
         factory=True,
         host=host,
         port=port,
@@ -65,25 +65,27 @@ def _config(host: str, port: int) -> Any:
     )
 
 
-def _worker(host: str, port: int) -> None:
+def _worker(host: str, port: int, app: str) -> None:
     """Serve on a socket of this worker's own (the target of each worker process)."""
     import uvicorn
 
     sock = listening_socket(host, port, reuse_port=True)
-    uvicorn.Server(_config(host, port)).run(sockets=[sock])
+    uvicorn.Server(_config(host, port, app)).run(sockets=[sock])
 
 
-def run(host: str, port: int, workers: int) -> None:
+def run(host: str, port: int, workers: int, app: str | None = None) -> None:
     """Serve until SIGINT or SIGTERM: in this process, or in `workers` worker processes."""
+    # `app` names the factory ("module:function"); bench/ passes one with its baseline route.
+    app = app or APP
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
-        _run_uvicorn(host, port, workers)
+        _run_uvicorn(host, port, workers, app)
         return
     # Fail here, once and clearly, if the address is taken. Binding with SO_REUSEPORT would
     # succeed next to another server of ours (same user), so first see whether one answers.
     _refuse_if_served(host, port)
     probe = _bound_socket(host, port)  # bound but not listening: it is given no connections
     try:
-        _supervise(host, port, workers)
+        _supervise(host, port, workers, app)
     finally:
         probe.close()
 
@@ -111,7 +113,7 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _supervise(host: str, port: int, workers: int) -> None:
+def _supervise(host: str, port: int, workers: int, app: str) -> None:
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
@@ -123,7 +125,7 @@ def _supervise(host: str, port: int, workers: int) -> None:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     procs: list[tuple[Any, float]] = []
     try:
-        procs = [_start(ctx, host, port) for _ in range(workers)]
+        procs = [_start(ctx, host, port, app) for _ in range(workers)]
         quick_deaths = 0
         while not stop.wait(RESTART_PAUSE_S):
             for i, (proc, started) in enumerate(procs):
@@ -137,7 +139,7 @@ def _supervise(host: str, port: int, workers: int) -> None:
                         f"runback serve: workers keep exiting at start (code {proc.exitcode});"
                         " see the messages above"
                     )
-                procs[i] = _start(ctx, host, port)
+                procs[i] = _start(ctx, host, port, app)
     finally:
         for proc, _ in procs:
             if proc.is_alive():
@@ -151,17 +153,17 @@ def _supervise(host: str, port: int, workers: int) -> None:
             signal.signal(signum, handler)
 
 
-def _start(ctx: Any, host: str, port: int) -> tuple[Any, float]:
-    proc = ctx.Process(target=_worker, args=(host, port))
+def _start(ctx: Any, host: str, port: int, app: str) -> tuple[Any, float]:
+    proc = ctx.Process(target=_worker, args=(host, port, app))
     proc.start()
     return proc, time.monotonic()
 
 
-def _run_uvicorn(host: str, port: int, workers: int) -> None:
+def _run_uvicorn(host: str, port: int, workers: int, app: str) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    config = _config(host, port)
+    config = _config(host, port, app)
     sock = listening_socket(host, port, reuse_port=False)
     if workers > 1:  # no SO_REUSEPORT on this system: uvicorn's shared socket
         config.workers = workers

@@ -8,17 +8,15 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from runback.core.format import duration, km, minutes, pace
 from runback.core.timezones import to_zone
 from runback.web.deps import render
 
 __all__ = [
     "confirm_page",
-    "duration",
     "gone_page",
-    "km",
     "local_day",
     "local_time",
-    "minutes",
     "page",
 ]
 
@@ -39,34 +37,13 @@ def local_day(at: datetime | None, zone: str) -> str:
     return f"{local:%a} {local.day} {local:%b}"
 
 
-def duration(seconds: float | None) -> str:
-    """Format seconds as "1:02:03" or "12:34"."""
-    if seconds is None:
-        return "—"
-    total = round(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-def minutes(seconds: float | None) -> str:
-    """Format seconds as whole minutes ("4 min"), at least 1 for anything above zero."""
-    if not seconds:
-        return "0 min"
-    return f"{max(1, round(seconds / 60))} min"
-
-
-def km(metres: float | None) -> str:
-    """Format metres as kilometres with two decimals."""
-    return "—" if metres is None else f"{metres / 1000:.2f} km"
-
-
 _HELPERS = {
     "local_time": local_time,
     "local_day": local_day,
     "duration": duration,
     "minutes": minutes,
     "km": km,
+    "pace": pace,
 }
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from runback.core.schedule import Outcome
+from runback.core.vocab import Outcome
 from runback.services.breaks import (
     BreakEntry,
     delete_break,

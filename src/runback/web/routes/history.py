@@ -13,12 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from runback.core.schedule import OUTCOMES
 from runback.core.timezones import to_zone
+from runback.core.vocab import CONTEXTS, OUTCOMES
 from runback.errors import NotFoundError, ValidationError
 from runback.services.breaks import BreakEntry, delete_break, get_break, list_breaks, update_break
 from runback.services.sessions import (
-    CONTEXTS,
     SessionPublic,
     delete_session,
     get_session,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from runback.core.catalog import PAIN_REGIONS
 from runback.core.triage import Advice, RedFlagQuestion
+from runback.core.vocab import PAIN_REGIONS
 from runback.errors import NotFoundError, ValidationError
 from runback.services.concerns import open_concern
 from runback.services.pain import (

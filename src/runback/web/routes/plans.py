@@ -9,8 +9,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from runback.core.catalog import AREAS, Routine
+from runback.core.catalog import Routine
 from runback.core.planner import PLACES, Plan
+from runback.core.vocab import AREAS, CONTEXTS
 from runback.errors import PlanError, ValidationError
 from runback.services.plans import make_plan, save_plan
 from runback.services.routines import user_catalog
@@ -23,7 +24,6 @@ __all__ = ["PlanIn", "PlanOut", "PlanSaveIn", "PlannedStepOut", "plan_out", "rou
 
 router = APIRouter()
 
-CONTEXTS = ("before-run", "after-run", "desk-break", "other")
 DEFAULT_MINUTES = 5
 
 

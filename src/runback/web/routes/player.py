@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
 from runback.core.phases import CUE_EVERY_S, Phase, expand
+from runback.core.vocab import Context
 from runback.services.concerns import open_concern
 from runback.services.figures import figure_for
 from runback.services.player import resolve_for_player
@@ -50,7 +51,7 @@ router = APIRouter()
 RESUME_WINDOW = timedelta(hours=12)
 MAX_SPEED = 1000.0
 
-ContextName = Literal["before-run", "after-run", "desk-break", "other"]
+ContextName = Context
 
 
 class PhaseOut(BaseModel):

@@ -116,19 +116,26 @@ def welcome_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLRes
     return _page(request, store, user_id, "welcome")
 
 
-@router.post("/welcome", response_class=HTMLResponse)
-async def welcome_form(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
-    """Save the first-day answers and go to Today."""
+async def _save_then(
+    request: Request, store: Store, user_id: int, where: str, done: str
+) -> Response:
+    """Save the posted answers and go to done, or show the form again with what to change."""
     form, days, contra = await _form(request)
 
     def save() -> Response:
         try:
             _save_form(store, user_id, form, days, contra)
         except ValidationError as exc:
-            return _page(request, store, user_id, "welcome", "; ".join(exc.problems), 422, form)
-        return RedirectResponse("/", 303)
+            return _page(request, store, user_id, where, "; ".join(exc.problems), 422, form)
+        return RedirectResponse(done, 303)
 
     return await run_in_threadpool(save)
+
+
+@router.post("/welcome", response_class=HTMLResponse)
+async def welcome_form(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
+    """Save the first-day answers and go to Today."""
+    return await _save_then(request, store, user_id, "welcome", "/")
 
 
 @router.post("/welcome/skip", response_class=HTMLResponse)
@@ -147,16 +154,7 @@ def profile_page(request: Request, store: StoreDep, user_id: UserDep) -> HTMLRes
 @router.post("/settings/profile", response_class=HTMLResponse)
 async def profile_form(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Save changed answers."""
-    form, days, contra = await _form(request)
-
-    def save() -> Response:
-        try:
-            _save_form(store, user_id, form, days, contra)
-        except ValidationError as exc:
-            return _page(request, store, user_id, "settings", "; ".join(exc.problems), 422, form)
-        return RedirectResponse("/settings/profile?saved=1", 303)
-
-    return await run_in_threadpool(save)
+    return await _save_then(request, store, user_id, "settings", "/settings/profile?saved=1")
 
 
 @router.get(f"{API}/profile")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from runback.core.catalog import AREAS, Exercise, Routine
+from runback.core.catalog import Exercise, Routine
+from runback.core.vocab import AREAS
 from runback.errors import InUseError, ValidationError
 from runback.services.catalog import MAX_ROUTINE_BYTES, load_builtin
 from runback.services.routines import (

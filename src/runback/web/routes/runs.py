@@ -11,8 +11,11 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from runback.core.runs import SPORT_FILTERS, SPORT_LABELS, SPORTS, Sport, format_pace
+from runback.core.format import km
+from runback.core.runs import SPORT_FILTERS, SPORT_LABELS
+from runback.core.vocab import SPORTS, Sport
 from runback.errors import NotFoundError, ValidationError
+from runback.importers.formats import accept_attribute
 from runback.services.job_thread import JobThread
 from runback.services.jobs import Job, Upload, enqueue_import, get_job
 from runback.services.runs import (
@@ -27,7 +30,7 @@ from runback.services.runs import (
 from runback.services.store import Store
 from runback.web.api import API
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
-from runback.web.routes._helpers import km, local_time, page
+from runback.web.routes._helpers import local_time, page
 
 __all__ = [
     "FileResultOut",
@@ -232,6 +235,7 @@ def _page(
         "runs.html",
         {
             "runs": shown[:PAGE_RUNS],
+            "upload_accept": accept_attribute(),
             "shown_total": len(shown),
             "total": len(runs),
             "total_km": sum(r.distance_m for r in runs) / 1000,
@@ -239,7 +243,6 @@ def _page(
             "sport": sport,
             "filters": _FILTER_LABELS,
             "sport_label": _sport_label,
-            "pace": format_pace,
             "result": result,
             "notice": notice,
             "job": job,
@@ -291,7 +294,7 @@ def _run_page(
 ) -> HTMLResponse:
     run = get_run(store, user_id=user_id, run_id=run_id)
     sports = [(s, SPORT_LABELS[s]) for s in SPORTS]
-    context = {"run": run, "sports": sports, "sport_label": _sport_label, "pace": format_pace}
+    context = {"run": run, "sports": sports, "sport_label": _sport_label}
     return page(request, template, {**context, **extra}, 422 if extra.get("problems") else 200)
 
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from runback.core.phases import expand, held_s, planned_hold_s
+from runback.core.vocab import Context
 from runback.errors import ValidationError
 from runback.services.player import resolve_for_player
 from runback.services.sessions import (
-    Context,
     SessionPublic,
     delete_session,
     finish_session,

@@ -17,7 +17,7 @@ from runback.services.accounts import Targets
 from runback.services.concerns import emergency_number
 from runback.services.player import PlayerPrefs, get_player_prefs
 from runback.services.store import Store
-from runback.services.user_settings import pydantic_problems, update_settings
+from runback.services.user_settings import settings_problems, update_settings
 from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 
@@ -177,13 +177,13 @@ def _from_form(form: dict[str, str]) -> SettingsUpdate:
     try:
         parsed = Targets.model_validate(targets)
     except Exception as exc:
-        raise ValidationError("settings", pydantic_problems(exc, "targets")) from None
+        raise ValidationError("settings", settings_problems(exc, "targets")) from None
     player = None
     if number("extra_ready_s") is not None:
         try:
             player = PlayerPrefs(extra_ready_s=number("extra_ready_s"))
         except Exception as exc:
-            raise ValidationError("settings", pydantic_problems(exc, "player")) from None
+            raise ValidationError("settings", settings_problems(exc, "player")) from None
     return SettingsUpdate(
         zone=form.get("zone") or None, targets=parsed, reminders=reminders, player=player
     )

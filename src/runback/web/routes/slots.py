@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from runback.core.catalog import AREAS
 from runback.core.planner import PLACES
-from runback.core.slots import SLOT_NAMES, DueSlot, Slot
-from runback.errors import ValidationError
+from runback.core.slots import DueSlot, Slot
+from runback.core.vocab import AREAS, SLOT_NAMES
+from runback.errors import ValidationError, pydantic_problems
 from runback.services.routines import list_routines
-from runback.services.slots import WINDOW_SLOTS, due_slots, get_slots, pydantic_problems, save_slots
+from runback.services.slots import WINDOW_SLOTS, due_slots, get_slots, save_slots
 from runback.services.store import Store
 from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
@@ -91,7 +91,7 @@ def form_slots(form: FormData) -> tuple[list[dict[str, Any]], list[Slot], list[s
         try:
             slots.append(Slot.model_validate(data))
         except pydantic.ValidationError as exc:
-            problems += pydantic_problems(exc, f"slots.{t['name']}")
+            problems += pydantic_problems(exc, f"slots.{t['name']}", empty="slot")
     return typed, slots, problems
 
 

@@ -1,0 +1,70 @@
+"""The shared words: session contexts, slots, break outcomes, body areas, pain regions, sports.
+
+Each is a `Literal` (for types and pydantic) with its tuple of values (for checks and choices);
+every layer imports them from here so a new word is added once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+__all__ = [
+    "AREAS",
+    "CONTEXTS",
+    "CONTEXT_SLOTS",
+    "OUTCOMES",
+    "PAIN_REGIONS",
+    "RUN_SPORTS",
+    "SLOT_NAMES",
+    "SPORTS",
+    "Area",
+    "Context",
+    "Outcome",
+    "PainRegion",
+    "SlotName",
+    "Sport",
+]
+
+# Where a guided session was done: a slot's context, or "other".
+Context = Literal["before-run", "after-run", "desk-break", "other"]
+CONTEXTS: tuple[str, ...] = get_args(Context)
+
+SlotName = Literal["morning", "desk-break", "before-run", "after-run"]
+SLOT_NAMES: tuple[str, ...] = get_args(SlotName)
+# Slots that are also a session's context; every other session's context is "other".
+CONTEXT_SLOTS: tuple[str, ...] = tuple(c for c in CONTEXTS if c in SLOT_NAMES)
+
+# What became of a movement break reminder.
+Outcome = Literal["taken", "snoozed", "skipped", "natural", "missed"]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+
+Area = Literal[
+    "lower-back",
+    "mid-back",
+    "upper-back",
+    "neck-shoulders",
+    "hips",
+    "glutes",
+    "hamstrings",
+    "chest",
+    "legs",
+    "core",
+]
+AREAS: tuple[str, ...] = get_args(Area)
+# Pain log regions are a subset of the areas, so cautions can be matched against pain.
+PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
+PAIN_REGIONS: tuple[str, ...] = get_args(PainRegion)
+
+Sport = Literal[
+    "running",
+    "trail-running",
+    "treadmill",
+    "track",
+    "cycling",
+    "walking",
+    "hiking",
+    "swimming",
+    "other",
+]
+SPORTS: tuple[Sport, ...] = get_args(Sport)
+RUN_SPORTS: frozenset[str] = frozenset({"running", "trail-running", "treadmill", "track"})
