@@ -48,7 +48,7 @@ def add_run(db_url: str, start: datetime) -> int:
         with s.tx() as tx:
             row = RunRow(
                 user_id=LOCAL_USER_ID,
-                start_at=start,
+                started_at=start,
                 zone="Europe/Berlin",
                 elapsed_s=1800.0,
                 moving_s=None,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from runback.cli import slots as slots_cli
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
-from runback.services.plans import get_slots
+from runback.services.slots import get_slots
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 

@@ -119,11 +119,11 @@ def test_every_number_puts_an_event_on_the_users_local_day(
     window = {d.day for d in hm.days}
     days = practice_days((p.started_at for p in s), zone)
     assert {d.day for d in hm.days if d.minutes} == days & window
-    run_days = {event_day(p.start_at, zone) for p in r} & window
+    run_days = {event_day(p.started_at, zone) for p in r} & window
     assert {d.day for d in hm.days if d.run} == run_days
     assert before_run(s, r, zone, hm.first, TODAY).run_days == len(run_days)
     assert sum(w.runs for w in weekly_load(r, [], zone, TODAY, 53)) == sum(
-        1 for p in r if event_day(p.start_at, zone) in window
+        1 for p in r if event_day(p.started_at, zone) in window
     )
 
 
@@ -137,7 +137,7 @@ def test_before_run_share_is_a_share_of_run_days(
 ) -> None:
     rs = [run(i, w, z) for i, (w, z) in enumerate(runs)]
     result = before_run([session(w, z) for w, z in sess], rs, BERLIN, date(2026, 1, 1), TODAY)
-    days = {event_day(r.start_at, BERLIN) for r in rs}
+    days = {event_day(r.started_at, BERLIN) for r in rs}
     assert result.run_days == len({d for d in days if date(2026, 1, 1) <= d <= TODAY})
     assert 0 <= result.prepared_days <= result.run_days
     if result.run_days:
@@ -153,7 +153,7 @@ def test_work_before_the_run_on_the_spring_forward_night_counts() -> None:
     # Berlin skips 02:00-03:00 on 29 March 2026: 01:30-01:50 is still before a 03:10 run.
     s = session(datetime(2026, 3, 29, 1, 30), BERLIN, 20)
     r = run(1, datetime(2026, 3, 29, 3, 10), BERLIN)
-    assert (r.start_at - s.ended_at) == timedelta(minutes=20)
+    assert (r.started_at - s.ended_at) == timedelta(minutes=20)
     result = before_run([s], [r], BERLIN, date(2026, 3, 1), date(2026, 3, 31))
     assert (result.run_days, result.prepared_days, result.share) == (1, 1, 1.0)
 
@@ -197,15 +197,15 @@ def _runs_with_pain(
         runs.append(r)
         if i < len(values_with):
             sessions.append(session(datetime(2026, 9, 1, 6, 30) + timedelta(days=i), BERLIN))
-        pains.append(PainPoint(r.start_at + timedelta(hours=2), BERLIN, value, run_id=i))
+        pains.append(PainPoint(r.started_at + timedelta(hours=2), BERLIN, value, run_id=i))
     return sessions, runs, pains
 
 
 def test_post_run_pain_is_compared_on_each_days_worst_pain() -> None:
     sessions, runs, pains = _runs_with_pain([3, 3, 4, 2, 2, 6], [5, 4, 4, 4, 4])
     pains += [
-        PainPoint(runs[0].start_at + timedelta(hours=5), BERLIN, 1, run_id=0),  # worst is 3
-        PainPoint(runs[6].start_at + timedelta(hours=3), BERLIN, 9),  # not linked: ignored
+        PainPoint(runs[0].started_at + timedelta(hours=5), BERLIN, 1, run_id=0),  # worst is 3
+        PainPoint(runs[6].started_at + timedelta(hours=3), BERLIN, 9),  # not linked: ignored
     ]
     cmp = pain_after_runs(sessions, runs, pains, BERLIN, date(2026, 9, 1), TODAY)
     assert cmp.shown
@@ -239,10 +239,10 @@ def test_too_few_run_days_give_no_pain_numbers_only_how_many_more() -> None:
 def test_weekly_load_splits_weeks_at_local_monday_midnight() -> None:
     sunday_late = run(1, datetime(2026, 10, 25, 23, 30), BERLIN, 8)  # DST end, Sunday
     monday_early = run(2, datetime(2026, 10, 26, 0, 30), BERLIN, 5)  # Sunday 23:30 UTC
-    assert monday_early.start_at.date() == date(2026, 10, 25)
+    assert monday_early.started_at.date() == date(2026, 10, 25)
     pains = [
-        PainPoint(monday_early.start_at, BERLIN, 4),
-        PainPoint(monday_early.start_at, BERLIN, 2),
+        PainPoint(monday_early.started_at, BERLIN, 4),
+        PainPoint(monday_early.started_at, BERLIN, 2),
     ]
     load = weekly_load([sunday_late, monday_early], pains, BERLIN, date(2026, 11, 1), weeks=2)
     assert [w.week_start for w in load] == [date(2026, 10, 19), date(2026, 10, 26)]
@@ -291,7 +291,7 @@ def test_bad_adherence_arguments_are_refused() -> None:
 def test_heatmap_marks_runs_and_the_worst_pain_and_shades_minutes() -> None:
     wall = datetime(2026, 3, 8, 2, 30)  # does not exist in New York: clocks jump to 03:00
     r = run(1, wall, NEW_YORK)
-    pains = [PainPoint(r.start_at, NEW_YORK, 3), PainPoint(r.start_at, NEW_YORK, 5)]
+    pains = [PainPoint(r.started_at, NEW_YORK, 3), PainPoint(r.started_at, NEW_YORK, 5)]
     hm = heatmap([session(wall, NEW_YORK, 12)], [r], pains, NEW_YORK, TODAY)
     cell = next(d for d in hm.days if d.day == date(2026, 3, 8))
     assert (cell.run, cell.max_pain, cell.minutes, cell.level) == (True, 5, 12.0, 3)

@@ -239,11 +239,11 @@ def test_plan_page_with_a_seed_that_is_not_a_number(
 
 def test_a_422_from_a_service_matches_the_documented_schema(app_state: dict[str, Any]) -> None:
     # A ValidationError from the planner is a message; the document says detail is text or a list.
-    response = _client(app_state).post("/api/v1/plans", json={"minutes": 500})
+    response = _client(app_state).post("/api/v1/plan", json={"minutes": 500})
     assert response.status_code == 422
     assert "minutes" in response.json()["detail"]
     document = app_state["app"].openapi()
-    documented = document["paths"]["/api/v1/plans"]["post"]["responses"]["422"]
+    documented = document["paths"]["/api/v1/plan"]["post"]["responses"]["422"]
     schema = documented["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/ErrorOut"}
     detail = document["components"]["schemas"]["ErrorOut"]["properties"]["detail"]

@@ -30,7 +30,7 @@ def add_run(
     with store.tx() as s:
         row = RunRow(
             user_id=user_id,
-            start_at=start,
+            started_at=start,
             zone="Europe/Berlin",
             elapsed_s=3000.0,
             moving_s=2900.0,

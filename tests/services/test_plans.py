@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from runback.core.clock import FakeClock
 from runback.core.slots import Slot
-from runback.services.plans import due_slots, get_slots, history_request, make_plan, set_slots
+from runback.services.plans import history_request, make_plan
 from runback.services.programmes import import_programme
+from runback.services.slots import due_slots, get_slots, set_slots
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
@@ -106,7 +107,7 @@ def test_due_slots_with_run_and_programme(store: Store, clock: FakeClock) -> Non
         s.add(
             RunRow(
                 user_id=1,
-                start_at=now - timedelta(hours=1),
+                started_at=now - timedelta(hours=1),
                 zone="Europe/Berlin",
                 elapsed_s=1800,
                 moving_s=1800,

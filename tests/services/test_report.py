@@ -77,7 +77,7 @@ def fill(store: Store, clock: FakeClock) -> None:
                 s.add(
                     RunRow(
                         user_id=1,
-                        start_at=at - timedelta(hours=10),
+                        started_at=at - timedelta(hours=10),
                         zone="Europe/Berlin",
                         elapsed_s=3000,
                         moving_s=2900,

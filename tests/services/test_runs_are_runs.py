@@ -11,10 +11,10 @@ from sqlalchemy import select
 from runback.core.clock import FakeClock
 from runback.errors import NotFoundError, ValidationError
 from runback.services.pain import log_pain
-from runback.services.plans import due_slots
+from runback.services.progress import gather_stats
 from runback.services.report import gather_report
 from runback.services.runs import delete_run, edit_run, get_run, import_paths, list_runs
-from runback.services.stats import gather_stats
+from runback.services.slots import due_slots
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, UserRow
 
@@ -25,7 +25,7 @@ def add(store: Store, start: datetime, sport: str, km: float = 10.0, user_id: in
     with store.tx() as s:
         row = RunRow(
             user_id=user_id,
-            start_at=start,
+            started_at=start,
             zone="Europe/Berlin",
             elapsed_s=3600.0,
             moving_s=3000.0,

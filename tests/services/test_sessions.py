@@ -171,7 +171,7 @@ def test_each_call_is_committed(store: Store) -> None:
 
 
 def test_a_session_skipped_through_is_neither_completed_nor_practice(store: Store) -> None:
-    from runback.services.stats import gather_stats
+    from runback.services.progress import gather_stats
     from runback.services.streaks import streaks
 
     sid = start_session(store, ROUTINE, user_id=LOCAL_USER_ID)

@@ -8,8 +8,7 @@ import pytest
 
 from runback.core.slots import PlanSpec, Slot
 from runback.errors import ValidationError
-from runback.services.plans import get_slots
-from runback.services.slots import change_slot, check_slots, save_slots
+from runback.services.slots import change_slot, check_slots, get_slots, save_slots
 from runback.services.store import LOCAL_USER_ID, Store
 
 

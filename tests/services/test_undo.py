@@ -230,7 +230,7 @@ def test_the_active_programmes_routine_cannot_be_deleted(store: Store) -> None:
 
 
 def test_delete_with_reassign_moves_the_slots_then_deletes(store: Store) -> None:
-    from runback.services.plans import get_slots
+    from runback.services.slots import get_slots
 
     create_routine(
         store, "Lunch stretch", [RoutineStep(exercise="roll-down")], user_id=LOCAL_USER_ID

@@ -47,7 +47,7 @@ def test_upgrade_repairs_and_flags_every_bad_run(bad_db: Path) -> None:
             r.name: r
             for r in conn.execute(
                 text(
-                    "SELECT name, start_at, elapsed_s, moving_s, distance_m, ascent_m, "
+                    "SELECT name, started_at, elapsed_s, moving_s, distance_m, ascent_m, "
                     "repair_note FROM runs"
                 )
             )
@@ -56,8 +56,8 @@ def test_upgrade_repairs_and_flags_every_bad_run(bad_db: Path) -> None:
     assert rows["good"].repair_note is None and rows["good"].distance_m == 10000.0
     assert rows["inf distance"].distance_m == 0 and "distance" in rows["inf distance"].repair_note
     assert rows["inf elapsed"].elapsed_s == 1 and "elapsed" in rows["inf elapsed"].repair_note
-    assert rows["year 9999"].start_at.startswith("2026-01-05")
-    assert rows["year 1"].start_at.startswith("2026-01-05")
+    assert rows["year 9999"].started_at.startswith("2026-01-05")
+    assert rows["year 1"].started_at.startswith("2026-01-05")
     assert "1990–2100" in rows["year 1"].repair_note
     assert rows["huge"].moving_s is None and rows["huge"].ascent_m is None
     assert rows["negative"].elapsed_s == 1 and rows["negative"].distance_m == 0
@@ -70,8 +70,8 @@ def test_upgrade_repairs_and_flags_every_bad_run(bad_db: Path) -> None:
         ("elapsed_s", "0"),
         ("distance_m", "-1"),
         ("distance_m", "9e999"),
-        ("start_at", "'9999-01-01 00:00:00.000000'"),
-        ("start_at", "'1900-01-01 00:00:00.000000'"),
+        ("started_at", "'9999-01-01 00:00:00.000000'"),
+        ("started_at", "'1900-01-01 00:00:00.000000'"),
     ],
 )
 def test_checks_refuse_new_bad_runs(bad_db: Path, column: str, value: str) -> None:
@@ -80,15 +80,15 @@ def test_checks_refuse_new_bad_runs(bad_db: Path, column: str, value: str) -> No
     values = {
         "elapsed_s": "60",
         "distance_m": "100",
-        "start_at": "'2026-01-01 00:00:00.000000'",
+        "started_at": "'2026-01-01 00:00:00.000000'",
         column: value,
     }
     with pytest.raises(IntegrityError, match="CHECK"), engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO runs (user_id, start_at, zone, elapsed_s, distance_m, sport, "
+                "INSERT INTO runs (user_id, started_at, zone, elapsed_s, distance_m, sport, "
                 "source_format, source_file, content_hash, imported_at) VALUES (1, "
-                f"{values['start_at']}, 'UTC', {values['elapsed_s']}, {values['distance_m']}, "
+                f"{values['started_at']}, 'UTC', {values['elapsed_s']}, {values['distance_m']}, "
                 "'running', 'tcx', 'x.tcx', 'new', '2026-01-01 00:00:00.000000')"
             )
         )
@@ -140,6 +140,7 @@ def test_reading_tolerates_a_bad_row_that_slipped_in(bad_db: Path) -> None:
     engine.dispose()  # stays at 0003, with no CHECKs: rows as a database without them holds
     with sqlite3.connect(bad_db) as conn:
         conn.execute("ALTER TABLE runs ADD COLUMN repair_note VARCHAR(300)")
+        conn.execute("ALTER TABLE runs RENAME COLUMN start_at TO started_at")  # as 0008 does
     from sqlalchemy.orm import Session
 
     engine = make_engine(f"sqlite:///{bad_db}")
@@ -187,15 +188,15 @@ def test_postgresql_nan_and_infinity_are_repaired_then_refused(pg: PgServer) -> 
         upgrade(engine)
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT elapsed_s, distance_m, start_at, repair_note FROM runs ORDER BY id")
+                text("SELECT elapsed_s, distance_m, started_at, repair_note FROM runs ORDER BY id")
             ).all()
         assert [(r.elapsed_s, r.distance_m) for r in rows] == [(1, 0), (1, 0), (3600, 10000)]
-        assert rows[1].start_at.year == 2026 and rows[2].repair_note is None
+        assert rows[1].started_at.year == 2026 and rows[2].repair_note is None
         assert all("plausible" in (r.repair_note or "") for r in rows[:2])
         with pytest.raises(IntegrityError, match="ck_runs_elapsed_s"), engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO runs (user_id, start_at, zone, elapsed_s, distance_m, sport, "
+                    "INSERT INTO runs (user_id, started_at, zone, elapsed_s, distance_m, sport, "
                     "source_format, source_file, content_hash, imported_at) VALUES (1, now(), "
                     "'UTC', 'NaN', 1, 'running', 'tcx', 'f', 'new', now())"
                 )

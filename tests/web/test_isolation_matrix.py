@@ -84,7 +84,7 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
         )
         run = m.RunRow(
             user_id=user_id,
-            start_at=now - timedelta(days=1),
+            started_at=now - timedelta(days=1),
             zone="UTC",
             elapsed_s=1800,
             moving_s=1750,

@@ -79,7 +79,7 @@ def test_plan_page_shows_every_step_with_its_reason_and_the_exact_total(
         assert html.escape(why) in r.text
     # The JSON API returns it too, with each step's exact time adding up to the budget.
     body = {"minutes": 8, "areas": ["lower-back", "hips"], "where": "desk", "seed": 7}
-    api = client.post("/api/v1/plans", json=body).json()
+    api = client.post("/api/v1/plan", json=body).json()
     assert [s["why"] for s in api["steps"]] == planned["why"]
     assert sum(s["duration_s"] for s in api["steps"]) == api["duration_s"] == 480
     assert api["routine"]["steps"] == planned["routine"]["steps"]
@@ -123,7 +123,7 @@ def test_save_as_routine_then_refuse_the_same_slug_unless_replace(
     assert r.headers["location"] == "/routines/desk-eight?saved=1"
     saved = get_routine(store, "desk-eight", user_id=LOCAL_USER_ID)
     assert saved.origin == "plan"
-    api = client.post("/api/v1/plans", json={**PLAN, "areas": PLAN["areas"]}).json()
+    api = client.post("/api/v1/plan", json={**PLAN, "areas": PLAN["areas"]}).json()
     assert [s.model_dump(mode="json", exclude_none=True) for s in saved.steps] == [
         {k: v for k, v in s.items() if v is not None} for s in api["routine"]["steps"]
     ]
@@ -156,19 +156,19 @@ def test_play_now_saves_and_opens_the_player_in_the_slot_context(
 
 def test_plans_api_save_and_errors(client: TestClient) -> None:
     body = {"minutes": 6, "areas": ["hips"], "where": "home", "seed": 1}
-    r = client.post("/api/v1/plans/save", json={**body, "slug": "hips-six"})
+    r = client.post("/api/v1/plan/save", json={**body, "slug": "hips-six"})
     assert r.status_code == 201, r.text
     assert r.json()["saved"] == "hips-six" and r.json()["routine"]["slug"] == "hips-six"
     assert client.get("/api/v1/routines/hips-six").json()["origin"] == "plan"
-    r = client.post("/api/v1/plans/save", json={**body, "slug": "hips-six"})
+    r = client.post("/api/v1/plan/save", json={**body, "slug": "hips-six"})
     assert r.status_code == 422 and "already have a routine" in r.json()["detail"]
-    r = client.post("/api/v1/plans/save", json={**body, "slug": "Hips Six"})
+    r = client.post("/api/v1/plan/save", json={**body, "slug": "Hips Six"})
     assert r.status_code == 422 and "is not a short name" in r.json()["detail"]
-    r = client.post("/api/v1/plans/save", json={**body, "slug": "desk-break"})
+    r = client.post("/api/v1/plan/save", json={**body, "slug": "desk-break"})
     assert r.status_code == 422 and "built-in" in r.json()["detail"]
-    r = client.post("/api/v1/plans", json={"minutes": 0.2, "areas": ["hips"]})
+    r = client.post("/api/v1/plan", json={"minutes": 0.2, "areas": ["hips"]})
     assert r.status_code == 422 and "too short" in r.json()["detail"]
-    r = client.post("/api/v1/plans", json={"minutes": 5, "where": "beach"})
+    r = client.post("/api/v1/plan", json={"minutes": 5, "where": "beach"})
     assert r.status_code == 422 and "where" in r.json()["detail"]
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from runback.services.store import Store
-from tests.services.test_stats import add_pain, add_run, add_session
+from tests.services.test_progress import add_pain, add_run, add_session
 
 
 def _complete(client: TestClient, slug: str = "desk-break") -> None:

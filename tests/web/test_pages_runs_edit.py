@@ -125,7 +125,7 @@ def test_today_leaves_out_a_ride_this_morning(client: TestClient, store: Store) 
             s.add(
                 RunRow(
                     user_id=LOCAL_USER_ID,
-                    start_at=now - timedelta(minutes=minutes),
+                    started_at=now - timedelta(minutes=minutes),
                     zone="Europe/Berlin",
                     elapsed_s=1800.0,
                     moving_s=None,

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from runback.core.clock import FakeClock
-from runback.services.plans import get_slots
 from runback.services.routines import get_routine
 from runback.services.sessions import finish_session, start_session
+from runback.services.slots import get_slots
 from runback.services.store import LOCAL_USER_ID, Store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programme.toml"

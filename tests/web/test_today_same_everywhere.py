@@ -24,7 +24,7 @@ def _seed(store: Store, clock: FakeClock) -> None:
         s.add(
             RunRow(
                 user_id=LOCAL_USER_ID,
-                start_at=clock.now(),
+                started_at=clock.now(),
                 zone="Europe/Berlin",
                 elapsed_s=1800,
                 moving_s=1750,

@@ -30,7 +30,7 @@ _COMMAND_MODULES = [
     "runback.cli.calendar",
     "runback.cli.routine",
     "runback.cli.pain",
-    "runback.cli.stats",
+    "runback.cli.progress",
     "runback.cli.plan",
     "runback.cli.programme",
     "runback.cli.report",

@@ -268,14 +268,14 @@ def register(app: typer.Typer) -> None:
         """Create a routine from catalog exercises, by prompts or with --name and --step."""
         from runback.cli.common import console, store
         from runback.services.catalog import load_builtin
-        from runback.services.routines import create_routine
+        from runback.services.routines import save_routine
         from runback.services.store import LOCAL_USER_ID
 
         if name is None:
             name = typer.prompt("Routine name").strip()
         steps = _parse_steps(step) if step else _prompt_steps(load_builtin())
         s = store(ctx)
-        routine = create_routine(
+        routine = save_routine(
             s, name, steps, slug=slug, description=description, user_id=LOCAL_USER_ID
         )
         console().print(

@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         from runback.cli.common import console, opened_store
-        from runback.services.plans import due_slots, get_slots
+        from runback.services.slots import due_slots, get_slots
 
         with opened_store(ctx) as st:
             slots, due = get_slots(st, user_id=LOCAL_USER_ID), due_slots(st, user_id=LOCAL_USER_ID)

@@ -78,7 +78,7 @@ class RunPoint:
     """A run: when it started and how far."""
 
     id: int
-    start_at: datetime
+    started_at: datetime
     distance_m: float
 
 
@@ -217,8 +217,8 @@ def _first_runs(
     """Return the earliest run of each local run day in [first, last]."""
     out: dict[date, RunPoint] = {}
     for run in runs:
-        day = event_day(run.start_at, zone)
-        if first <= day <= last and (day not in out or run.start_at < out[day].start_at):
+        day = event_day(run.started_at, zone)
+        if first <= day <= last and (day not in out or run.started_at < out[day].started_at):
             out[day] = run
     return out
 
@@ -231,7 +231,7 @@ def _prepared(
     for s in sessions:
         day = event_day(s.started_at, zone)
         run = first_runs.get(day)
-        if run is not None and s.ended_at <= run.start_at:
+        if run is not None and s.ended_at <= run.started_at:
             days.add(day)
     return days
 
@@ -292,7 +292,7 @@ def pain_after_runs(
     """Compare pain linked to runs on days with and without back-up work before the run."""
     first_runs = _first_runs(runs, zone, first, last)
     prepared = _prepared(sessions, zone, first_runs)
-    run_day = {r.id: event_day(r.start_at, zone) for r in runs}
+    run_day = {r.id: event_day(r.started_at, zone) for r in runs}
     # A pain entry linked to a run counts on the run's day (pain logged after midnight too).
     worst = worst_by(
         pains,
@@ -327,7 +327,7 @@ def weekly_load(
     count: dict[date, int] = dict.fromkeys(starts, 0)
     entries: dict[date, int] = dict.fromkeys(starts, 0)
     for run in runs:
-        day = event_day(run.start_at, zone)
+        day = event_day(run.started_at, zone)
         wk = week_start(day)
         if wk in km and day <= today:
             km[wk] += run.distance_m / 1000
@@ -376,7 +376,7 @@ def heatmap(
         if i is not None:
             minutes[i] += s.minutes
     for r in runs:
-        i = index(r.start_at)
+        i = index(r.started_at)
         if i is not None:
             ran[i] = True
     worst = worst_by_day(pains, zone)

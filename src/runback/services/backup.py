@@ -65,6 +65,8 @@ DOCUMENT_NAME = "runback.json"
 _SKIPPED_TABLES = frozenset({"login_attempts", "logins", "alembic_version", "jobs", "job_files"})
 # Bookkeeping, not data: the version caches key on is the database's own, never restored.
 _SKIPPED_COLUMNS = frozenset({("users", "data_version")})
+# Columns renamed by a migration, by their old name (0008: runs.start_at -> runs.started_at).
+_RENAMED = {("runs", "start_at"): "started_at"}
 # Secrets stay in the JSON (so a restore keeps logins and calendar links) but not in the CSVs
 # that get opened, shared and mailed around.
 _CSV_HIDDEN = frozenset({("users", "password_hash"), ("users", "calendar_token")})
@@ -345,6 +347,8 @@ def _rows_for(table: Table, raw: Any, source: str) -> list[dict[str, Any]]:
         where = f"tables.{table.name}[{i}]"
         if not isinstance(item, dict):
             raise ValidationError(source, [f"{where} must be an object"])
+        # An export made before a column was renamed holds it under its old name.
+        item = {_RENAMED.get((table.name, k), k): v for k, v in item.items()}
         unknown = set(item) - {c.name for c in _columns(table)}
         if unknown:
             raise ValidationError(source, [f"{where}: unknown column(s) {sorted(unknown)}"])

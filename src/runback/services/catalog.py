@@ -20,6 +20,7 @@ __all__ = [
     "load_builtin",
     "parse_routine",
     "read_routine_file",
+    "routine_text",
     "validate_routine",
 ]
 
@@ -85,12 +86,23 @@ def read_routine_file(path: Path) -> str:
             str(path),
             [f"{path.name} is {size} bytes; a routine file must be under {MAX_ROUTINE_BYTES}"],
         )
+    return routine_text(path.read_bytes(), str(path))
+
+
+def routine_text(data: bytes, source: str) -> str:
+    """Return a routine file's text from its bytes (read or uploaded); refuse huge or non-UTF-8."""
+    name = Path(source).name
+    if len(data) > MAX_ROUTINE_BYTES:
+        raise ValidationError(
+            source,
+            [f"{name} is {len(data)} bytes; a routine file must be under {MAX_ROUTINE_BYTES}"],
+        )
     try:
         # utf-8-sig: editors on Windows like to add a byte-order mark TOML does not allow.
-        return path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError(
-            str(path), [f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+            source, [f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
         ) from None
 
 

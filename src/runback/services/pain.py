@@ -117,10 +117,10 @@ def latest_run_id(session: Session, at: datetime, *, user_id: int) -> int | None
         .where(
             RunRow.user_id == user_id,
             RunRow.is_run,  # rides and walks are not what the pain log follows
-            RunRow.start_at >= at - LINK_WINDOW,
-            RunRow.start_at <= at,
+            RunRow.started_at >= at - LINK_WINDOW,
+            RunRow.started_at <= at,
         )
-        .order_by(RunRow.start_at.desc(), RunRow.id.desc())
+        .order_by(RunRow.started_at.desc(), RunRow.id.desc())
         .limit(1)
     )
 

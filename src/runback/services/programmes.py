@@ -36,7 +36,9 @@ __all__ = [
     "done_per_day",
     "export_programme",
     "import_programme",
+    "import_programme_bytes",
     "parse_programme",
+    "programme_text",
     "read_programme_file",
 ]
 
@@ -68,10 +70,19 @@ def read_programme_file(path: Path) -> str:
         raise NotFoundError(f"{path}: no such file")
     if path.stat().st_size > MAX_PROGRAMME_BYTES:
         raise ValidationError(str(path), [f"larger than {MAX_PROGRAMME_BYTES // 1024} KiB"])
+    return programme_text(path.read_bytes(), str(path))
+
+
+def programme_text(data: bytes, source: str) -> str:
+    """Return a programme file's text from its bytes (read or uploaded); refuse huge, non-UTF-8."""
+    if len(data) > MAX_PROGRAMME_BYTES:
+        raise ValidationError(source, [f"larger than {MAX_PROGRAMME_BYTES // 1024} KiB"])
     try:
-        return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValidationError(str(path), ["not UTF-8 text; save it as UTF-8"]) from None
+        raise ValidationError(source, ["not UTF-8 text; save it as UTF-8"]) from None
+    # As reading the file as text does: every line ending becomes "\n".
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_programme(text: str, source: str, catalog: Catalog | None = None) -> Programme:
@@ -184,6 +195,13 @@ def _explain(err: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err.get("msg")))
     return f"{path}: {err.get('msg')}"
+
+
+def import_programme_bytes(
+    store: Store, data: bytes, source: str, *, user_id: int
+) -> StoredProgramme:
+    """Import a programme file's bytes (an upload named `source`) as importing the file would."""
+    return import_programme(store, programme_text(data, source), source, user_id=user_id)
 
 
 def import_programme(

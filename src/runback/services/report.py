@@ -206,7 +206,7 @@ def gather_report(
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
     from runback.core.timezones import day_bounds_utc, event_day, local_date
-    from runback.services.stats import pain_comparison
+    from runback.services.progress import pain_comparison
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
@@ -238,11 +238,11 @@ def gather_report(
                 flags = [labels.get(f, f) for f in row.red_flags]
                 data.red_flags.append(RedFlag(day, row.region, row.intensity, flags))
         for start, dist in s.execute(
-            select(RunRow.start_at, RunRow.distance_m).where(
+            select(RunRow.started_at, RunRow.distance_m).where(
                 RunRow.user_id == user_id,
                 RunRow.is_run,
-                RunRow.start_at >= since,
-                RunRow.start_at < until,
+                RunRow.started_at >= since,
+                RunRow.started_at < until,
             )
         ):
             if plausible_start(start):  # a bad row stored before migration 0005 is left out

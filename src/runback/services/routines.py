@@ -1,4 +1,4 @@
-"""Routine use cases: list, show, create, import, export and delete (CLI and web share these)."""
+"""Routine use cases: list, show, create, replace, import, export, delete (for CLI and web)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from runback.services.catalog import (
     load_builtin,
     parse_routine,
     read_routine_file,
+    routine_text,
     validate_routine,
 )
 from runback.services.store import Store
@@ -38,11 +39,13 @@ __all__ = [
     "export_routine",
     "get_routine",
     "import_routine",
+    "import_routine_bytes",
     "import_routine_text",
     "list_routines",
     "routine_name",
     "routine_to_toml",
     "routine_uses",
+    "save_routine",
     "slugify",
     "upsert_routine",
     "user_catalog",
@@ -232,6 +235,14 @@ def import_routine(
     return import_routine_text(store, text, str(path), replace=replace, user_id=user_id)
 
 
+def import_routine_bytes(
+    store: Store, data: bytes, source: str, *, replace: bool = False, user_id: int
+) -> ImportResult:
+    """Import a routine file's bytes (an upload named `source`) as importing the file would."""
+    text = routine_text(data, source)
+    return import_routine_text(store, text, source, replace=replace, user_id=user_id)
+
+
 def slugify(name: str) -> str:
     """Return a slug made from a name: lowercase words joined by hyphens."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80].strip("-")
@@ -270,6 +281,44 @@ def create_routine(
     return routine
 
 
+def save_routine(
+    store: Store,
+    name: str,
+    steps: Sequence[RoutineStep | Mapping[str, Any]],
+    *,
+    slug: str | None = None,
+    description: str = "",
+    replace_slug: str | None = None,
+    user_id: int,
+) -> Routine:
+    """Create a routine, or (replace_slug) replace one of the user's own; built-ins stay."""
+    if replace_slug is None:
+        return create_routine(
+            store, name, steps, slug=slug, description=description, user_id=user_id
+        )
+    old = get_routine(store, replace_slug, user_id=user_id)
+    if old.origin == "builtin":
+        raise ValidationError(
+            "edited routine", [f"{replace_slug!r} is built-in: save your version under a new slug"]
+        )
+    data: dict[str, Any] = {
+        "slug": replace_slug,
+        "name": name,
+        "description": description,
+        "origin": old.origin,
+        "steps": [
+            s.model_dump(exclude_defaults=True) if isinstance(s, RoutineStep) else dict(s)
+            for s in steps
+        ],
+        "exercises": [e.model_dump(mode="json") for e in old.exercises],
+    }
+    routine = validate_routine(data, "edited routine", load_builtin())
+    # The import path stores with replace in one transaction, after the same validation.
+    return import_routine_text(
+        store, routine_to_toml(routine), "edited routine", replace=True, user_id=user_id
+    ).routine
+
+
 def export_routine(store: Store, slug: str, *, user_id: int) -> str:
     """Return a routine as TOML text that `import` accepts back."""
     return routine_to_toml(get_routine(store, slug, user_id=user_id))
@@ -279,8 +328,8 @@ def routine_uses(store: Store, slug: str, *, user_id: int) -> list[str]:
     """Return what uses a routine, in words: "Desk breaks slot", "your physio programme"."""
     from runback.core.programme import programme_routine_slug
     from runback.core.slots import slot_label
-    from runback.services.plans import get_slots
     from runback.services.programmes import active_programme
+    from runback.services.slots import get_slots
 
     uses = [
         f"{slot_label(s.name)} slot" for s in get_slots(store, user_id=user_id) if s.routine == slug
@@ -319,8 +368,7 @@ def delete_routine(
     With `reassign_to`, the slots that use it get that routine first (the programme cannot).
     """
     if reassign_to is not None and reassign_to != slug:
-        from runback.services.plans import get_slots
-        from runback.services.slots import save_slots
+        from runback.services.slots import get_slots, save_slots
 
         slots = get_slots(store, user_id=user_id)
         moved = [

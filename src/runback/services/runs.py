@@ -146,7 +146,7 @@ class Run(BaseModel):
     @classmethod
     def from_row(cls, row: RunRow) -> Run:
         """Copy a RunRow, reading implausible numbers as missing (0 s, 0 m) rather than failing."""
-        start = row.start_at if plausible_start(row.start_at) else row.imported_at
+        start = row.started_at if plausible_start(row.started_at) else row.imported_at
         return cls(
             id=row.id,
             start=start if plausible_start(start) else EARLIEST_START,
@@ -201,7 +201,7 @@ def _find_duplicate(session: Any, user_id: int, activity: Activity) -> tuple[Run
             RunRow.user_id == user_id,
             or_(
                 RunRow.content_hash == activity.content_hash,
-                RunRow.start_at.between(
+                RunRow.started_at.between(
                     activity.start - SAME_RUN_WINDOW, activity.start + SAME_RUN_WINDOW
                 ),
             ),
@@ -234,7 +234,7 @@ def _store_activity(
                 return FileResult(name, "duplicate", why, row.id, activity.note)
             row = RunRow(
                 user_id=user_id,
-                start_at=activity.start,
+                started_at=activity.start,
                 zone=zone,
                 elapsed_s=activity.elapsed_s,
                 moving_s=activity.moving_s,
@@ -458,12 +458,12 @@ def list_runs(
     """
     query = _filtered(select(RunRow).where(RunRow.user_id == user_id), sport)
     if since is not None:
-        query = query.where(RunRow.start_at >= since)
+        query = query.where(RunRow.started_at >= since)
     if until is not None:
-        query = query.where(RunRow.start_at < until)
+        query = query.where(RunRow.started_at < until)
     with store.factory() as session:
         return [
-            Run.from_row(r) for r in session.scalars(query.order_by(RunRow.start_at, RunRow.id))
+            Run.from_row(r) for r in session.scalars(query.order_by(RunRow.started_at, RunRow.id))
         ]
 
 

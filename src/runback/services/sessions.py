@@ -139,12 +139,12 @@ def start_session(
     `planned_s`: the seconds of holding it plans, when the caller has expanded the routine
     already; otherwise worked out from the user's catalog.
 
-    With no context, it is inferred from the routine and the time (services.plans), so a Desk
+    With no context, it is inferred from the routine and the time (services.slots), so a Desk
     break counts as a break whichever button started it. `started_at` (default now) and
     `client_key` (the device's own name for it, unique per user) serve sessions played offline.
     """
     if context is None:
-        from runback.services.plans import infer_session_context
+        from runback.services.slots import infer_session_context
 
         context = infer_session_context(store, routine.slug, user_id=user_id)
     _check_context(context)

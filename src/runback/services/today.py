@@ -181,7 +181,7 @@ def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
 def today(store: Store, *, user_id: int) -> Today:
     """Return Today for the user at the store clock's now (one read scope, one instant)."""
     from runback.services.accounts import get_targets
-    from runback.services.plans import due_slots
+    from runback.services.slots import due_slots
 
     with store.reading() as store:
         zone = store.user_zone(user_id=user_id)

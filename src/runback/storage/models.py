@@ -122,11 +122,11 @@ class RunRow(Base):
     __tablename__ = "runs"
     __table_args__ = (
         UniqueConstraint("user_id", "content_hash"),
-        Index("ix_runs_user_start", "user_id", "start_at"),
+        Index("ix_runs_user_started", "user_id", "started_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     zone: Mapped[str] = mapped_column(String(64))
     elapsed_s: Mapped[float] = mapped_column(Float)
     moving_s: Mapped[float | None] = mapped_column(Float)

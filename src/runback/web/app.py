@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import errno
-import importlib
-import importlib.util
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from fastapi import FastAPI, Request
     from starlette.responses import Response
     from starlette.types import Scope
@@ -20,36 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MULTIPART_ALLOWANCE",
-    "ROUTE_MODULES",
     "app_secret",
     "create_app",
     "create_app_from_env",
-]
-
-# Each module exposes `router: APIRouter` (its HTML pages and its /api/v1/ JSON). Modules that
-# do not exist yet are skipped; a module that exists but fails to import is an error.
-ROUTE_MODULES = [
-    "runback.web.routes.health",
-    "runback.web.routes.auth",
-    "runback.web.routes.settings",
-    "runback.web.routes.profile",
-    "runback.web.routes.today",
-    "runback.web.routes.player",
-    "runback.web.routes.played",
-    "runback.web.routes.shell",
-    "runback.web.routes.routines",
-    "runback.web.routes.runs",
-    "runback.web.routes.jobs",
-    "runback.web.routes.pain",
-    "runback.web.routes.concerns",
-    "runback.web.routes.progress",
-    "runback.web.routes.history",
-    "runback.web.routes.report",
-    "runback.web.routes.plans",
-    "runback.web.routes.programme",
-    "runback.web.routes.slots",
-    "runback.web.routes.calendar",
-    "runback.web.routes.home_network",
 ]
 
 MIN_SECRET_LEN = 32
@@ -93,6 +66,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     from runback.services.job_thread import JobThread
     from runback.services.store import database_trouble, open_store
+    from runback.web.api import API
     from runback.web.auth import LoginRequired, safe_next
     from runback.web.deps import (
         ERROR_RESPONSES,
@@ -135,7 +109,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="runback",
         version="1",
         summary="Back-care companion for runners who sit all day.",
-        openapi_url="/api/v1/openapi.json",
+        openapi_url=f"{API}/openapi.json",
         # The interactive docs pages load scripts from a CDN: we serve nothing from one.
         docs_url=None,
         redoc_url=None,
@@ -157,10 +131,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.lan_address = _home_network_address(the_store) if on_all else None
     app.mount("/static", StaticFiles(directory=str(files("runback.web") / "static")), "static")
 
-    for name in ROUTE_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
+    for module in _route_modules():
         app.include_router(
             module.router,
             dependencies=[Depends(verify_csrf), Depends(refuse_nul)],
@@ -273,6 +244,43 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
     return value
+
+
+def _route_modules() -> list[ModuleType]:
+    """Return every route module (each exposes `router`: its HTML pages and its JSON API)."""
+    # Imported by name: a module that is missing or broken is an error, never skipped.
+    from runback.web.routes import (
+        auth,
+        breaks,
+        calendar,
+        concerns,
+        health,
+        history,
+        home_network,
+        jobs,
+        pain,
+        plans,
+        played,
+        player,
+        profile,
+        programme,
+        progress,
+        report,
+        routines,
+        runs,
+        sessions,
+        settings,
+        shell,
+        slots,
+        today,
+    )
+
+    # In this order: a path two modules could match goes to the first.
+    return [
+        health, auth, settings, home_network, calendar, profile, today, breaks, player, played,
+        sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report, plans,
+        programme, slots,
+    ]  # fmt: skip
 
 
 def create_app_from_env() -> FastAPI:

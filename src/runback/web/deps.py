@@ -1,6 +1,6 @@
 """What every route module codes against: the store, the user, CSRF, and `render`.
 
-How a route module looks (one `router` holding its HTML pages and its JSON under /api/v1/)::
+How a route module looks (one `router` holding its HTML pages and its JSON under `web.api.API`)::
 
     router = APIRouter()
 
@@ -9,7 +9,7 @@ How a route module looks (one `router` holding its HTML pages and its JSON under
         \"\"\"Show the runs.\"\"\"
         return render(request, "runs.html", {"runs": list_runs(store, user_id)})
 
-    @router.post("/api/v1/runs/{run_id}/delete")
+    @router.post(f"{API}/runs/{{run_id}}/delete")
     def delete_run(run_id: int, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None: ...
 
 Rules:

@@ -1,1 +1,1 @@
-"""Route modules: each exposes `router` with its HTML pages and its /api/v1/ JSON."""
+"""Route modules, one per resource: each exposes `router` with its HTML pages and its JSON API."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from runback.errors import AuthError, RateLimitedError, ValidationError
 from runback.services import accounts, logins
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.auth import SESSION_COOKIE, clear_session, issue_session, read_session, safe_next
 from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep, render, request_csrf_token
 
@@ -77,20 +78,20 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.get("/api/v1/csrf")
+@router.get(f"{API}/csrf")
 def get_csrf(request: Request) -> CsrfPublic:
     """Return this browser's CSRF token (for scripts and API clients)."""
     return CsrfPublic(csrf_token=request_csrf_token(request))
 
 
-@router.get("/api/v1/me")
+@router.get(f"{API}/me")
 async def me(stamp: StampDep) -> AccountPublic:
     """Return the current account."""
     # The login check read all of it already.
     return AccountPublic(id=stamp.id, email=stamp.email, zone=stamp.zone)
 
 
-@router.post("/api/v1/register", status_code=201)
+@router.post(f"{API}/register", status_code=201)
 def api_register(
     body: Registration, request: Request, response: Response, store: StoreDep, _: CsrfDep
 ) -> AccountPublic:
@@ -108,7 +109,7 @@ def api_register(
     return AccountPublic(id=account.id, email=account.email, zone=account.zone)
 
 
-@router.post("/api/v1/login")
+@router.post(f"{API}/login")
 def api_login(
     body: Credentials, request: Request, response: Response, store: StoreDep, _: CsrfDep
 ) -> AccountPublic:
@@ -124,7 +125,7 @@ def api_login(
     return AccountPublic(id=account.id, email=account.email, zone=account.zone)
 
 
-@router.post("/api/v1/logout", status_code=204)
+@router.post(f"{API}/logout", status_code=204)
 def api_logout(request: Request, store: StoreDep, _: CsrfDep) -> Response:
     """Log out: this login ends for good, not only in this browser."""
     response = Response(status_code=204)
@@ -230,7 +231,7 @@ def _login_key(request: Request) -> str | None:
     return key
 
 
-@router.post("/api/v1/password")
+@router.post(f"{API}/password")
 def api_change_password(
     body: PasswordChange, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> LoginsEnded:
@@ -250,7 +251,7 @@ def api_change_password(
     return LoginsEnded(ended_logins=ended)
 
 
-@router.post("/api/v1/logins/end-others")
+@router.post(f"{API}/logins/end-others")
 def api_end_other_logins(
     request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> LoginsEnded:

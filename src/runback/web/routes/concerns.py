@@ -17,14 +17,13 @@ from runback.services.concerns import (
     open_concern,
     set_emergency_number,
 )
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
 __all__ = ["CheckedIn", "EmergencyNumber", "router"]
 
 router = APIRouter()
-
-API = "/api/v1"
 
 
 class CheckedIn(BaseModel):

@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from fastapi import APIRouter, HTTPException
 from sqlalchemy import Engine, text
 
+from runback.web.api import API
 from runback.web.deps import StoreDep
 
 __all__ = ["PROBE_WAIT_S", "router"]
@@ -47,7 +48,7 @@ def _probe(engine: Engine) -> Future[None]:
     return future
 
 
-@router.get("/api/v1/health")
+@router.get(f"{API}/health")
 async def health(store: StoreDep) -> dict[str, str]:
     """Report that the app is up and its database answers (503 after 0.8 s without answer)."""
     # async, and the probe in its own thread: a busy thread pool or a hung database cannot

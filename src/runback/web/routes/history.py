@@ -1,20 +1,20 @@
 """History: recent sessions and breaks, each with Edit and Delete (a page confirms a delete).
 
 The pages work without JavaScript: Delete opens a confirmation page whose form posts the delete,
-then the History page says in plain words what changed. The same edits are in the JSON API.
+then the History page says in plain words what changed. The same edits are in the JSON API
+(routes/sessions.py, routes/breaks.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from runback.core.timezones import to_zone
-from runback.core.vocab import CONTEXTS, OUTCOMES, Context, Outcome
+from runback.core.vocab import CONTEXTS, OUTCOMES
 from runback.errors import NotFoundError, ValidationError
 from runback.services.breaks import BreakEntry, delete_break, get_break, list_breaks, update_break
 from runback.services.sessions import (
@@ -29,14 +29,11 @@ from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
 
 __all__ = [
-    "BreakUpdate",
-    "SessionUpdate",
     "router",
 ]
 
 router = APIRouter()
 
-API = "/api/v1"
 SESSION_DAYS = 28
 BREAK_DAYS = 7
 CONTEXT_LABELS = {
@@ -59,27 +56,6 @@ NOTICES = {
     "break-saved": "Break changed.",
     "break-deleted": "Break deleted. Your break counts no longer include it.",
 }
-
-
-class SessionUpdate(BaseModel):
-    """Change a session; a field left out stays as it is."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    enjoyment: int | None = Field(default=None, ge=1, le=5, description="1 (meh) to 5 (great)")
-    context: Context | None = None
-    started_at: AwareDatetime | None = Field(
-        default=None, description="a new start; the end moves with it"
-    )
-
-
-class BreakUpdate(BaseModel):
-    """Change a logged break; a field left out stays as it is."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    outcome: Outcome | None = None
-    at: AwareDatetime | None = Field(default=None, description="when it happened")
 
 
 def _result(s: SessionPublic) -> str:
@@ -315,46 +291,3 @@ def break_delete(
     except NotFoundError:
         return gone_page(request, "break")
     return RedirectResponse("/history?done=break-deleted", status_code=303)
-
-
-# ---- JSON ----------------------------------------------------------------------------------
-
-
-@router.patch(f"{API}/sessions/{{session_id}}")
-def api_session_update(
-    session_id: IdPath, body: SessionUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
-) -> SessionPublic:
-    """Change a session's enjoyment, context or start time."""
-    return update_session(store, session_id, user_id=user_id, **_given(body))
-
-
-@router.delete(f"{API}/sessions/{{session_id}}", status_code=204)
-def api_session_delete(session_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
-    """Delete a session (a break it counted as stays, unlinked)."""
-    delete_session(store, session_id, user_id=user_id)
-
-
-@router.get(f"{API}/breaks")
-def api_breaks(
-    store: StoreDep, user_id: UserDep, days: int = Query(BREAK_DAYS, ge=1, le=3660)
-) -> list[BreakEntry]:
-    """Return the breaks logged in the last `days` days, newest first."""
-    return list_breaks(store, user_id=user_id, days=days)
-
-
-@router.patch(f"{API}/breaks/{{break_id}}")
-def api_break_update(
-    break_id: IdPath, body: BreakUpdate, store: StoreDep, user_id: UserDep, _: CsrfDep
-) -> BreakEntry:
-    """Change a logged break's outcome or time."""
-    return update_break(store, break_id, body.at, outcome=body.outcome, user_id=user_id)
-
-
-@router.delete(f"{API}/breaks/{{break_id}}", status_code=204)
-def api_break_delete(break_id: IdPath, store: StoreDep, user_id: UserDep, _: CsrfDep) -> None:
-    """Delete a logged break."""
-    delete_break(store, break_id, user_id=user_id)
-
-
-def _given(body: BaseModel) -> dict[str, Any]:
-    return {k: v for k, v in body.model_dump().items() if v is not None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from runback.services.jobs import get_job
+from runback.web.api import API
 from runback.web.deps import IdPath, StoreDep, UserDep
 from runback.web.routes.runs import JobOut, job_out
 
@@ -13,7 +14,7 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-@router.get("/api/v1/jobs/{job_id}")
+@router.get(f"{API}/jobs/{{job_id}}")
 def api_job(store: StoreDep, user_id: UserDep, job_id: IdPath) -> JobOut:
     """Return an upload's progress (files done of all) and what happened to each file so far."""
     return job_out(store, get_job(store, user_id=user_id, job_id=job_id))

@@ -26,6 +26,7 @@ from runback.services.pain import (
     update_pain,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import confirm_page, gone_page, local_time, page
 
@@ -33,7 +34,6 @@ __all__ = ["NOT_ANSWERED", "PainIn", "PainUpdate", "region_label", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 HISTORY_DAYS = 28
 
 

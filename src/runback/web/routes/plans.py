@@ -16,6 +16,7 @@ from runback.errors import PlanError, ValidationError
 from runback.services.plans import make_plan, save_plan
 from runback.services.routines import user_catalog
 from runback.services.store import Store
+from runback.web.api import API, moved
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -23,7 +24,6 @@ __all__ = ["PlanIn", "PlanOut", "PlanSaveIn", "PlannedStepOut", "plan_out", "rou
 
 router = APIRouter()
 
-API = "/api/v1"
 DEFAULT_MINUTES = 5
 
 
@@ -272,13 +272,13 @@ def plan_save(
 # ---- JSON ----------------------------------------------------------------------------------
 
 
-@router.post(f"{API}/plans")
+@router.post(f"{API}/plan")
 def api_plan(body: PlanIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> PlanOut:
     """Plan a routine that fits the minutes exactly, with a reason for every step (not stored)."""
     return plan_out(_api_make(store, user_id, body))
 
 
-@router.post(f"{API}/plans/save", status_code=201)
+@router.post(f"{API}/plan/save", status_code=201)
 def api_plan_save(body: PlanSaveIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> PlanOut:
     """Plan a routine and store it as one of the user's routines under `slug`."""
     made = _api_make(store, user_id, body)
@@ -287,3 +287,11 @@ def api_plan_save(body: PlanSaveIn, store: StoreDep, user_id: UserDep, _: CsrfDe
     except ValidationError as exc:
         raise ValidationError("slug", exc.problems) from None
     return plan_out(made, saved=routine.slug)
+
+
+# The old paths, for one release (docs/names.md): 308 keeps the method and the body.
+@router.post(f"{API}/plans", include_in_schema=False)
+@router.post(f"{API}/plans/save", include_in_schema=False)
+def api_plans_moved(request: Request, _user: UserDep) -> RedirectResponse:
+    """Send a logged-in request for an old plan path to its new one."""
+    return moved(request, f"{API}/plans", f"{API}/plan")

@@ -11,8 +11,10 @@ from runback.core.phases import expand, planned_hold_s
 from runback.services.played import record_played
 from runback.services.player import resolve_for_player
 from runback.services.sessions import SessionPublic, get_session
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
-from runback.web.routes.player import API, ContextName, Snapshot, _step_slugs, resolve_routine
+from runback.web.routes.player import ContextName, Snapshot, resolve_routine
+from runback.web.routes.sessions import _step_slugs
 
 __all__ = ["MAX_AGE", "SessionPlayed", "router"]
 

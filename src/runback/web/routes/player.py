@@ -1,8 +1,9 @@
-"""The session player page and the sessions API it logs through (start, progress, finish).
+"""The player: the page that plays a routine, and the routine's timed phases it plays.
 
-The browser runs the countdown; the server keeps the session. Progress carries the same
-snapshot as core/engine.py (`phase_index`, `remaining_s`, `paused`, `done_steps`,
-`skipped_steps`), stored in the session's `state`, so reloading the page resumes it.
+The browser runs the countdown; the server keeps the session (routes/sessions.py, which the
+player logs through). Progress carries the same snapshot as core/engine.py (`phase_index`,
+`remaining_s`, `paused`, `done_steps`, `skipped_steps`), stored in the session's `state`, so
+reloading the page resumes it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
-from runback.core.phases import CUE_EVERY_S, Phase, expand, held_s, planned_hold_s
+from runback.core.phases import CUE_EVERY_S, Phase, expand
 from runback.core.vocab import Context
-from runback.errors import ValidationError
 from runback.services.concerns import open_concern
 from runback.services.figures import figure_for
 from runback.services.player import resolve_for_player
@@ -26,26 +26,18 @@ from runback.services.profile import exercise_flags
 from runback.services.routines import list_routines, user_catalog
 from runback.services.sessions import (
     SessionPublic,
-    finish_session,
-    get_session,
     list_sessions,
-    rate_session,
-    record_progress,
-    start_session,
 )
 from runback.services.store import Store
-from runback.web.deps import CsrfDep, IdPath, StoreDep, UserDep
+from runback.web.api import API
+from runback.web.deps import StoreDep, UserDep
 from runback.web.figures import figure_payload
 from runback.web.routes._care import exercise_care
 from runback.web.routes._helpers import page
 
 __all__ = [
-    "EnjoymentIn",
     "PhaseOut",
     "PlayerOut",
-    "SessionFinish",
-    "SessionProgress",
-    "SessionStart",
     "Snapshot",
     "open_session",
     "player_data",
@@ -55,7 +47,6 @@ __all__ = [
 
 router = APIRouter()
 
-API = "/api/v1"
 # A session left open longer than this is not offered for resuming (it stays partial).
 RESUME_WINDOW = timedelta(hours=12)
 MAX_SPEED = 1000.0
@@ -118,44 +109,6 @@ class PlayerOut(BaseModel):
     duration_s: int
     phases: list[PhaseOut]
     session: SessionPublic | None
-
-
-class SessionStart(BaseModel):
-    """Start a session of a routine."""
-
-    routine_slug: str
-    context: ContextName | None = Field(
-        default=None, description="when it is done; inferred from the routine and the time"
-    )
-    client_key: str | None = Field(
-        default=None,
-        min_length=8,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="the device's own name for it, if the network may go before it ends",
-    )
-
-
-class SessionProgress(BaseModel):
-    """How far a running session got."""
-
-    state: Snapshot
-    active_s: float = Field(default=0.0, ge=0)
-
-
-class SessionFinish(BaseModel):
-    """End a session: completed (every phase ran out; stored so only if no step was skipped)."""
-
-    completed: bool
-    state: Snapshot | None = None
-    active_s: float | None = Field(default=None, ge=0)
-    enjoyment: int | None = Field(default=None, ge=1, le=5)
-
-
-class EnjoymentIn(BaseModel):
-    """How much the session was enjoyed, 1 (not at all) to 5 (a lot)."""
-
-    enjoyment: int = Field(ge=1, le=5)
 
 
 def resolve_routine(store: Store, user_id: int, slug: str) -> tuple[Catalog, Routine]:
@@ -283,36 +236,6 @@ def _player_out(store: Store, user_id: int, catalog: Catalog, routine: Routine) 
     )
 
 
-def _step_slugs(
-    store: Store, user_id: int, session: SessionPublic, state: Snapshot
-) -> tuple[list[str], list[str], float]:
-    """Turn step indices from the browser into exercise slugs and hold seconds counted down.
-
-    The seconds come from the snapshot (as the terminal's Engine.done_s does), not from the
-    browser's word, and impossible snapshots are refused.
-    """
-    catalog, routine = resolve_routine(store, user_id, session.routine_slug)
-    # Timed as the player timed them (the user's longer get-ready), so the snapshot matches.
-    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
-    slugs = [s.exercise.slug for s in steps]
-    phases = expand(steps)
-    n_phases = len(phases)
-    problems = [
-        f"state.{name}: step {i} is outside 0..{len(slugs) - 1}"
-        for name, lst in (("done_steps", state.done_steps), ("skipped_steps", state.skipped_steps))
-        for i in lst
-        if not 0 <= i < len(slugs)
-    ]
-    if state.phase_index >= n_phases:
-        problems.append(f"state.phase_index: {state.phase_index} is outside 0..{n_phases - 1}")
-    if problems:
-        raise ValidationError(f"session {session.id}", problems)
-    done_s = held_s(
-        phases, state.done_steps, state.skipped_steps, state.phase_index, state.remaining_s
-    )
-    return [slugs[i] for i in state.done_steps], [slugs[i] for i in state.skipped_steps], done_s
-
-
 # ---- pages ---------------------------------------------------------------------------------
 
 
@@ -367,99 +290,3 @@ def player_page(
 def api_player(slug: str, store: StoreDep, user_id: UserDep) -> PlayerOut:
     """Return a routine's timed phases and the unfinished session to resume, if any."""
     return player_data(store, user_id, slug)
-
-
-@router.get(f"{API}/sessions")
-def api_sessions(
-    store: StoreDep, user_id: UserDep, days: int = Query(30, ge=1, le=3660)
-) -> list[SessionPublic]:
-    """Return the sessions started in the last `days` days, oldest first."""
-    since = store.clock.now() - timedelta(days=days)
-    return list_sessions(store, since=since, user_id=user_id)
-
-
-@router.get(f"{API}/sessions/{{session_id}}")
-def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> SessionPublic:
-    """Return one session."""
-    return get_session(store, session_id, user_id=user_id)
-
-
-@router.post(f"{API}/sessions", status_code=201)
-def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep) -> SessionPublic:
-    """Start a session now; it is stored (as partial) before any step runs."""
-    if body.client_key is not None:
-        from runback.services.played import find_by_key
-
-        # Sent again (the answer was lost on a bad network): the session already started.
-        found = find_by_key(store, user_id=user_id, client_key=body.client_key)
-        if found is not None:
-            return get_session(store, found[0], user_id=user_id)
-    catalog, routine = resolve_routine(store, user_id, body.routine_slug)
-    # The first get-ready lasts what the player plays: the user's extra seconds included.
-    steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
-    phases = expand(steps)
-    state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
-    session_id = start_session(
-        store,
-        routine,
-        body.context,
-        steps_total=len(steps),
-        planned_s=planned_hold_s(phases),
-        state=state.model_dump(),
-        client_key=body.client_key,
-        user_id=user_id,
-    )
-    return get_session(store, session_id, user_id=user_id)
-
-
-@router.post(f"{API}/sessions/{{session_id}}/progress")
-def api_progress(
-    session_id: IdPath, body: SessionProgress, store: StoreDep, user_id: UserDep, _: CsrfDep
-) -> SessionPublic:
-    """Store how far the session got and where the player is."""
-    session = get_session(store, session_id, user_id=user_id)
-    done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
-    record_progress(
-        store,
-        session_id,
-        steps_done=done,
-        steps_skipped=skipped,
-        active_s=body.active_s,
-        done_s=done_s,
-        state=body.state.model_dump(),
-        user_id=user_id,
-    )
-    return get_session(store, session_id, user_id=user_id)
-
-
-@router.post(f"{API}/sessions/{{session_id}}/finish")
-def api_finish(
-    session_id: IdPath, body: SessionFinish, store: StoreDep, user_id: UserDep, _: CsrfDep
-) -> SessionPublic:
-    """End the session, completed or stopped early, keeping what was done."""
-    session = get_session(store, session_id, user_id=user_id)
-    done = skipped = None
-    done_s: float | None = None
-    if body.state is not None:
-        done, skipped, done_s = _step_slugs(store, user_id, session, body.state)
-    finish_session(
-        store,
-        session_id,
-        completed=body.completed,
-        enjoyment=body.enjoyment,
-        steps_done=done,
-        steps_skipped=skipped,
-        active_s=body.active_s,
-        done_s=done_s,
-        user_id=user_id,
-    )
-    return get_session(store, session_id, user_id=user_id)
-
-
-@router.post(f"{API}/sessions/{{session_id}}/enjoyment")
-def api_enjoyment(
-    session_id: IdPath, body: EnjoymentIn, store: StoreDep, user_id: UserDep, _: CsrfDep
-) -> SessionPublic:
-    """Store how much the session was enjoyed (1–5)."""
-    rate_session(store, session_id, body.enjoyment, user_id=user_id)
-    return get_session(store, session_id, user_id=user_id)

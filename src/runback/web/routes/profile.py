@@ -29,6 +29,7 @@ from runback.services.profile import (
     usual_time,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -36,7 +37,6 @@ __all__ = ["ProfileIn", "router"]
 
 router = APIRouter(tags=["profile"])
 
-API = "/api/v1"
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri",
              "sat": "Sat", "sun": "Sun"}  # fmt: skip
 _BOOLEANS = ("back_pain_history", "cancer_history", "steroids_or_immunosuppression")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -19,10 +18,10 @@ from runback.services.programmes import (
     active_programme,
     adherence,
     export_programme,
-    import_programme,
-    read_programme_file,
+    import_programme_bytes,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -30,7 +29,6 @@ __all__ = ["ProgrammeOut", "import_programme_upload", "programme_out", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 PAGE_WEEKS = 4
 _NONE = "no programme imported; import your physio's programme file first"
 
@@ -62,14 +60,7 @@ def import_programme_upload(store: Store, user_id: int, upload: UploadFile) -> S
     """Import an uploaded programme file exactly as `runback programme import FILE` would."""
     name = Path(upload.filename or "programme.toml").name or "programme.toml"
     data = upload.file.read(MAX_PROGRAMME_BYTES + 1)
-    # Through a real file named like the upload, so every check and message is the CLI's.
-    with tempfile.TemporaryDirectory(prefix="runback-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return import_programme(store, read_programme_file(path), name, user_id=user_id)
-        except ValidationError as exc:
-            raise ValidationError(name, exc.problems) from None
+    return import_programme_bytes(store, data, name, user_id=user_id)
 
 
 def _required(store: Store, user_id: int) -> StoredProgramme:

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from runback.services.stats import Stats, gather_stats
+from runback.services.progress import Stats, gather_stats
+from runback.web.api import API
 from runback.web.charts import (
     Bar,
     HeatCell,
@@ -25,7 +26,6 @@ __all__ = ["Charts", "charts_for", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 WEEKS = 12
 
 

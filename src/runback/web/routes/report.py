@@ -10,13 +10,13 @@ from fastapi.responses import Response
 from runback.report.pdf import render
 from runback.services.report import MAX_WEEKS, gather_report
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import StoreDep, UserDep
 
 __all__ = ["DEFAULT_WEEKS", "WEEK_CHOICES", "report_response", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 DEFAULT_WEEKS = 4
 WEEK_CHOICES = (2, 4, 6, 8, 12, 26, 52)
 

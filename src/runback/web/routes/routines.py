@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,22 +12,21 @@ from pydantic import BaseModel, Field
 from runback.core.catalog import Exercise, Routine
 from runback.core.vocab import AREAS
 from runback.errors import InUseError, ValidationError
-from runback.services.catalog import MAX_ROUTINE_BYTES, load_builtin, validate_routine
+from runback.services.catalog import MAX_ROUTINE_BYTES, load_builtin
 from runback.services.routines import (
     ImportResult,
     RoutineSummary,
-    create_routine,
     delete_routine,
     export_routine,
     get_routine,
-    import_routine,
-    import_routine_text,
+    import_routine_bytes,
     list_routines,
-    routine_to_toml,
     routine_uses,
+    save_routine,
     user_catalog,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._care import exercise_care
 from runback.web.routes._helpers import page
@@ -40,11 +38,10 @@ from runback.web.routes._routine_rows import (
     rows_to_steps,
 )
 
-__all__ = ["RoutineIn", "import_upload", "router", "save_routine"]
+__all__ = ["RoutineIn", "import_upload", "router"]
 
 router = APIRouter()
 
-API = "/api/v1"
 POSITIONS = ("standing", "seated", "floor")
 SIDES = ("", "none", "both", "alternate")
 # One empty row to type into; "Add a step" makes more.
@@ -63,51 +60,25 @@ class RoutineIn(BaseModel):
     )
 
 
-def save_routine(
+def _save(
     store: Store, user_id: int, body: RoutineIn, *, replace_slug: str | None = None
 ) -> Routine:
-    """Create a routine, or (replace_slug) replace one of the user's routines; same checks."""
-    if replace_slug is None:
-        return create_routine(
-            store,
-            body.name,
-            body.steps,
-            slug=body.slug,
-            description=body.description,
-            user_id=user_id,
-        )
-    old = get_routine(store, replace_slug, user_id=user_id)
-    if old.origin == "builtin":
-        raise ValidationError(
-            "edited routine", [f"{replace_slug!r} is built-in: save your version under a new slug"]
-        )
-    data: dict[str, Any] = {
-        "slug": replace_slug,
-        "name": body.name,
-        "description": body.description,
-        "origin": old.origin,
-        "steps": body.steps,
-        "exercises": [e.model_dump(mode="json") for e in old.exercises],
-    }
-    routine = validate_routine(data, "edited routine", load_builtin())
-    # The import path stores with replace in one transaction, after the same validation.
-    return import_routine_text(
-        store, routine_to_toml(routine), "edited routine", replace=True, user_id=user_id
-    ).routine
+    return save_routine(
+        store,
+        body.name,
+        body.steps,
+        slug=body.slug,
+        description=body.description,
+        replace_slug=replace_slug,
+        user_id=user_id,
+    )
 
 
 def import_upload(store: Store, user_id: int, upload: UploadFile, *, replace: bool) -> ImportResult:
     """Import an uploaded routine file exactly as `runback routine import FILE` would."""
     name = Path(upload.filename or "routine.toml").name or "routine.toml"
     data = upload.file.read(MAX_ROUTINE_BYTES + 1)
-    # Through a real file named like the upload, so every check and message is the CLI's.
-    with tempfile.TemporaryDirectory(prefix="runback-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return import_routine(store, path, replace=replace, user_id=user_id)
-        except ValidationError as exc:
-            raise ValidationError(name, exc.problems) from None
+    return import_routine_bytes(store, data, name, replace=replace, user_id=user_id)
 
 
 def _exercises(area: str | None, position: str | None) -> list[Exercise]:
@@ -263,7 +234,7 @@ def routine_save(
         name=name.strip(), slug=slug.strip() or None, description=description.strip(), steps=steps
     )
     try:
-        routine = save_routine(store, user_id, body, replace_slug=editing or None)
+        routine = _save(store, user_id, body, replace_slug=editing or None)
     except ValidationError as exc:
         return _form_page(
             request, routine=form, editing=editing or None, errors=exc.problems, status=422
@@ -396,7 +367,7 @@ def api_exercises(
 @router.post(f"{API}/routines", status_code=201)
 def api_create(body: RoutineIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> Routine:
     """Create a routine from built-in exercises."""
-    return save_routine(store, user_id, body)
+    return _save(store, user_id, body)
 
 
 @router.put(f"{API}/routines/{{slug}}")
@@ -404,7 +375,7 @@ def api_replace(
     slug: str, body: RoutineIn, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> Routine:
     """Replace the name, description and steps of one of the user's routines."""
-    return save_routine(store, user_id, body, replace_slug=slug)
+    return _save(store, user_id, body, replace_slug=slug)
 
 
 @router.post(f"{API}/routines/import")

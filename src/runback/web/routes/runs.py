@@ -28,6 +28,7 @@ from runback.services.runs import (
     list_runs,
 )
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import MAX_ID, CsrfDep, IdPath, StoreDep, UserDep
 from runback.web.routes._helpers import local_time, page
 
@@ -46,7 +47,6 @@ __all__ = [
 
 router = APIRouter()
 
-API = "/api/v1"
 PAGE_RUNS = 100
 
 

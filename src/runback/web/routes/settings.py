@@ -1,5 +1,5 @@
 """Settings: zone, reminders (active hours, break interval, idle threshold, run days), targets,
-and the subscribable calendar feed (a secret URL, served without login)."""
+and the calendar feed's secret URL (the feed itself is served by routes/calendar.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from runback.core.schedule import WEEKDAYS, ReminderPrefs
-from runback.errors import NotFoundError, ValidationError, pydantic_problems
+from runback.core.schedule import WEEKDAYS
+from runback.errors import ValidationError
 from runback.services import accounts, breaks
 from runback.services.accounts import Targets
 from runback.services.concerns import emergency_number
-from runback.services.player import PlayerPrefs, get_player_prefs, set_player_prefs
+from runback.services.player import PlayerPrefs, get_player_prefs
 from runback.services.store import Store
+from runback.services.user_settings import settings_problems, update_settings
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
 from runback.web.routes.home_network import home_network_view
 
@@ -73,49 +75,24 @@ def _current(request: Request, store: Store, user_id: int) -> SettingsPublic:
 
 
 def _apply(store: Store, user_id: int, change: SettingsUpdate) -> None:
-    """Validate every part first, then store them, so a bad field changes nothing."""
-    from runback.core.timezones import to_zone
-
-    problems: list[str] = []
-    prefs: ReminderPrefs | None = None
-    if change.zone is not None:
-        try:
-            to_zone(change.zone)
-        except Exception as exc:
-            problems.append(f"zone: {exc}")
-    if change.reminders is not None:
-        current = breaks.get_prefs(store, user_id=user_id).model_dump(mode="json")
-        try:
-            prefs = ReminderPrefs.model_validate({**current, **change.reminders})
-        except Exception as exc:
-            problems.extend(_pydantic_problems(exc, "reminders"))
-    if problems:
-        raise ValidationError("settings", problems)
-    if change.zone is not None:
-        accounts.set_zone(store, change.zone, user_id=user_id)
-    if change.targets is not None:
-        accounts.set_targets(store, change.targets, user_id=user_id)
-    if prefs is not None:
-        breaks.set_prefs(store, prefs, user_id=user_id)
-    if change.player is not None:
-        set_player_prefs(store, change.player, user_id=user_id)
+    """Store the change (every part or, when any is wrong, none)."""
+    update_settings(
+        store,
+        user_id=user_id,
+        zone=change.zone,
+        targets=change.targets,
+        reminders=change.reminders,
+        player=change.player,
+    )
 
 
-def _pydantic_problems(exc: Exception, prefix: str) -> list[str]:
-    import pydantic
-
-    if not isinstance(exc, pydantic.ValidationError):
-        return [f"{prefix}: {exc}"]
-    return [p.rstrip(".:") for p in pydantic_problems(exc, prefix)]
-
-
-@router.get("/api/v1/settings")
+@router.get(f"{API}/settings")
 def get_settings(request: Request, store: StoreDep, user_id: UserDep) -> SettingsPublic:
     """Return the user's settings."""
     return _current(request, store, user_id)
 
 
-@router.patch("/api/v1/settings")
+@router.patch(f"{API}/settings")
 def patch_settings(
     change: SettingsUpdate, request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep
 ) -> SettingsPublic:
@@ -124,7 +101,7 @@ def patch_settings(
     return _current(request, store, user_id)
 
 
-@router.post("/api/v1/settings/calendar-token", status_code=201)
+@router.post(f"{API}/settings/calendar-token", status_code=201)
 def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) -> CalendarFeed:
     """Make a new secret calendar feed URL (any old one stops working)."""
     url = _feed_url(request, accounts.new_calendar_token(store, user_id=user_id))
@@ -132,29 +109,11 @@ def new_feed(request: Request, store: StoreDep, user_id: UserDep, _: CsrfDep) ->
     return CalendarFeed(calendar_url=url)
 
 
-@router.delete("/api/v1/settings/calendar-token", status_code=204)
+@router.delete(f"{API}/settings/calendar-token", status_code=204)
 def revoke_feed(store: StoreDep, user_id: UserDep, _: CsrfDep) -> Response:
     """Turn the calendar feed off."""
     accounts.revoke_calendar_token(store, user_id=user_id)
     return Response(status_code=204)
-
-
-@router.get("/calendar/{token}.ics", response_class=Response, include_in_schema=False)
-def calendar_feed(token: str, store: StoreDep) -> Response:
-    """Serve a user's break calendar to whoever holds the secret token (no login)."""
-    from runback.remind.calendar import build_calendar
-
-    user_id = accounts.user_for_calendar_token(store, token)
-    if user_id is None:
-        raise NotFoundError("no calendar feed at this address (it may have been revoked)")
-    body = build_calendar(
-        breaks.get_prefs(store, user_id=user_id), store.user_zone(user_id=user_id)
-    )
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "private, max-age=300"},
-    )
 
 
 def _page(
@@ -233,13 +192,13 @@ def _from_form(form: dict[str, str]) -> SettingsUpdate:
     try:
         parsed = Targets.model_validate(targets)
     except Exception as exc:
-        raise ValidationError("settings", _pydantic_problems(exc, "targets")) from None
+        raise ValidationError("settings", settings_problems(exc, "targets")) from None
     player = None
     if number("extra_ready_s") is not None:
         try:
             player = PlayerPrefs(extra_ready_s=number("extra_ready_s"))
         except Exception as exc:
-            raise ValidationError("settings", _pydantic_problems(exc, "player")) from None
+            raise ValidationError("settings", settings_problems(exc, "player")) from None
     return SettingsUpdate(
         zone=form.get("zone") or None, targets=parsed, reminders=reminders, player=player
     )

@@ -14,10 +14,10 @@ from runback.core.planner import PLACES
 from runback.core.slots import DueSlot, Slot
 from runback.core.vocab import AREAS, SLOT_NAMES
 from runback.errors import ValidationError, pydantic_problems
-from runback.services.plans import due_slots, get_slots
 from runback.services.routines import list_routines
-from runback.services.slots import WINDOW_SLOTS, save_slots
+from runback.services.slots import WINDOW_SLOTS, due_slots, get_slots, save_slots
 from runback.services.store import Store
+from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep
 from runback.web.routes._helpers import page
 
@@ -25,7 +25,6 @@ __all__ = ["form_slots", "router", "slot_fields"]
 
 router = APIRouter()
 
-API = "/api/v1"
 LABELS = {
     "morning": "Morning",
     "desk-break": "Desk breaks",

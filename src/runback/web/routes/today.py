@@ -1,49 +1,24 @@
-"""Today: what is due, breaks so far, today's run and the pain prompt after it; break reminders."""
+"""Today: what is due, breaks so far, today's run and the pain prompt after it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from pydantic import AwareDatetime, BaseModel, Field
 
-from runback.services.breaks import get_prefs, log_break, next_break
-from runback.services.concerns import blocking_concern
 from runback.services.store import Store, UserStamp
 from runback.services.today import Today, today
-from runback.web.deps import CsrfDep, StampDep, StoreDep, UserDep
+from runback.web.api import API
+from runback.web.deps import StampDep, StoreDep
 from runback.web.routes._helpers import page
 from runback.web.security import CSRF_COOKIE
 from runback.web.view_cache import ViewCache, minute_of
 
-__all__ = ["BREAK_ROUTINE", "BreakIn", "BreakNext", "router"]
+__all__ = ["router"]
 
 router = APIRouter()
-
-API = "/api/v1"
-BREAK_ROUTINE = ("desk-break", "Desk break")
-
-
-class BreakNext(BaseModel):
-    """When the next movement break is due (what the open browser tabs poll)."""
-
-    enabled: bool
-    due_at: datetime | None
-    seconds_until: float | None = Field(description="negative when the break is overdue")
-    message: str
-    routine_slug: str
-    routine_name: str
-
-
-class BreakIn(BaseModel):
-    """Answer a break reminder: taken, snoozed or skipped."""
-
-    due_at: AwareDatetime
-    outcome: Literal["taken", "snoozed", "skipped"]
 
 
 async def _cached_view(
@@ -100,31 +75,3 @@ async def api_today(request: Request, store: StoreDep, stamp: StampDep) -> Respo
         lambda: today(store, user_id=stamp.id).model_dump_json().encode(),
     )
     return Response(body, media_type="application/json")
-
-
-@router.get(f"{API}/breaks/next")
-def api_next_break(store: StoreDep, user_id: UserDep) -> BreakNext:
-    """Return when the next movement break is due, from the user's reminder schedule."""
-    prefs = get_prefs(store, user_id=user_id)
-    # An open emergency or urgent warning sign pauses the open tabs' reminders too.
-    care = blocking_concern(store, user_id=user_id)
-    due = next_break(store, user_id=user_id) if prefs.enabled and care is None else None
-    now = store.clock.now()
-    message = f"Time for a movement break: stand up and move for {prefs.break_min} minutes."
-    if care is not None:
-        message = f"Movement breaks are paused. {care.advice.headline}"
-    return BreakNext(
-        enabled=due is not None,
-        due_at=due,
-        seconds_until=(due - now).total_seconds() if due is not None else None,
-        message=message,
-        routine_slug=BREAK_ROUTINE[0],
-        routine_name=BREAK_ROUTINE[1],
-    )
-
-
-@router.post(f"{API}/breaks", status_code=201)
-def api_log_break(body: BreakIn, store: StoreDep, user_id: UserDep, _: CsrfDep) -> BreakNext:
-    """Record the answer to a break reminder and return the next one."""
-    log_break(store, body.due_at, body.outcome, user_id=user_id)
-    return api_next_break(store, user_id)

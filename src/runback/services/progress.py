@@ -1,6 +1,6 @@
-"""Stats: gather sessions, runs and pain for a user and compute consistency numbers (core).
+"""Progress: gather sessions, runs and pain for a user and compute consistency numbers (core).
 
-Shared by `runback stats` and the web app; everything returned is a plain pydantic model.
+Shared by `runback progress` and the Progress page; everything returned is a plain pydantic model.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Streaks(BaseModel):
 
 
 class Stats(BaseModel):
-    """Everything `runback stats` and the web stats page show."""
+    """Everything `runback progress` and the Progress page show (the API schema `Stats`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -105,8 +105,8 @@ def _sessions(session: Session, user_id: int, zone: str) -> tuple[list[SessionPo
 
 def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
     rows = session.execute(
-        select(RunRow.id, RunRow.start_at, RunRow.distance_m).where(
-            RunRow.user_id == user_id, RunRow.start_at >= since, RunRow.is_run
+        select(RunRow.id, RunRow.started_at, RunRow.distance_m).where(
+            RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run
         )
     )
     # A row with an implausible start or distance (stored before migration 0005) is read as

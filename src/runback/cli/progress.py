@@ -1,4 +1,4 @@
-"""`runback stats`: streaks, weekly adherence, back-up work before runs, pain, and a heatmap."""
+"""`runback progress`: streaks, weekly adherence, back-up work before runs, pain, and a heatmap."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from runback.core.consistency import Heatmap, PainGroup
-    from runback.services.stats import Stats
+    from runback.services.progress import Stats
 
 __all__ = ["heatmap_text", "register"]
 
@@ -136,16 +136,16 @@ def register(app: typer.Typer) -> None:
     """Add the command to the app."""
     from runback.cli.common import handle_errors
 
-    @app.command("stats")
+    @app.command("progress")
     @handle_errors
-    def stats(
+    def progress(
         ctx: typer.Context,
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
         weeks: int = typer.Option(12, "--weeks", help="How many weeks the weekly numbers cover."),
     ) -> None:
         """Show streaks, weekly adherence, pain after runs and a 12-month heatmap."""
         from runback.cli.common import console, store
-        from runback.services.stats import gather_stats
+        from runback.services.progress import gather_stats
         from runback.services.store import LOCAL_USER_ID
 
         result = gather_stats(store(ctx), weeks=weeks, user_id=LOCAL_USER_ID)
@@ -153,3 +153,6 @@ def register(app: typer.Typer) -> None:
             print(result.model_dump_json(indent=2))
             return
         _print(console(), result)
+
+    # The old name, kept hidden for one release (docs/names.md): `runback stats` still works.
+    app.command("stats", hidden=True)(progress)

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from runback.cli import stats as stats_cli
+from runback.cli import progress as stats_cli
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
 from runback.core.consistency import PainPoint, RunPoint, SessionPoint, heatmap
@@ -60,7 +60,7 @@ def seed(db_url: str, clock: FakeClock) -> None:
                 )
             run = RunRow(
                 user_id=LOCAL_USER_ID,
-                start_at=now - timedelta(days=1, hours=1),
+                started_at=now - timedelta(days=1, hours=1),
                 zone="Europe/Berlin",
                 elapsed_s=1800.0,
                 moving_s=None,
@@ -153,3 +153,15 @@ def test_heatmap_text_lays_out_weeks_in_columns_with_month_labels() -> None:
     june_col = lines[0].index("Jun") - 4
     assert lines[1][4 + june_col] == "█"  # 1 June 2026 is a Monday with 30 minutes
     assert lines[2][4 + june_col] == "·"  # the run day without work: shade 0
+
+
+def test_progress_is_the_name_and_stats_a_hidden_alias(
+    app: typer.Typer, db_url: str, clock: FakeClock
+) -> None:
+    seed(db_url, clock)
+    new = CliRunner().invoke(app, ["progress", "--json", "--weeks", "2"])
+    old = CliRunner().invoke(app, ["stats", "--json", "--weeks", "2"])
+    assert new.exit_code == old.exit_code == 0, new.output
+    assert new.output == old.output
+    listed = CliRunner().invoke(app, ["--help"]).output
+    assert "progress" in listed and "stats" not in listed

@@ -9,7 +9,7 @@ import pytest
 
 from runback.core.clock import FakeClock
 from runback.errors import ValidationError
-from runback.services.stats import gather_stats
+from runback.services.progress import gather_stats
 from runback.services.store import LOCAL_USER_ID, Store, ZoneChange, open_store
 from runback.services.today import today as today_view
 from runback.settings import Settings
@@ -53,7 +53,7 @@ def add_run(
     with store.tx() as s:
         row = RunRow(
             user_id=LOCAL_USER_ID,
-            start_at=start,
+            started_at=start,
             zone=zone,
             elapsed_s=3600.0,
             moving_s=None,
