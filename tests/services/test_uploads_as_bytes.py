@@ -21,13 +21,13 @@ from runback.services.store import Store
 
 def test_routine_bytes_import_like_a_file(store: Store) -> None:
     create_routine(store, "Lunch", [RoutineStep(exercise="seated-twist")], user_id=1)
-    data = export_routine(store, "lunch", 1).replace('name = "Lunch"', 'name = "Lunch two"')
+    data = export_routine(store, "lunch", user_id=1).replace('name = "Lunch"', 'name = "Lunch two"')
     result = import_routine_bytes(store, data.encode(), "lunch.toml", replace=True, user_id=1)
-    assert (result.action, get_routine(store, "lunch", 1).name) == ("replaced", "Lunch two")
+    assert (result.action, get_routine(store, "lunch", user_id=1).name) == ("replaced", "Lunch two")
 
 
 def test_routine_bytes_refused_with_the_upload_name(store: Store) -> None:
-    before = list_routines(store, 1)
+    before = list_routines(store, user_id=1)
     with pytest.raises(ValidationError) as caught:
         import_routine_bytes(store, b"\xff\xfe", "mine.toml", user_id=1)
     assert caught.value.source == "mine.toml"
@@ -35,7 +35,7 @@ def test_routine_bytes_refused_with_the_upload_name(store: Store) -> None:
     too_big = b"#" * (MAX_ROUTINE_BYTES + 1)
     with pytest.raises(ValidationError, match=r"mine\.toml is"):
         import_routine_bytes(store, too_big, "mine.toml", user_id=1)
-    assert list_routines(store, 1) == before
+    assert list_routines(store, user_id=1) == before
 
 
 def test_programme_bytes_refused_with_the_upload_name(store: Store) -> None:
