@@ -89,7 +89,7 @@ def make(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> I
 
 @pytest.fixture
 def token(store: Store) -> str:
-    return accounts.new_calendar_token(store, LOCAL_USER_ID)
+    return accounts.new_calendar_token(store, user_id=LOCAL_USER_ID)
 
 
 def test_this_computer_gets_everything(make: Make, token: str) -> None:
