@@ -50,6 +50,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["RUNBACK_ALLOWED_HOSTS"] = "testserver"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/reliability `reliability` (a conftest pytestmark misses them)."""
+    folder = Path(__file__).parent / "reliability"
+    for item in items:
+        if item.path.is_relative_to(folder):
+            item.add_marker(pytest.mark.reliability)
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """Return the URL of a fresh SQLite file for this test."""
