@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from runback.cli.common import CliState
 from runback.core.clock import FakeClock
@@ -49,6 +48,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Session-wide (module-scoped fixtures build apps too); a test of the check sets its own.
     os.environ["RUNBACK_ALLOWED_HOSTS"] = "testserver"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/reliability `reliability` (a conftest pytestmark misses them)."""
+    folder = Path(__file__).parent / "reliability"
+    for item in items:
+        if item.path.is_relative_to(folder):
+            item.add_marker(pytest.mark.reliability)
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ class PgServer:
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user={ROLE} dbname=postgres", autocommit=True
         ) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def _make_template(self) -> None:
         from runback.storage.db import make_engine

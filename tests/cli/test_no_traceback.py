@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from runback.core.clock import FakeClock
 from runback.settings import Settings

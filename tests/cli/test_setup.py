@@ -18,7 +18,7 @@ def _profile(settings: Settings) -> tuple[str, object, dict[str, time]]:
         return (
             profile_status(st, user_id=LOCAL_USER_ID),
             get_profile(st, user_id=LOCAL_USER_ID),
-            dict(get_prefs(st, user_id=LOCAL_USER_ID).run_days),
+            dict(get_prefs(st, user_id=LOCAL_USER_ID).run_days.items()),
         )
     finally:
         st.close()

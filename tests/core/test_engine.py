@@ -211,9 +211,9 @@ def test_toggle_pause() -> None:
     engine = _engine(clock)
     engine.start()
     engine.toggle_pause()
-    assert engine.state == "paused"
+    paused = engine.state
     engine.toggle_pause()
-    assert engine.state == "running"
+    assert (paused, engine.state) == ("paused", "running")
 
 
 def test_skip_marks_step_skipped_and_moves_on() -> None:

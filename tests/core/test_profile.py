@@ -63,7 +63,7 @@ CATALOG = Catalog(
     ],
 )
 def test_the_planner_leaves_out_what_the_profile_rules_out(mine: list[str], gone: set[str]) -> None:
-    request = PlanRequest(minutes=10, where="home", contraindications=mine)  # type: ignore[arg-type]
+    request = PlanRequest(minutes=10, where="home", contraindications=mine)
     made = plan(CATALOG, request)
     used = {s.step.exercise.slug for s in made.steps}
     assert not used & gone
@@ -79,7 +79,7 @@ def test_the_planner_leaves_out_what_the_profile_rules_out(mine: list[str], gone
 
 def test_planner_refuses_an_unknown_contraindication() -> None:
     with pytest.raises(ValidationError):
-        PlanRequest(minutes=5, contraindications=["knees"])  # type: ignore[list-item]
+        PlanRequest(minutes=5, contraindications=["knees"])
 
 
 def test_flags_say_check_first_and_never_diagnose() -> None:
@@ -96,10 +96,10 @@ def test_flags_say_check_first_and_never_diagnose() -> None:
 
 
 def test_profile_validates_its_vocabulary_and_age_errs_towards_caution() -> None:
-    p = Profile(contraindications="pregnancy, Osteoporosis")  # type: ignore[arg-type]
+    p = Profile(contraindications="pregnancy, Osteoporosis")
     assert p.contraindications == {"pregnancy", "osteoporosis"} and p.osteoporosis
     with pytest.raises(ValidationError, match="unknown knees"):
-        Profile(contraindications=["knees"])  # type: ignore[list-item]
+        Profile(contraindications=["knees"])
     with pytest.raises(ValidationError):
         Profile(sitting_hours=25)
     assert set(CONTRAINDICATIONS) == {

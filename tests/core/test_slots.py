@@ -10,6 +10,7 @@ import pytest
 from runback.core.slots import (
     DEFAULT_SLOTS,
     BreakDay,
+    DueSlot,
     PlanSpec,
     Slot,
     SlotSession,
@@ -31,7 +32,7 @@ def sess(hour: int, context: str = "other", slug: str = "x", done: bool = True) 
     return SlotSession(at(hour), context, slug, done)
 
 
-def by_name(items: list, name: str):  # type: ignore[no-untyped-def]
+def by_name(items: list[DueSlot], name: str) -> DueSlot:
     return next(i for i in items if i.slot == name)
 
 

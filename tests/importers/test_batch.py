@@ -34,7 +34,7 @@ def _items(count: int, running: list[int], peak: list[int]) -> list[ExportItem]:
 
 def test_order_results_and_errors_are_kept() -> None:
     running, peak = [0], [0]
-    seen = []
+    seen: list[tuple[str, object]] = []
     for item in read_ahead(_items(30, running, peak), workers=2):
         try:
             seen.append((item.name, item.load()))

@@ -61,6 +61,7 @@ def test_reference_values(name: str) -> None:
     assert abs((activity.start - start).total_seconds()) < 1
     assert activity.start.utcoffset() is not None and not activity.start.utcoffset()
     want_distance = ref.get("distance_m", ref.get("distance_2d_m"))
+    assert want_distance is not None
     assert _close(activity.distance_m, want_distance, max(5.0, 0.01 * want_distance))
     want_elapsed = ref.get("elapsed_s") or ref.get("timer_s")
     if want_elapsed:

@@ -16,6 +16,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -77,6 +78,8 @@ def _fuzz(app_state: dict[str, Any], examples: int) -> None:
     known: list[str] = []
     operations = 0
     for result in api.get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
         operation = result.ok()
         operations += 1
 

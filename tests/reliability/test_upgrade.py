@@ -130,7 +130,7 @@ def test_old_sessions_keep_counting_after_hold_time_is_added(fixture: Path, tmp_
         held = {r["id"] for r in before if r["steps_done"] not in (None, "[]", "null")}
         assert held and len(held) == len(before)
         assert gather_stats(store, user_id=LOCAL_USER_ID).streaks.practice_days == len(
-            {r["started_at"][:10] for r in before}
+            {str(r["started_at"])[:10] for r in before}
         )
     finally:
         store.close()

@@ -32,7 +32,7 @@ def alarm_times(data: bytes, summary: str) -> list[datetime]:
 
 def schedule_times(prefs: ReminderPrefs) -> list[datetime]:
     sched = Schedule(prefs, ZONE)
-    now, history, dues = START.astimezone(UTC), list[BreakEvent](), []
+    now, history, dues = START.astimezone(UTC), list[BreakEvent](), list[datetime]()
     while True:
         due = sched.next_due(now, history)
         assert due is not None

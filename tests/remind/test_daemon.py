@@ -143,7 +143,7 @@ def test_wakes_late_after_suspend_logs_missed(store: Store) -> None:
     assert daemon.fired[-1].outcome == "taken"
     real_sleep = clock.sleep
     # Suspended for an hour: the sleep overshoots the 10:00 deadline.
-    clock.sleep = lambda s: real_sleep(s + 3600)  # type: ignore[method-assign]
+    clock.sleep = lambda seconds: real_sleep(seconds + 3600)  # type: ignore[method-assign]
     daemon.step()
     assert daemon.fired[-1].outcome == "missed"
     assert breaks.history(store, local(0), user_id=LOCAL_USER_ID)[-1].outcome == "missed"

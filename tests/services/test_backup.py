@@ -97,7 +97,15 @@ def test_export_document_and_csvs(full: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.zip"
     export_to_zip(full, path, now=NOW, user_id=None)
     files = _zip_bytes(path)
-    tables = ("users", "routines", "programmes", "runs", "sessions", "pain_entries", "breaks")
+    tables: tuple[str, ...] = (
+        "users",
+        "routines",
+        "programmes",
+        "runs",
+        "sessions",
+        "pain_entries",
+        "breaks",
+    )
     tables += ("concerns", "profiles")  # open concerns and the first-day profile are user data
     assert set(files) == {DOCUMENT_NAME, *(f"{t}.csv" for t in tables)}
     document = json.loads(files[DOCUMENT_NAME])

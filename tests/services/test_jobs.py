@@ -22,7 +22,7 @@ from runback.services.jobs import (
     run_job,
     work,
 )
-from runback.services.runs import list_runs
+from runback.services.runs import import_bytes, list_runs
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import JobFileRow, JobRow, UserRow
 
@@ -71,7 +71,7 @@ def test_progress_is_written_after_every_file(
 ) -> None:
     job = enqueue_import(store, user_id=LOCAL_USER_ID, uploads=_uploads(fixtures_dir, *GOOD))
     seen: list[tuple[str, int, str | None]] = []
-    real = jobs.import_bytes
+    real = import_bytes
 
     def spy(st: Store, name: str, data: bytes, *rest: object, user_id: int) -> object:
         now = get_job(store, user_id=LOCAL_USER_ID, job_id=job.id)

@@ -172,7 +172,7 @@ def test_bad_arguments_are_refused_clearly(
     store: Store, kwargs: dict[str, int], field: str
 ) -> None:
     with pytest.raises(ValidationError, match=field):
-        gather_stats(store, user_id=LOCAL_USER_ID, **kwargs)  # type: ignore[arg-type]
+        gather_stats(store, user_id=LOCAL_USER_ID, **kwargs)
 
 
 def test_numbers_in_the_json_are_rounded(store: Store, clock: FakeClock) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -141,11 +142,12 @@ def test_another_users_run_cannot_be_seen_changed_or_deleted(
         s.flush()
         other_id = other.id
     theirs = add(store, clock.now() - timedelta(days=1), "running", user_id=other_id)
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: get_run(store, user_id=ME, run_id=theirs),
         lambda: edit_run(store, user_id=ME, run_id=theirs, sport="cycling"),
         lambda: delete_run(store, user_id=ME, run_id=theirs),
-    ):
+    )
+    for call in calls:
         with pytest.raises(NotFoundError):
             call()
     assert get_run(store, user_id=other_id, run_id=theirs).sport == "running"

@@ -124,7 +124,7 @@ def test_contact_sheet_of_every_figure_both_sides(browser: Browser) -> None:
     for slug, fig in sorted(load_figures().items()):
         for side in ("left", "right"):
             for i in range(len(fig.poses)) if len(fig.poses) <= 3 else (0, len(fig.poses) // 2):
-                svg = figure_svg(fig, side=side, pose_index=i, standalone=True)  # type: ignore[arg-type]
+                svg = figure_svg(fig, side=side, pose_index=i, standalone=True)
                 cells.append(f"<figure>{svg}<figcaption>{slug} {side} {i}</figcaption></figure>")
     doc = (
         "<!doctype html><meta charset=utf-8><style>body{margin:4px;font:10px sans-serif;"

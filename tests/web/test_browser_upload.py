@@ -15,7 +15,7 @@ from tests.web.browser import WAIT_MS, LiveServer, live_server, shot
 from tests.web.uploads import many_runs
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import FilePayload, Page
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield s
 
 
-def _payloads(names: tuple[str, ...]) -> list[dict[str, Any]]:
+def _payloads(names: tuple[str, ...]) -> list[FilePayload]:
     return [
         {
             "name": Path(n).name,
@@ -40,7 +40,7 @@ def _payloads(names: tuple[str, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _generated(count: int, first_day: int) -> list[dict[str, Any]]:
+def _generated(count: int, first_day: int) -> list[FilePayload]:
     runs = many_runs(first_day + count, 1000)[first_day:]
     return [{"name": n, "mimeType": t, "buffer": b} for _, (n, b, t) in runs]
 

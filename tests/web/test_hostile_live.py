@@ -64,8 +64,9 @@ def _upload(c: httpx.Client, name: str, data: bytes, headers: dict[str, str]) ->
 
 
 def _file_line(job: dict[str, object]) -> tuple[str, str]:
-    files = job["result"]["files"]  # type: ignore[index]
-    [only] = files  # type: ignore[misc]
+    result = job["result"]
+    assert isinstance(result, dict)
+    [only] = result["files"]
     return str(only["status"]), str(only.get("message") or only.get("reason") or "")
 
 

@@ -83,6 +83,7 @@ def test_the_login_check_reads_on_a_connection_of_its_own(
 
     def read(key: str) -> Any:
         stamp = real(key)
+        assert stamp is not None
         reads.append(stamp.id)
         return stamp
 

@@ -14,7 +14,7 @@ NEW = "a new password, long enough"
 
 def _session_cookie(c: HostedClient) -> str:
     value = c.cookies.get("runback_session")
-    assert value
+    assert isinstance(value, str) and value
     return value
 
 

@@ -23,7 +23,7 @@ def page_paths(client: TestClient, ids: dict[str, str]) -> list[str]:
     """Return every HTML page path of the app, with its ids filled from `ids`."""
     out = []
     for route in api_routes(client.app):
-        if "GET" not in route.methods or route.path.startswith("/api/"):
+        if "GET" not in (route.methods or ()) or route.path.startswith("/api/"):
             continue
         if NOT_PAGES.search(route.path):
             continue

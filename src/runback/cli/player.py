@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import select
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from runback.core.engine import Engine
 from runback.core.phases import Event, Phase, current_cue, whole_seconds
@@ -61,6 +61,14 @@ def _clock_text(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
 
 
+class Keys(Protocol):
+    """Anything the player can read key presses from (a terminal, or a script in tests)."""
+
+    def read(self, timeout: float | None) -> str:
+        """Return the keys pressed within timeout seconds (None waits forever), or ''."""
+        ...
+
+
 class KeyReader:
     """Single key presses from a terminal in cbreak mode (Ctrl-C still sends SIGINT)."""
 
@@ -108,7 +116,7 @@ class Player:
         title: str,
         console: Console,
         cues: Cues,
-        keys: KeyReader | None = None,
+        keys: Keys | None = None,
         speed: float = 1.0,
         on_progress: Callable[[Engine], None] | None = None,
         new_exercises: Collection[str] = (),
