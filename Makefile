@@ -35,7 +35,7 @@ pytest: setup
 	$(BIN)/pytest -q -m "not slow"
 
 # No test may read the real clock: the clock-sensitive parts again at 09:30 on a weekday and at
-# 23:30 on a Saturday, Berlin time, under faketime (.ci/hours.sh runs the two side by side).
+# 23:30 on a Saturday, Berlin time, under faketime (.ci/hours.sh).
 pytest-hours: setup
 	BIN=$(BIN) bash .ci/hours.sh
 
