@@ -12,7 +12,9 @@ on any day but the first) with the default prefs (Mon 09:00-17:00, 30-minute bre
 RSS of each child is its own `ru_maxrss` (os.wait4), imports included. Lateness is in clock
 seconds (real lateness times the speed). Goal: the command's median peak RSS at most 45 MB
 (exit 1 over it). `--src` also runs both daemons from another source tree (e.g. the code
-before a change), in the same rounds.
+before a change), in the same rounds. The row `floor` imports only the libraries the daemon
+cannot do without (SQLAlchemy's ORM and SQLite dialect, pydantic, zoneinfo) and nothing of
+runback.
 """
 
 from __future__ import annotations
@@ -81,6 +83,10 @@ main()
 """
 
 
+FLOOR = "import sqlalchemy.orm, sqlalchemy.dialects.sqlite, sqlite3, pydantic, zoneinfo"
+"""The third-party imports every daemon needs: its store is SQLAlchemy, its prefs pydantic."""
+
+
 def _child(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
     """Run one child; return its wall and CPU seconds, peak RSS (bytes) and stdout."""
     start = time.perf_counter()
@@ -126,7 +132,8 @@ def main() -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # run from cached bytecode, as installed
         trees = {"": None} | ({" (src)": args.src} if args.src else {})
         kinds: dict[str, tuple[list[str], dict[str, str]]] = {
-            "python -c pass": ([sys.executable, "-c", "pass"], env)
+            "python -c pass": ([sys.executable, "-c", "pass"], env),
+            "floor": ([sys.executable, "-c", FLOOR], env),
         }
         templates: dict[str, Path] = {}
         for suffix, src in trees.items():
