@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Settings", "default_database_url"]
 
@@ -20,10 +20,25 @@ def default_database_url() -> str:
     return f"sqlite:///{folder / 'runback.db'}"
 
 
-class Settings(BaseSettings):
+_PREFIX = "runback_"
+
+
+class Settings(BaseModel):
     """runback configuration; every field can be set as RUNBACK_<FIELD>."""
 
-    model_config = SettingsConfigDict(env_prefix="RUNBACK_", extra="ignore")
+    # A plain model reading the environment itself: pydantic-settings would import asyncio,
+    # argparse, dotenv and its cloud sources (~50 ms of every command) for a handful of scalars.
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        """Read RUNBACK_<FIELD> variables (the name in any case); values given here win."""
+        fields = type(self).model_fields
+        found = {
+            key[len(_PREFIX) :]: value
+            for key, value in ((k.lower(), v) for k, v in os.environ.items())
+            if key.startswith(_PREFIX) and key[len(_PREFIX) :] in fields
+        }
+        super().__init__(**{**found, **values})
 
     database_url: str = Field(default_factory=default_database_url)
     mode: Literal["local", "hosted"] = "local"

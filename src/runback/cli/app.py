@@ -17,27 +17,35 @@ app = typer.Typer(
 )
 
 # Each module exposes register(app). Keep module-level imports in them light (typer only):
-# `runback --help` must start fast.
-_COMMAND_MODULES = [
-    "runback.cli.today",
-    "runback.cli.runs",
-    "runback.cli.session",
-    "runback.cli.sessions",
-    "runback.cli.serve",
-    "runback.cli.worker",
-    "runback.cli.remind",
-    "runback.cli.breaks",
-    "runback.cli.calendar",
-    "runback.cli.routine",
-    "runback.cli.pain",
-    "runback.cli.progress",
-    "runback.cli.plan",
-    "runback.cli.programme",
-    "runback.cli.report",
-    "runback.cli.slots",
-    "runback.cli.backup",
-    "runback.cli.setup",
-]
+# `runback --help` must start fast. The command names each module adds, so that `runback today`
+# imports and registers only runback.cli.today (tests/cli/test_startup.py checks the names).
+_COMMANDS = {
+    "today": "runback.cli.today",
+    "import": "runback.cli.runs",
+    "runs": "runback.cli.runs",
+    "session": "runback.cli.session",
+    "sessions": "runback.cli.sessions",
+    "serve": "runback.cli.serve",
+    "worker": "runback.cli.worker",
+    "remind": "runback.cli.remind",
+    "breaks": "runback.cli.breaks",
+    "calendar": "runback.cli.calendar",
+    "routine": "runback.cli.routine",
+    "pain": "runback.cli.pain",
+    "progress": "runback.cli.progress",
+    "stats": "runback.cli.progress",
+    "plan": "runback.cli.plan",
+    "programme": "runback.cli.programme",
+    "report": "runback.cli.report",
+    "slots": "runback.cli.slots",
+    "export": "runback.cli.backup",
+    "restore": "runback.cli.backup",
+    "backup": "runback.cli.backup",
+    "setup": "runback.cli.setup",
+}
+
+_COMMAND_MODULES = list(dict.fromkeys(_COMMANDS.values()))
+"""Every command module, in the order `runback --help` lists their commands."""
 
 
 @app.callback()
@@ -49,20 +57,22 @@ def _root(ctx: typer.Context) -> None:
     handle_errors(cli_state)(ctx)
 
 
-_registered: list[bool] = []
+_registered: set[str] = set()
 
 
-def _register() -> None:
-    if _registered:
-        return
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(app)
-    _registered.append(True)
+def _register(argv: list[str] | None = None) -> None:
+    """Register the module of the command `argv` names, or every module (help, unknown names)."""
+    wanted = _COMMANDS.get(argv[0]) if argv else None
+    for name in [wanted] if wanted else _COMMAND_MODULES:
+        if name not in _registered:
+            importlib.import_module(name).register(app)
+            _registered.add(name)
 
 
 def main() -> None:
     """Run the CLI; any error that escapes a command becomes one line, never a traceback."""
     import os
+    import sys
 
     from runback.cli.common import exit_for, is_exit
 
@@ -70,7 +80,8 @@ def main() -> None:
     # model (~20 ms of each command); runback uses none. An explicit setting is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        _register()
+        # Only the command asked for: `runback today` need not import and build the other 17.
+        _register(sys.argv[1:])
         app()
     except KeyboardInterrupt:
         raise SystemExit(130) from None

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select, update
@@ -30,20 +30,15 @@ from runback.core.runs import (
 )
 from runback.core.vocab import SPORTS
 from runback.errors import ActivityFileError, NotFoundError, UnsafeFileError, ValidationError
-from runback.importers import sandbox
 from runback.importers.activity import Activity
-from runback.importers.files import is_activity_name
 from runback.importers.limits import check_activity, check_upload_name
-from runback.importers.strava import (
-    ExportItem,
-    Parser,
-    ZipLimits,
-    is_export_dir,
-    open_zip,
-    read_export_dir,
-)
 from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow
+
+if TYPE_CHECKING:
+    # The parsers, zip reader and sandbox load only to import: listing runs (`runback runs`,
+    # Today) must not pay for multiprocessing, zipfile and every format's module.
+    from runback.importers.strava import ExportItem, Parser, ZipLimits
 
 __all__ = [
     "SAME_RUN_ELAPSED_SHARE",
@@ -277,6 +272,8 @@ def _import_item(store: Store, user_id: int, zone: str, item: ExportItem) -> Fil
 
 
 def _file_item(path: Path, max_bytes: int, parse: Parser) -> ExportItem:
+    from runback.importers.strava import ExportItem
+
     def load() -> Activity:
         size = path.stat().st_size
         if size > max_bytes:
@@ -289,6 +286,8 @@ def _file_item(path: Path, max_bytes: int, parse: Parser) -> ExportItem:
 
 
 def _failed(name: str, reason: str) -> ExportItem:
+    from runback.importers.strava import ExportItem
+
     def load() -> Activity:
         raise ActivityFileError(name, reason)
 
@@ -296,6 +295,8 @@ def _failed(name: str, reason: str) -> ExportItem:
 
 
 def _zip_items(stack: ExitStack, path: Path, limits: ZipLimits, parse: Parser) -> list[ExportItem]:
+    from runback.importers.strava import open_zip
+
     try:
         return stack.enter_context(open_zip(path, str(path), limits, parse))
     except ActivityFileError as exc:
@@ -306,6 +307,8 @@ def _collect(
     stack: ExitStack, paths: Iterable[Path], max_bytes: int, ignored: list[str], parse: Parser
 ) -> Iterator[ExportItem]:
     """Expand the given paths into activities, walking folders and opening exports."""
+    from runback.importers.strava import ZipLimits
+
     limits = ZipLimits.for_file_limit(max_bytes)
     for path in paths:
         if path.is_dir():
@@ -326,6 +329,9 @@ def _walk(
     ignored: list[str],
     parse: Parser,
 ) -> Iterator[ExportItem]:
+    from runback.importers.files import is_activity_name
+    from runback.importers.strava import is_export_dir, read_export_dir
+
     if is_export_dir(root):
         try:
             yield from read_export_dir(root, max_bytes, parse)
@@ -399,6 +405,8 @@ def import_bytes(
     parser: Parser | None = None,
 ) -> ImportReport:
     """Import one uploaded file (an activity file or a Strava export zip), parsed sandboxed."""
+    from runback.importers.strava import ExportItem, ZipLimits, open_zip
+
     report = ImportReport()
     bad_name = check_upload_name(name)
     if bad_name is not None:
@@ -426,6 +434,8 @@ def import_bytes(
 
 
 def _sandboxed() -> Parser:
+    from runback.importers import sandbox
+
     sandbox.warm()  # the worker starts while the files are listed
     return sandbox.parse_activity
 

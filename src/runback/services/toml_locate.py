@@ -23,10 +23,14 @@ class TomlLocator:
         self._lines: dict[Loc, int] = {}
         # Array-of-tables paths (resolved, with parent indices) -> how many seen so far.
         self._aot: dict[Loc, int] = {}
-        self._scan()
+        # Scanned on the first question: valid files (every built-in one) never ask one.
+        self._scanned = False
 
     def line_of(self, loc: Loc) -> int | None:
         """Return the line of the longest known prefix of loc, or None if nothing matches."""
+        if not self._scanned:
+            self._scanned = True
+            self._scan()
         for n in range(len(loc), 0, -1):
             line = self._lines.get(tuple(loc[:n]))
             if line is not None:
