@@ -12,7 +12,14 @@ from runback.errors import DamagedFileError, UnsafeFileError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["check_shape", "decode_xml", "parse_xml", "plain_xml", "strip_xml_prelude"]
+__all__ = [
+    "check_shape",
+    "decode_xml",
+    "parse_xml",
+    "plain_encoding",
+    "plain_xml",
+    "strip_xml_prelude",
+]
 
 _POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
 _POINT_ENDINGS = ("}trkpt", "}Trackpoint")
@@ -79,6 +86,11 @@ def plain_xml(data: bytes) -> bool:
     """
     if not data.startswith(b"<") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return False
+    return plain_encoding(data)
+
+
+def plain_encoding(data: bytes) -> bool:
+    """Tell whether stripped XML bytes declare UTF-8 or ASCII, or no encoding (UTF-8)."""
     declared = _declared(data)
     return declared is None or declared.lower() in _PLAIN_ENCODINGS
 
