@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -96,11 +97,20 @@ _TEXT = st.text(
 
 @st.composite
 def _point(draw: st.DrawFn, tag: str) -> str:
-    lat = draw(_mostly(st.floats(52, 52.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
-    lon = draw(_mostly(st.floats(13, 13.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
+    # Now and then a point far from the last (gpxpy measures those by haversine).
+    near_lat = st.floats(52, 52.01).map(lambda f: f"{f:.6f}")
+    near_lon = st.floats(13, 13.01).map(lambda f: f"{f:.6f}")
+    lat = draw(
+        _mostly(st.one_of(near_lat, near_lat, near_lat, st.floats(-90, 90).map(str)), _BAD_NUMBER)
+    )
+    lon = draw(
+        _mostly(st.one_of(near_lon, near_lon, near_lon, st.floats(-180, 180).map(str)), _BAD_NUMBER)
+    )
     parts = []
     if draw(st.booleans()):
-        parts.append(f"<ele>{draw(_mostly(st.floats(0, 300).map(str), _BAD_NUMBER))}</ele>")
+        # Zero heights too: gpxpy measures the moving time in 2-D next to one.
+        height = st.one_of(st.floats(0, 300).map(str), st.sampled_from(["0", "0.0", "12"]))
+        parts.append(f"<ele>{draw(_mostly(height, _BAD_NUMBER))}</ele>")
     if draw(st.integers(0, 19)):
         parts.append(f"<time>{draw(_mostly(_GOOD_TIME, _TIME))}</time>")
     if draw(st.integers(0, 9)) == 0:
@@ -213,3 +223,57 @@ def test_a_watch_like_gpx_and_tcx_match_the_careful_path(tmp_path: Path) -> None
         fast = _outcome(name, data, True)
         assert fast == _outcome(name, data, False)
         assert isinstance(fast, str) and fast.startswith("Activity("), fast
+
+
+_SHAPES = {
+    "far points, zero and equal heights": (
+        '<trkpt lat="52.0" lon="13.0"><ele>0</ele><time>2026-05-03T07:00:00Z</time></trkpt>'
+        '<trkpt lat="52.5" lon="13.0"><ele>0</ele><time>2026-05-03T07:10:00Z</time></trkpt>'
+        '<trkpt lat="52.5001" lon="13.0001"><ele>5</ele><time>2026-05-03T07:10:05Z</time></trkpt>'
+        '<trkpt lat="52.5002" lon="13.0002"><ele>5</ele><time>2026-05-03T07:10:09Z</time></trkpt>'
+        '<trkpt lat="52.5003" lon="13.0004"><ele>9</ele><time>2026-05-03T07:10:30Z</time></trkpt>'
+    ),
+    "zones, fractions and a missing time": (
+        '<trkpt lat="52.0" lon="13.0"><time>2026-05-03T09:00:00.250+02:00</time></trkpt>'
+        '<trkpt lat="52.0001" lon="13.0"><time>2026-05-03T07:00:04Z</time></trkpt>'
+        '<trkpt lat="52.0002" lon="13.0"></trkpt>'
+        '<trkpt lat="52.0003" lon="13.0"><time>2026-05-03 07:00:09</time></trkpt>'
+    ),
+    "a point with other children": (
+        '<trkpt lat="52.0" lon="13.0"><ele>3</ele><time>2026-05-03T07:00:00Z</time>'
+        "<speed>2.5</speed><sat>7</sat></trkpt>"
+        '<trkpt lat="52.001" lon="13.0"><ele>4</ele><time>2026-05-03T07:01:00Z</time></trkpt>'
+    ),
+    "times that cannot be": (
+        '<trkpt lat="52.0" lon="13.0"><time>2026-05-03T07:00:00Z</time></trkpt>'
+        '<trkpt lat="52.001" lon="13.0"><time>2026-02-30T07:01:00Z</time></trkpt>'
+        '<trkpt lat="52.002" lon="13.0"><time>2026-05-03T24:00:00Z</time></trkpt>'
+        '<trkpt lat="52.003" lon="13.0"><time>2026-05-03T07:03:00Z</time></trkpt>'
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_the_measuring_pass_equals_gpxpy(shape: str) -> None:
+    points = _SHAPES[shape]
+    half = points.count("<trkpt") // 2
+    cut = [m.start() for m in re.finditer("<trkpt", points)][half]
+    for body in (
+        f"<trk><trkseg>{points}</trkseg></trk>",
+        f"<trk><trkseg>{points[:cut]}</trkseg><trkseg>{points[cut:]}</trkseg></trk>",
+        f"<trk><trkseg>{points[:cut]}</trkseg></trk><trk><trkseg>{points[cut:]}</trkseg></trk>",
+    ):
+        data = (
+            '<?xml version="1.0"?>\n<gpx version="1.1" creator="t" '
+            f'xmlns="http://www.topografix.com/GPX/1/1">{body}</gpx>'
+        ).encode()
+        fast = _outcome("shape.gpx", data, True)
+        assert fast == _outcome("shape.gpx", data, False)
+        assert read_gpx(data) is not None
+
+
+def test_a_dtd_after_the_root_is_malformed_not_read() -> None:
+    data = b'<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx><!DOCTYPE x>'
+    assert not gpx_fast.no_dtd(b"<!-- c --><?pi x?>\n<!DOCTYPE gpx><gpx/>")
+    assert gpx_fast.no_dtd(b"<?xml version='1.0'?><!-- <!DOCTYPE --><gpx/>")
+    assert read_gpx(data) is None
