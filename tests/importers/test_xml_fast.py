@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runback.errors import UnsafeFileError
-from runback.importers import gpx_fast, xmlsafe
+from runback.importers import gpx_fast, tcx, xmlsafe
 from runback.importers.files import parse_activity
 from runback.importers.gpx_fast import read_gpx
 
@@ -28,6 +28,7 @@ def _outcome(name: str, data: bytes, fast: bool) -> object:
         if not fast:
             m.setattr(gpx_fast, "read_gpx", lambda _data: None)
             m.setattr(xmlsafe, "_vetted_tree", lambda _data: None)
+            m.setattr(tcx, "_stream", lambda _data, _source: None)
         try:
             # repr: a NaN read from the file equals itself there, not as a float.
             return repr(parse_activity(name, data))
@@ -41,6 +42,8 @@ def test_every_fixture_matches_the_careful_path(path: Path) -> None:
     assert _outcome(path.name, data, True) == _outcome(path.name, data, False)
     if path.suffix == ".gpx":
         assert read_gpx(data) is not None, "the one-pass reader should read this file itself"
+    else:
+        assert tcx._stream(data, path.name) is not None, "the streaming pass should read it"
 
 
 def test_a_dtd_anywhere_takes_the_careful_path_and_is_refused() -> None:
@@ -274,6 +277,50 @@ def test_the_measuring_pass_equals_gpxpy(shape: str) -> None:
 
 def test_a_dtd_after_the_root_is_malformed_not_read() -> None:
     data = b'<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx><!DOCTYPE x>'
-    assert not gpx_fast.no_dtd(b"<!-- c --><?pi x?>\n<!DOCTYPE gpx><gpx/>")
-    assert gpx_fast.no_dtd(b"<?xml version='1.0'?><!-- <!DOCTYPE --><gpx/>")
+    assert not xmlsafe.no_dtd(b"<!-- c --><?pi x?>\n<!DOCTYPE gpx><gpx/>")
+    assert xmlsafe.no_dtd(b"<?xml version='1.0'?><!-- <!DOCTYPE --><gpx/>")
     assert read_gpx(data) is None
+
+
+_TP = (
+    "<Trackpoint><Time>{t}</Time><AltitudeMeters>{h}</AltitudeMeters>"
+    "<DistanceMeters>{d}</DistanceMeters></Trackpoint>"
+)
+_TCX_SHAPES = {
+    "an activity in a course is not one": (
+        "<Courses><Activity><Id>2026-05-03T07:00:00Z</Id></Activity></Courses>"
+        '<Activities><Activity Sport="Running"><Id>2026-05-03T08:00:00Z</Id><Lap><Track>'
+        + _TP.format(t="2026-05-03T08:00:00Z", h="10", d="0")
+        + _TP.format(t="2026-05-03T08:10:00Z", h="20", d="2000")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+    "two groups, later points ignored": (
+        '<Activities><Activity Sport="Biking"><Lap StartTime="2026-05-03T07:00:00Z"><Track>'
+        + _TP.format(t="2026-05-03T07:00:00Z", h="5", d="0")
+        + _TP.format(t="2026-05-03T07:30:00Z", h=" 9 ", d="abc")
+        + _TP.format(t="2026-05-03T07:20:00Z", h="1", d="900")
+        + "</Track><Trackpoint><Time>yesterday</Time></Trackpoint></Lap></Activity>"
+        "</Activities><Activities><Activity><Lap><Track>"
+        + _TP.format(t="later", h="x", d="y")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+    "a bad time in the second lap": (
+        '<Activities><Activity><Lap StartTime="2026-05-03T07:00:00Z"><TotalTimeSeconds>60'
+        "</TotalTimeSeconds><Track>"
+        + _TP.format(t="2026-05-03T07:00:00Z", h="5", d="10")
+        + "</Track></Lap><Lap><Track>"
+        + _TP.format(t="noon", h="5", d="10")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_TCX_SHAPES))
+def test_the_streaming_tcx_pass_equals_the_tree(shape: str) -> None:
+    data = (
+        '<?xml version="1.0"?>\n<TrainingCenterDatabase '
+        'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"{_TCX_SHAPES[shape]}</TrainingCenterDatabase>"
+    ).encode()
+    assert tcx._stream(data, "shape.tcx") is not None
+    assert _outcome("shape.tcx", data, True) == _outcome("shape.tcx", data, False)

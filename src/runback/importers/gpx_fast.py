@@ -74,32 +74,6 @@ def _coordinate(text: str) -> float:
     return value
 
 
-def no_dtd(data: bytes) -> bool:
-    """Tell whether the prolog (all before the root element) declares no DTD.
-
-    A DTD, and with it any entity, can only be declared before the root element; a
-    `<!DOCTYPE` later is malformed XML, which expat refuses. Only the XML declaration,
-    processing instructions, comments and whitespace may come first.
-    """
-    at, end = 0, len(data)
-    while at < end:
-        if data[at] in b" \t\r\n":
-            at += 1
-        elif data.startswith(b"<?", at):
-            close = data.find(b"?>", at + 2)
-            if close < 0:
-                return False
-            at = close + 2
-        elif data.startswith(b"<!--", at):
-            close = data.find(b"-->", at + 4)
-            if close < 0:
-                return False
-            at = close + 3
-        else:
-            return data.startswith(b"<", at) and not data.startswith(b"<!", at)
-    return False
-
-
 def _default_namespaces(data: bytes) -> list[str]:
     """Return the default namespaces the file declares (found by a fast byte search)."""
     found: list[str] = []
@@ -114,7 +88,7 @@ def _default_namespaces(data: bytes) -> list[str]:
 
 def read_gpx(data: bytes) -> GpxSummary | None:
     """Return the GPX file's summary as gpxpy would measure it, or None (the careful path)."""
-    from runback.importers.xmlsafe import plain_encoding, strip_xml_prelude
+    from runback.importers.xmlsafe import no_dtd, plain_encoding, strip_xml_prelude
 
     data = strip_xml_prelude(data)
     if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_shape",
     "decode_xml",
+    "no_dtd",
     "parse_xml",
     "plain_encoding",
     "plain_xml",
@@ -87,6 +88,32 @@ def plain_xml(data: bytes) -> bool:
     if not data.startswith(b"<") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return False
     return plain_encoding(data)
+
+
+def no_dtd(data: bytes) -> bool:
+    """Tell whether the prolog (all before the root element) declares no DTD.
+
+    A DTD, and with it any entity, can only be declared before the root element; a
+    `<!DOCTYPE` later is malformed XML, which expat refuses. Only the XML declaration,
+    processing instructions, comments and whitespace may come first.
+    """
+    at, end = 0, len(data)
+    while at < end:
+        if data[at] in b" \t\r\n":
+            at += 1
+        elif data.startswith(b"<?", at):
+            close = data.find(b"?>", at + 2)
+            if close < 0:
+                return False
+            at = close + 2
+        elif data.startswith(b"<!--", at):
+            close = data.find(b"-->", at + 4)
+            if close < 0:
+                return False
+            at = close + 3
+        else:
+            return data.startswith(b"<", at) and not data.startswith(b"<!", at)
+    return False
 
 
 def plain_encoding(data: bytes) -> bool:
