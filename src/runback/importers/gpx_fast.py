@@ -170,12 +170,19 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
             parser.close()
         else:
             parser.feed(view[offset : offset + _CHUNK])
+        # Each element starts once: the events bound the element count (a file near the
+        # limit goes to the careful path, which counts exactly).
+        elements += len(events)
+        if elements > MAX_XML_ELEMENTS:
+            raise _Unsure
         for event, elem in events:
             if event == "start":
                 depth += 1
-                elements += 1
-                if depth > MAX_XML_DEPTH or elements > MAX_XML_ELEMENTS:
-                    raise _Unsure
+                if depth > 3:
+                    # Points and their children: only the depth to check.
+                    if depth > MAX_XML_DEPTH:
+                        raise _Unsure
+                    continue
                 if root is None:
                     root = elem
                     if elem.tag != prefix + "gpx":
@@ -194,6 +201,8 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                     seg_moving, seg_length, seg_up = 0.0, 0, 0.0
                 continue
             depth -= 1
+            if depth > 3:
+                continue  # a point's child: read with its point
             tag = elem.tag
             if depth == 3 and tag == trkpt and segment_elem is not None:
                 points += 1

@@ -89,14 +89,16 @@ class _Points:
             if not text or not (text := text.strip()):
                 continue
             name = child.tag.rpartition("}")[2]
-            if name == "Time" and when is None:
-                when = text
-            elif name == "DistanceMeters" and distance is None:
-                distance = text
+            if name == "Time":
+                if when is None:
+                    when = text
+            elif name == "DistanceMeters":
+                if distance is None:
+                    distance = text
             elif name == "AltitudeMeters" and height is None:
                 height = text
         self.count += 1
-        if self.time_error is None and when is not None:
+        if when is not None and self.time_error is None:
             try:
                 value = _time(when, self.source)
             except DamagedFileError as exc:
@@ -104,23 +106,26 @@ class _Points:
             else:
                 if value is not None:
                     self._timed(value)
-        if self.distance_error is None and distance is not None:
+        if distance is not None and self.distance_error is None:
             try:
-                metres = _number(distance, self.source, "DistanceMeters")
-            except DamagedFileError as exc:
-                self.distance_error = exc
+                metres = float(distance)
+            except ValueError:
+                self.distance_error = DamagedFileError(
+                    self.source, f"damaged TCX: DistanceMeters {distance!r} is not a number"
+                )
             else:
                 # As max(): a value replaces the largest so far only when it is greater.
-                if metres is not None and (self.longest is None or metres > self.longest):
+                if self.longest is None or metres > self.longest:
                     self.longest = metres
-        if self.height_error is None and height is not None:
+        if height is not None and self.height_error is None:
             try:
-                metres = _number(height, self.source, "AltitudeMeters")
-            except DamagedFileError as exc:
-                self.height_error = exc
+                metres = float(height)
+            except ValueError:
+                self.height_error = DamagedFileError(
+                    self.source, f"damaged TCX: AltitudeMeters {height!r} is not a number"
+                )
             else:
-                if metres is not None:
-                    self._height(metres)
+                self._height(metres)
 
     def _timed(self, value: datetime) -> None:
         self.timed += 1
@@ -263,17 +268,24 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
                 parser.close()
             else:
                 parser.feed(view[offset : offset + _CHUNK])
+            # Each element starts once: the events bound the element count (a file near the
+            # limit goes to the careful path, which counts exactly).
+            elements += len(events)
+            if elements > MAX_XML_ELEMENTS:
+                return None
             for event, elem in events:
                 tag = elem.tag
                 if event == "start":
                     depth += 1
-                    elements += 1
-                    if depth > MAX_XML_DEPTH or elements > MAX_XML_ELEMENTS:
+                    if depth > MAX_XML_DEPTH:
                         return None
-                    if tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS:
+                    # Both point names end in "t": most tags are passed by one comparison.
+                    if tag[-1:] == "t" and (tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS):
                         marks += 1
                         if marks > MAX_TRACK_POINTS:
                             return None
+                    if depth > 5:
+                        continue
                     if root is None:
                         root = elem
                     elif depth == 2:
@@ -288,6 +300,8 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
                         track = elem if in_track else None
                     continue
                 depth -= 1
+                if depth > 5 and first:
+                    continue  # a point's child: read with its point
                 if depth == 5 and in_track and track is not None and _local(tag) == "Trackpoint":
                     add(elem)
                     elem.clear()
