@@ -94,6 +94,10 @@ def read_gpx(data: bytes) -> GpxSummary | None:
     if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):
         return None  # a DTD possible, or another encoding: the careful path
     # gpxpy drops the first default namespace it finds; more than one would need its tree.
+    from runback.importers.limits import MAX_TRACK_POINTS
+
+    if data.count(b"<trkpt") > MAX_TRACK_POINTS:
+        return None  # over the limit for sure: the careful path refuses it at once
     namespaces = _default_namespaces(data)
     if len(namespaces) > 1:
         return None

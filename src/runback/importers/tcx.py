@@ -250,6 +250,8 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
     data = strip_xml_prelude(data)
     if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):
         return None
+    if data.count(b"<Trackpoint") > MAX_TRACK_POINTS:
+        return None  # over the limit for sure: the careful path refuses it at once
     points = _Points(source)
     add = points.add
     depth = elements = marks = activities = 0

@@ -130,6 +130,10 @@ def _vetted_tree(data: bytes) -> Element | None:
     """
     if not plain_xml(data):
         return None
+    from runback.importers.limits import MAX_TRACK_POINTS
+
+    if data.count(b"<trkpt") > MAX_TRACK_POINTS or data.count(b"<Trackpoint") > MAX_TRACK_POINTS:
+        return None  # over the limit for sure: check_shape refuses it without building a tree
     import io
     from xml.etree.ElementTree import iterparse
 
