@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runback.errors import UnsafeFileError
-from runback.importers import gpx_fast, xmlsafe
+from runback.importers import gpx_fast, tcx, xmlsafe
 from runback.importers.files import parse_activity
 from runback.importers.gpx_fast import read_gpx
 
@@ -27,6 +28,7 @@ def _outcome(name: str, data: bytes, fast: bool) -> object:
         if not fast:
             m.setattr(gpx_fast, "read_gpx", lambda _data: None)
             m.setattr(xmlsafe, "_vetted_tree", lambda _data: None)
+            m.setattr(tcx, "_stream", lambda _data, _source: None)
         try:
             # repr: a NaN read from the file equals itself there, not as a float.
             return repr(parse_activity(name, data))
@@ -40,6 +42,8 @@ def test_every_fixture_matches_the_careful_path(path: Path) -> None:
     assert _outcome(path.name, data, True) == _outcome(path.name, data, False)
     if path.suffix == ".gpx":
         assert read_gpx(data) is not None, "the one-pass reader should read this file itself"
+    else:
+        assert tcx._stream(data, path.name) is not None, "the streaming pass should read it"
 
 
 def test_a_dtd_anywhere_takes_the_careful_path_and_is_refused() -> None:
@@ -96,11 +100,20 @@ _TEXT = st.text(
 
 @st.composite
 def _point(draw: st.DrawFn, tag: str) -> str:
-    lat = draw(_mostly(st.floats(52, 52.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
-    lon = draw(_mostly(st.floats(13, 13.01).map(lambda f: f"{f:.6f}"), _BAD_NUMBER))
+    # Now and then a point far from the last (gpxpy measures those by haversine).
+    near_lat = st.floats(52, 52.01).map(lambda f: f"{f:.6f}")
+    near_lon = st.floats(13, 13.01).map(lambda f: f"{f:.6f}")
+    lat = draw(
+        _mostly(st.one_of(near_lat, near_lat, near_lat, st.floats(-90, 90).map(str)), _BAD_NUMBER)
+    )
+    lon = draw(
+        _mostly(st.one_of(near_lon, near_lon, near_lon, st.floats(-180, 180).map(str)), _BAD_NUMBER)
+    )
     parts = []
     if draw(st.booleans()):
-        parts.append(f"<ele>{draw(_mostly(st.floats(0, 300).map(str), _BAD_NUMBER))}</ele>")
+        # Zero heights too: gpxpy measures the moving time in 2-D next to one.
+        height = st.one_of(st.floats(0, 300).map(str), st.sampled_from(["0", "0.0", "12"]))
+        parts.append(f"<ele>{draw(_mostly(height, _BAD_NUMBER))}</ele>")
     if draw(st.integers(0, 19)):
         parts.append(f"<time>{draw(_mostly(_GOOD_TIME, _TIME))}</time>")
     if draw(st.integers(0, 9)) == 0:
@@ -213,3 +226,101 @@ def test_a_watch_like_gpx_and_tcx_match_the_careful_path(tmp_path: Path) -> None
         fast = _outcome(name, data, True)
         assert fast == _outcome(name, data, False)
         assert isinstance(fast, str) and fast.startswith("Activity("), fast
+
+
+_SHAPES = {
+    "far points, zero and equal heights": (
+        '<trkpt lat="52.0" lon="13.0"><ele>0</ele><time>2026-05-03T07:00:00Z</time></trkpt>'
+        '<trkpt lat="52.5" lon="13.0"><ele>0</ele><time>2026-05-03T07:10:00Z</time></trkpt>'
+        '<trkpt lat="52.5001" lon="13.0001"><ele>5</ele><time>2026-05-03T07:10:05Z</time></trkpt>'
+        '<trkpt lat="52.5002" lon="13.0002"><ele>5</ele><time>2026-05-03T07:10:09Z</time></trkpt>'
+        '<trkpt lat="52.5003" lon="13.0004"><ele>9</ele><time>2026-05-03T07:10:30Z</time></trkpt>'
+    ),
+    "zones, fractions and a missing time": (
+        '<trkpt lat="52.0" lon="13.0"><time>2026-05-03T09:00:00.250+02:00</time></trkpt>'
+        '<trkpt lat="52.0001" lon="13.0"><time>2026-05-03T07:00:04Z</time></trkpt>'
+        '<trkpt lat="52.0002" lon="13.0"></trkpt>'
+        '<trkpt lat="52.0003" lon="13.0"><time>2026-05-03 07:00:09</time></trkpt>'
+    ),
+    "a point with other children": (
+        '<trkpt lat="52.0" lon="13.0"><ele>3</ele><time>2026-05-03T07:00:00Z</time>'
+        "<speed>2.5</speed><sat>7</sat></trkpt>"
+        '<trkpt lat="52.001" lon="13.0"><ele>4</ele><time>2026-05-03T07:01:00Z</time></trkpt>'
+    ),
+    "times that cannot be": (
+        '<trkpt lat="52.0" lon="13.0"><time>2026-05-03T07:00:00Z</time></trkpt>'
+        '<trkpt lat="52.001" lon="13.0"><time>2026-02-30T07:01:00Z</time></trkpt>'
+        '<trkpt lat="52.002" lon="13.0"><time>2026-05-03T24:00:00Z</time></trkpt>'
+        '<trkpt lat="52.003" lon="13.0"><time>2026-05-03T07:03:00Z</time></trkpt>'
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_the_measuring_pass_equals_gpxpy(shape: str) -> None:
+    points = _SHAPES[shape]
+    half = points.count("<trkpt") // 2
+    cut = [m.start() for m in re.finditer("<trkpt", points)][half]
+    for body in (
+        f"<trk><trkseg>{points}</trkseg></trk>",
+        f"<trk><trkseg>{points[:cut]}</trkseg><trkseg>{points[cut:]}</trkseg></trk>",
+        f"<trk><trkseg>{points[:cut]}</trkseg></trk><trk><trkseg>{points[cut:]}</trkseg></trk>",
+    ):
+        data = (
+            '<?xml version="1.0"?>\n<gpx version="1.1" creator="t" '
+            f'xmlns="http://www.topografix.com/GPX/1/1">{body}</gpx>'
+        ).encode()
+        fast = _outcome("shape.gpx", data, True)
+        assert fast == _outcome("shape.gpx", data, False)
+        assert read_gpx(data) is not None
+
+
+def test_a_dtd_after_the_root_is_malformed_not_read() -> None:
+    data = b'<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx><!DOCTYPE x>'
+    assert not xmlsafe.no_dtd(b"<!-- c --><?pi x?>\n<!DOCTYPE gpx><gpx/>")
+    assert xmlsafe.no_dtd(b"<?xml version='1.0'?><!-- <!DOCTYPE --><gpx/>")
+    assert read_gpx(data) is None
+
+
+_TP = (
+    "<Trackpoint><Time>{t}</Time><AltitudeMeters>{h}</AltitudeMeters>"
+    "<DistanceMeters>{d}</DistanceMeters></Trackpoint>"
+)
+_TCX_SHAPES = {
+    "an activity in a course is not one": (
+        "<Courses><Activity><Id>2026-05-03T07:00:00Z</Id></Activity></Courses>"
+        '<Activities><Activity Sport="Running"><Id>2026-05-03T08:00:00Z</Id><Lap><Track>'
+        + _TP.format(t="2026-05-03T08:00:00Z", h="10", d="0")
+        + _TP.format(t="2026-05-03T08:10:00Z", h="20", d="2000")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+    "two groups, later points ignored": (
+        '<Activities><Activity Sport="Biking"><Lap StartTime="2026-05-03T07:00:00Z"><Track>'
+        + _TP.format(t="2026-05-03T07:00:00Z", h="5", d="0")
+        + _TP.format(t="2026-05-03T07:30:00Z", h=" 9 ", d="abc")
+        + _TP.format(t="2026-05-03T07:20:00Z", h="1", d="900")
+        + "</Track><Trackpoint><Time>yesterday</Time></Trackpoint></Lap></Activity>"
+        "</Activities><Activities><Activity><Lap><Track>"
+        + _TP.format(t="later", h="x", d="y")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+    "a bad time in the second lap": (
+        '<Activities><Activity><Lap StartTime="2026-05-03T07:00:00Z"><TotalTimeSeconds>60'
+        "</TotalTimeSeconds><Track>"
+        + _TP.format(t="2026-05-03T07:00:00Z", h="5", d="10")
+        + "</Track></Lap><Lap><Track>"
+        + _TP.format(t="noon", h="5", d="10")
+        + "</Track></Lap></Activity></Activities>"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_TCX_SHAPES))
+def test_the_streaming_tcx_pass_equals_the_tree(shape: str) -> None:
+    data = (
+        '<?xml version="1.0"?>\n<TrainingCenterDatabase '
+        'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"{_TCX_SHAPES[shape]}</TrainingCenterDatabase>"
+    ).encode()
+    assert tcx._stream(data, "shape.tcx") is not None
+    assert _outcome("shape.tcx", data, True) == _outcome("shape.tcx", data, False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers import formats
 from runback.importers.activity import Activity
@@ -9,6 +11,8 @@ from runback.importers.limits import check_ratio
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "activity_key",
+    "activity_key_reader",
     "gunzip_limited",
     "is_activity_name",
     "parse_activity",
@@ -72,3 +76,30 @@ def parse_activity(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -
     raise ActivityFileError(
         name, f"not an activity file: runback reads {formats.extensions_text()} (also .gz)"
     )
+
+
+def activity_key(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """Return the content hash parse_activity would give these bytes, without parsing them.
+
+    None when the file is over the limit (its load says so). A gzip is inflated (with its cap)
+    first, since an activity's hash is that of the file inside.
+    """
+    from runback.importers.activity import content_hash
+
+    if len(data) > max_bytes:
+        return None
+    if data.startswith(_GZIP_MAGIC):
+        data = gunzip_limited(data, "file", max_bytes)
+    return content_hash(data)
+
+
+def activity_key_reader(read: Callable[[], bytes], max_bytes: int) -> Callable[[], str | None]:
+    """Return a function giving activity_key of `read()`'s bytes, or None when they fail."""
+
+    def key() -> str | None:
+        try:
+            return activity_key(read(), max_bytes)
+        except (ActivityFileError, OSError):
+            return None  # the load names what is wrong
+
+    return key

@@ -1,14 +1,17 @@
-"""GPX tracks via gpxpy, after defusedxml has vetted the XML."""
+"""GPX tracks: one measuring pass (gpx_fast), or gpxpy after defusedxml has vetted the XML."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from runback.errors import DamagedFileError, NotAnActivityError
 from runback.importers.activity import Activity, content_hash, map_sport
 from runback.importers.xmlsafe import decode_xml, parse_xml
+
+if TYPE_CHECKING:
+    from runback.importers.gpx_fast import GpxSummary
 
 __all__ = ["EARLIEST_PLAUSIBLE", "MIN_TIMED_SHARE", "parse_gpx"]
 
@@ -26,25 +29,22 @@ def parse_gpx(data: bytes, source: str) -> Activity:
 
     from runback.importers.gpx_fast import read_gpx
 
-    # One streaming pass; None: it does not vouch for this file, so read it as before (three
-    # passes: limits, a vetted tree, gpxpy), which also says what is wrong with it.
-    gpx = read_gpx(data)
-    if gpx is None:
-        root = parse_xml(data, source)
-        if not root.tag.endswith("gpx"):
-            raise DamagedFileError(source, f"not a GPX file: the root element is <{root.tag}>")
-        try:
-            gpx = gpxpy.parse(decode_xml(data, source))
-        except gpxpy.gpx.GPXException as exc:
-            raise DamagedFileError(source, f"damaged GPX: {exc}") from exc
+    # One streaming pass that measures as it reads; None: it does not vouch for this file, so
+    # read it carefully (limits, a vetted tree, gpxpy), which also says what is wrong with it.
+    summary = read_gpx(data)
+    if summary is not None:
+        return _from_summary(summary, data, source)
+    root = parse_xml(data, source)
+    if not root.tag.endswith("gpx"):
+        raise DamagedFileError(source, f"not a GPX file: the root element is <{root.tag}>")
+    try:
+        gpx = gpxpy.parse(decode_xml(data, source))
+    except gpxpy.gpx.GPXException as exc:
+        raise DamagedFileError(source, f"damaged GPX: {exc}") from exc
 
     points = [p for t in gpx.tracks for s in t.segments for p in s.points]
     if not points:
-        if any(r.points for r in gpx.routes):
-            raise NotAnActivityError(
-                source, "this GPX holds a planned route, not a recorded activity"
-            )
-        raise NotAnActivityError(source, "this GPX has no track points, so no recorded activity")
+        _no_points(gpx, source)
     _check_numbers(points, source)
     for point in points:
         # One zone for every time: gpxpy subtracts neighbours' times, and a naive time next to
@@ -52,27 +52,13 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         if point.time is not None:
             point.time = _utc(point.time)
     times = [p.time for p in points if p.time is not None]
-    if not times:
-        raise NotAnActivityError(
-            source,
-            "this GPX track has no times: a planned track (from a route planner), not a recording",
-        )
-    early = min(times)
-    if early < EARLIEST_PLAUSIBLE:
-        raise DamagedFileError(
-            source,
-            f"GPX timestamps not usable (they say {early:%Y-%m-%d}; the device had no clock)",
-        )
-    if len(times) < len(points) and (
-        points[0].time is None
-        or points[-1].time is None
-        or len(times) < MIN_TIMED_SHARE * len(points)
-    ):
-        raise NotAnActivityError(
-            source,
-            f"only {len(times)} of {len(points)} track points have a time, so the duration is "
-            "unknown; export the activity again from the device or app that recorded it",
-        )
+    _check_times(
+        min(times) if times else None,
+        len(times),
+        len(points),
+        points[0].time is not None and points[-1].time is not None,
+        source,
+    )
     # Recorded time summed over segments, like gpxpy's get_duration: the gaps between segments
     # (the device was paused or off) are not part of the activity.
     try:
@@ -101,6 +87,65 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         source_format="gpx",
         content_hash=content_hash(data),
     )
+
+
+def _from_summary(summary: GpxSummary, data: bytes, source: str) -> Activity:
+    """Build the Activity from the one-pass summary, with the careful path's checks and words."""
+    gpx = summary.gpx
+    if not summary.points:
+        _no_points(gpx, source)
+    start = summary.earliest
+    _check_times(
+        start,
+        summary.timed,
+        summary.points,
+        summary.first_timed and summary.last_timed,
+        source,
+    )
+    assert start is not None  # _check_times refuses a track without times
+    elapsed = float(summary.duration_s or 0.0)
+    if elapsed <= 0:
+        raise DamagedFileError(source, "GPX timestamps not usable (every point has the same time)")
+    return Activity(
+        start=start,
+        elapsed_s=elapsed,
+        moving_s=float(summary.moving_s) if summary.moving_s else None,
+        distance_m=float(summary.length_2d_m),
+        ascent_m=float(summary.uphill_m) if summary.has_elevation else None,
+        sport=map_sport(next((t.type for t in gpx.tracks if t.type), None)),
+        name=_name(gpx),
+        device=gpx.creator or None,
+        source_format="gpx",
+        content_hash=content_hash(data),
+    )
+
+
+def _no_points(gpx: Any, source: str) -> NoReturn:
+    if any(r.points for r in gpx.routes):
+        raise NotAnActivityError(source, "this GPX holds a planned route, not a recorded activity")
+    raise NotAnActivityError(source, "this GPX has no track points, so no recorded activity")
+
+
+def _check_times(
+    early: datetime | None, timed: int, points: int, ends_timed: bool, source: str
+) -> None:
+    """Refuse a track without usable times: none, a clock never set, or too many missing."""
+    if early is None:
+        raise NotAnActivityError(
+            source,
+            "this GPX track has no times: a planned track (from a route planner), not a recording",
+        )
+    if early < EARLIEST_PLAUSIBLE:
+        raise DamagedFileError(
+            source,
+            f"GPX timestamps not usable (they say {early:%Y-%m-%d}; the device had no clock)",
+        )
+    if timed < points and (not ends_timed or timed < MIN_TIMED_SHARE * points):
+        raise NotAnActivityError(
+            source,
+            f"only {timed} of {points} track points have a time, so the duration is "
+            "unknown; export the activity again from the device or app that recorded it",
+        )
 
 
 def _check_numbers(points: list[Any], source: str) -> None:

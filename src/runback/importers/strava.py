@@ -20,7 +20,7 @@ from typing import IO
 from runback.core.runs import is_run
 from runback.errors import ActivityFileError, DamagedFileError, UnsafeFileError
 from runback.importers.activity import Activity
-from runback.importers.files import is_activity_name, parse_activity
+from runback.importers.files import activity_key_reader, is_activity_name, parse_activity
 from runback.importers.limits import (
     MAX_ACTIVITIES_PER_ZIP,
     MAX_GZIP_RATIO,
@@ -53,6 +53,10 @@ class ExportItem:
 
     name: str
     load: Callable[[], Activity]
+    # The content hash its activity will have, read without parsing (None: unknown), so an
+    # import can skip the files it already holds; and the name activities.csv gives it.
+    key: Callable[[], str | None] | None = None
+    row_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,10 @@ def _items(
     members: dict[str, Callable[[], bytes]],
     max_bytes: int,
     parse: Parser,
+    peekers: dict[str, Callable[[], bytes]] | None = None,
 ) -> Iterator[ExportItem]:
     """Yield an item per CSV row (file or manual) and per unlisted activity file."""
+    peek = peekers if peekers is not None else members
     listed: set[str] = set()
     for row in rows:
         if row.filename is None:
@@ -124,7 +130,7 @@ def _items(
         ) -> Activity:
             return _with_csv(parse(name, reader(), max_bytes), row)
 
-        yield ExportItem(name, load)
+        yield ExportItem(name, load, activity_key_reader(peek[member], max_bytes), row.name)
     for member, reader in sorted(members.items()):
         if member in listed:
             continue
@@ -133,7 +139,7 @@ def _items(
         def load_unlisted(name: str = name, reader: Callable[[], bytes] = reader) -> Activity:
             return parse(name, reader(), max_bytes)
 
-        yield ExportItem(name, load_unlisted)
+        yield ExportItem(name, load_unlisted, activity_key_reader(peek[member], max_bytes))
 
 
 def _bounded(label: str, items: list[ExportItem]) -> list[ExportItem]:
@@ -154,13 +160,26 @@ def read_export_dir(path: Path, max_bytes: int, parse: Parser = parse_activity) 
         csv_path.read_bytes(), f"{label}/activities.csv", csv_path.stat().st_size, max_bytes
     )
     members: dict[str, Callable[[], bytes]] = {}
+    peekers: dict[str, Callable[[], bytes]] = {}
     folder = path / "activities"
     if folder.is_dir():
         for file in sorted(folder.rglob("*")):
             if file.is_file() and is_activity_name(file.name):
-                members[file.relative_to(path).as_posix()] = file.read_bytes
-    items = _items(lambda member: f"{label}/{member}", rows, members, max_bytes, parse)
+                member = file.relative_to(path).as_posix()
+                members[member] = file.read_bytes
+                peekers[member] = _bounded_reader(file, max_bytes)
+    items = _items(lambda member: f"{label}/{member}", rows, members, max_bytes, parse, peekers)
     return _bounded(label, list(items))
+
+
+def _bounded_reader(file: Path, max_bytes: int) -> Callable[[], bytes]:
+    def read() -> bytes:
+        # Hashing never reads a file over the limit whole; its load refuses it.
+        if file.stat().st_size > max_bytes:
+            raise UnsafeFileError(str(file), "over the size limit")
+        return file.read_bytes()
+
+    return read
 
 
 def _read_csv(data: bytes, name: str, size: int, max_bytes: int) -> list[CsvActivity]:
@@ -198,7 +217,9 @@ def open_zip(
             raise UnsafeFileError(label, f"refused: the zip holds {len(infos)} entries")
         budget = [limits.max_total_bytes]
 
-        def reader(info: zipfile.ZipInfo) -> Callable[[], bytes]:
+        def reader(info: zipfile.ZipInfo, spend: bool = True) -> Callable[[], bytes]:
+            # spend=False: a read for the content hash only, not counted against the budget
+            # (each entry is hashed at most once, so that read stays bounded too).
             def read() -> bytes:
                 entry = f"{label}:{info.filename}"
                 problem = _entry_problem(info, limits)
@@ -230,7 +251,8 @@ def open_zip(
                 if len(data) > cap:
                     raise UnsafeFileError(entry, "refused: it unpacks to more than the size limit")
                 check_ratio(entry, info.compress_size, len(data))  # headers can lie
-                budget[0] -= len(data)
+                if spend:
+                    budget[0] -= len(data)
                 return data
 
             return read
@@ -255,6 +277,7 @@ def open_zip(
             prefix = "" if prefix == "." else prefix + "/"
             rows = parse_activities_csv(reader(csv_info)(), f"{label}:{csv_info.filename}")
         members: dict[str, Callable[[], bytes]] = {}
+        peekers: dict[str, Callable[[], bytes]] = {}
         unsafe: list[ExportItem] = []
         for info in wanted:
             if not is_activity_name(info.filename):
@@ -272,7 +295,8 @@ def open_zip(
                 info.filename[len(prefix) :] if info.filename.startswith(prefix) else info.filename
             )
             members[key] = reader(info)
+            peekers[key] = reader(info, spend=False)
         items = _items(
-            lambda m: f"{label}:{prefix}{m}", rows, members, limits.max_entry_bytes, parse
+            lambda m: f"{label}:{prefix}{m}", rows, members, limits.max_entry_bytes, parse, peekers
         )
         yield _bounded(label, unsafe + list(items))

@@ -1,4 +1,4 @@
-"""TCX (Garmin Training Center) activities: a small parser on defusedxml."""
+"""TCX (Garmin Training Center) activities: one streaming pass, or a tree from defusedxml."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from runback.errors import DamagedFileError, NotAnActivityError
 from runback.importers.activity import Activity, content_hash, map_sport
 from runback.importers.xmlsafe import parse_xml
+
+_POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
+_POINT_ENDINGS = ("}trkpt", "}Trackpoint")
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -56,9 +59,109 @@ def _number(text: str | None, source: str, what: str) -> float | None:
         raise DamagedFileError(source, f"damaged TCX: {what} {text!r} is not a number") from exc
 
 
+class _Points:
+    """The track points of the first activity, summed as they come: times, distance, climb.
+
+    Each value is read as the whole-list code read it (the first child of that name with text),
+    and the first unreadable one of each kind is kept, to be raised where that list was read.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.count = 0
+        self.first_time: datetime | None = None
+        self.earliest: datetime | None = None
+        self.latest: datetime | None = None
+        self.timed = 0
+        self.time_error: DamagedFileError | None = None
+        self.longest: float | None = None  # the largest DistanceMeters
+        self.distance_error: DamagedFileError | None = None
+        self.heights = 0
+        self.climb = 0.0
+        self._ref = 0.0
+        self.height_error: DamagedFileError | None = None
+
+    def add(self, point: Element) -> None:
+        """Read one Trackpoint element."""
+        when = distance = height = None
+        for child in point:
+            text = child.text
+            if not text or not (text := text.strip()):
+                continue
+            name = child.tag.rpartition("}")[2]
+            if name == "Time":
+                if when is None:
+                    when = text
+            elif name == "DistanceMeters":
+                if distance is None:
+                    distance = text
+            elif name == "AltitudeMeters" and height is None:
+                height = text
+        self.count += 1
+        if when is not None and self.time_error is None:
+            try:
+                value = _time(when, self.source)
+            except DamagedFileError as exc:
+                self.time_error = exc
+            else:
+                if value is not None:
+                    self._timed(value)
+        if distance is not None and self.distance_error is None:
+            try:
+                metres = float(distance)
+            except ValueError:
+                self.distance_error = DamagedFileError(
+                    self.source, f"damaged TCX: DistanceMeters {distance!r} is not a number"
+                )
+            else:
+                # As max(): a value replaces the largest so far only when it is greater.
+                if self.longest is None or metres > self.longest:
+                    self.longest = metres
+        if height is not None and self.height_error is None:
+            try:
+                metres = float(height)
+            except ValueError:
+                self.height_error = DamagedFileError(
+                    self.source, f"damaged TCX: AltitudeMeters {height!r} is not a number"
+                )
+            else:
+                self._height(metres)
+
+    def _timed(self, value: datetime) -> None:
+        self.timed += 1
+        if self.first_time is None:
+            self.first_time = value
+        # As min() and max(): the first of equal times is kept.
+        if self.earliest is None or value < self.earliest:
+            self.earliest = value
+        if self.latest is None or value > self.latest:
+            self.latest = value
+
+    def _height(self, height: float) -> None:
+        # Barometric altitude jitters by a metre or two; count a climb only once it passes the
+        # threshold, or a flat hour would "climb" hundreds of metres.
+        self.heights += 1
+        if self.heights == 1:
+            self._ref = height
+        elif height - self._ref >= _CLIMB_THRESHOLD_M:
+            self.climb += height - self._ref
+            self._ref = height
+        elif height < self._ref:
+            self._ref = height
+
+    def ascent(self) -> float | None:
+        """Return the climb, or None with fewer than two heights; raise an unreadable height."""
+        if self.height_error is not None:
+            raise self.height_error
+        return self.climb if self.heights >= 2 else None
+
+
 def parse_tcx(data: bytes, source: str) -> Activity:
     """Read the first activity of a TCX file from bytes; raise a clear error when there is none."""
-    root = parse_xml(data, source)
+    # One streaming pass that sums the points as they end; None: it does not vouch for this
+    # file, so build the whole tree carefully, which also says what is wrong with it.
+    streamed = _stream(data, source)
+    root = streamed[0] if streamed is not None else parse_xml(data, source)
     if _local(root.tag) != "TrainingCenterDatabase":
         raise DamagedFileError(source, f"not a TCX file: the root element is <{_local(root.tag)}>")
     activities = [
@@ -72,16 +175,23 @@ def parse_tcx(data: bytes, source: str) -> Activity:
         raise NotAnActivityError(source, "this TCX file holds no activity")
     activity = activities[0]
     laps = _children(activity, "Lap")
-    points = [
-        p for lap in laps for t in _children(lap, "Track") for p in _children(t, "Trackpoint")
-    ]
-    times = [t for t in (_time(_child_text(p, "Time"), source) for p in points) if t is not None]
+    if streamed is not None:
+        points = streamed[1]
+    else:
+        points = _Points(source)
+        for lap in laps:
+            for track in _children(lap, "Track"):
+                for point in _children(track, "Trackpoint"):
+                    points.add(point)
+    count = len(activities)
+    if points.time_error is not None:
+        raise points.time_error
 
     start = (_time(laps[0].get("StartTime"), source) if laps else None) or _time(
         _child_text(activity, "Id"), source
     )
-    if start is None and times:
-        start = times[0]
+    if start is None and points.first_time is not None:
+        start = points.first_time
     if start is None:
         raise NotAnActivityError(source, "this TCX activity has no start time")
 
@@ -93,8 +203,8 @@ def parse_tcx(data: bytes, source: str) -> Activity:
     ]
     if laps and all(t is not None for t in lap_times):
         elapsed = sum(t for t in lap_times if t is not None)
-    elif len(times) >= 2:
-        elapsed = (max(times) - min(times)).total_seconds()
+    elif points.timed >= 2 and points.latest is not None and points.earliest is not None:
+        elapsed = (points.latest - points.earliest).total_seconds()
     else:
         raise NotAnActivityError(
             source, "this TCX activity has neither lap times nor timed track points"
@@ -102,22 +212,17 @@ def parse_tcx(data: bytes, source: str) -> Activity:
     if laps and all(d is not None for d in lap_dists):
         distance = sum(d for d in lap_dists if d is not None)
     else:
-        point_dists = [
-            _number(_child_text(p, "DistanceMeters"), source, "DistanceMeters") for p in points
-        ]
-        distance = max((d for d in point_dists if d is not None), default=0.0)
+        if points.distance_error is not None:
+            raise points.distance_error
+        distance = points.longest if points.longest is not None else 0.0
 
-    note = (
-        f"this TCX holds {len(activities)} activities; only the first was imported"
-        if len(activities) > 1
-        else None
-    )
+    note = f"this TCX holds {count} activities; only the first was imported" if count > 1 else None
     return Activity(
         start=start,
         elapsed_s=elapsed,
         moving_s=None,
         distance_m=distance,
-        ascent_m=_ascent(points, source),
+        ascent_m=points.ascent(),
         sport=map_sport(activity.get("Sport")),
         name=_child_text(activity, "Notes"),
         device=_device(activity),
@@ -127,21 +232,93 @@ def parse_tcx(data: bytes, source: str) -> Activity:
     )
 
 
-def _ascent(points: list[Element], source: str) -> float | None:
-    heights = [_number(_child_text(p, "AltitudeMeters"), source, "AltitudeMeters") for p in points]
-    known = [h for h in heights if h is not None]
-    if len(known) < 2:
+_CHUNK = 64 * 1024  # bytes fed to the parser at a time
+
+
+def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
+    """Read the file in one pass of the C parser, summing the first activity's points.
+
+    Returns the root (the first activity kept without its points, any other activity, course
+    or workout emptied) and the points' summary; None when this pass does not vouch for the
+    file (a DTD possible, another encoding, malformed, a limit passed): the careful path.
+    """
+    from xml.etree.ElementTree import TreeBuilder, XMLParser
+
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
+    from runback.importers.xmlsafe import no_dtd, plain_encoding, strip_xml_prelude
+
+    data = strip_xml_prelude(data)
+    if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):
         return None
-    # Barometric altitude jitters by a metre or two; count a climb only once it passes the
-    # threshold, or a flat hour would "climb" hundreds of metres.
-    total, ref = 0.0, known[0]
-    for height in known[1:]:
-        if height - ref >= _CLIMB_THRESHOLD_M:
-            total += height - ref
-            ref = height
-        elif height < ref:
-            ref = height
-    return total
+    if data.count(b"<Trackpoint") > MAX_TRACK_POINTS:
+        return None  # over the limit for sure: the careful path refuses it at once
+    points = _Points(source)
+    add = points.add
+    depth = elements = marks = activities = 0
+    root: Element | None = None
+    # Where the pass is: in <Activities>, the first activity, one of its laps, their tracks.
+    in_group = first = in_lap = in_track = False
+    track: Element | None = None
+    parser = XMLParser(target=TreeBuilder())
+    # Events straight into a list, as iterparse's own queue gets them, minus its generators.
+    events: list[tuple[str, Element]] = []
+    parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
+    view = memoryview(data)
+    try:
+        for offset in [*range(0, len(data), _CHUNK), -1]:
+            if offset < 0:
+                parser.close()
+            else:
+                parser.feed(view[offset : offset + _CHUNK])
+            # Each element starts once: the events bound the element count (a file near the
+            # limit goes to the careful path, which counts exactly).
+            elements += len(events)
+            if elements > MAX_XML_ELEMENTS:
+                return None
+            for event, elem in events:
+                tag = elem.tag
+                if event == "start":
+                    depth += 1
+                    if depth > MAX_XML_DEPTH:
+                        return None
+                    # Both point names end in "t": most tags are passed by one comparison.
+                    if tag[-1:] == "t" and (tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS):
+                        marks += 1
+                        if marks > MAX_TRACK_POINTS:
+                            return None
+                    if depth > 5:
+                        continue
+                    if root is None:
+                        root = elem
+                    elif depth == 2:
+                        in_group = _local(tag) == "Activities"
+                    elif depth == 3 and in_group and _local(tag) == "Activity":
+                        activities += 1
+                        first = activities == 1
+                    elif depth == 4:
+                        in_lap = first and _local(tag) == "Lap"
+                    elif depth == 5:
+                        in_track = in_lap and _local(tag) == "Track"
+                        track = elem if in_track else None
+                    continue
+                depth -= 1
+                if depth > 5 and first:
+                    continue  # a point's child: read with its point
+                if depth == 5 and in_track and track is not None and _local(tag) == "Trackpoint":
+                    add(elem)
+                    elem.clear()
+                    # The track may hold later points already; each event holds its own.
+                    track.clear()
+                elif depth >= 2 and not first:
+                    elem.clear()  # not the first activity: only its being there counts
+                elif depth == 2:
+                    first = False
+            events.clear()
+    except Exception:  # malformed, an encoding expat refuses: the careful path words it
+        return None
+    if root is None:
+        return None
+    return root, points
 
 
 def _device(activity: Element) -> str | None:

@@ -12,7 +12,15 @@ from runback.errors import DamagedFileError, UnsafeFileError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["check_shape", "decode_xml", "parse_xml", "plain_xml", "strip_xml_prelude"]
+__all__ = [
+    "check_shape",
+    "decode_xml",
+    "no_dtd",
+    "parse_xml",
+    "plain_encoding",
+    "plain_xml",
+    "strip_xml_prelude",
+]
 
 _POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
 _POINT_ENDINGS = ("}trkpt", "}Trackpoint")
@@ -79,6 +87,37 @@ def plain_xml(data: bytes) -> bool:
     """
     if not data.startswith(b"<") or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return False
+    return plain_encoding(data)
+
+
+def no_dtd(data: bytes) -> bool:
+    """Tell whether the prolog (all before the root element) declares no DTD.
+
+    A DTD, and with it any entity, can only be declared before the root element; a
+    `<!DOCTYPE` later is malformed XML, which expat refuses. Only the XML declaration,
+    processing instructions, comments and whitespace may come first.
+    """
+    at, end = 0, len(data)
+    while at < end:
+        if data[at] in b" \t\r\n":
+            at += 1
+        elif data.startswith(b"<?", at):
+            close = data.find(b"?>", at + 2)
+            if close < 0:
+                return False
+            at = close + 2
+        elif data.startswith(b"<!--", at):
+            close = data.find(b"-->", at + 4)
+            if close < 0:
+                return False
+            at = close + 3
+        else:
+            return data.startswith(b"<", at) and not data.startswith(b"<!", at)
+    return False
+
+
+def plain_encoding(data: bytes) -> bool:
+    """Tell whether stripped XML bytes declare UTF-8 or ASCII, or no encoding (UTF-8)."""
     declared = _declared(data)
     return declared is None or declared.lower() in _PLAIN_ENCODINGS
 
@@ -91,6 +130,10 @@ def _vetted_tree(data: bytes) -> Element | None:
     """
     if not plain_xml(data):
         return None
+    from runback.importers.limits import MAX_TRACK_POINTS
+
+    if data.count(b"<trkpt") > MAX_TRACK_POINTS or data.count(b"<Trackpoint") > MAX_TRACK_POINTS:
+        return None  # over the limit for sure: check_shape refuses it without building a tree
     import io
     from xml.etree.ElementTree import iterparse
 

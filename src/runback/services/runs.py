@@ -282,7 +282,15 @@ def _file_item(path: Path, max_bytes: int, parse: Parser) -> ExportItem:
             )
         return parse(str(path), path.read_bytes(), max_bytes)
 
-    return ExportItem(str(path), load)
+    def key() -> str | None:
+        # A file over the limit is never read whole: its load refuses it by its size.
+        if path.stat().st_size > max_bytes:
+            return None
+        from runback.importers.files import activity_key_reader
+
+        return activity_key_reader(path.read_bytes, max_bytes)()
+
+    return ExportItem(str(path), load, key)
 
 
 def _failed(name: str, reason: str) -> ExportItem:
@@ -356,21 +364,80 @@ def _walk(
                 ignored.append(str(path))
 
 
+_KNOWN_CHUNK = 10_000  # hashes per lookup query: one query for any real export
+
+
+def _known(store: Store, user_id: int, items: list[ExportItem]) -> dict[int, FileResult]:
+    """Return, by position, the items whose bytes are stored already: found by hash, not parsed.
+
+    Each file is hashed as it is (a gzip inflated first) and all hashes are looked up at once,
+    so importing an export again parses nothing it holds. The Strava name still fills a run
+    that has none, as the parsed duplicate would have.
+    """
+    keys: dict[int, str] = {}
+    for index, item in enumerate(items):
+        if item.key is None:
+            continue
+        try:
+            key = item.key()
+        except Exception:
+            key = None
+        if key is not None:
+            keys[index] = key
+    if not keys:
+        return {}
+    unique = sorted(set(keys.values()))
+    found: dict[str, tuple[int, str, str | None]] = {}
+    with store.reading() as scope, scope.factory() as session:
+        for start in range(0, len(unique), _KNOWN_CHUNK):
+            rows = session.execute(
+                select(RunRow.content_hash, RunRow.id, RunRow.source_file, RunRow.name).where(
+                    RunRow.user_id == user_id,
+                    RunRow.content_hash.in_(unique[start : start + _KNOWN_CHUNK]),
+                )
+            )
+            found.update({h: (run_id, file, name) for h, run_id, file, name in rows})
+    known: dict[int, FileResult] = {}
+    names: dict[int, str] = {}
+    for index, key in keys.items():
+        if key not in found:
+            continue
+        run_id, file, stored_name = found[key]
+        item = items[index]
+        why = f"already imported as run #{run_id} ({file})"
+        known[index] = FileResult(item.name, "duplicate", why, run_id)
+        if stored_name is None and item.row_name:
+            names.setdefault(run_id, item.row_name)
+    if names:
+        with store.tx() as session:
+            for run_id, name in names.items():
+                session.execute(
+                    update(RunRow)
+                    .where(RunRow.id == run_id, RunRow.user_id == user_id, RunRow.name.is_(None))
+                    .values(name=name[:MAX_NAME])
+                )
+    return known
+
+
 def _run_items(
     store: Store, user_id: int, items: list[ExportItem], progress: Progress | None
 ) -> list[FileResult]:
     from runback.importers.batch import read_ahead
 
     zone = store.user_zone(user_id=user_id)
-    results = []
+    known = _known(store, user_id, items)
+    rest = [(index, item) for index, item in enumerate(items) if index not in known]
+    results: list[FileResult | None] = [known.get(index) for index in range(len(items))]
+    done = len(known)
     # Files are read (parsed in sandbox workers) a core's worth at a time, stored in order.
-    for done, item in enumerate(read_ahead(items)):
+    for (index, _item), item in zip(rest, read_ahead([item for _i, item in rest]), strict=True):
         if progress:
             progress(done, len(items), item.name)
-        results.append(_import_item(store, user_id, zone, item))
+        results[index] = _import_item(store, user_id, zone, item)
+        done += 1
     if progress:
         progress(len(items), len(items), "")
-    return results
+    return [r for r in results if r is not None]
 
 
 def import_paths(
@@ -428,7 +495,10 @@ def import_bytes(
             except ActivityFileError as exc:
                 items = [_failed(exc.source, exc.reason)]
         else:
-            items = [ExportItem(name, lambda: parse(name, data, max_bytes))]
+            from runback.importers.files import activity_key_reader
+
+            key = activity_key_reader(lambda: data, max_bytes)
+            items = [ExportItem(name, lambda: parse(name, data, max_bytes), key)]
         report.results = _run_items(store, user_id, items, progress)
     return report
 
