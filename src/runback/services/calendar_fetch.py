@@ -99,7 +99,7 @@ class HttpFetcher:
             with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
                 for _hop in range(_MAX_REDIRECTS + 1):
                     with client.stream("GET", current, headers=headers) as response:
-                        if response.is_redirect:
+                        if response.status_code in (301, 302, 303, 307, 308):
                             target = urljoin(current, response.headers.get("location", ""))
                             try:
                                 current = check_web_address(target)

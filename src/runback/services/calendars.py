@@ -131,8 +131,11 @@ def _check(
         problems.append("name: give the calendar a name, e.g. Work")
     elif len(clean) > MAX_NAME:
         problems.append(f"name: at most {MAX_NAME} characters")
-    elif any(s.name.casefold() == clean.casefold() for s in list_sources(store, user_id=user_id)):
-        problems.append(f"name: you already have a calendar named {clean!r}; choose another")
+    else:
+        same = [s.name for s in list_sources(store, user_id=user_id)]
+        same = [n for n in same if n.casefold() == clean.casefold()]
+        if same:
+            problems.append(f"name: you already have a calendar named {same[0]!r}; choose another")
     in_url: tuple[str, str] | None = None
     where = location.strip()
     if kind not in KINDS:
