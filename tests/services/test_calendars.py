@@ -1,4 +1,4 @@
-"""Your calendars over a real HTTP server: DST, Google's X-WR-TIMEZONE, hangs, 50 MB, damage, 304."""
+"""Your calendars over a real HTTP server: DST, X-WR-TIMEZONE, hangs, 50 MB, damage, 304."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from runback.core.clock import FakeClock
 from runback.errors import ValidationError
 from runback.services.busy import busy_between
 from runback.services.calendars import (
+    CalendarSource,
     add_source,
     list_sources,
     remove_source,
@@ -85,8 +86,12 @@ def _busy(store: Store, days: int = 15) -> list[BusyBlock]:
     return busy_between(store, user_id=U, start=now - H * 24, end=now + timedelta(days=days))
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def _add(store: Store, feed: FeedServer, name: str, path: str) -> CalendarSource:
+    return add_source(store, user_id=U, name=name, kind="ics-url", location=feed.url(path))
 
 
 def test_weekly_meeting_across_the_dst_change(store: Store, feed: FeedServer) -> None:
@@ -268,7 +273,7 @@ def test_server_errors_and_unreachable(store: Store, feed: FeedServer, clock: Fa
     _fails_and_falls_back(
         store, clock, source_id, before, "the server answered with an error (500)"
     )
-    gone = add_source(store, user_id=U, name="Gone", kind="ics-url", location=feed.url("/nope.ics"))
+    gone = _add(store, feed, "Gone", "/nope.ics")
     assert sync_source(store, user_id=U, source_id=gone.id).last_error == (
         "nothing is at this address (not found)"
     )
