@@ -1,4 +1,4 @@
-"""CalDAV against a real Radicale on loopback; credentials never in the database, export or backup."""
+"""CalDAV on a real Radicale on loopback; credentials never in the database, export or backup."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
         with DAVClient(
             url=server.url, username=server.username, password=server.password
         ) as client:
-            calendar = client.principal().make_calendar(name="Work", cal_id="work")
+            calendar = client.principal().make_calendar(  # type: ignore[no-untyped-call]name="Work", cal_id="work")
             calendar.save_event(
                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
                 "UID:m1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Board meeting Zeus\r\n"
