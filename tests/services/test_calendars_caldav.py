@@ -35,7 +35,8 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
         with DAVClient(
             url=server.url, username=server.username, password=server.password
         ) as client:
-            calendar = client.principal().make_calendar(  # type: ignore[no-untyped-call]name="Work", cal_id="work")
+            principal = client.principal()  # type: ignore[no-untyped-call]
+            calendar = principal.make_calendar(name="Work", cal_id="work")
             calendar.save_event(
                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
                 "UID:m1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Board meeting Zeus\r\n"
