@@ -34,6 +34,7 @@ __all__ = [
     "CalendarSource",
     "Kind",
     "add_source",
+    "describe",
     "find_source",
     "list_sources",
     "remove_source",
@@ -334,3 +335,25 @@ def sync_due_everyone(store: Store, fetcher: Fetcher | None = None) -> int:
     with store.factory() as session:
         users = session.scalars(select(CalendarSourceRow.user_id).distinct()).all()
     return sum(len(sync_due(store, user_id=u, fetcher=fetcher)) for u in users)
+
+
+def _ago(then: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 48 * 3600:
+        hours = seconds // 3600
+        return f"{hours} hour{'' if hours == 1 else 's'} ago"
+    return f"{seconds // 86400} days ago"
+
+
+def describe(source: CalendarSource, now: datetime) -> str:
+    """Say in plain words how reading the calendar went ("last read 10 min ago")."""
+    if source.last_error is not None:
+        worked = f"last read {_ago(source.last_ok_at, now)}" if source.last_ok_at else "never read"
+        return f"could not read: {source.last_error} ({worked})"
+    if source.last_ok_at is None:
+        return "not read yet"
+    return f"last read {_ago(source.last_ok_at, now)}"
