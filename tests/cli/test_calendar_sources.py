@@ -1,4 +1,4 @@
-"""`runback calendar add|list|remove|sync`: one-line answers, passwords never on the command line."""
+"""`runback calendar add|list|remove|sync`: one-line answers, no password on the command line."""
 
 from __future__ import annotations
 
