@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from runback.errors import CalendarError
+from runback.settings import Settings
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -24,6 +25,7 @@ __all__ = [
     "Fetcher",
     "HttpFetcher",
     "check_web_address",
+    "fetcher_for",
 ]
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -184,6 +186,11 @@ class HttpFetcher:
 
 def _validators(response: Any) -> tuple[str | None, str | None]:
     return response.headers.get("etag"), response.headers.get("last-modified")
+
+
+def fetcher_for(settings: Settings) -> HttpFetcher:
+    """Return the real fetcher with the settings' time and size limits."""
+    return HttpFetcher(timeout_s=settings.calendar_timeout_s, max_bytes=settings.calendar_max_bytes)
 
 
 def _caldav_calendars(client: Any, address: str) -> list[Any]:

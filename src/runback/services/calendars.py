@@ -23,7 +23,7 @@ from runback.core.busy import BusyBlock
 from runback.errors import CalendarError, NotFoundError, ValidationError
 from runback.services import calendar_secrets
 from runback.services.busy import replace_source_blocks
-from runback.services.calendar_fetch import Fetcher, HttpFetcher, check_web_address
+from runback.services.calendar_fetch import Fetcher, check_web_address, fetcher_for
 from runback.services.store import Store
 from runback.storage.models import BusyBlockRow, CalendarSourceRow
 
@@ -212,8 +212,7 @@ def remove_source(store: Store, *, user_id: int, source_id: int) -> None:
 def _fetcher(store: Store, fetcher: Fetcher | None) -> Fetcher:
     if fetcher is not None:
         return fetcher
-    settings = store.settings
-    return HttpFetcher(timeout_s=settings.calendar_timeout_s, max_bytes=settings.calendar_max_bytes)
+    return fetcher_for(store.settings)
 
 
 def _read_file(store: Store, location: str) -> bytes:
