@@ -351,8 +351,9 @@ def _ago(then: datetime, now: datetime) -> str:
 def describe(source: CalendarSource, now: datetime) -> str:
     """Say in plain words how reading the calendar went ("last read 10 min ago")."""
     if source.last_error is not None:
-        worked = f"last read {_ago(source.last_ok_at, now)}" if source.last_ok_at else "never read"
-        return f"could not read: {source.last_error} ({worked})"
+        if source.last_ok_at is None:
+            return f"could not read: {source.last_error}"
+        return f"could not read: {source.last_error} (last read {_ago(source.last_ok_at, now)})"
     if source.last_ok_at is None:
         return "not read yet"
     return f"last read {_ago(source.last_ok_at, now)}"

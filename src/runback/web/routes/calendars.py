@@ -92,7 +92,8 @@ async def add_calendar(request: Request, store: StoreDep, user_id: UserDep, _: C
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     address = form.get("address", "").strip()
-    server = form.get("server") == "on"
+    # A user name means a calendar server (CalDAV); without one, an ICS address or file.
+    server = bool(form.get("username", "").strip())
     local = request.app.state.settings.mode == "local"
     kind: calendars.Kind = (
         "caldav" if server else ("ics-url" if "://" in address or not local else "ics-file")
