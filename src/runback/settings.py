@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     calendar_timeout_s: float = Field(default=10.0, gt=0, le=120)
     calendar_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     calendar_sync_min: int = Field(default=15, ge=1)
+    # Hosted mode: let calendar addresses point at loopback or private networks (off: a user's
+    # address must not make the server read its own network).
+    calendar_private_addresses: bool = False
     # Local mode: where CalDAV passwords are kept (None: beside the SQLite file, 0600).
     calendar_secrets_file: Path | None = None
 

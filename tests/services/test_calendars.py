@@ -353,3 +353,33 @@ def test_sync_due_reads_only_calendars_not_tried_lately(
     assert len(sync_due(store, user_id=U)) == 1
     remove_source(store, user_id=U, source_id=source.id)
     assert list_sources(store, user_id=U) == [] and _busy(store) == []
+
+
+def test_hosted_mode_never_reads_its_own_network(db_url: str, feed: FeedServer) -> None:
+    from runback.storage.models import UserRow
+
+    feed.routes["/work.ics"] = Route(WEEKLY_BERLIN)
+    hosted = Settings(database_url=db_url, mode="hosted", secret_key="k" * 40)
+    st = open_store(hosted, FakeClock(MONDAY))
+    try:
+        with st.tx() as session:
+            session.add(UserRow(id=7, zone="Europe/Berlin", prefs={}, created_at=MONDAY))
+        source = add_source(
+            st, user_id=7, name="Work", kind="ics-url", location=feed.url("/work.ics")
+        )
+        failed = sync_source(st, user_id=7, source_id=source.id)
+        assert failed.last_error == "the address is on a private network this server cannot read"
+        assert feed.requests == []
+        with pytest.raises(ValidationError, match="only by runback on your computer"):
+            add_source(st, user_id=7, name="F", kind="ics-file", location=db_url)
+    finally:
+        st.close()
+
+
+def test_the_worker_reads_everyones_due_calendars(store: Store, feed: FeedServer) -> None:
+    from runback.services.calendars import sync_due_everyone
+
+    feed.routes["/work.ics"] = Route(WEEKLY_BERLIN)
+    _add(store, feed, "Work", "/work.ics")
+    assert sync_due_everyone(store) == 1
+    assert sync_due_everyone(store) == 0  # read a moment ago: not due

@@ -151,7 +151,10 @@ def test_hosted_mode_encrypts_with_the_server_key(
     db_url: str, tmp_path: Path, radicale: Radicale
 ) -> None:
     key = "k" * 40
-    hosted = open_store(_settings(db_url, tmp_path, mode="hosted", secret_key=key), FakeClock(NOW))
+    hosted = open_store(
+        _settings(db_url, tmp_path, mode="hosted", secret_key=key, calendar_private_addresses=True),
+        FakeClock(NOW),
+    )
     try:
         with hosted.tx() as session:
             session.add(UserRow(id=U, zone="Europe/Berlin", prefs={}, created_at=NOW))
@@ -178,7 +181,9 @@ def test_hosted_mode_encrypts_with_the_server_key(
     finally:
         hosted.close()
     # Another server key cannot read it: the calendar says to add it again.
-    other = _settings(db_url, tmp_path, mode="hosted", secret_key="o" * 40)
+    other = _settings(
+        db_url, tmp_path, mode="hosted", secret_key="o" * 40, calendar_private_addresses=True
+    )
     again = open_store(other, FakeClock(NOW))
     try:
         failed = sync_source(again, user_id=U, source_id=source.id)

@@ -78,6 +78,25 @@ class HttpFetcher:
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Hosted mode: a user's address must not reach the server's own network (loopback, private,
+    # link-local): the server would read, on their behalf, what only it can reach.
+    allow_private: bool = True
+
+    def _check_host(self, url: str) -> None:
+        if self.allow_private:
+            return
+        import ipaddress
+        import socket
+
+        host = urlsplit(url).hostname or ""
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except OSError:
+            raise CalendarError("the address could not be reached; check it") from None
+        for info in infos:
+            ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+            if not ip.is_global:
+                raise CalendarError("the address is on a private network this server cannot read")
 
     def _too_slow(self) -> CalendarError:
         return CalendarError(f"the address did not answer within {_seconds(self.timeout_s)}")
@@ -100,6 +119,7 @@ class HttpFetcher:
         try:
             with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
                 for _hop in range(_MAX_REDIRECTS + 1):
+                    self._check_host(current)
                     with client.stream("GET", current, headers=headers) as response:
                         if response.status_code in (301, 302, 303, 307, 308):
                             target = urljoin(current, response.headers.get("location", ""))
@@ -155,6 +175,7 @@ class HttpFetcher:
         from caldav.lib import error as dav_error
 
         address = check_web_address(url)
+        self._check_host(address)
         client = DAVClient(
             url=address,
             username=username or None,
@@ -190,7 +211,11 @@ def _validators(response: Any) -> tuple[str | None, str | None]:
 
 def fetcher_for(settings: Settings) -> HttpFetcher:
     """Return the real fetcher with the settings' time and size limits."""
-    return HttpFetcher(timeout_s=settings.calendar_timeout_s, max_bytes=settings.calendar_max_bytes)
+    return HttpFetcher(
+        timeout_s=settings.calendar_timeout_s,
+        max_bytes=settings.calendar_max_bytes,
+        allow_private=settings.mode == "local" or settings.calendar_private_addresses,
+    )
 
 
 def _caldav_calendars(client: Any, address: str) -> list[Any]:
