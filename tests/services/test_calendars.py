@@ -291,6 +291,14 @@ def test_etag_304_keeps_the_busy_times(store: Store, feed: FeedServer, clock: Fa
     assert feed.requests[-1][1].get("If-None-Match") == '"v1"'
     assert again.ok and again.last_ok_at == MONDAY + timedelta(minutes=15)
     assert _busy(store) == before and len(before) == 2
+    # A day after the last full read the whole calendar is read again (the window moved on).
+    clock.advance(24 * 3600)
+    sync_source(store, user_id=U, source_id=source.id)
+    assert "If-None-Match" not in feed.requests[-1][1]
+    clock.advance(900)
+    sync_source(store, user_id=U, source_id=source.id)
+    assert feed.requests[-1][1].get("If-None-Match") == '"v1"'
+    assert len(feed.requests) == 4
 
 
 def test_redirects_only_to_web_addresses(store: Store, feed: FeedServer) -> None:

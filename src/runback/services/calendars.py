@@ -49,6 +49,7 @@ KINDS: tuple[Kind, ...] = ("ics-url", "ics-file", "caldav")
 BEHIND = timedelta(days=1)
 AHEAD = timedelta(days=14)
 STALE_AFTER = timedelta(hours=24)
+FULL_READ_EVERY = timedelta(hours=24)
 MAX_NAME = 100
 
 
@@ -244,12 +245,20 @@ def sync_source(
     start, end = now - BEHIND, now + AHEAD
     source = _fetcher(store, fetcher)
     unchanged = False
+    full_at, sent_etag = _unpack(etag)
+    if full_at is None or now - full_at >= FULL_READ_EVERY:
+        # "Not modified" keeps busy times worked out at the last full read: the two weeks
+        # ahead move on, so at least once a day the whole calendar is read again.
+        sent_etag, last_modified = None, None
     new_etag, new_modified = etag, last_modified
     try:
         if kind == "ics-url":
-            fetched = source.fetch_ics(location, etag=etag, last_modified=last_modified)
-            new_etag, new_modified = fetched.etag or etag, fetched.last_modified or last_modified
+            fetched = source.fetch_ics(location, etag=sent_etag, last_modified=last_modified)
             unchanged = fetched.data is None
+            if unchanged:
+                new_etag, new_modified = etag, fetched.last_modified or last_modified
+            else:
+                new_etag, new_modified = _pack(now, fetched.etag), fetched.last_modified
             blocks = [] if fetched.data is None else _parse(fetched.data, start, end, zone)
         elif kind == "ics-file":
             blocks = _parse(_read_file(store, location), start, end, zone)
@@ -271,6 +280,21 @@ def sync_source(
         row.last_error = None
         row.etag, row.last_modified = new_etag, new_modified
     return _one(store, user_id, source_id)
+
+
+def _pack(at: datetime, etag: str | None) -> str | None:
+    """Keep the time of the full read with its ETag (one column: `<iso time> <etag>`)."""
+    return f"{at.isoformat()} {etag}"[:200] if etag else f"{at.isoformat()} "
+
+
+def _unpack(value: str | None) -> tuple[datetime | None, str | None]:
+    if not value or " " not in value:
+        return None, None
+    at, etag = value.split(" ", 1)
+    try:
+        return datetime.fromisoformat(at), etag or None
+    except ValueError:
+        return None, None
 
 
 def _parse(data: bytes, start: datetime, end: datetime, zone: str) -> list[BusyBlock]:
