@@ -113,6 +113,7 @@ class Daemon:
     # None: not read by this daemon. Tests pass a fake one: no network, no sleep.
     calendar_fetcher: Fetcher | None = None
     _calendar_errors: dict[int, str | None] = field(default_factory=dict)
+    _calendars_next: datetime | None = None  # no look at the calendars before this
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -229,6 +230,9 @@ class Daemon:
         """Read the calendars that are due; say when one starts or stops failing."""
         if self.calendar_fetcher is None:
             return
+        if self._calendars_next is not None and now < self._calendars_next:
+            return  # one look a minute is plenty for a 15-minute cadence
+        self._calendars_next = now + timedelta(minutes=1)
         from runback.services.calendars import sync_due
 
         tz = to_zone(self.store.user_zone(user_id=self.user_id))
