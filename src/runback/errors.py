@@ -15,6 +15,7 @@ RunbackError
  ├── DatabaseError          the database cannot be used: unreachable, full, damaged, bad URL
  ├── OutputError            an output file (report, export, calendar) cannot be written
  ├── DaemonRunningError     another `runback remind` already reminds this user
+ ├── CalendarError          one of the user's calendars cannot be read: one plain line saying why
  └── AuthError              hosted mode: bad credentials, rate-limited, CSRF
       └── RateLimitedError  too many failed logins: try again later
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ActivityFileError",
     "AuthError",
+    "CalendarError",
     "ConfigError",
     "DaemonRunningError",
     "DamagedFileError",
@@ -150,6 +152,12 @@ class DatabaseError(RunbackError):
 
 class OutputError(RunbackError):
     """An output file cannot be written; the message names the path and what to do."""
+
+
+class CalendarError(RunbackError):
+    """A calendar cannot be read (address, server, data); the message is one plain line."""
+
+    http_status = 422
 
 
 class DaemonRunningError(RunbackError):

@@ -65,6 +65,16 @@ class Settings(BaseModel):
     # Hosted mode: sign-ups per address (an IPv6 /64) and in all, per 15 minutes.
     register_limit_per_address: int = Field(default=10, ge=0)
     register_limit_global: int = Field(default=300, ge=0)
+    # Your calendars (busy times): how long one read may take, how big a calendar may be, how
+    # often the reminder daemon (and hosted mode's worker) reads them again.
+    calendar_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    calendar_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    calendar_sync_min: int = Field(default=15, ge=1)
+    # Hosted mode: let calendar addresses point at loopback or private networks (off: a user's
+    # address must not make the server read its own network).
+    calendar_private_addresses: bool = False
+    # Local mode: where CalDAV passwords are kept (None: beside the SQLite file, 0600).
+    calendar_secrets_file: Path | None = None
 
     def allowed_host_names(self) -> frozenset[str]:
         """Return every `Host` name local mode answers (the loopback ones and allowed_hosts)."""

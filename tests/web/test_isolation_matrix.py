@@ -144,8 +144,24 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             contraindications=["pregnancy"],
             updated_at=now,
         )
-        s.add_all([pain, brk, prog, job, profile])
+        calendar = m.CalendarSourceRow(
+            user_id=user_id,
+            kind="ics-url",
+            name=f"{MARK} calendar",
+            location=f"https://{MARK.lower()}.example/cal.ics",
+            created_at=now,
+            last_error=f"{MARK} error",
+        )
+        s.add_all([pain, brk, prog, job, profile, calendar])
         s.flush()
+        s.add(
+            m.BusyBlockRow(
+                user_id=user_id,
+                source_id=calendar.id,
+                start_at=now,
+                end_at=now + timedelta(hours=1),
+            )
+        )
         ids: dict[str, list[Any]] = {
             "routine": [r.id],
             "session": [sess.id],
@@ -154,6 +170,7 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             "break": [brk.id],
             "programme": [prog.id],
             "job": [job.id],
+            "source": [calendar.id],
             "slug": [slug],
         }
     new_calendar_token(store, user_id=user_id)

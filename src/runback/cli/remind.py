@@ -250,6 +250,7 @@ def _run_daemon(
     from runback.remind.launch import choose_launcher
     from runback.remind.notify import choose_notifier
     from runback.services import breaks
+    from runback.services.calendar_fetch import fetcher_for
     from runback.services.demo import demo_line
 
     if not math.isfinite(speed) or speed <= 0 or speed > MAX_SPEED:
@@ -308,6 +309,8 @@ def _run_daemon(
         launcher=choose_launcher(s.settings, session_args, session_env, web=not demo),
         real_per_clock_s=1 / speed,
         out=lambda line: err.print(line, highlight=False),
+        # A demo's throw-away database has no calendars of the user's to read.
+        calendar_fetcher=None if demo else fetcher_for(s.settings),
     )
     try:
         daemon.run(until)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 __all__ = ["register"]
@@ -39,7 +41,9 @@ def register(app: typer.Typer) -> None:
             name = worker_name()
             if not once:
                 console().print(f"runback worker {name}: importing uploads; stop with Ctrl-C")
-            return work(st, stop=stop, once=once, poll_s=poll, worker=name)
+            return work(
+                st, stop=stop, once=once, poll_s=poll, worker=name, when_idle=_calendars(st)
+            )
 
         previous = {s: signal.signal(s, stop_soon) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
@@ -48,3 +52,25 @@ def register(app: typer.Typer) -> None:
             for s, handler in previous.items():
                 signal.signal(s, handler)
         console().print(f"{done} upload{'' if done == 1 else 's'} imported.")
+
+
+def _calendars(store: object) -> Callable[[], object] | None:
+    """Hosted mode: read every user's due calendars, looking at most once a minute."""
+    import time
+
+    from runback.services.calendars import sync_due_everyone
+    from runback.services.store import Store
+
+    assert isinstance(store, Store)
+    if store.settings.mode != "hosted":
+        return None  # local mode: the reminder daemon reads them
+    last = [float("-inf")]
+
+    def sync() -> int:
+        # Real time: how often an idle worker looks, like its poll of the jobs table.
+        if time.monotonic() - last[0] < 60:
+            return 0
+        last[0] = time.monotonic()
+        return sync_due_everyone(store)
+
+    return sync

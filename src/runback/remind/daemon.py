@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 
 from runback.core.clock import Clock
 from runback.core.schedule import BreakEvent, Schedule
+from runback.core.timezones import to_zone
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
 from runback.services import breaks, concerns, routines
+from runback.services.calendar_fetch import Fetcher
 from runback.services.store import LOCAL_USER_ID, Store
 
 __all__ = [
@@ -107,6 +109,11 @@ class Daemon:
     # Set back: breaks up to this row id, logged at or after this time, came from the bad clock.
     _stale: tuple[int, datetime] | None = None
     _care_shown: int | None = None  # the open concern whose advice was last shown
+    # Your calendars are read again when due (every calendar_sync_min) through this fetcher;
+    # None: not read by this daemon. Tests pass a fake one: no network, no sleep.
+    calendar_fetcher: Fetcher | None = None
+    _calendar_errors: dict[int, str | None] = field(default_factory=dict)
+    _calendars_next: datetime | None = None  # no look at the calendars before this
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -188,6 +195,7 @@ class Daemon:
         now = self._look()
         if self._started is None:
             self._started = self._prerun_after = now
+        self._sync_calendars(now)
         sched = breaks.schedule_for(self.store, user_id=self.user_id)
         if self._care_first(sched, now, until):
             return
@@ -217,6 +225,38 @@ class Daemon:
         due = self._due(sched, now)
         if due is not None and now >= due:
             self._remind(sched, due, now)
+
+    def _sync_calendars(self, now: datetime) -> None:
+        """Read the calendars that are due; say when one starts or stops failing."""
+        if self.calendar_fetcher is None:
+            return
+        if self._calendars_next is not None and now < self._calendars_next:
+            return  # one look a minute is plenty for a 15-minute cadence
+        self._calendars_next = now + timedelta(minutes=1)
+        from runback.services.calendars import sync_due
+
+        tz = to_zone(self.store.user_zone(user_id=self.user_id))
+        try:
+            read = sync_due(self.store, user_id=self.user_id, fetcher=self.calendar_fetcher)
+        except Exception:  # a reminder must never stop over a calendar: breaks go on the clock
+            read = []
+            line = f"{now.astimezone(tz):%a %H:%M:%S} calendars could not be read this time"
+            self.log.append(line)
+            self.out(line)
+        for source in read:
+            if source.id in self._calendar_errors and (
+                self._calendar_errors[source.id] == source.last_error
+            ):
+                continue  # said already: only the first read and each change are logged
+            self._calendar_errors[source.id] = source.last_error
+            what = (
+                f"could not read: {source.last_error}"
+                if source.last_error
+                else f"read, {source.busy_count} busy times"
+            )
+            line = f"{now.astimezone(tz):%a %H:%M:%S} calendar {source.name}: {what}"
+            self.log.append(line)
+            self.out(line)
 
     def _care_first(self, sched: Schedule, now: datetime, until: datetime | None) -> bool:
         """While an emergency or urgent warning sign is open, show its advice, remind of nothing.

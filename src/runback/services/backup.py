@@ -64,12 +64,21 @@ DOCUMENT_NAME = "runback.json"
 # Import jobs are work in passing: the runs they imported are the data.
 _SKIPPED_TABLES = frozenset({"login_attempts", "logins", "alembic_version", "jobs", "job_files"})
 # Bookkeeping, not data: the version caches key on is the database's own, never restored.
-_SKIPPED_COLUMNS = frozenset({("users", "data_version")})
+# A calendar's saved password (encrypted with this server's key) never leaves the database: after
+# a restore the calendar asks for it again.
+_SKIPPED_COLUMNS = frozenset({("users", "data_version"), ("calendar_sources", "secret")})
 # Columns renamed by a migration, by their old name (0008: runs.start_at -> runs.started_at).
 _RENAMED = {("runs", "start_at"): "started_at"}
 # Secrets stay in the JSON (so a restore keeps logins and calendar links) but not in the CSVs
 # that get opened, shared and mailed around.
-_CSV_HIDDEN = frozenset({("users", "password_hash"), ("users", "calendar_token")})
+_CSV_HIDDEN = frozenset(
+    {
+        ("users", "password_hash"),
+        ("users", "calendar_token"),
+        # A calendar's address can itself be secret (a "private address" with a token).
+        ("calendar_sources", "location"),
+    }
+)
 # A spreadsheet runs text cells starting with these as formulas: defuse them in the CSVs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A fixed zip entry time keeps two exports of the same data byte-identical.

@@ -326,13 +326,22 @@ def work(
     once: bool = False,
     poll_s: float = 1.0,
     worker: str | None = None,
+    when_idle: Callable[[], object] | None = None,
 ) -> int:
-    """Claim and run jobs until `stop` is set (`once`: until none waits); return how many ran."""
+    """Claim and run jobs until `stop` is set (`once`: until none waits); return how many ran.
+
+    `when_idle` runs whenever no job waits (hosted mode reads the users' calendars there).
+    """
     name = worker or worker_name()
     done = 0
     while not stop.is_set():
         job_id = claim_next(store, worker=name)
         if job_id is None:
+            if when_idle is not None:
+                try:
+                    when_idle()
+                except Exception:
+                    log.exception("work between jobs stopped")
             if once:
                 break
             # Real time, not app time: how often an idle worker looks at the table.

@@ -253,6 +253,7 @@ def _route_modules() -> list[ModuleType]:
         auth,
         breaks,
         calendar,
+        calendars,
         concerns,
         health,
         history,
@@ -277,9 +278,9 @@ def _route_modules() -> list[ModuleType]:
 
     # In this order: a path two modules could match goes to the first.
     return [
-        health, auth, settings, home_network, calendar, profile, today, breaks, player, played,
-        sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report, plans,
-        programme, slots,
+        health, auth, settings, home_network, calendars, calendar, profile, today, breaks, player,
+        played, sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report,
+        plans, programme, slots,
     ]  # fmt: skip
 
 

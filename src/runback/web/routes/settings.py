@@ -20,6 +20,7 @@ from runback.services.store import Store
 from runback.services.user_settings import settings_problems, update_settings
 from runback.web.api import API
 from runback.web.deps import CsrfDep, StoreDep, UserDep, render
+from runback.web.routes.calendars import calendars_view
 from runback.web.routes.home_network import home_network_view
 
 __all__ = ["router"]
@@ -139,6 +140,7 @@ def _page(
         # Red flags (services.concerns): the number the emergency advice offers.
         "emergency_number": emergency_number(store, user_id=user_id),
         "home_network": home_network_view(request, store, user_id),
+        "calendars": calendars_view(request, store, user_id, store.clock.now()),
     }
     return render(request, "settings.html", context, status)
 
