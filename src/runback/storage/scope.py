@@ -107,11 +107,14 @@ class RequestRows:
 
 def attach_user(session: Session, values: Mapping[str, Any]) -> None:
     """Put a user row read elsewhere (every column, as the ORM loads them) in the session."""
-    from sqlalchemy.orm import make_transient_to_detached
+    from sqlalchemy.orm import configure_mappers, make_transient_to_detached
     from sqlalchemy.orm.attributes import set_committed_value
 
     from runback.storage.models import UserRow
 
+    # A worker's first request may come here before any query has set the mappers up (their
+    # attributes have no implementation until then); a no-op once done.
+    configure_mappers()
     row = UserRow.__mapper__.class_manager.new_instance()
     # Committed values: the row is as if loaded, with nothing to flush.
     for name, value in values.items():
