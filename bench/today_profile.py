@@ -1,13 +1,15 @@
 """Profile one Today request in-process: SQL statements, connection checkouts and milliseconds.
 
 Usage: .venv/bin/python bench/today_profile.py [--users N] [--years Y] [--repeat R] [--profile]
-       [--show-sql] [--strace]
+       [--show-sql] [--strace] [--miss]
 
 Seeds a throwaway PostgreSQL the way bench/web.py does, then calls the Today use case
 (`services.today.today`, what GET /api/v1/today runs) and the Today page through the app, counting
 the SQL statements and pool checkouts of one request and timing R requests for users spread over
 the data set; --strace counts the round trips to PostgreSQL (sendto calls) per request.
---profile prints a cProfile of the use case (top 25 by cumulative time).
+--profile prints a cProfile of the use case (top 25 by cumulative time). --miss turns the
+view cache off (every request a miss) and adds /progress; the CPU this process spent per
+request (all its threads, PostgreSQL not included) is printed with each path.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--show-sql", action="store_true")
     parser.add_argument("--strace", action="store_true", help="count round trips (needs strace)")
+    parser.add_argument("--miss", action="store_true", help="view cache off; add /progress")
     args = parser.parse_args()
 
     from bench.web import PASSWORD, SECRET, seed
@@ -100,6 +103,8 @@ def main() -> int:
         url = pg.create_database()
         print("seeded", seed(url, args.users, args.years))
         settings = Settings(mode="hosted", database_url=url, secret_key=SECRET)
+        if args.miss:
+            settings = settings.model_copy(update={"view_cache_entries": 0})
         store = open_store(settings)
         counter = Counter(store.engine)
         users = [1 + (i * 97) % args.users for i in range(args.repeat)]
@@ -139,20 +144,23 @@ def main() -> int:
                 headers={"X-CSRF-Token": token},
             )
             r.raise_for_status()
-            for path in ("/api/v1/today", "/"):
+            for path in ("/api/v1/today", "/", *(("/progress",) if args.miss else ())):
                 http.get(path).raise_for_status()
                 counter.reset()
                 http.get(path).raise_for_status()
                 n, c = len(counter.statements), counter.checkouts
                 times = []
+                cpu0 = time.process_time()
                 for _ in range(args.repeat):
                     t0 = time.perf_counter()
                     http.get(path)
                     times.append(1000 * (time.perf_counter() - t0))
+                cpu = 1000 * (time.process_time() - cpu0) / args.repeat
                 times.sort()
                 print(
                     f"GET {path}: {n} statements, {c} checkouts, p50 "
-                    f"{statistics.median(times):.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms"
+                    f"{statistics.median(times):.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} "
+                    f"ms, CPU {cpu:.2f} ms per request"
                 )
                 if args.strace:
                     sent = round_trips(lambda: http.get(path), 50)  # noqa: B023

@@ -1,20 +1,22 @@
 """Benchmark: the hosted web app on PostgreSQL with 1,000 users x 3 years of data.
 
 Usage: .venv/bin/python bench/web.py [--users N] [--years Y] [--seconds S] [--concurrency C]
-       [--workers W] [--client auto|wrk|python|both] [--json]
+       [--workers W] [--client auto|wrk|python|both] [--miss-only] [--json]
 
 Starts a throwaway PostgreSQL (tests/pg.py), seeds it server-side with generate_series (one
 INSERT ... SELECT per table), runs `runback serve` with W uvicorn workers in hosted mode, and
 loads each endpoint in turn from a second process over loopback (C keep-alive connections,
 each logged in as a different user): the bare endpoint (a constant), /api/v1/csrf (a sync route,
 no database), /api/v1/me (the login check alone: the smallest logged-in read),
-/api/v1/today and the Today page (/). The load comes from wrk when it is installed
-(`apt-get install wrk`; it is in no test dependency list, as the bench is run by hand), else
-from a small asyncio HTTP/1.1 client in Python; `--client both` runs both (see bench/load.py).
+/api/v1/today and the Today page (/), then Today and /progress again with the view cache off
+(every request a miss). The load comes from wrk, which the bench installs with apt-get when it
+is missing and it runs as root (it is in no test dependency list, as the bench is run by hand),
+else from a small asyncio HTTP/1.1 client in Python; `--client both` runs both (bench/load.py).
 Reports req/s, p50, p99, each endpoint's share of bare throughput, how the connections were
 split over the workers, and the CPU per request of the uvicorn workers, PostgreSQL and the
-client, since on a small machine the client competes with them. Goals (on the first client):
-Today p99 < 50 ms, Today >= 40 % of bare throughput. Exit 1 when a goal is missed.
+client, since on a small machine the client competes with them. Goals (on the first client),
+cache on and off alike: Today p99 < 50 ms and >= 40 % of bare throughput; /progress >= 25 %.
+Exit 1 when a goal is missed.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ __all__ = ["main"]
 
 P99_GOAL_MS = 50.0
 SHARE_GOAL = 0.40
+PROGRESS_SHARE_GOAL = 0.25
 PASSWORD = "bench password 123"
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
 # `runback serve` plus the baseline /api/v1/bare, which the shipped app does not have.
 BARE_APP = Path(__file__).with_name("bare_app.py")
 ENDPOINTS = ["/api/v1/bare", "/api/v1/csrf", "/api/v1/me", "/api/v1/today", "/"]
 TODAY = ("/api/v1/today", "/")
+PROGRESS = "/progress"
 
 
 def seed(url: str, users: int, years: int) -> dict[str, int]:
@@ -71,7 +75,7 @@ def seed(url: str, users: int, years: int) -> dict[str, int]:
             FROM generate_series(1, %(users)s) u, generate_series(0, %(days)s) d
             WHERE (u + d) % 7 <> 0""",
         # Three runs a week.
-        f"""INSERT INTO runs (user_id, start_at, zone, elapsed_s, moving_s, distance_m, ascent_m,
+        f"""INSERT INTO runs (user_id, started_at, zone, elapsed_s, moving_s, distance_m, ascent_m,
                 sport, name, source_format, source_file, device, content_hash, imported_at)
             SELECT u, {start} + make_interval(days => d, hours => 17),
                    'UTC', 2400, 2300, 5000 + (u * d) % 7000, 40, 'run', 'Evening run', 'fit',
@@ -99,6 +103,10 @@ def seed(url: str, users: int, years: int) -> dict[str, int]:
             # psycopg placeholders use %: the SQL modulo operator must be doubled.
             conn.execute(sql.replace(" % ", " %% "), params)
         conn.execute("VACUUM ANALYZE")
+        # A second pass marks the pages all-visible (the first after a bulk load leaves
+        # pg_class.relallvisible at 0, measured), as autovacuum has in a database that has
+        # lived: without it no index-only scan is chosen.
+        conn.execute("VACUUM")
         counts = {}
         for table in ("users", "sessions", "runs", "pain_entries", "breaks"):
             row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -199,8 +207,24 @@ def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("runback serve did not come up")
 
 
+def _install_wrk() -> bool:
+    """Install wrk with apt-get when it is missing and we may (root); tell whether it is there."""
+    if shutil.which("wrk") is not None:
+        return True
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return False
+    print("wrk is missing: apt-get install wrk", file=sys.stderr)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    installed = subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
+    if installed.returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=False, **quiet)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False, **quiet)
+    return shutil.which("wrk") is not None
+
+
 def _clients(choice: str) -> list[str]:
-    has_wrk = shutil.which("wrk") is not None
+    has_wrk = choice != "python" and _install_wrk()
     if choice in ("wrk", "both") and not has_wrk:
         raise SystemExit("wrk is not installed: apt-get install wrk (or --client python)")
     if choice == "both":
@@ -225,7 +249,11 @@ def _print(report: dict[str, Any], ok: bool) -> None:
             f"{100 * r['share_of_bare']:>7.0f}%{r['errors']:>7}{split:>7}   "
             f"{ms['uvicorn']:.2f} / {ms['postgres']:.2f} / {ms['client']:.2f}"
         )
-    print("goals met" if ok else f"goal missed: p99 < {P99_GOAL_MS} ms, >= 40 % of bare")
+    print(
+        "goals met"
+        if ok
+        else f"goal missed: Today p99 < {P99_GOAL_MS} ms and >= 40 % of bare, /progress >= 25 %"
+    )
 
 
 def main() -> int:
@@ -239,6 +267,11 @@ def main() -> int:
     parser.add_argument("--client", choices=["auto", "wrk", "python", "both"], default="auto")
     parser.add_argument(
         "--write-every", type=float, default=1.0, help="seconds between each user's writes"
+    )
+    parser.add_argument(
+        "--miss-only",
+        action="store_true",
+        help="only the server with the view cache off (bare, Today, /progress): a quick look",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -271,7 +304,9 @@ def main() -> int:
         # First as shipped; then Today while each user's data changes every --write-every
         # seconds (each change makes that user's next look a miss); then with the view cache
         # off: every request a miss, what a look after a change costs.
-        configs = (("on", ENDPOINTS), ("writes", list(TODAY)), ("off", list(TODAY)))
+        configs = (("on", ENDPOINTS), ("writes", list(TODAY)), ("off", [*TODAY, PROGRESS]))
+        if args.miss_only:
+            configs = (("off", [ENDPOINTS[0], *TODAY, PROGRESS]),)
         for cache, paths in configs:
             port = free_port()
             argv = [sys.executable, str(BARE_APP), "serve", "--port", str(port)]
@@ -312,12 +347,11 @@ def main() -> int:
         "load": load,
         "results": results,
     }
-    today = [
-        r
-        for r in results
-        if r["path"] in TODAY and r["client"] == clients[0] and r["cache"] == "on"
-    ]
+    judged = [r for r in results if r["client"] == clients[0] and r["cache"] in ("on", "off")]
+    today = [r for r in judged if r["path"] in TODAY]
     ok = all(r["p99_ms"] < P99_GOAL_MS and r["share_of_bare"] >= SHARE_GOAL for r in today)
+    progress = [r for r in judged if r["path"] == PROGRESS]
+    ok = ok and all(r["share_of_bare"] >= PROGRESS_SHARE_GOAL for r in progress)
     ok = ok and all(r["errors"] == 0 for r in results)
     if args.json:
         print(json.dumps(report, indent=2))

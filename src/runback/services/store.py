@@ -19,6 +19,7 @@ from runback.storage.scope import (
     ScopeFactory,
     ScopeSession,
     SessionFactory,
+    attach_user,
     keep_rows,
 )
 from runback.storage.stamps import StampReader, UserStamp
@@ -124,6 +125,8 @@ class Store:
             session = ScopeSession(**kw)
             if shared is not None:
                 shared.session = session
+                for values in shared.users.values():
+                    attach_user(session, values)
         try:
             yield replace(
                 self,
@@ -145,6 +148,15 @@ class Store:
             # Give the connection back but keep the rows (expire_on_commit=False); in
             # autocommit there is no transaction, so this sends nothing to the server.
             session.commit()
+
+    def knows_user(self, stamp: UserStamp) -> None:
+        """Take the user row the login check read as this request's: its scopes skip the read."""
+        shared = self._shared
+        # Only before the first scope: a row read since may be newer than the stamp.
+        if shared is None or shared.session is not None or not stamp.row:
+            return
+        shared.users[stamp.id] = stamp.row
+        shared.zones[stamp.id] = stamp.zone
 
     def user_zone(self, *, user_id: int) -> str:
         """Return the user's IANA zone (in a read scope, looked up once for the whole scope)."""

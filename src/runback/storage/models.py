@@ -124,7 +124,13 @@ class RunRow(Base):
     __tablename__ = "runs"
     __table_args__ = (
         UniqueConstraint("user_id", "content_hash"),
-        Index("ix_runs_user_started", "user_id", "started_at"),
+        # Carrying what /progress selects: an index-only scan (migration 0016).
+        Index(
+            "ix_runs_user_started",
+            "user_id",
+            "started_at",
+            postgresql_include=["id", "sport", "distance_m"],
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -200,7 +206,8 @@ class BreakRow(Base):
     # Breaks are read by when they happened (`at`: today's, this week's, the last day's).
     __table_args__ = (
         Index("ix_breaks_user_due", "user_id", "due_at"),
-        Index("ix_breaks_user_at", "user_id", "at"),
+        # Carrying what Today and habit strength select: an index-only scan (migration 0016).
+        Index("ix_breaks_user_at", "user_id", "at", postgresql_include=["id", "outcome", "due_at"]),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -13,14 +13,16 @@ connections of its own. What that session is depends on where the use case runs:
 
 A web request's `Store.for_request()` copy adds `RequestRows`: the rows (and zones) read by
 one of its read scopes are found by the next without SQL, until a write or the request's end.
+The user row the login check read (`Store.knows_user`) is in its first scope from the start.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +34,7 @@ __all__ = [
     "ScopeFactory",
     "ScopeSession",
     "SessionFactory",
+    "attach_user",
     "keep_rows",
 ]
 
@@ -84,19 +87,41 @@ class PinnedClock:
 class RequestRows:
     """The session (and the zones) that one request's read scopes share."""
 
-    __slots__ = ("session", "zones")
+    __slots__ = ("session", "users", "zones")
 
     def __init__(self) -> None:
         self.session: ScopeSession | None = None
         self.zones: dict[int, str] = {}
+        # User rows read before any scope (by the login check), put in the first one's session.
+        self.users: dict[int, Mapping[str, Any]] = {}
 
     def drop(self) -> None:
         """Forget every row read so far (after a write, or after an error)."""
         self.zones.clear()
+        self.users.clear()
         if self.session is not None:
             self.session.close()
             self.session.info.clear()
             self.session = None
+
+
+def attach_user(session: Session, values: Mapping[str, Any]) -> None:
+    """Put a user row read elsewhere (every column, as the ORM loads them) in the session."""
+    from sqlalchemy.orm import configure_mappers, make_transient_to_detached
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from runback.storage.models import UserRow
+
+    # A worker's first request may come here before any query has set the mappers up (their
+    # attributes have no implementation until then); a no-op once done.
+    configure_mappers()
+    row = UserRow.__mapper__.class_manager.new_instance()
+    # Committed values: the row is as if loaded, with nothing to flush.
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    make_transient_to_detached(row)
+    session.add(row)
+    session.info.setdefault("keep", []).append(row)
 
 
 def keep_rows(session: Session, instance: object) -> None:

@@ -3,19 +3,24 @@
 Every logged-in request starts with this read (is the session still valid? is a cached view
 still current?), so it skips the ORM, the pool and the thread pool: each thread (in the web
 app, each worker's event loop) keeps one plain DBAPI connection, in autocommit, with the
-statement prepared once on PostgreSQL.
+statement prepared once on PostgreSQL. It reads the whole user row, converted as the ORM would
+(`UserStamp.row`), so a request that goes on to read its data finds the row already known
+(`Store.knows_user`) instead of reading it again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 
-__all__ = ["STATEMENT_TIMEOUT_MS", "StampReader", "UserStamp"]
+from runback.storage.models import UserRow
+
+__all__ = ["COLUMNS", "STATEMENT_TIMEOUT_MS", "StampReader", "UserStamp"]
 
 STATEMENT_TIMEOUT_MS = 5000
 
@@ -29,6 +34,13 @@ class UserStamp:
     zone: str
     password_hash: str | None
     data_version: int
+    # Every column of the user row, as the ORM loads them (empty when not read from the row).
+    row: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+# The stamp's five first, then the rest of the row.
+_FIRST = ("id", "email", "zone", "password_hash", "data_version")
+COLUMNS = (*_FIRST, *(c.name for c in UserRow.__table__.columns if c.name not in _FIRST))
 
 
 class StampReader:
@@ -40,7 +52,14 @@ class StampReader:
         self._lock = threading.Lock()
         self._open: list[Any] = []
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        columns = "u.id, u.email, u.zone, u.password_hash, u.data_version"
+        columns = ", ".join(f"u.{name}" for name in COLUMNS)
+        # What the ORM does to each column it loads (JSON text decoded, instants made UTC).
+        dialect = engine.dialect
+        table = UserRow.__table__.columns
+        self._convert: list[Callable[[Any], Any] | None] = [
+            table[name].type.dialect_impl(dialect).result_processor(dialect, None)
+            for name in COLUMNS
+        ]
         self._by_id = f"SELECT {columns} FROM users u WHERE u.id = {mark}"
         self._by_login = (
             f"SELECT {columns} FROM logins l JOIN users u ON u.id = l.user_id WHERE l.key = {mark}"
@@ -81,7 +100,11 @@ class StampReader:
                 continue
             if row is None:
                 return None
-            return UserStamp(row[0], row[1], row[2], row[3], int(row[4]))
+            values = {
+                name: (value if convert is None else convert(value))
+                for name, value, convert in zip(COLUMNS, row, self._convert, strict=True)
+            }
+            return UserStamp(row[0], row[1], row[2], row[3], int(row[4]), values)
         return None  # not reached
 
     def close(self) -> None:

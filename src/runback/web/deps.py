@@ -109,6 +109,9 @@ def make_templates() -> Jinja2Templates:
 
     folder = files("runback.web") / "templates"
     templates = Jinja2Templates(directory=str(folder))
+    # The templates ship in the package: no stat() of each one on every render to see whether
+    # it changed (a changed install is a restart).
+    templates.env.auto_reload = False
     templates.env.globals["figure"] = exercise_figure
     templates.env.globals["figure_strip"] = figure_strip
     templates.env.globals["qr_svg"] = qr_svg
@@ -134,12 +137,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-async def user_stamp(request: Request) -> UserStamp:
+async def user_stamp(request: Request, store: StoreDep) -> UserStamp:
     """Return the current user's stamp: id, email, zone, password hash and data version.
 
     Local mode: the local user, no login. Hosted mode: the user of the login that the signed
     session cookie names (its key is then `request.state.login_key`); without a valid cookie,
-    or once that login ended, JSON routes get 401 and HTML pages redirect to /login.
+    or once that login ended, JSON routes get 401 and HTML pages redirect to /login. The row
+    it read becomes the request's (`Store.knows_user`): the route's reads do not repeat it.
     """
     known: UserStamp | None = getattr(request.state, "stamp", None)
     if known is not None:
@@ -147,36 +151,36 @@ async def user_stamp(request: Request) -> UserStamp:
     # On the event loop, not in the thread pool: one indexed read on a connection of this
     # thread's own costs less than the hop to a thread and back (docs/benchmarks.md, round 3),
     # and in the pool every one of its threads would keep a connection of its own.
-    store: Store = request.app.state.store
-    stamps = store.stamps()
+    stamps = request.app.state.store.stamps()
     if request.app.state.settings.mode == "local":
         stamp = stamps.read(LOCAL_USER_ID) or UserStamp(LOCAL_USER_ID, None, "UTC", None, 0)
-        return _logged_in(request, stamp)
+        return _logged_in(request, store, stamp)
     key = read_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
     if key is not None:
         user = stamps.read_login(key)
         if user is not None:
             request.state.login_key = key
-            return _logged_in(request, user)
+            return _logged_in(request, store, user)
     if is_api(request):
         raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Cookie"})
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise LoginRequired(path)
 
 
-def _logged_in(request: Request, stamp: UserStamp) -> UserStamp:
+def _logged_in(request: Request, store: Store, stamp: UserStamp) -> UserStamp:
     request.state.stamp = stamp
     request.state.user = {"id": stamp.id, "email": stamp.email}
+    store.knows_user(stamp)
     return stamp
 
 
-async def current_user_id(request: Request) -> int:
+async def current_user_id(request: Request, store: StoreDep) -> int:
     """Return the id of the user making the request (see `user_stamp`)."""
     if request.app.state.settings.mode == "local":
         # No login, so nothing to read.
         request.state.user = {"id": LOCAL_USER_ID, "email": None}
         return LOCAL_USER_ID
-    return (await user_stamp(request)).id
+    return (await user_stamp(request, store)).id
 
 
 StampDep = Annotated[UserStamp, Depends(user_stamp)]

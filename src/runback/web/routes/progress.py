@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from runback.services.progress import Stats, gather_stats
+from runback.services.store import Store
 from runback.web.api import API
 from runback.web.charts import (
     Bar,
@@ -116,6 +117,13 @@ def charts_for(stats: Stats) -> Charts:
     return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance)
 
 
+def _stats(store: Store, weeks: int, user_id: int) -> Stats:
+    # One read scope: one connection and one user row for all the reads, instead of a
+    # checkout (with its ping, BEGIN and ROLLBACK) for each.
+    with store.reading() as scope:
+        return gather_stats(scope, weeks=weeks, user_id=user_id)
+
+
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(
     request: Request,
@@ -124,7 +132,7 @@ def progress_page(
     weeks: int = Query(WEEKS, ge=4, le=52),
 ) -> HTMLResponse:
     """Show streaks, the 12-month calendar, weekly adherence, pain and distance."""
-    stats = gather_stats(store, weeks=weeks, user_id=user_id)
+    stats = _stats(store, weeks, user_id)
     return page(
         request,
         "progress.html",
@@ -137,10 +145,10 @@ def api_progress(
     store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=1, le=260)
 ) -> Stats:
     """Return streaks, adherence, pain comparisons, weekly load and the 12-month heatmap."""
-    return gather_stats(store, weeks=weeks, user_id=user_id)
+    return _stats(store, weeks, user_id)
 
 
 @router.get(f"{API}/progress/charts")
 def api_charts(store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=4, le=52)) -> Charts:
     """Return the progress charts as SVG documents (what the page embeds)."""
-    return charts_for(gather_stats(store, weeks=weeks, user_id=user_id))
+    return charts_for(_stats(store, weeks, user_id))
