@@ -66,7 +66,7 @@ def _settings(db_url: str, tmp_path: Path, **kw: object) -> Settings:
         database_url=db_url,
         zone="Europe/Berlin",
         calendar_secrets_file=tmp_path / "conf" / "calendar-secrets.json",
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
