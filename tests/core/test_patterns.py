@@ -1,0 +1,153 @@
+"""Personal patterns: shown only with enough days, deterministic, honest in their words."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runback.core.pain import PainPoint
+from runback.core.patterns import (
+    CAVEAT,
+    MIN_DAYS,
+    BreakPoint,
+    DayRecord,
+    PatternRun,
+    PatternSession,
+    compare,
+    day_records,
+    find_patterns,
+    pattern_text,
+)
+
+pain_values = st.lists(st.integers(0, 10).map(float), max_size=20)
+CAUSAL = re.compile(r"\b(cause[sd]?|because|prevents?|thanks to|leads? to|reduces?|helps?)\b")
+
+
+@settings(max_examples=200, deadline=None)
+@given(pain_values, pain_values, st.integers(2, 12))
+def test_never_a_result_under_the_minimum(
+    with_values: list[float], without_values: list[float], min_n: int
+) -> None:
+    c = compare(with_values, without_values, min_n=min_n, resamples=50)
+    small = len(with_values) < min_n or len(without_values) < min_n
+    assert c.shown is not small
+    if small:
+        assert (c.with_mean, c.without_mean, c.difference, c.low, c.high) == (None,) * 5
+        text = pattern_text("back-up work before the run", "next-day", c)
+        assert not re.search(r"\d+\.\d", text)  # no mean, difference or interval slips out
+        assert "Not enough days yet" in text
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 10).map(float), min_size=2 * MIN_DAYS, max_size=30))
+def test_shuffled_labels_give_intervals_covering_zero(values: list[float]) -> None:
+    rng = random.Random(1)
+    trials, covered = 200, 0
+    for t in range(trials):
+        shuffled = values[:]
+        rng.shuffle(shuffled)
+        cut = rng.randint(MIN_DAYS, len(values) - MIN_DAYS)
+        c = compare(shuffled[:cut], shuffled[cut:], seed=t)
+        assert c.low is not None and c.high is not None
+        covered += c.low <= 0 <= c.high
+    assert covered / trials >= 0.9
+
+
+def test_a_real_difference_is_found_and_is_deterministic() -> None:
+    with_values = [1.0, 2, 1, 0, 2, 1, 1, 2, 0, 1]  # mean 1.1
+    without_values = [3.0, 4, 3, 2, 4, 3, 3, 4, 2, 3]  # mean 3.1
+    c = compare(with_values, without_values, seed=7)
+    # difference of the means: 1.1 - 3.1 = -2.0
+    assert c.difference == -2.0 and c.with_mean == 1.1 and c.without_mean == 3.1
+    assert c.high is not None and c.low is not None and c.low < -2.0 < c.high < 0
+    assert compare(with_values, without_values, seed=7) == c
+
+
+def test_the_words_are_an_association_never_a_cause() -> None:
+    c = compare([1.0, 2, 1, 0, 2, 1, 1, 2], [3.0, 4, 3, 2, 4, 3, 3, 4])
+    text = pattern_text("back-up work before the run", "next-day", c)
+    assert text.startswith("In your own log, next-day pain was 2.0 points lower on average")
+    assert "n = 8 and 8 days" in text and "95 % interval" in text
+    assert text.endswith(CAVEAT) and "this is not proof" in text.lower()
+    for habit in ("back-up work before the run", "at least 6 movement breaks taken"):
+        for outcome in ("after-run", "next-day"):
+            for cmp in (c, compare([1.0], [2.0]), compare([3.0] * 8, [3.0] * 8)):
+                assert not CAUSAL.search(pattern_text(habit, outcome, cmp).lower())
+
+
+def test_equal_groups_read_about_the_same() -> None:
+    c = compare([3.0, 2, 4, 3, 2, 4, 3, 3], [3.0, 3, 3, 2, 4, 3, 2, 4])
+    assert "about the same" in pattern_text("x", "after-run", c)
+
+
+def at(d: date, hour: int) -> datetime:
+    return datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
+
+
+def test_day_records_place_habits_and_outcomes_on_local_days() -> None:
+    d = date(2026, 2, 2)
+    records = day_records(
+        sessions=[PatternSession(at(d, 7), at(d, 7) + timedelta(minutes=10), "hips")],
+        runs=[PatternRun(1, at(d, 8)), PatternRun(2, at(d + timedelta(days=1), 8))],
+        pains=[
+            PainPoint(at(d, 6), "UTC", 5),  # before the run: not after-run pain
+            PainPoint(at(d, 10), "UTC", 2),
+            PainPoint(at(d + timedelta(days=2), 0), "UTC", 1, run_id=2),  # linked: the run's day
+            PainPoint(at(d + timedelta(days=1), 21), "UTC", 4),
+        ],
+        breaks=[BreakPoint(at(d, 11), True), BreakPoint(at(d, 12), False)],
+        zone="UTC",
+        first=d,
+        last=d + timedelta(days=1),
+    )
+    day0, day1 = records
+    assert day0.ran and day0.backup_before_run and day0.routines == {"hips"}
+    assert (day0.breaks_due, day0.breaks_taken) == (2, 1)
+    assert day0.after_run_pain == 2  # the 5 was logged before the run
+    assert day0.next_day_pain == 4
+    assert day1.after_run_pain == 4 and not day1.backup_before_run
+    assert day1.next_day_pain == 1
+
+
+def record(i: int, *, before: bool, pain: int, breaks: int = 0) -> DayRecord:
+    return DayRecord(
+        day=date(2026, 1, 1) + timedelta(days=i),
+        ran=True,
+        backup_before_run=before,
+        breaks_due=8 if breaks else 0,
+        breaks_taken=breaks,
+        routines=frozenset({"hips"} if before else set()),
+        after_run_pain=pain,
+        next_day_pain=pain,
+    )
+
+
+def test_find_patterns_shows_only_groups_with_enough_days() -> None:
+    days = [record(i, before=i % 2 == 0, pain=1 if i % 2 == 0 else 4) for i in range(30)]
+    found = find_patterns(days, routine_names={"hips": "Hip openers"})
+    keys = {(p.key, p.outcome) for p in found.shown}
+    assert ("backup-before-run", "after-run") in keys
+    assert ("routine:hips", "next-day") in keys
+    # No breaks were due on any day: no break pattern is shown.
+    assert not [p for p in found.shown if p.key == "breaks"]
+    hips = next(p for p in found.shown if p.key == "routine:hips")
+    assert hips.clearly_lower and "“Hip openers”" in hips.text
+    few = find_patterns(days[:15], routine_names={})
+    assert not few.shown  # 8 and 7 days: one group short
+
+
+def test_breaks_compare_days_with_enough_breaks_taken() -> None:
+    days = [
+        record(i, before=False, pain=1 if i % 2 else 3, breaks=7 if i % 2 else 2) for i in range(20)
+    ]
+    found = find_patterns(days, routine_names={}, min_breaks=6)
+    brk = next(p for p in found.shown if p.key == "breaks" and p.outcome == "next-day")
+    assert brk.habit == "at least 6 movement breaks taken"
+    assert brk.comparison.difference == -2.0
+    with pytest.raises(ValueError):
+        find_patterns(days, routine_names={}, min_breaks=0)
