@@ -82,7 +82,9 @@ def test_the_words_are_an_association_never_a_cause() -> None:
 
 def test_equal_groups_read_about_the_same() -> None:
     c = compare([3.0, 2, 4, 3, 2, 4, 3, 3], [3.0, 3, 3, 2, 4, 3, 2, 4])
-    assert "about the same" in pattern_text("x", "after-run", c)
+    text = pattern_text("x", "after-run", c)
+    assert "about the same on days with x as on days without" in text
+    assert "difference +0.0" in text
 
 
 def at(d: date, hour: int) -> datetime:

@@ -51,7 +51,7 @@ def test_progress_shows_todays_work_in_every_chart(client: TestClient) -> None:
 
 def test_charts_endpoint_returns_the_same_svg(client: TestClient) -> None:
     charts = client.get("/api/v1/progress/charts").json()
-    assert set(charts) == {"heatmap", "adherence", "pain", "distance"}
+    assert set(charts) == {"heatmap", "adherence", "pain", "distance", "load"}
     assert all(v.startswith("<svg") for v in charts.values())
 
 
@@ -74,7 +74,7 @@ def _seed_comparable_runs(store: Store) -> None:
 def test_progress_compares_pain_with_n_and_the_caveat(client: TestClient, store: Store) -> None:
     _seed_comparable_runs(store)
     page = client.get("/progress").text
-    assert len(re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)) == 4
+    assert len(re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)) == 5  # load too
     table = page.split('id="pain-comparison"', 1)[1].split("</table>", 1)[0]
     assert "<td>6</td><td>6</td><td>3.3</td>" in table
     assert "<td>5</td><td>5</td><td>4.0</td>" in table

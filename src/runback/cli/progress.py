@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from runback.core.consistency import Heatmap, PainGroup
+    from runback.core.load import LoadSummary
+    from runback.core.patterns import Patterns
     from runback.services.progress import Stats
 
-__all__ = ["heatmap_text", "register"]
+__all__ = ["heatmap_text", "load_text", "register"]
 
 # Shade glyphs carry the minutes even without colour (NO_COLOR, pipes); colours echo GitHub's.
 _GLYPHS = ("·", "░", "▒", "▓", "█")
@@ -62,6 +64,50 @@ def heatmap_text(hm: Heatmap) -> Text:
     text.append("█", style=_PAIN_STYLE)
     text.append(f" pain {_PAIN_MARK}+")
     return text
+
+
+_BAR_WIDTH = 30
+
+
+def _num(x: float | None, fmt: str = ".1f", none: str = "–") -> str:
+    return none if x is None else format(x, fmt)
+
+
+def load_text(load: LoadSummary) -> Text:
+    """Render the training load: today's numbers, then one bar per week of the total load."""
+    from rich.text import Text
+
+    from runback.core.load import weekly_totals
+
+    ramp = "–" if load.ramp_percent is None else f"{load.ramp_percent:+.0f}%"
+    text = Text(
+        f"  acute (7-day mean) {load.acute:.1f} · chronic (28-day mean) {load.chronic:.1f} · "
+        f"ratio {_num(load.ratio, '.2f')}\n"
+        f"  distance {load.km_prev_7:.1f} → {load.km_last_7:.1f} km (last 7 days against the 7 "
+        f"before: {ramp}) · monotony {_num(load.monotony, '.2f')} · "
+        f"strain {_num(load.strain, '.0f')}\n"
+    )
+    weeks = weekly_totals(load.days)
+    top = max([w[1] for w in weeks] + [1.0])
+    for monday, total, km, ratio in weeks:
+        bar = "█" * round(total / top * _BAR_WIDTH)
+        text.append(f"  {monday:%d %b} ")
+        text.append(f"{bar:<{_BAR_WIDTH}}", style="green")
+        text.append(f" {total:5.0f} load  {km:5.1f} km  ratio {_num(ratio, '.2f')}\n")
+    text.append("  load: minutes run (heart rate, when stored, weighs each minute)", style="dim")
+    return text
+
+
+def _patterns_print(out: Console, patterns: Patterns) -> None:
+    out.print(
+        f"[bold]Personal patterns[/] (your log since {patterns.first:%d %b %Y}; shown with at "
+        f"least {patterns.min_days} days in each group):"
+    )
+    shown = patterns.shown
+    for p in shown:
+        out.print(f"  • {p.text}", highlight=False)
+    if not shown and patterns.patterns:
+        out.print(f"  {patterns.patterns[0].text}", highlight=False)
 
 
 def _pain_line(label: str, group: PainGroup) -> str:
@@ -127,6 +173,13 @@ def _print(out: Console, stats: Stats) -> None:
         out.print(_pain_line("with back-up work first", cmp.with_backup))
         out.print(_pain_line("without", cmp.without_backup))
     out.print(f"  {cmp.note}", highlight=False)
+    out.print()
+    out.print(f"[bold]Training load[/] (last {len(stats.load.days) // 7} weeks)")
+    out.print(load_text(stats.load))
+    if stats.load.nudge:
+        out.print(f"[yellow]{stats.load.nudge}[/]", highlight=False)
+    out.print()
+    _patterns_print(out, stats.patterns)
     out.print()
     out.print("[bold]Last 12 months[/]")
     out.print(heatmap_text(stats.heatmap))

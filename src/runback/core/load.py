@@ -48,6 +48,7 @@ __all__ = [
     "rolling_mean",
     "run_load",
     "trimp_factor",
+    "weekly_totals",
 ]
 
 ACUTE_DAYS = 7
@@ -281,3 +282,16 @@ def load_summary(
         ramp_high=high,
         nudge=NUDGE if high and rising else None,
     )
+
+
+def weekly_totals(days: Sequence[DayLoad]) -> list[tuple[date, float, float, float | None]]:
+    """Return (Monday, total load, km, ratio on the week's last day) per week of the days."""
+    out: dict[date, list[float]] = {}
+    last_ratio: dict[date, float | None] = {}
+    for d in days:
+        monday = d.day - timedelta(days=d.day.weekday())
+        acc = out.setdefault(monday, [0.0, 0.0])
+        acc[0] += d.load
+        acc[1] += d.km
+        last_ratio[monday] = d.ratio
+    return [(m, round(v[0], 1), round(v[1], 2), last_ratio[m]) for m, v in out.items()]

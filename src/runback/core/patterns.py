@@ -229,11 +229,11 @@ def pattern_text(habit: str, outcome: Outcome, c: Comparison) -> str:
         )
     d = c.difference
     if abs(d) < 0.05:
-        size = "about the same"
+        d, size, than = 0.0, "about the same", "as"
     else:
-        size = f"{abs(d):.1f} points {'lower' if d < 0 else 'higher'} on average"
+        size, than = f"{abs(d):.1f} points {'lower' if d < 0 else 'higher'} on average", "than"
     return (
-        f"In your own log, {what} was {size} on days with {habit} than on days without "
+        f"In your own log, {what} was {size} on days with {habit} {than} on days without "
         f"(n = {c.with_n} and {c.without_n} days; difference {d:+.1f}, 95 % interval "
         f"{c.low:+.1f} to {c.high:+.1f}). {CAVEAT}"
     )

@@ -28,6 +28,8 @@ from runback.core.consistency import (
     weekly_adherence,
     weekly_load,
 )
+from runback.core.load import LoadSummary
+from runback.core.patterns import Patterns
 from runback.core.runs import plausible, plausible_start
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
 from runback.core.timezones import day_bounds_utc, local_date
@@ -67,6 +69,9 @@ class Stats(BaseModel):
     pain_after_runs: PainComparison
     weekly_load: list[WeekLoad]
     heatmap: Heatmap
+    # Training load and personal patterns (services/load.py, services/patterns.py).
+    load: LoadSummary
+    patterns: Patterns
 
 
 def _minutes(row: Any) -> float:
@@ -184,4 +189,16 @@ def gather_stats(
         pain_after_runs=pain_after_runs(sessions, runs, pains, zone, first_day, today),
         weekly_load=weekly_load(runs, pains, zone, today, weeks),
         heatmap=heatmap(sessions, runs, pains, zone, today),
+        **_load_and_patterns(store, user_id, weeks),
     )
+
+
+def _load_and_patterns(store: Store, user_id: int, weeks: int) -> dict[str, Any]:
+    """Return the training-load and personal-pattern sections of the stats."""
+    from runback.services.load import gather_load
+    from runback.services.patterns import gather_patterns
+
+    return {
+        "load": gather_load(store, user_id=user_id, days=min(weeks, 52) * 7),
+        "patterns": gather_patterns(store, user_id=user_id),
+    }

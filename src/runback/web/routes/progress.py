@@ -17,6 +17,7 @@ from runback.web.charts import (
     bar_chart,
     calendar_heatmap,
     combo_chart,
+    load_chart,
     placeholder,
 )
 from runback.web.deps import StoreDep, UserDep
@@ -30,12 +31,13 @@ WEEKS = 12
 
 
 class Charts(BaseModel):
-    """The four progress charts as inline SVG."""
+    """The progress charts as inline SVG."""
 
     heatmap: str
     adherence: str
     pain: str
     distance: str
+    load: str
 
 
 def _day(d: date) -> str:
@@ -113,7 +115,21 @@ def charts_for(stats: Stats) -> Charts:
         title="Weekly running distance",
         unit=" km",
     )
-    return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance)
+    days = stats.load.days
+    if any(d.load > 0 for d in days):
+        load = load_chart(
+            [_week(d.day) for d in days],
+            [d.load for d in days],
+            [
+                ("7-day average (acute)", [d.acute for d in days], "#1e6b38"),
+                ("28-day average (chronic)", [d.chronic for d in days], "#1d3557"),
+            ],
+            title="Training load per day",
+            bar_name="minutes run",
+        )
+    else:
+        load = placeholder("Training load per day", "No runs yet: import runs to see your load.")
+    return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance, load=load)
 
 
 @router.get("/progress", response_class=HTMLResponse)
