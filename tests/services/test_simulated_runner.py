@@ -6,6 +6,7 @@ from runback.core.load import NUDGE
 from runback.core.timezones import local_date
 from runback.services.load import gather_load
 from runback.services.patterns import gather_patterns, helpful_exercises
+from runback.services.plans import history_request, make_plan
 from runback.services.store import LOCAL_USER_ID, Store
 from tests.simulated_runner import PRE_RUN, UNWIND, simulate_runner
 
@@ -47,3 +48,8 @@ def test_the_simulated_runner_gets_the_nudge_and_patterns(store: Store) -> None:
     favoured = helpful_exercises(store, user_id=LOCAL_USER_ID)
     assert set(UNWIND[2]) <= favoured.keys()
     assert not set(PRE_RUN[2]) & favoured.keys()  # its next-day interval covers zero
+    request = history_request(store, 5, ["lower-back"], "home", user_id=LOCAL_USER_ID)
+    assert request.favoured == favoured
+    planned = make_plan(store, 5, ["lower-back"], "home", user_id=LOCAL_USER_ID)
+    reasons = [s.why for s in planned.steps if s.step.exercise.slug in favoured]
+    assert reasons and all("“Evening unwind”" in why and "not proof" in why for why in reasons)
