@@ -165,3 +165,32 @@ def test_progress_is_the_name_and_stats_a_hidden_alias(
     assert new.output == old.output
     listed = CliRunner().invoke(app, ["--help"]).output
     assert "progress" in listed and "stats" not in listed
+
+
+def test_stats_show_load_nudge_and_patterns_for_the_simulated_runner(
+    app: typer.Typer, settings: Settings, clock: FakeClock
+) -> None:
+    from runback.core.load import NUDGE
+    from runback.core.timezones import local_date
+    from tests.simulated_runner import simulate_runner
+
+    s = open_store(settings, clock)
+    try:
+        simulate_runner(s, local_date(clock.now(), "Europe/Berlin"), zone="Europe/Berlin")
+    finally:
+        s.close()
+    result = CliRunner().invoke(app, ["stats"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Training load (last 12 weeks)" in out
+    assert "ratio 1.60" in out and "24.0 → 48.0 km (last 7 days against the 7 before: +100%)" in out
+    assert "█" in result.output.split("Training load", 1)[1]  # the weekly bars
+    assert NUDGE in out
+    assert (
+        "Personal patterns" in out and "In your own log, next-day pain was 1.6 points lower" in out
+    )
+    data = json.loads(CliRunner().invoke(app, ["stats", "--json"]).output)
+    assert data["load"]["ratio"] == 1.6 and data["load"]["nudge"] == NUDGE
+    assert data["load"]["days"][-1]["acute"] == data["load"]["acute"]
+    shown = [p for p in data["patterns"]["patterns"] if p["comparison"]["shown"]]
+    assert any(p["clearly_lower"] and p["key"] == "routine:evening-unwind" for p in shown)
