@@ -14,6 +14,7 @@ from runback.services.store import open_store
 from runback.settings import Settings
 from tests.simulated_runner import simulate_runner
 from tests.web.browser import SCREENSHOTS, LiveServer, live_server, shot
+from tests.web.plain_words import problems, visible_text
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -54,6 +55,7 @@ def test_progress_shows_the_load_nudge_and_patterns(
     assert items.count() >= 3
     texts = items.all_inner_texts()
     assert all(t.startswith("In your own log") and "This is not proof" in t for t in texts)
+    assert problems(visible_text(page.content())) == []
     # Nothing sticks out sideways on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
