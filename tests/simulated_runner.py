@@ -65,16 +65,18 @@ def _session(slug: str, name: str, steps: list[str], start: datetime, zone: str)
     )
 
 
-def simulate_runner(store: Store, today: date, *, zone: str, seed: int = 19) -> Simulated:
-    """Write 12 weeks (84 local days up to yesterday) for the local user; return the counts."""
+def simulate_runner(
+    store: Store, today: date, *, zone: str, seed: int = 19, days: int = 84
+) -> Simulated:
+    """Write `days` local days up to yesterday (12 weeks unless told) for the local user."""
     rng = random.Random(seed)
-    first = today - timedelta(days=84)
+    first = today - timedelta(days=days)
     runs = pains = sessions = breaks = 0
     helped_next: dict[date, float] = {}
     with store.tx() as s:
-        for i in range(84):
+        for i in range(days):
             day = first + timedelta(days=i)
-            back = (today - day).days  # 1 .. 84
+            back = (today - day).days  # 1 .. days
             spike = back <= 7
             base = 4.0 if spike else 2.0
             relief = helped_next.get(day, 0.0)

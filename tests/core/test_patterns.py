@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import statistics
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -153,3 +154,27 @@ def test_breaks_compare_days_with_enough_breaks_taken() -> None:
     assert brk.comparison.difference == -2.0
     with pytest.raises(ValueError):
         find_patterns(days, routine_names={}, min_breaks=0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 10).map(float), min_size=2, max_size=120))
+def test_block_resampling_has_the_law_of_value_by_value_resampling(values: list[float]) -> None:
+    # Sums of whole blocks are drawn from their exact distribution: same mean and spread.
+    from runback.core.patterns import _resampled_sums
+
+    n, k = len(values), 4000
+    fast = _resampled_sums(values, random.Random(1), k)
+    mean, spread = sum(values), (n * statistics.pvariance(values)) ** 0.5
+    assert len(fast) == k and all(v == int(v) for v in fast)
+    assert min(values) * n <= min(fast) and max(fast) <= max(values) * n
+    assert abs(statistics.fmean(fast) - mean) <= 5 * spread / k**0.5 + 1e-9
+    assert abs(statistics.pstdev(fast) - spread) <= 0.1 * spread + 1e-9
+
+
+def test_values_that_are_not_small_whole_numbers_are_resampled_one_by_one() -> None:
+    from runback.core.patterns import _resampled_sums
+
+    values = [0.5, 1.5, 2.5, 40.0]
+    sums = _resampled_sums(values, random.Random(1), 500)
+    assert len(sums) == 500 and {s * 2 % 2 for s in sums} <= {0.0, 1.0}
+    assert compare(values * 2, [1.0] * 8, min_n=8).shown

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from runback.core.clock import FakeClock
 from runback.core.load import HeartRates
 from runback.errors import ValidationError
 from runback.services.load import gather_load, heart_rates
@@ -70,3 +71,21 @@ def test_an_empty_log_shows_no_pattern_and_says_what_is_needed(store: Store) -> 
     assert not found.shown
     assert found.last == found.first + timedelta(days=118)
     assert found.patterns[0].text.startswith("Not enough days yet to compare pain after the run")
+
+
+def test_patterns_are_kept_until_data_or_day_change(store: Store, clock: FakeClock) -> None:
+    from runback.services import patterns
+
+    found = gather_patterns(store, user_id=LOCAL_USER_ID)
+    assert gather_patterns(store, user_id=LOCAL_USER_ID) is found  # unchanged: kept
+    add_run(store, local(2026, 1, 4, 8), 5)  # a write bumps the data version
+    changed = gather_patterns(store, user_id=LOCAL_USER_ID)
+    assert changed is not found
+    set_prefs(store, patterns={"min_breaks": 3})  # prefs count as the user's data too
+    reread = gather_patterns(store, user_id=LOCAL_USER_ID)
+    assert reread is not changed and "at least 3 movement breaks" in reread.patterns[2].habit
+    clock.advance(86400)  # a new local day moves the window
+    moved = gather_patterns(store, user_id=LOCAL_USER_ID)
+    assert moved is not reread and moved.last == reread.last + timedelta(days=1)
+    patterns.clear_cache()
+    assert gather_patterns(store, user_id=LOCAL_USER_ID) == moved  # recomputed: the same

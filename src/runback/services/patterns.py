@@ -1,10 +1,19 @@
-"""Personal patterns for a user: gather sessions, runs, pain and breaks, compare in core."""
+"""Personal patterns for a user: gather sessions, runs, pain and breaks, compare in core.
+
+The comparisons (a bootstrap each) are kept per engine, keyed by the user, their
+`data_version` (bumped by every write to their data, prefs and zone included: see
+storage/versions.py), the local day and the arguments: Progress asks on every load, and they
+are computed again only once something they read has changed or a new day has begun.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+import weakref
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from runback.core.pain import PainPoint
 from runback.core.patterns import (
@@ -21,9 +30,17 @@ from runback.core.streaks import counts_as_practice
 from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
-from runback.storage.models import BreakRow, PainEntryRow, RunRow, SessionRow
+from runback.storage.models import BreakRow, PainEntryRow, RunRow, SessionRow, UserRow
 
-__all__ = ["DAYS", "PREFS_KEY", "gather_patterns", "helpful_exercises", "min_breaks"]
+__all__ = [
+    "CACHE_ENTRIES",
+    "DAYS",
+    "PREFS_KEY",
+    "clear_cache",
+    "gather_patterns",
+    "helpful_exercises",
+    "min_breaks",
+]
 
 DAYS = 120  # the window compared: long enough for 8 days a group, recent enough to be you now
 PREFS_KEY = "patterns"  # users.prefs["patterns"]["min_breaks"]: N of "at least N breaks"
@@ -31,6 +48,34 @@ PREFS_KEY = "patterns"  # users.prefs["patterns"]["min_breaks"]: N of "at least 
 # comes back later and is counted then.
 _TAKEN = frozenset({"taken", "natural"})
 _DUE = _TAKEN | {"skipped", "missed"}
+CACHE_ENTRIES = 256  # per engine: a worker's recently active users; the oldest go first
+
+_Key = tuple[int, int, date, int, int]  # user, data_version, local day, days, seed
+_cache: weakref.WeakKeyDictionary[Engine, OrderedDict[_Key, Patterns]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every kept comparison (for benchmarks; a write makes entries stale by itself)."""
+    with _lock:
+        _cache.clear()
+
+
+def _cached(engine: Engine, key: _Key) -> Patterns | None:
+    with _lock:
+        kept = _cache.get(engine)
+        found = kept.get(key) if kept is not None else None
+        if found is not None and kept is not None:
+            kept.move_to_end(key)
+        return found
+
+
+def _keep(engine: Engine, key: _Key, patterns: Patterns) -> None:
+    with _lock:
+        kept = _cache.setdefault(engine, OrderedDict())
+        kept[key] = patterns
+        while len(kept) > CACHE_ENTRIES:
+            kept.popitem(last=False)
 
 
 def min_breaks(store: Store, *, user_id: int) -> int:
@@ -50,6 +95,20 @@ def gather_patterns(store: Store, *, user_id: int, days: int = DAYS, seed: int =
     now = store.clock.now()
     zone = store.user_zone(user_id=user_id)
     today = local_date(now, zone)
+    with store.factory() as s:
+        version = s.execute(select(UserRow.data_version).where(UserRow.id == user_id)).scalar()
+    key: _Key = (user_id, int(version or 0), today, days, seed)
+    found = _cached(store.engine, key)
+    if found is None:
+        found = _compute(store, user_id, zone, now, today, days, seed)
+        _keep(store.engine, key, found)
+    return found
+
+
+def _compute(
+    store: Store, user_id: int, zone: str, now: datetime, today: date, days: int, seed: int
+) -> Patterns:
+    """Read the user's log and compare (what gather_patterns keeps)."""
     first = today - timedelta(days=days - 1)
     since = now - timedelta(days=days + 2)
     with store.factory() as s:
