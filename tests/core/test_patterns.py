@@ -6,6 +6,7 @@ import random
 import re
 import statistics
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -178,3 +179,60 @@ def test_values_that_are_not_small_whole_numbers_are_resampled_one_by_one() -> N
     sums = _resampled_sums(values, random.Random(1), 500)
     assert len(sums) == 500 and {s * 2 % 2 for s in sums} <= {0.0, 1.0}
     assert compare(values * 2, [1.0] * 8, min_n=8).shown
+
+
+def _run_days(
+    values_with: list[int], values_without: list[int]
+) -> tuple[list[PatternSession], list[PatternRun], list[PainPoint]]:
+    """Return one run day per value from 1 Sep 2026 (Berlin): work before the first runs."""
+    zone = ZoneInfo("Europe/Berlin")
+    sessions, runs, pains = [], [], []
+    for i, value in enumerate([*values_with, *values_without]):
+        start = datetime(2026, 9, 1, 7, tzinfo=zone) + timedelta(days=i)
+        runs.append(PatternRun(i, start))
+        if i < len(values_with):
+            warm_up = start - timedelta(minutes=30)
+            sessions.append(PatternSession(warm_up, warm_up + timedelta(minutes=10), "hips"))
+        pains.append(PainPoint(start + timedelta(hours=2), "lower-back", value, run_id=i))
+    return sessions, runs, pains
+
+
+def test_after_run_pain_with_and_without_work_first_is_each_run_days_worst() -> None:
+    # The one comparison of pain after runs with and without back-up work first (it replaced
+    # Progress's plain averages from five days a group).
+    sessions, runs, pains = _run_days([3, 3, 4, 2, 2, 6, 2, 3], [5, 4, 4, 4, 4, 5, 6, 4])
+    pains += [
+        PainPoint(runs[0].started_at + timedelta(hours=5), "lower-back", 1, run_id=0),  # worst 3
+        # Linked to the run of 2 Sep, logged after midnight: still that run's day, and worse.
+        PainPoint(runs[1].started_at + timedelta(hours=17), "lower-back", 5, run_id=1),
+        PainPoint(runs[9].started_at - timedelta(hours=1), "lower-back", 9),  # before the run
+    ]
+    records = day_records(
+        sessions, runs, pains, [], "Europe/Berlin", date(2026, 9, 1), date(2026, 9, 16)
+    )
+    found = find_patterns(records, routine_names={"hips": "Hip openers"})
+    p = next(p for p in found.patterns if (p.key, p.outcome) == ("backup-before-run", "after-run"))
+    c = p.comparison
+    assert c.shown and (c.with_n, c.without_n, c.min_n) == (8, 8, MIN_DAYS)
+    # 27 / 8 (the 3 of 2 Sep is a 5 after midnight) and 36 / 8
+    assert c.with_mean == 3.38 and c.without_mean == 4.5
+    assert c.difference == -1.12 and c.low is not None and c.high is not None
+    assert c.low < c.difference < c.high
+    assert p.text.startswith("In your own log, pain after the run was 1.1 points lower")
+    assert "n = 8 and 8 days" in p.text and p.text.endswith(CAVEAT)
+
+
+def test_too_few_run_days_give_no_numbers_only_how_many_more() -> None:
+    sessions, runs, pains = _run_days([3, 3, 4, 2, 2, 6, 2, 3], [5, 4, 4, 4, 4, 5, 6, 4])
+    pains.pop(1)  # a run day with no pain logged does not count towards the eight
+    records = day_records(
+        sessions, runs, pains, [], "Europe/Berlin", date(2026, 9, 1), date(2026, 9, 16)
+    )
+    found = find_patterns(records, routine_names={})
+    p = next(p for p in found.patterns if (p.key, p.outcome) == ("backup-before-run", "after-run"))
+    assert not p.comparison.shown and (p.comparison.with_n, p.comparison.without_n) == (7, 8)
+    assert p.comparison.with_mean is p.comparison.difference is p.comparison.low is None
+    assert p.text == (
+        "Not enough days yet to compare pain after the run with and without back-up work "
+        "before the run: log pain on 1 more with (at least 8 days in each group)."
+    )

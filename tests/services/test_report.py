@@ -182,11 +182,12 @@ def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_pat
     assert "lower-back: 15 entries on 14 days, mean 4.8/10, worst 7/10, last day 3/10" in txt
     assert "hips: 4 entries on 4 days, mean 2.0/10, worst 2/10, last day 2/10" in txt
     assert [v for _, v in data.daily_worst("lower-back")][9:11] == [4, 7]
-    # No pain linked to runs: no comparison, only what is needed for one.
-    assert data.comparison is not None and not data.comparison.shown
+    # No pain after runs: no pattern, only what is needed for one.
+    assert data.patterns is not None and not data.patterns.shown
     words = " ".join(txt.split())
-    assert "Pain after runs, with and without back-up work first" in words
-    assert "Not enough run days to compare yet: log pain after 5 more" in words
+    assert "Patterns in your own log" in words
+    assert "Not enough days yet to compare pain after the run with and without back-up" in words
+    assert "at least 8 days with pain logged on both sides" in words
     assert "Red flags reported: 1" in txt
     assert "weakness or numbness in both legs" in txt
     assert "seek medical care" in txt

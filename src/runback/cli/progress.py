@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from runback.core.consistency import Heatmap, PainGroup
+    from runback.core.consistency import Heatmap
     from runback.core.load import LoadSummary
     from runback.core.patterns import Patterns
     from runback.services.progress import Stats
@@ -110,13 +110,6 @@ def _patterns_print(out: Console, patterns: Patterns) -> None:
         out.print(f"  {patterns.patterns[0].text}", highlight=False)
 
 
-def _pain_line(label: str, group: PainGroup) -> str:
-    return (
-        f"  {label}: average {group.mean_pain:.1f}/10, worst {group.max_pain}/10 "
-        f"(n = {group.days_with_pain_logged} run days with pain logged)"
-    )
-
-
 def _print(out: Console, stats: Stats) -> None:
     from rich.table import Table
 
@@ -167,12 +160,6 @@ def _print(out: Console, stats: Stats) -> None:
         )
     else:
         out.print("[bold]Before runs:[/] no runs in this period")
-    cmp = stats.pain_after_runs
-    out.print("[bold]Pain after runs[/] (worst pain linked to the day's runs):")
-    if cmp.shown:
-        out.print(_pain_line("with back-up work first", cmp.with_backup))
-        out.print(_pain_line("without", cmp.without_backup))
-    out.print(f"  {cmp.note}", highlight=False)
     out.print()
     out.print(f"[bold]Training load[/] (last {len(stats.load.days) // 7} weeks)")
     out.print(load_text(stats.load))
@@ -196,7 +183,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
         weeks: int = typer.Option(12, "--weeks", help="How many weeks the weekly numbers cover."),
     ) -> None:
-        """Show streaks, weekly adherence, pain after runs and a 12-month heatmap."""
+        """Show streaks, weekly adherence, training load, personal patterns and a heatmap."""
         from runback.cli.common import console, store
         from runback.services.progress import gather_stats
         from runback.services.store import LOCAL_USER_ID

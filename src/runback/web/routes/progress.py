@@ -28,6 +28,10 @@ __all__ = ["Charts", "charts_for", "router"]
 router = APIRouter()
 
 WEEKS = 12
+PAIN_CHART_WAITING = (
+    "Not drawn yet: it shows once your log has enough days for a pattern "
+    "(see Patterns in your own log)."
+)
 
 
 class Charts(BaseModel):
@@ -96,20 +100,20 @@ def charts_for(stats: Stats) -> Charts:
     )
     per_week = _weekly_minutes(stats)
     loads = stats.weekly_load
-    cmp = stats.pain_after_runs
-    # Pain next to habit reads as cause and effect: drawn only when the comparison is shown.
-    if cmp.shown:
+    # Pain next to habit reads as cause and effect: drawn only once the log has a pattern to
+    # show (the honest comparison, in the patterns card), never on its own.
+    if stats.patterns.shown:
         pain = combo_chart(
             [_week(w.week_start) for w in loads],
             [round(per_week.get(w.week_start, 0.0), 1) for w in loads],
             [w.mean_pain for w in loads],
-            title="Pain vs back-up work per week",
+            title="Pain and back-up work per week",
             bar_name="back-up minutes",
             line_name="daily worst pain",
             bar_unit=" min",
         )
     else:
-        pain = placeholder("Pain vs back-up work per week", cmp.note)
+        pain = placeholder("Pain and back-up work per week", PAIN_CHART_WAITING)
     distance = bar_chart(
         [Bar(_week(w.week_start), round(w.km, 1), note=f"{w.runs} runs") for w in loads],
         title="Weekly running distance",
@@ -152,7 +156,7 @@ def progress_page(
 def api_progress(
     store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=1, le=260)
 ) -> Stats:
-    """Return streaks, adherence, pain comparisons, weekly load and the 12-month heatmap."""
+    """Return streaks, adherence, weekly load, training load, personal patterns and the heatmap."""
     return gather_stats(store, weeks=weeks, user_id=user_id)
 
 
