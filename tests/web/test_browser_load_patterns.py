@@ -55,11 +55,14 @@ def test_progress_shows_the_load_nudge_and_patterns(
     assert items.count() >= 3
     texts = items.all_inner_texts()
     assert all(t.startswith("In your own log") and "This is not proof" in t for t in texts)
+    # The weekly pain chart is drawn beside the patterns, and says it is not a comparison.
+    assert page.locator("#chart-pain svg").count() == 1
+    assert "not a comparison" in page.locator("#pain-note").inner_text()
     assert problems(visible_text(page.content())) == []
     # Nothing sticks out sideways on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.locator("#training-load").scroll_into_view_if_needed()
     shot(page, f"progress-load-{name}")
-    for part in ("training-load", "patterns"):
+    for part in ("training-load", "patterns", "chart-pain"):
         page.locator(f"#{part}").screenshot(path=str(SCREENSHOTS / f"progress-{part}-{name}.png"))
