@@ -53,7 +53,7 @@ DEFAULT_MIN_BREAKS = 6
 RESAMPLES = 1000
 # The fast bootstrap draws sums of up to _BLOCK values at once, for whole-number values spanning
 # at most _MAX_SPAN (pain spans 10); see _resampled_sums.
-_BLOCK = 16
+_BLOCK = 8
 _MAX_SPAN = 20
 CAVEAT = "This is not proof: these days may differ in other ways too."
 Outcome = Literal["after-run", "next-day"]
@@ -168,9 +168,11 @@ def _convolve(p: Sequence[float], q: Sequence[float]) -> list[float]:
 def _draw_sums(pmf: Sequence[float], rng: random.Random, k: int) -> list[int]:
     """Return k draws of the offsets of `pmf` (a list of probabilities)."""
     cum = list(itertools.accumulate(pmf))
-    top, last, draw = cum[-1], len(cum) - 1, rng.random
-    # random.choices without its indexing; min() guards the float sum falling short of 1.
-    return [min(bisect.bisect(cum, draw() * top), last) for _ in itertools.repeat(None, k)]
+    top = cum[-1]
+    cum = [c / top for c in cum]
+    cum[-1] = 1.0  # random() < 1.0: every draw lands on an offset, whatever the float sums
+    find, draw = bisect.bisect, rng.random
+    return [find(cum, draw()) for _ in itertools.repeat(None, k)]
 
 
 def _resampled_sums(values: Sequence[float], rng: random.Random, resamples: int) -> list[float]:
@@ -202,9 +204,10 @@ def _resampled_sums(values: Sequence[float], rng: random.Random, resamples: int)
     tails = _draw_sums(last, rng, resamples)
     if q == 1:
         return [float(t + lo * n) for t in tails]
-    m = q - 1
-    blocks = _draw_sums(powers[-1], rng, m * resamples)
-    return [float(sum(blocks[i * m : (i + 1) * m]) + tails[i] + lo * n) for i in range(resamples)]
+    blocks = iter(_draw_sums(powers[-1], rng, (q - 1) * resamples))
+    # Consecutive runs of q - 1 draws (their count is a multiple of q - 1).
+    per_resample = map(sum, zip(*[blocks] * (q - 1), strict=False))
+    return [float(b + t + lo * n) for b, t in zip(per_resample, tails, strict=True)]
 
 
 def bootstrap_interval(
