@@ -172,8 +172,10 @@ def _patterns(p: _Pages, patterns: Patterns) -> None:
     p.y -= 6
     p.text("Patterns in your own log", 12, bold=True)
     shown = patterns.shown
-    # A few lines at most: the summary page also holds the red flags and the programme.
-    for pattern in shown[:_MAX_PATTERNS]:
+    # A few lines at most (the page also holds the red flags and the programme): those whose
+    # interval leaves out 0 first, the clearest differences in the log.
+    clear = sorted(shown, key=lambda q: not (q.clearly_lower or (q.comparison.low or 0) > 0))
+    for pattern in clear[:_MAX_PATTERNS]:
         p.text(f"- {pattern.text}", 9)
     if not shown and patterns.patterns:
         p.text(patterns.patterns[0].text, 9)
