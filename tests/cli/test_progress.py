@@ -104,10 +104,11 @@ def test_stats_show_every_section(app: typer.Typer, db_url: str, clock: FakeCloc
     assert "Before runs:" in out and "on 1 of 1 run days (100%)" in out
     # One run day with pain: too few to compare, so no pain numbers, only how many more.
     words = " ".join(out.split())
-    assert "average" not in words
+    assert "average" not in words and "Pain after runs" not in words
     assert (
-        "Not enough run days to compare yet: log pain after 4 more with back-up work first "
-        "and 5 more without (at least 5 run days with pain logged in each group)."
+        "Not enough days yet to compare pain after the run with and without back-up work "
+        "before the run: log pain on 7 more with and 8 more without (at least 8 days in each "
+        "group)."
     ) in words
     lines = out.splitlines()
     rows = [line for line in lines if line[:4] in {"Mon ", "Tue ", "Wed ", "Sun "}]
@@ -125,6 +126,9 @@ def test_stats_json_is_the_service_model(app: typer.Typer, db_url: str, clock: F
     assert data["habit"]["routine"] == pytest.approx(score([1.0, 1.0, 1.0]))
     assert data["habit"]["routine_percent"] == 15 and data["habit"]["breaks"] is None
     assert data["before_run"]["share"] == 1.0
+    assert "pain_after_runs" not in data  # the one pain-vs-habit comparison: "patterns"
+    first = data["patterns"]["patterns"][0]
+    assert first["key"] == "backup-before-run" and first["comparison"]["with_n"] == 1
     assert sum(d["minutes"] for d in data["heatmap"]["days"]) == pytest.approx(36)
 
 
@@ -165,3 +169,32 @@ def test_progress_is_the_name_and_stats_a_hidden_alias(
     assert new.output == old.output
     listed = CliRunner().invoke(app, ["--help"]).output
     assert "progress" in listed and "stats" not in listed
+
+
+def test_stats_show_load_nudge_and_patterns_for_the_simulated_runner(
+    app: typer.Typer, settings: Settings, clock: FakeClock
+) -> None:
+    from runback.core.load import NUDGE
+    from runback.core.timezones import local_date
+    from tests.simulated_runner import simulate_runner
+
+    s = open_store(settings, clock)
+    try:
+        simulate_runner(s, local_date(clock.now(), "Europe/Berlin"), zone="Europe/Berlin")
+    finally:
+        s.close()
+    result = CliRunner().invoke(app, ["stats"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Training load (last 12 weeks)" in out
+    assert "ratio 1.60" in out and "24.0 → 48.0 km (last 7 days against the 7 before: +100%)" in out
+    assert "█" in result.output.split("Training load", 1)[1]  # the weekly bars
+    assert NUDGE in out
+    assert (
+        "Personal patterns" in out and "In your own log, next-day pain was 1.6 points lower" in out
+    )
+    data = json.loads(CliRunner().invoke(app, ["stats", "--json"]).output)
+    assert data["load"]["ratio"] == 1.6 and data["load"]["nudge"] == NUDGE
+    assert data["load"]["days"][-1]["acute"] == data["load"]["acute"]
+    shown = [p for p in data["patterns"]["patterns"] if p["comparison"]["shown"]]
+    assert any(p["clearly_lower"] and p["key"] == "routine:evening-unwind" for p in shown)

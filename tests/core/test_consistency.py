@@ -1,4 +1,4 @@
-"""Consistency numbers land on the user's local days, across DST changes; pain is honest."""
+"""Consistency numbers land on the user's local days, across DST changes."""
 
 from __future__ import annotations
 
@@ -12,16 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runback.core.consistency import (
-    CAVEAT,
-    MIN_RUN_DAYS,
     PainPoint,
     RunPoint,
     SessionPoint,
     before_run,
-    comparison_note,
     heat_level,
     heatmap,
-    pain_after_runs,
     week_start,
     weekly_adherence,
     weekly_load,
@@ -185,55 +181,6 @@ def test_work_in_berlin_before_a_run_in_new_york_counts_on_the_users_day() -> No
     # At 01:00 in Berlin it was still the 9th in New York, where the user is now.
     late = session(datetime(2026, 7, 10, 1, 0), BERLIN)
     assert before_run([late], [r], NEW_YORK, date(2026, 7, 1), TODAY).prepared_days == 0
-
-
-def _runs_with_pain(
-    values_with: list[int], values_without: list[int]
-) -> tuple[list[SessionPoint], list[RunPoint], list[PainPoint]]:
-    """Return one run day per value from 1 Sep 2026: work before the first runs, pain linked."""
-    sessions, runs, pains = [], [], []
-    for i, value in enumerate([*values_with, *values_without]):
-        r = run(i, datetime(2026, 9, 1, 7, 0) + timedelta(days=i), BERLIN)
-        runs.append(r)
-        if i < len(values_with):
-            sessions.append(session(datetime(2026, 9, 1, 6, 30) + timedelta(days=i), BERLIN))
-        pains.append(PainPoint(r.started_at + timedelta(hours=2), BERLIN, value, run_id=i))
-    return sessions, runs, pains
-
-
-def test_post_run_pain_is_compared_on_each_days_worst_pain() -> None:
-    sessions, runs, pains = _runs_with_pain([3, 3, 4, 2, 2, 6], [5, 4, 4, 4, 4])
-    pains += [
-        PainPoint(runs[0].started_at + timedelta(hours=5), BERLIN, 1, run_id=0),  # worst is 3
-        PainPoint(runs[6].started_at + timedelta(hours=3), BERLIN, 9),  # not linked: ignored
-    ]
-    cmp = pain_after_runs(sessions, runs, pains, BERLIN, date(2026, 9, 1), TODAY)
-    assert cmp.shown
-    assert (cmp.with_backup.run_days, cmp.with_backup.days_with_pain_logged) == (6, 6)
-    assert cmp.with_backup.mean_pain == 3.3  # 20 / 6, rounded where the model is built
-    assert cmp.with_backup.max_pain == 6
-    assert (cmp.without_backup.mean_pain, cmp.without_backup.max_pain) == (4.2, 5)
-    assert cmp.note == f"n = 6 and 5 run days: {CAVEAT}."
-    assert "3.3333" not in cmp.model_dump_json()
-
-
-def test_too_few_run_days_give_no_pain_numbers_only_how_many_more() -> None:
-    sessions, runs, pains = _runs_with_pain([3, 3, 4], [5, 4, 4, 4, 4, 2])
-    pains.pop(1)  # a run day with no pain logged does not count towards the five
-    cmp = pain_after_runs(sessions, runs, pains, BERLIN, date(2026, 9, 1), TODAY)
-    assert not cmp.shown and cmp.min_run_days == MIN_RUN_DAYS == 5
-    assert (cmp.with_backup.run_days, cmp.with_backup.days_with_pain_logged) == (3, 2)
-    for group in (cmp.with_backup, cmp.without_backup):
-        assert group.mean_pain is None and group.max_pain is None
-    assert cmp.note == (
-        "Not enough run days to compare yet: log pain after 3 more with back-up work first "
-        "(at least 5 run days with pain logged in each group)."
-    )
-    assert "log pain after 1 more without (" in comparison_note(5, 4)
-    assert comparison_note(0, 0).startswith(
-        "Not enough run days to compare yet: log pain after 5 more with back-up work first "
-        "and 5 more without"
-    )
 
 
 def test_weekly_load_splits_weeks_at_local_monday_midnight() -> None:

@@ -94,6 +94,21 @@ def test_ratings_are_preferred_and_explained() -> None:
     assert "you rated it 5.0/5" in p.steps[0].why
 
 
+def test_routines_with_clearly_lower_pain_are_preferred_and_said_so() -> None:
+    base = PlanRequest(minutes=1, areas=["lower-back"], where="home", seed=0)
+    first = plan(CATALOG, base).steps[0].step.exercise.slug
+    # The runner-up (what a rotation picks) fits this request too.
+    other = plan(CATALOG, base.model_copy(update={"recently_used": [first]})).steps[0]
+    other_slug = other.step.exercise.slug
+    update = {"favoured": {other_slug: "Evening unwind"}}
+    step = plan(CATALOG, base.model_copy(update=update)).steps[0]
+    assert step.step.exercise.slug == other_slug
+    assert "in your own log, next-day pain was clearly lower on days with “Evening unwind”" in (
+        step.why
+    )
+    assert "not proof" in step.why and "because" not in step.why.lower()
+
+
 def test_recently_used_rotates() -> None:
     base = PlanRequest(minutes=1, areas=["lower-back"], where="home", seed=0)
     first = plan(CATALOG, base).steps[0].step.exercise.slug

@@ -94,7 +94,8 @@ def test_an_empty_log_gives_zeros_not_errors(store: Store) -> None:
     assert (stats.streaks.current, stats.streaks.longest) == (0, 0)
     assert stats.adherence.target == 6 and len(stats.adherence.weeks) == 12
     assert stats.before_run.share is None
-    assert stats.pain_after_runs.with_backup.mean_pain is None
+    assert not stats.patterns.shown
+    assert all(p.comparison.with_mean is None for p in stats.patterns.patterns)
     assert sum(w.km for w in stats.weekly_load) == 0
     assert stats.heatmap.days[-1].day == stats.today
     assert stats.model_dump(mode="json")["heatmap"]["days"][0]["level"] == 0
@@ -123,11 +124,11 @@ def test_a_week_of_work_runs_and_pain(store: Store, clock: FakeClock) -> None:
     assert stats.adherence.weeks_met == 1
     assert (stats.before_run.run_days, stats.before_run.prepared_days) == (2, 1)
     assert stats.before_run.share == 0.5
-    cmp = stats.pain_after_runs
-    assert not cmp.shown  # one run day in each group: too few to compare
-    assert cmp.with_backup.days_with_pain_logged == cmp.without_backup.days_with_pain_logged == 1
-    assert cmp.with_backup.mean_pain is None and cmp.without_backup.max_pain is None
-    assert "4 more with back-up work first and 4 more without" in cmp.note
+    after = next(p for p in stats.patterns.patterns if p.key == "backup-before-run")
+    c = after.comparison
+    assert after.outcome == "after-run" and not c.shown  # one run day in each: too few
+    assert (c.with_n, c.without_n) == (1, 1) and c.with_mean is c.without_mean is None
+    assert "log pain on 7 more with and 7 more without (at least 8 days" in after.text
     assert stats.weekly_load[0].km == 16 and stats.weekly_load[0].runs == 2
     # Each day's worst pain (2 on the 30th, 6 on the 3rd), not the mean of entries (13 / 3).
     assert stats.weekly_load[0].mean_pain == 4.0

@@ -182,11 +182,12 @@ def test_report_pages_charts_and_numbers(store: Store, clock: FakeClock, tmp_pat
     assert "lower-back: 15 entries on 14 days, mean 4.8/10, worst 7/10, last day 3/10" in txt
     assert "hips: 4 entries on 4 days, mean 2.0/10, worst 2/10, last day 2/10" in txt
     assert [v for _, v in data.daily_worst("lower-back")][9:11] == [4, 7]
-    # No pain linked to runs: no comparison, only what is needed for one.
-    assert data.comparison is not None and not data.comparison.shown
+    # No pain after runs: no pattern, only what is needed for one.
+    assert data.patterns is not None and not data.patterns.shown
     words = " ".join(txt.split())
-    assert "Pain after runs, with and without back-up work first" in words
-    assert "Not enough run days to compare yet: log pain after 5 more" in words
+    assert "Patterns in your own log" in words
+    assert "Not enough days yet to compare pain after the run with and without back-up" in words
+    assert "at least 8 days with pain logged on both sides" in words
     assert "Red flags reported: 1" in txt
     assert "weakness or numbness in both legs" in txt
     assert "seek medical care" in txt
@@ -283,3 +284,26 @@ def test_an_open_concern_older_than_the_report_is_still_in_it(
     ).stdout
     assert "Still open (not yet checked), reported" in txt
     assert "a lump, swelling or change in the shape of the back" in " ".join(txt.split())
+
+
+def test_report_shows_the_clearest_patterns_of_the_log(store: Store, tmp_path: Path) -> None:
+    from runback.core.timezones import local_date
+    from tests.simulated_runner import simulate_runner
+
+    zone = store.user_zone(user_id=LOCAL_USER_ID)
+    simulate_runner(store, local_date(store.clock.now(), zone), zone=zone)
+    data = gather_report(store, weeks=4, user_id=LOCAL_USER_ID)
+    assert data.patterns is not None and len(data.patterns.shown) > 4
+    (tmp_path / "report.pdf").write_bytes(render(data))
+    txt = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    words = " ".join(txt.split())
+    section = words.split("Patterns in your own log", 1)[1].split("Red flags", 1)[0]
+    # Four at most, those whose interval leaves out 0 first; "Evening unwind" is one of them.
+    assert section.count("In your own log") == 4 and section.count("This is not proof") == 4
+    assert "“Evening unwind” than on days without" in section
+    assert "about the same" not in section

@@ -109,3 +109,29 @@ def test_combo_chart_leaves_gaps_for_weeks_without_pain() -> None:
 def test_combo_chart_refuses_mismatched_series() -> None:
     with pytest.raises(ValueError, match="same length"):
         combo_chart(["a"], [1, 2], [None], title="t", bar_name="b", line_name="l")
+
+
+def test_load_chart_draws_bars_lines_sparse_labels_and_a_legend() -> None:
+    from runback.web.charts import load_chart
+
+    labels = [f"d{i}" for i in range(84)]
+    bars = [30.0 if i % 2 else 0.0 for i in range(84)]
+    acute = [15.0] * 84
+    root = parse(
+        load_chart(
+            labels,
+            bars,
+            [("7-day average (acute)", acute, "#1e6b38"), ("28-day", [10.0] * 84, "#1d3557")],
+            title="Training load per day",
+            bar_name="minutes run",
+        )
+    )
+    assert len(root.findall(f"{NS}rect[@class='bar bar-light']")) == 42  # no empty bars
+    assert len(root.findall(f"{NS}polyline")) == 2
+    texts = [t.text for t in root.findall(f"{NS}text")]
+    # Every 28th day from the last one is labelled: d83, d55, d27.
+    assert [t for t in texts if t and t.startswith("d")] == ["d83", "d55", "d27"]
+    assert {"minutes run", "7-day average (acute)", "28-day"} <= set(texts)
+    assert "now 15" in (root.findtext(f"{NS}desc") or "")
+    with pytest.raises(ValueError):
+        load_chart(["a"], [1.0, 2.0], [], title="t", bar_name="b")

@@ -35,7 +35,7 @@ def test_progress_shows_todays_work_in_every_chart(client: TestClient) -> None:
     assert 'id="streak-current">1<' in page
     svgs = re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)
     assert len(svgs) == 3  # no pain-vs-habit chart without run days to compare
-    assert "Not enough run days to compare yet" in page
+    assert 'id="chart-pain"' not in page
     for svg in svgs:
         ET.fromstring(svg)  # well-formed
     heat = ET.fromstring(svgs[0])
@@ -51,7 +51,7 @@ def test_progress_shows_todays_work_in_every_chart(client: TestClient) -> None:
 
 def test_charts_endpoint_returns_the_same_svg(client: TestClient) -> None:
     charts = client.get("/api/v1/progress/charts").json()
-    assert set(charts) == {"heatmap", "adherence", "pain", "distance"}
+    assert set(charts) == {"heatmap", "adherence", "pain", "distance", "load"}
     assert all(v.startswith("<svg") for v in charts.values())
 
 
@@ -62,27 +62,45 @@ def test_progress_page_has_no_script_of_its_own(client: TestClient) -> None:
 
 
 def _seed_comparable_runs(store: Store) -> None:
-    """Six run days with back-up work first (pain 3, 3, 4, 2, 2, 6) and five without (4s)."""
+    """Eight run days with back-up work first (pain 3, 3, 4, 2, 2, 6, 2, 3), eight without (4s)."""
     start = datetime(2025, 12, 20, 7, 0, tzinfo=UTC)
-    for i, value in enumerate([3, 3, 4, 2, 2, 6, 4, 4, 4, 4, 4]):
+    for i, value in enumerate([3, 3, 4, 2, 2, 6, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4]):
         at = start + timedelta(days=i)
-        if i < 6:
+        if i < 8:
             add_session(store, at - timedelta(minutes=30))
         add_pain(store, at + timedelta(hours=2), value, add_run(store, at, 5))
 
 
-def test_progress_compares_pain_with_n_and_the_caveat(client: TestClient, store: Store) -> None:
+def test_progress_compares_pain_once_as_a_pattern(client: TestClient, store: Store) -> None:
     _seed_comparable_runs(store)
     page = client.get("/progress").text
-    assert len(re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)) == 4
-    table = page.split('id="pain-comparison"', 1)[1].split("</table>", 1)[0]
-    assert "<td>6</td><td>6</td><td>3.3</td>" in table
-    assert "<td>5</td><td>5</td><td>4.0</td>" in table
-    assert "n = 6 and 5 run days: an association in your own log, not proof." in page
+    assert len(re.findall(r"<svg [^>]*class=\"chart .*?</svg>", page, re.S)) == 5  # load too
+    # One comparison of pain with and without a habit: the pattern, with n and an interval.
+    assert "pain-comparison" not in page and "Pain vs back-up work" not in page
+    card = page.split('id="patterns"', 1)[1].split("</section>", 1)[0]
+    assert (
+        "In your own log, pain after the run was 0.9 points lower on average on days with "
+        "back-up work before the run than on days without (n = 8 and 8 days; difference -0.9, "
+        "95 % interval"
+    ) in card
+    assert "This is not proof" in card
+    assert "Side by side they are not a comparison" in page
     data = client.get("/api/v1/progress").json()
-    assert data["pain_after_runs"]["with_backup"]["mean_pain"] == 3.3
-    assert data["pain_after_runs"]["shown"] is True
+    assert "pain_after_runs" not in data
+    first = data["patterns"]["patterns"][0]
+    assert (first["key"], first["outcome"]) == ("backup-before-run", "after-run")
+    c = first["comparison"]
+    assert (c["shown"], c["with_n"], c["without_n"], c["with_mean"]) == (True, 8, 8, 3.12)
+    assert c["difference"] == -0.88 and c["low"] < -0.88 < c["high"]
     assert "3333" not in client.get("/api/v1/progress").text
+
+
+def test_too_few_days_give_no_pain_chart_and_say_what_is_needed(client: TestClient) -> None:
+    page = client.get("/progress").text
+    assert 'id="chart-pain"' not in page  # no pain-beside-habit chart without a pattern
+    assert "Not enough days yet to compare pain after the run" in page
+    charts = client.get("/api/v1/progress/charts").json()
+    assert "chart-placeholder" in charts["pain"]
 
 
 def test_habit_strength_sits_beside_the_streak(client: TestClient) -> None:

@@ -10,10 +10,12 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from runback.core.consistency import Heatmap, PainGroup
+    from runback.core.consistency import Heatmap
+    from runback.core.load import LoadSummary
+    from runback.core.patterns import Patterns
     from runback.services.progress import Stats
 
-__all__ = ["heatmap_text", "register"]
+__all__ = ["heatmap_text", "load_text", "register"]
 
 # Shade glyphs carry the minutes even without colour (NO_COLOR, pipes); colours echo GitHub's.
 _GLYPHS = ("·", "░", "▒", "▓", "█")
@@ -64,11 +66,48 @@ def heatmap_text(hm: Heatmap) -> Text:
     return text
 
 
-def _pain_line(label: str, group: PainGroup) -> str:
-    return (
-        f"  {label}: average {group.mean_pain:.1f}/10, worst {group.max_pain}/10 "
-        f"(n = {group.days_with_pain_logged} run days with pain logged)"
+_BAR_WIDTH = 30
+
+
+def _num(x: float | None, fmt: str = ".1f", none: str = "–") -> str:
+    return none if x is None else format(x, fmt)
+
+
+def load_text(load: LoadSummary) -> Text:
+    """Render the training load: today's numbers, then one bar per week of the total load."""
+    from rich.text import Text
+
+    from runback.core.load import weekly_totals
+
+    ramp = "–" if load.ramp_percent is None else f"{load.ramp_percent:+.0f}%"
+    text = Text(
+        f"  acute (7-day mean) {load.acute:.1f} · chronic (28-day mean) {load.chronic:.1f} · "
+        f"ratio {_num(load.ratio, '.2f')}\n"
+        f"  distance {load.km_prev_7:.1f} → {load.km_last_7:.1f} km (last 7 days against the 7 "
+        f"before: {ramp}) · monotony {_num(load.monotony, '.2f')} · "
+        f"strain {_num(load.strain, '.0f')}\n"
     )
+    weeks = weekly_totals(load.days)
+    top = max([w[1] for w in weeks] + [1.0])
+    for monday, total, km, ratio in weeks:
+        bar = "█" * round(total / top * _BAR_WIDTH)
+        text.append(f"  {monday:%d %b} ")
+        text.append(f"{bar:<{_BAR_WIDTH}}", style="green")
+        text.append(f" {total:5.0f} load  {km:5.1f} km  ratio {_num(ratio, '.2f')}\n")
+    text.append("  load: minutes run (heart rate, when stored, weighs each minute)", style="dim")
+    return text
+
+
+def _patterns_print(out: Console, patterns: Patterns) -> None:
+    out.print(
+        f"[bold]Personal patterns[/] (your log since {patterns.first:%d %b %Y}; shown with at "
+        f"least {patterns.min_days} days in each group):"
+    )
+    shown = patterns.shown
+    for p in shown:
+        out.print(f"  • {p.text}", highlight=False)
+    if not shown and patterns.patterns:
+        out.print(f"  {patterns.patterns[0].text}", highlight=False)
 
 
 def _print(out: Console, stats: Stats) -> None:
@@ -121,12 +160,13 @@ def _print(out: Console, stats: Stats) -> None:
         )
     else:
         out.print("[bold]Before runs:[/] no runs in this period")
-    cmp = stats.pain_after_runs
-    out.print("[bold]Pain after runs[/] (worst pain linked to the day's runs):")
-    if cmp.shown:
-        out.print(_pain_line("with back-up work first", cmp.with_backup))
-        out.print(_pain_line("without", cmp.without_backup))
-    out.print(f"  {cmp.note}", highlight=False)
+    out.print()
+    out.print(f"[bold]Training load[/] (last {len(stats.load.days) // 7} weeks)")
+    out.print(load_text(stats.load))
+    if stats.load.nudge:
+        out.print(f"[yellow]{stats.load.nudge}[/]", highlight=False)
+    out.print()
+    _patterns_print(out, stats.patterns)
     out.print()
     out.print("[bold]Last 12 months[/]")
     out.print(heatmap_text(stats.heatmap))
@@ -143,7 +183,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
         weeks: int = typer.Option(12, "--weeks", help="How many weeks the weekly numbers cover."),
     ) -> None:
-        """Show streaks, weekly adherence, pain after runs and a 12-month heatmap."""
+        """Show streaks, weekly adherence, training load, personal patterns and a heatmap."""
         from runback.cli.common import console, store
         from runback.services.progress import gather_stats
         from runback.services.store import LOCAL_USER_ID

@@ -1,4 +1,4 @@
-"""Consistency numbers: weekly adherence, back-up work before runs, pain against work and distance.
+"""Consistency numbers: weekly adherence, back-up work before runs, distance and pain per week.
 
 Every event lands on the user's local day (core.timezones.event_day, as core/streaks.py and
 Today do), so DST days of 23 or 25 hours are still one day. A day's pain is its worst entry
@@ -8,36 +8,30 @@ are built (pain to one decimal, shares to 0.01), so no screen or JSON shows floa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from runback.core.pain import PainPoint, mean_worst, worst_by, worst_by_day
+from runback.core.pain import PainPoint, mean_worst, worst_by_day
 from runback.core.timezones import event_day
 
 __all__ = [
-    "CAVEAT",
     "DEFAULT_TARGET",
-    "MIN_RUN_DAYS",
     "Adherence",
     "BeforeRun",
     "HeatDay",
     "Heatmap",
-    "PainComparison",
-    "PainGroup",
     "PainPoint",
     "RunPoint",
     "SessionPoint",
     "WeekAdherence",
     "WeekLoad",
     "before_run",
-    "comparison_note",
     "heat_level",
     "heatmap",
-    "pain_after_runs",
     "week_start",
     "weekly_adherence",
     "weekly_load",
@@ -46,10 +40,7 @@ __all__ = [
 DEFAULT_TARGET = 6  # days of back-up work per week
 # Minutes of back-up work at which a heatmap cell reaches shade 1, 2, 3 and 4.
 HEAT_STEPS = (0.0, 5.0, 10.0, 20.0)
-# Pain is compared with and without back-up work only when each group has this many run days
-# with pain logged: with fewer, one bad day decides the answer.
-MIN_RUN_DAYS = 5
-CAVEAT = "an association in your own log, not proof"
+# Pain with and without a habit is compared in one place only: core/patterns.py.
 
 
 def _pain_1dp(value: float) -> float:
@@ -112,28 +103,6 @@ class BeforeRun(_Model):
     run_days: int
     prepared_days: int
     share: Share | None
-
-
-class PainGroup(_Model):
-    """Post-run pain on a group of run days (the worst pain linked to that day's runs).
-
-    `mean_pain` and `max_pain` are None unless the comparison is shown (enough days in both).
-    """
-
-    run_days: int
-    days_with_pain_logged: int  # n: the days the mean is taken over
-    mean_pain: Pain | None
-    max_pain: int | None
-
-
-class PainComparison(_Model):
-    """Post-run pain on run days with back-up work before the run, and without."""
-
-    with_backup: PainGroup
-    without_backup: PainGroup
-    min_run_days: int  # run days with pain logged needed in each group
-    shown: bool  # both groups have enough; otherwise no pain numbers are given
-    note: str  # the caveat when shown, else how many more run days are needed
 
 
 class WeekLoad(_Model):
@@ -249,67 +218,6 @@ def before_run(
     n = len(first_runs)
     return BeforeRun(
         run_days=n, prepared_days=len(prepared), share=len(prepared) / n if n else None
-    )
-
-
-def _group(days: Collection[date], worst: dict[date, int], shown: bool) -> PainGroup:
-    values = [worst[d] for d in days if d in worst]
-    return PainGroup(
-        run_days=len(days),
-        days_with_pain_logged=len(values),
-        mean_pain=mean_worst(values) if shown else None,
-        max_pain=max(values) if shown and values else None,
-    )
-
-
-def _enough(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> bool:
-    return with_n >= minimum and without_n >= minimum
-
-
-def comparison_note(with_n: int, without_n: int, minimum: int = MIN_RUN_DAYS) -> str:
-    """Return the caveat when both groups have `minimum` days, else how many more are needed."""
-    if _enough(with_n, without_n, minimum):
-        return f"n = {with_n} and {without_n} run days: {CAVEAT}."
-    more = []
-    if with_n < minimum:
-        more.append(f"{minimum - with_n} more with back-up work first")
-    if without_n < minimum:
-        more.append(f"{minimum - without_n} more without")
-    return (
-        f"Not enough run days to compare yet: log pain after {' and '.join(more)} "
-        f"(at least {minimum} run days with pain logged in each group)."
-    )
-
-
-def pain_after_runs(
-    sessions: Iterable[SessionPoint],
-    runs: Sequence[RunPoint],
-    pains: Iterable[PainPoint],
-    zone: str,
-    first: date,
-    last: date,
-) -> PainComparison:
-    """Compare pain linked to runs on days with and without back-up work before the run."""
-    first_runs = _first_runs(runs, zone, first, last)
-    prepared = _prepared(sessions, zone, first_runs)
-    run_day = {r.id: event_day(r.started_at, zone) for r in runs}
-    # A pain entry linked to a run counts on the run's day (pain logged after midnight too).
-    worst = worst_by(
-        pains,
-        lambda p: (
-            d if p.run_id is not None and (d := run_day.get(p.run_id)) in first_runs else None
-        ),
-    )
-    unprepared = first_runs.keys() - prepared
-    with_n = sum(1 for d in prepared if d in worst)
-    without_n = sum(1 for d in unprepared if d in worst)
-    shown = _enough(with_n, without_n)
-    return PainComparison(
-        with_backup=_group(prepared, worst, shown),
-        without_backup=_group(unprepared, worst, shown),
-        min_run_days=MIN_RUN_DAYS,
-        shown=shown,
-        note=comparison_note(with_n, without_n),
     )
 
 

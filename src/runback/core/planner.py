@@ -44,6 +44,7 @@ _REST_MAX_S = 300
 # Rest per step the planner accepts before it prefers repeating an exercise instead.
 _REPEAT_REST_S = 30
 _NEUTRAL_RATING = 3.0
+_FAVOURED_BONUS = 0.6
 _POSITION_ORDER = {"standing": 0, "seated": 1, "floor": 2}
 
 _POSITIONS: dict[str, frozenset[str]] = {
@@ -75,6 +76,9 @@ class PlanRequest(BaseModel):
     recently_used: list[str] = Field(default_factory=list)
     # From the user's profile: exercises whose avoid_with names one of these are left out.
     contraindications: list[Contraindication] = Field(default_factory=list)
+    # From personal patterns (core/patterns.py): exercise slug -> the name of a routine holding
+    # it on whose days next-day pain was clearly lower in the user's own log (interval below 0).
+    favoured: dict[str, str] = Field(default_factory=dict)
     seed: int = 0
 
     @field_validator("areas")
@@ -226,8 +230,10 @@ def _score(ex: Exercise, request: PlanRequest, rng: random.Random) -> float:
     overlap = len(set(ex.areas) & set(request.areas)) if request.areas else 1
     rating = request.ratings.get(ex.slug, _NEUTRAL_RATING)
     recent = 1.2 if ex.slug in request.recently_used else 0.0
+    # A nudge, not a rule: about what one point of enjoyment is worth.
+    favoured = _FAVOURED_BONUS if ex.slug in request.favoured else 0.0
     # The jitter rotates among equally good exercises; the seed makes it repeatable.
-    return overlap + 0.6 * (rating - _NEUTRAL_RATING) - recent + rng.random() * 0.5
+    return overlap + 0.6 * (rating - _NEUTRAL_RATING) - recent + favoured + rng.random() * 0.5
 
 
 def _cover(
@@ -374,6 +380,12 @@ def _why(ex: Exercise, wanted: list[str], request: PlanRequest, tag: str) -> str
     rating = request.ratings.get(ex.slug)
     if rating is not None:
         parts.append(f"you rated it {rating:.1f}/5")
+    routine = request.favoured.get(ex.slug)
+    if routine is not None:
+        parts.append(
+            f"in your own log, next-day pain was clearly lower on days with “{routine}”, "
+            "which has it (a pattern, not proof)"
+        )
     if ex.slug in request.recently_used:
         parts.append("used recently, but it fits best")
     elif request.recently_used:

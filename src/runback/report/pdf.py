@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runback.core.consistency import PainComparison
+    from runback.core.patterns import Patterns
     from runback.services.report import ReportData
 
 __all__ = ["CHART_BOXES", "HANDOUT_PAGE", "PAGE_SIZE", "render"]
@@ -17,6 +17,7 @@ HANDOUT_PAGE = 4  # the handout starts after the summary, pain and activity page
 PAGE_SIZE = (595.2756, 841.8898)  # A4 in points
 _W, _H = PAGE_SIZE
 _M = 50.0  # margin
+_MAX_PATTERNS = 4
 # Where each chart is drawn: name -> (page, x, y, width, height) in points from the bottom left.
 # Tests read these to look for ink in the rendered pages.
 CHART_BOXES: dict[str, tuple[int, float, float, float, float]] = {
@@ -136,8 +137,8 @@ def _summary_page(p: _Pages) -> None:
     if d.programme is not None:
         pr = d.programme
         p.text(f"Programme adherence: {sum(pr.done)} of {sum(pr.prescribed)} prescribed sessions")
-    if d.comparison is not None:
-        _comparison(p, d.comparison)
+    if d.patterns is not None:
+        _patterns(p, d.patterns)
     p.y -= 6
     p.text("Red flags", 12, bold=True)
     if d.open_concern is not None:
@@ -167,19 +168,22 @@ def _summary_page(p: _Pages) -> None:
     p.text(_DISCLAIMER, 8)
 
 
-def _comparison(p: _Pages, cmp: PainComparison) -> None:
+def _patterns(p: _Pages, patterns: Patterns) -> None:
     p.y -= 6
-    p.text("Pain after runs, with and without back-up work first", 12, bold=True)
-    if cmp.shown:
-        for label, g in (
-            ("With back-up work first", cmp.with_backup),
-            ("Without", cmp.without_backup),
-        ):
-            p.text(
-                f"- {label}: mean {g.mean_pain:.1f}/10, worst {g.max_pain}/10 "
-                f"(n = {g.days_with_pain_logged} run days with pain logged)"
-            )
-    p.text(cmp.note, 9)
+    p.text("Patterns in your own log", 12, bold=True)
+    shown = patterns.shown
+    # A few lines at most (the page also holds the red flags and the programme): those whose
+    # interval leaves out 0 first, the clearest differences in the log.
+    clear = sorted(shown, key=lambda q: not (q.clearly_lower or (q.comparison.low or 0) > 0))
+    for pattern in clear[:_MAX_PATTERNS]:
+        p.text(f"- {pattern.text}", 9)
+    if not shown and patterns.patterns:
+        p.text(patterns.patterns[0].text, 9)
+    p.text(
+        f"From {_d(patterns.first)}; each comparison needs at least {patterns.min_days} days "
+        "with pain logged on both sides.",
+        8,
+    )
 
 
 def _box(name: str) -> tuple[float, float, float, float]:

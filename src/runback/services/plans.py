@@ -78,6 +78,9 @@ def history_request(
     from runback.services.profile import contraindications
 
     avoid = sorted(contraindications(store, user_id=user_id))
+    from runback.services.patterns import helpful_exercises
+
+    favoured = helpful_exercises(store, user_id=user_id)
     if seed is None:
         # Same plan all day (a re-run shows what you saw), a new mix tomorrow.
         from runback.core.timezones import local_date
@@ -94,6 +97,7 @@ def history_request(
                 "ratings": {k: sum(v) / len(v) for k, v in sorted(ratings.items())},
                 "recently_used": recent,
                 "contraindications": avoid,
+                "favoured": favoured,
                 "seed": seed,
             }
         )

@@ -16,27 +16,27 @@ from runback.core.consistency import (
     Adherence,
     BeforeRun,
     Heatmap,
-    PainComparison,
     PainPoint,
     RunPoint,
     SessionPoint,
     WeekLoad,
     before_run,
     heatmap,
-    pain_after_runs,
     week_start,
     weekly_adherence,
     weekly_load,
 )
+from runback.core.load import LoadSummary
+from runback.core.patterns import Patterns
 from runback.core.runs import plausible, plausible_start
 from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
-from runback.core.timezones import day_bounds_utc, local_date
+from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.habit import HabitStrength, habit_strength
 from runback.services.store import Store
 from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
-__all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats", "pain_comparison"]
+__all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats"]
 
 MAX_WEEKS = 260  # five years of weekly rows is more than any screen needs
 
@@ -64,9 +64,12 @@ class Stats(BaseModel):
     habit: HabitStrength
     adherence: Adherence
     before_run: BeforeRun
-    pain_after_runs: PainComparison
     weekly_load: list[WeekLoad]
     heatmap: Heatmap
+    # Training load and personal patterns (services/load.py, services/patterns.py): the
+    # patterns are the one comparison of pain with and without a habit.
+    load: LoadSummary
+    patterns: Patterns
 
 
 def _minutes(row: Any) -> float:
@@ -135,21 +138,10 @@ def _target(store: Store, user_id: int) -> int:
     return get_targets(store, user_id=user_id).days_per_week
 
 
-def pain_comparison(store: Store, *, user_id: int, first: date, last: date) -> PainComparison:
-    """Return post-run pain with and without back-up work first, on run days in [first, last]."""
-    zone = store.user_zone(user_id=user_id)
-    since, _ = day_bounds_utc(first - timedelta(days=1), zone)
-    with store.factory() as session:
-        sessions, _days = _sessions(session, user_id, zone)
-        runs = _runs(session, user_id, since)
-        pains = _pains(session, user_id, since)
-    return pain_after_runs(sessions, runs, pains, zone, first, last)
-
-
 def gather_stats(
     store: Store, *, user_id: int, weeks: int = 12, target: int | None = None
 ) -> Stats:
-    """Return streaks, adherence, before-run share, pain comparisons and the 12-month heatmap."""
+    """Return streaks, adherence, before-run share, load, personal patterns and the heatmap."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("weeks", [f"must be 1 to {MAX_WEEKS}, got {weeks}"])
     if target is not None and not 1 <= target <= 7:
@@ -181,7 +173,18 @@ def gather_stats(
             days_so_far, today, weeks, target if target is not None else _target(store, user_id)
         ),
         before_run=before_run(sessions, runs, zone, first_day, today),
-        pain_after_runs=pain_after_runs(sessions, runs, pains, zone, first_day, today),
         weekly_load=weekly_load(runs, pains, zone, today, weeks),
         heatmap=heatmap(sessions, runs, pains, zone, today),
+        **_load_and_patterns(store, user_id, weeks),
     )
+
+
+def _load_and_patterns(store: Store, user_id: int, weeks: int) -> dict[str, Any]:
+    """Return the training-load and personal-pattern sections of the stats."""
+    from runback.services.load import gather_load
+    from runback.services.patterns import gather_patterns
+
+    return {
+        "load": gather_load(store, user_id=user_id, days=min(weeks, 52) * 7),
+        "patterns": gather_patterns(store, user_id=user_id),
+    }

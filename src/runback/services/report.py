@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from runback.core.consistency import PainComparison
 from runback.core.figure import Figure
+from runback.core.patterns import Patterns
 from runback.core.runs import plausible, plausible_start
 from runback.errors import NotFoundError, ValidationError
 from runback.services.store import Store
@@ -146,7 +146,8 @@ class ReportData:
     # old: (the day reported, the signs in plain words).
     open_concern: tuple[date, list[str]] | None = None
     programme: ProgrammeWeeks | None = None
-    comparison: PainComparison | None = None
+    # Pain with and without a habit, in the user's own log (services/patterns.py).
+    patterns: Patterns | None = None
     # The physio handout: the active programme's exercises (or a routine's), with figures.
     handout_title: str = ""
     handout: list[HandoutItem] = field(default_factory=list)
@@ -206,7 +207,7 @@ def gather_report(
     """Return the report's data for the last `weeks` 7-day blocks ending today (local)."""
     from runback.core.streaks import counts_as_practice
     from runback.core.timezones import day_bounds_utc, event_day, local_date
-    from runback.services.progress import pain_comparison
+    from runback.services.patterns import gather_patterns
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError("--weeks", [f"{weeks} is out of range; use 1 to {MAX_WEEKS}"])
@@ -283,7 +284,7 @@ def gather_report(
             )
         )
     data.programme = _programme_weeks(store, user_id, data, zone)
-    data.comparison = pain_comparison(store, first=first, last=last, user_id=user_id)
+    data.patterns = gather_patterns(store, user_id=user_id)
     data.handout_title, data.handout = _handout(store, user_id, routine)
     return data
 

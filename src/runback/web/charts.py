@@ -19,6 +19,7 @@ __all__ = [
     "bar_chart",
     "calendar_heatmap",
     "combo_chart",
+    "load_chart",
     "nice_max",
     "placeholder",
 ]
@@ -282,5 +283,72 @@ def combo_chart(
         f'<text class="axis" x="18" y="{ly2}" font-size="12">'
         f"{escape(line_name)} (right axis)</text>"
     )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def load_chart(
+    labels: Sequence[str],
+    bars: Sequence[float],
+    lines: Sequence[tuple[str, Sequence[float], str]],
+    *,
+    title: str,
+    bar_name: str,
+    tick_every: int = 28,
+    width: int = 260,
+    height: int = 220,
+) -> str:
+    """Draw daily bars and lines (name, values, colour) on one shared left axis, with a legend.
+
+    Every `tick_every`-th label, counted back from the last, is written under the axis (the
+    others only in the tooltips), so labels never overlap at phone width.
+    """
+    if any(len(values) != len(labels) for _, values, _ in lines) or len(bars) != len(labels):
+        raise ValueError("labels, bars and every line must have the same length")
+    x0, y0, right = 46, 8, width - 4
+    pad_b = 40 + 16 * len(lines)
+    h = height - y0 - pad_b
+    scale = nice_max(max([*bars, *(v for _, values, _ in lines for v in values), 0.0]))
+    desc = f"{bar_name} per day as bars" + "".join(
+        f"; {name} as a line, now {_num(values[-1])}" for name, values, _ in lines if values
+    )
+    out = _open(width, height, title, desc + ".", "chart-load")
+    _y_axis(out, x0, y0, h, scale, "", right)
+    slot = (right - x0) / max(1, len(labels))
+    for i, (label, b) in enumerate(zip(labels, bars, strict=True)):
+        bh = max(0.0, min(1.0, b / scale)) * h
+        if bh <= 0:
+            continue
+        out.append(
+            f'<rect class="bar bar-light" x="{_fmt(x0 + i * slot + slot * 0.1)}" '
+            f'y="{_fmt(y0 + h - bh)}" width="{_fmt(max(0.8, slot * 0.8))}" height="{_fmt(bh)}" '
+            f'fill="#b7e1c1"><title>{escape(f"{label}: {_num(b)} {bar_name}")}</title></rect>'
+        )
+    for name, values, colour in lines:
+        pts = " ".join(
+            f"{_fmt(x0 + (i + 0.5) * slot)},{_fmt(y0 + h - max(0.0, min(1.0, v / scale)) * h)}"
+            for i, v in enumerate(values)
+        )
+        out.append(
+            f'<polyline class="line" points="{pts}" fill="none" stroke="{colour}" '
+            f'stroke-width="2"><title>{escape(name)}</title></polyline>'
+        )
+    for i in range(len(labels) - 1, -1, -tick_every):
+        # The last label ends at the right edge, so it is never cut off.
+        last = i == len(labels) - 1
+        x, anchor = (right, "end") if last else (x0 + (i + 0.5) * slot, "middle")
+        out.append(
+            f'<text class="axis" x="{_fmt(x)}" y="{height - pad_b + 14}" '
+            f'font-size="12" text-anchor="{anchor}">{escape(labels[i])}</text>'
+        )
+    ly = height - pad_b + 32
+    out.append(f'<rect x="4" y="{ly - 8}" width="9" height="9" fill="#b7e1c1"/>')
+    out.append(f'<text class="axis" x="18" y="{ly}" font-size="12">{escape(bar_name)}</text>')
+    for k, (name, _, colour) in enumerate(lines, start=1):
+        y = ly + 16 * k
+        out.append(
+            f'<line x1="2" x2="14" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="2"/>'
+        )
+        out.append(f'<text class="axis" x="18" y="{y}" font-size="12">{escape(name)}</text>')
     out.append("</svg>")
     return "".join(out)

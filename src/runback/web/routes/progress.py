@@ -18,6 +18,7 @@ from runback.web.charts import (
     bar_chart,
     calendar_heatmap,
     combo_chart,
+    load_chart,
     placeholder,
 )
 from runback.web.deps import StoreDep, UserDep
@@ -28,15 +29,20 @@ __all__ = ["Charts", "charts_for", "router"]
 router = APIRouter()
 
 WEEKS = 12
+PAIN_CHART_WAITING = (
+    "Not drawn yet: it shows once your log has enough days for a pattern "
+    "(see Patterns in your own log)."
+)
 
 
 class Charts(BaseModel):
-    """The four progress charts as inline SVG."""
+    """The progress charts as inline SVG."""
 
     heatmap: str
     adherence: str
     pain: str
     distance: str
+    load: str
 
 
 def _day(d: date) -> str:
@@ -95,26 +101,40 @@ def charts_for(stats: Stats) -> Charts:
     )
     per_week = _weekly_minutes(stats)
     loads = stats.weekly_load
-    cmp = stats.pain_after_runs
-    # Pain next to habit reads as cause and effect: drawn only when the comparison is shown.
-    if cmp.shown:
+    # Pain next to habit reads as cause and effect: drawn only once the log has a pattern to
+    # show (the honest comparison, in the patterns card), never on its own.
+    if stats.patterns.shown:
         pain = combo_chart(
             [_week(w.week_start) for w in loads],
             [round(per_week.get(w.week_start, 0.0), 1) for w in loads],
             [w.mean_pain for w in loads],
-            title="Pain vs back-up work per week",
+            title="Pain and back-up work per week",
             bar_name="back-up minutes",
             line_name="daily worst pain",
             bar_unit=" min",
         )
     else:
-        pain = placeholder("Pain vs back-up work per week", cmp.note)
+        pain = placeholder("Pain and back-up work per week", PAIN_CHART_WAITING)
     distance = bar_chart(
         [Bar(_week(w.week_start), round(w.km, 1), note=f"{w.runs} runs") for w in loads],
         title="Weekly running distance",
         unit=" km",
     )
-    return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance)
+    days = stats.load.days
+    if any(d.load > 0 for d in days):
+        load = load_chart(
+            [_week(d.day) for d in days],
+            [d.load for d in days],
+            [
+                ("7-day average (acute)", [d.acute for d in days], "#1e6b38"),
+                ("28-day average (chronic)", [d.chronic for d in days], "#1d3557"),
+            ],
+            title="Training load per day",
+            bar_name="minutes run",
+        )
+    else:
+        load = placeholder("Training load per day", "No runs yet: import runs to see your load.")
+    return Charts(heatmap=heat, adherence=adherence, pain=pain, distance=distance, load=load)
 
 
 def _stats(store: Store, weeks: int, user_id: int) -> Stats:
@@ -144,7 +164,7 @@ def progress_page(
 def api_progress(
     store: StoreDep, user_id: UserDep, weeks: int = Query(WEEKS, ge=1, le=260)
 ) -> Stats:
-    """Return streaks, adherence, pain comparisons, weekly load and the 12-month heatmap."""
+    """Return streaks, adherence, weekly load, training load, personal patterns and the heatmap."""
     return _stats(store, weeks, user_id)
 
 
