@@ -32,6 +32,7 @@ from runback.storage.models import PainEntryRow, RunRow
 __all__ = [
     "QUESTIONS",
     "CheckIn",
+    "RunSpan",
     "answer_checkin",
     "checkin_windows",
     "due_checkins",
@@ -101,30 +102,50 @@ def _is_answered(w: Window, answers: list[tuple[str, datetime]]) -> bool:
 
 
 def checkin_windows(
-    store: Store, *, user_id: int, since: datetime, until: datetime
+    store: Store,
+    *,
+    user_id: int,
+    since: datetime,
+    until: datetime,
+    runs: list[RunSpan] | None = None,
 ) -> list[CheckIn]:
-    """Return the check-ins whose window overlaps [since, until), answered or not, by opening."""
+    """Return the check-ins whose window overlaps [since, until), answered or not, by opening.
+
+    `runs`: the runs started from a day before `since` to `until`, when the caller has them.
+    """
     from runback.services.breaks import get_prefs
 
     zone = store.user_zone(user_id=user_id)
     prefs = get_prefs(store, user_id=user_id)
     first = local_date(since - AFTER_RUN_CLOSES, zone)
     last = local_date(until, zone)
-    runs = _runs(store, user_id, since - AFTER_RUN_CLOSES - timedelta(days=2), until)
+    if runs is None:
+        runs = _runs(store, user_id, since - AFTER_RUN_CLOSES - timedelta(days=2), until)
     found: list[Window] = []
     day = first
     while day <= last:
-        found += windows_for_day(day, zone, prefs.run_days, runs)
+        found += windows_for_day(day, zone, {str(k): v for k, v in prefs.run_days.items()}, runs)
         day += timedelta(days=1)
     return [_to_checkin(w) for w in found if w.closes_at > since and w.opens_at < until]
 
 
-def due_checkins(store: Store, *, user_id: int, at: datetime | None = None) -> list[CheckIn]:
-    """Return the check-ins asked for now and not yet answered (pre-run first)."""
+def due_checkins(
+    store: Store,
+    *,
+    user_id: int,
+    at: datetime | None = None,
+    runs: list[RunSpan] | None = None,
+) -> list[CheckIn]:
+    """Return the check-ins asked for now and not yet answered (pre-run first).
+
+    `runs`: the runs of the last 24 hours and today, when the caller has read them already.
+    """
     from runback.services.concerns import blocking_concern
 
     now = at or store.clock.now()
-    windows = checkin_windows(store, user_id=user_id, since=now, until=now + timedelta(seconds=1))
+    windows = checkin_windows(
+        store, user_id=user_id, since=now, until=now + timedelta(seconds=1), runs=runs
+    )
     answers = _answered(store, user_id, now - timedelta(days=2))
     due = [
         c
@@ -132,10 +153,10 @@ def due_checkins(store: Store, *, user_id: int, at: datetime | None = None) -> l
         if c.opens_at <= now < c.closes_at
         and not _is_answered(Window(c.kind, c.opens_at, c.closes_at, c.run_at, c.run_id), answers)
     ]
-    if due and any(c.kind == "pre-run" for c in due):
-        # Care first: while a warning sign waits for a professional, no run is suggested.
-        if blocking_concern(store, user_id=user_id) is not None:
-            due = [c for c in due if c.kind != "pre-run"]
+    # Care first: while a warning sign waits for a professional, no run is suggested.
+    pre_run = any(c.kind == "pre-run" for c in due)
+    if pre_run and blocking_concern(store, user_id=user_id) is not None:
+        due = [c for c in due if c.kind != "pre-run"]
     return due
 
 
