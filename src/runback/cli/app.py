@@ -30,6 +30,7 @@ _COMMAND_MODULES = [
     "runback.cli.calendar",
     "runback.cli.routine",
     "runback.cli.pain",
+    "runback.cli.checkin",
     "runback.cli.progress",
     "runback.cli.plan",
     "runback.cli.programme",
