@@ -1,4 +1,4 @@
-"""`runback checkin`: list what is asked, answer pre or after (a 0 counts), clear one-line errors."""
+"""`runback checkin`: list what is asked, answer pre or after (a 0 counts), one-line errors."""
 
 from __future__ import annotations
 

@@ -63,11 +63,12 @@ def register(app: typer.Typer) -> None:
                 return
             if not due:
                 out.print("No check-in is asked for now.")
+            zone = s.user_zone(user_id=LOCAL_USER_ID)
             for c in due:
                 short = "pre" if c.kind == "pre-run" else "after"
                 out.print(
                     f"{c.question} [bold]runback checkin {short} --pain N[/] "
-                    f"[dim](until {local_when(c.closes_at, s.user_zone(user_id=LOCAL_USER_ID))})[/]",
+                    f"[dim](until {local_when(c.closes_at, zone)})[/]",
                     highlight=False,
                 )
             return
