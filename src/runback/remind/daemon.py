@@ -2,9 +2,10 @@
 
 There is no per-second polling: the loop sleeps (Clock.sleep) until the earliest of the next
 break, the next pre-run reminder (which offers the pre-run check-in), the next after-run
-check-in (services/checkins.py: 1-3 h after an imported or planned run), the next idle check (only in adaptive mode, timed so that
-an idle stretch is seen the moment it reaches the threshold) and a cap that picks up changed
-preferences (pause, resume, config) from the database.
+check-in (services/checkins.py: 1-3 h after an imported or planned run), the next idle check
+(only in adaptive mode, timed so that an idle stretch is seen the moment it reaches the
+threshold) and a cap that picks up changed preferences (pause, resume, config) from the
+database.
 """
 
 from __future__ import annotations
