@@ -184,17 +184,20 @@ def revoke_link(store: Store, link_id: int, *, user_id: int) -> ShareLink:
         return _link(session, row, now)
 
 
-def _open(store: Store, token: str, part: Part) -> tuple[int, int]:
-    """Log a use of the link and return (user id, link id); NotFoundError unless it is live."""
+def _live(session: Session, token: str, now: datetime) -> ShareLinkRow:
     if not token or len(token) > 100:
         raise NotFoundError(_NOT_FOUND)
+    row = session.scalar(select(ShareLinkRow).where(ShareLinkRow.token_hash == hash_token(token)))
+    if row is None or _status(row, now) != "active":
+        raise NotFoundError(_NOT_FOUND)
+    return row
+
+
+def _open(store: Store, token: str, part: Part) -> tuple[int, int]:
+    """Log a use of the link and return (user id, link id); NotFoundError unless it is live."""
     now = store.clock.now()
     with store.tx() as session:
-        row = session.scalar(
-            select(ShareLinkRow).where(ShareLinkRow.token_hash == hash_token(token))
-        )
-        if row is None or _status(row, now) != "active":
-            raise NotFoundError(_NOT_FOUND)
+        row = _live(session, token, now)
         limit, span = (
             (UPLOADS_PER_DAY, timedelta(days=1))
             if part == "upload"
@@ -217,11 +220,18 @@ def _open(store: Store, token: str, part: Part) -> tuple[int, int]:
         return row.user_id, row.id
 
 
-def shared_report(store: Store, token: str) -> ReportData:
-    """Return the report a live link shows (the last REPORT_WEEKS weeks), logging the view."""
+def shared_report(store: Store, token: str, *, log: bool = True) -> ReportData:
+    """Return the report a live link shows (the last REPORT_WEEKS weeks), logging the view.
+
+    `log=False`: the page shown again with an upload's problems (that upload is logged).
+    """
     from runback.services.report import gather_report
 
-    user_id, _ = _open(store, token, "page")
+    if log:
+        user_id, _ = _open(store, token, "page")
+    else:
+        with store.factory() as session:
+            user_id = _live(session, token, store.clock.now()).user_id
     return gather_report(store, REPORT_WEEKS, user_id=user_id)
 
 
@@ -270,7 +280,7 @@ def _upload(row: ShareUploadRow) -> ShareUpload:
         at=row.at,
         file_name=row.file_name,
         programme_name=row.programme_name,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         decided_at=row.decided_at,
     )
 

@@ -270,6 +270,7 @@ def _route_modules() -> list[ModuleType]:
         runs,
         sessions,
         settings,
+        share,
         shell,
         slots,
         today,
@@ -277,7 +278,7 @@ def _route_modules() -> list[ModuleType]:
 
     # In this order: a path two modules could match goes to the first.
     return [
-        health, auth, settings, home_network, calendar, profile, today, breaks, player, played,
+        health, auth, share, settings, home_network, calendar, profile, today, breaks, player, played,
         sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report, plans,
         programme, slots,
     ]  # fmt: skip
