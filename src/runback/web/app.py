@@ -278,9 +278,9 @@ def _route_modules() -> list[ModuleType]:
 
     # In this order: a path two modules could match goes to the first.
     return [
-        health, auth, share, settings, home_network, calendar, profile, today, breaks, player, played,
-        sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report, plans,
-        programme, slots,
+        health, auth, share, settings, home_network, calendar, profile, today, breaks, player,
+        played, sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report,
+        plans, programme, slots,
     ]  # fmt: skip
 
 
