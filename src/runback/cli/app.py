@@ -31,6 +31,7 @@ _COMMAND_MODULES = [
     "runback.cli.routine",
     "runback.cli.pain",
     "runback.cli.checkin",
+    "runback.cli.share",
     "runback.cli.progress",
     "runback.cli.plan",
     "runback.cli.programme",
