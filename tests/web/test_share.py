@@ -46,7 +46,7 @@ def test_the_page_shows_the_report_and_nothing_else_of_the_user(
     page = r.text
     assert "Back care report" in page and "Lower back" in page
     assert r.headers["x-robots-tag"] == "noindex, nofollow"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     assert r.headers["cache-control"] == "no-store"
     for secret in (EMAIL, "ALPHA", "Log out", "/settings", "/pain", "/runs", "/api/"):
         assert secret not in page, secret

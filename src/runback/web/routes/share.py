@@ -54,9 +54,10 @@ def _shared_page(
         "max_kib": MAX_PROGRAMME_BYTES // 1024,
     }
     response = page(request, "share.html", context, status)
-    # The address holds the secret: no search engine, no cache, no referrer to other sites.
+    # The address holds the secret: no search engine, no cache (render: no-store). Other sites
+    # get no referrer from the app-wide same-origin policy; "no-referrer" here would make the
+    # browser send `Origin: null` with the upload form, which the CSRF check refuses.
     response.headers["x-robots-tag"] = "noindex, nofollow"
-    response.headers["referrer-policy"] = "no-referrer"
     return response
 
 
@@ -76,7 +77,6 @@ def shared_pdf(store: StoreDep, token: str) -> Response:
             "content-disposition": 'inline; filename="runback-report.pdf"',
             "cache-control": "no-store",
             "x-robots-tag": "noindex, nofollow",
-            "referrer-policy": "no-referrer",
         },
     )
 
