@@ -45,7 +45,6 @@ __all__ = [
     "list_uploads",
     "reject_upload",
     "revoke_link",
-    "shared_pdf",
     "shared_report",
     "upload_programme",
 ]
@@ -220,28 +219,22 @@ def _open(store: Store, token: str, part: Part) -> tuple[int, int]:
         return row.user_id, row.id
 
 
-def shared_report(store: Store, token: str, *, log: bool = True) -> ReportData:
+def shared_report(
+    store: Store, token: str, *, part: Literal["page", "pdf"] = "page", log: bool = True
+) -> ReportData:
     """Return the report a live link shows (the last REPORT_WEEKS weeks), logging the view.
 
-    `log=False`: the page shown again with an upload's problems (that upload is logged).
+    `part`: what is shown (the page, or the PDF that report/pdf.py renders from it); `log=False`
+    for the page shown again with an upload's problems (that upload is logged already).
     """
     from runback.services.report import gather_report
 
     if log:
-        user_id, _ = _open(store, token, "page")
+        user_id, _ = _open(store, token, part)
     else:
         with store.factory() as session:
             user_id = _live(session, token, store.clock.now()).user_id
     return gather_report(store, REPORT_WEEKS, user_id=user_id)
-
-
-def shared_pdf(store: Store, token: str) -> bytes:
-    """Return the report PDF a live link offers, logging the view."""
-    from runback.report.pdf import render
-    from runback.services.report import gather_report
-
-    user_id, _ = _open(store, token, "pdf")
-    return render(gather_report(store, REPORT_WEEKS, user_id=user_id))
 
 
 def upload_programme(store: Store, token: str, data: bytes, file_name: str) -> ShareUpload:

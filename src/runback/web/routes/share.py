@@ -70,8 +70,10 @@ def shared_page(request: Request, store: StoreDep, token: str, sent: str = "") -
 @router.get("/share/{token}/report.pdf", response_class=Response, include_in_schema=False)
 def shared_pdf(store: StoreDep, token: str) -> Response:
     """Serve the shared report as the PDF."""
+    from runback.report.pdf import render
+
     return Response(
-        share.shared_pdf(store, token),
+        render(share.shared_report(store, token, part="pdf")),
         media_type="application/pdf",
         headers={
             "content-disposition": 'inline; filename="runback-report.pdf"',
