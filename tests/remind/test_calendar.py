@@ -82,3 +82,21 @@ def test_prerun_alarms_equal_schedule() -> None:
 def test_calendar_is_stable_bytes() -> None:
     prefs = ReminderPrefs()
     assert build_calendar(prefs, ZONE) == build_calendar(prefs, ZONE)
+
+
+def test_after_run_check_in_alarms_open_with_the_check_in_windows() -> None:
+    from runback.core.checkins import windows_for_day
+
+    prefs = ReminderPrefs(run_days={"tue": time(18, 30), "sun": time(23, 30)})
+    expected = []
+    day = START.date() - timedelta(days=1)  # a late Sunday run is asked about on Monday
+    while day < END.date():
+        days = {str(k): v for k, v in prefs.run_days.items()}
+        for w in windows_for_day(day, ZONE, days, []):
+            if w.kind == "after-run" and START <= w.opens_at < END:
+                expected.append(w.opens_at)
+        day += timedelta(days=1)
+    got = alarm_times(build_calendar(prefs, ZONE), "After-run check-in")
+    assert got == expected and len(got) == 16
+    # Sunday 23:30 + 1 h: asked on Monday 00:30, across the DST change too.
+    assert {t.astimezone(TZ).weekday() for t in got} == {0, 1}

@@ -44,6 +44,7 @@ PLAIN_PAGES = [
     "/programme",
     "/slots",
     "/settings",
+    "/settings/share",
     "/settings/profile",
     "/welcome",
     "/more",

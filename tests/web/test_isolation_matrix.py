@@ -41,6 +41,10 @@ PUBLIC = {
     ("POST", "/register"),
     ("POST", "/logout"),
     ("GET", "/calendar/{token}.ics"),
+    # A share link's token is its credential too (services/share.py; tests/web/test_share.py).
+    ("GET", "/share/{token}"),
+    ("GET", "/share/{token}/report.pdf"),
+    ("POST", "/share/{token}/programme"),
     ("GET", "/api/v1/pain/questions"),  # the fixed check-in questions: no user data
 }
 _PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
@@ -174,6 +178,24 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             "slug": [slug],
         }
     new_calendar_token(store, user_id=user_id)
+    from runback.services.share import create_link
+
+    link = create_link(store, user_id=user_id).link
+    with store.tx() as s:
+        s.add(m.ShareViewRow(user_id=user_id, link_id=link.id, at=now, part="page"))
+        up = m.ShareUploadRow(
+            user_id=user_id,
+            link_id=link.id,
+            at=now,
+            file_name=f"{MARK}.toml",
+            programme_name=f"{MARK} revised programme",
+            text=f"name = '{MARK}'",
+            status="pending",
+        )
+        s.add(up)
+        s.flush()
+        ids["share_link"] = [link.id]
+        ids["upload"] = [up.id]
     return ids
 
 
@@ -195,7 +217,7 @@ def _snapshot(store: Store, user_id: int) -> dict[str, list[tuple[Any, ...]]]:
 def _values_for(name: str, ids: dict[str, list[Any]]) -> list[Any]:
     """Return A's values to try for a path parameter, best guesses first, then every id."""
     key = name.lower().removesuffix("_id").removesuffix("id").rstrip("_")
-    aliases = {"entry": "pain", "pain_entry": "pain", "routine_slug": "slug"}
+    aliases = {"entry": "pain", "pain_entry": "pain", "routine_slug": "slug", "link": "share_link"}
     key = aliases.get(key, key)
     if "slug" in name or name in ("name", "routine"):
         return list(ids["slug"])

@@ -40,7 +40,8 @@ def test_after_a_run_today_asks_about_pain_until_it_is_logged(client: TestClient
     assert len(data["runs"]) == 1
     assert data["pain_prompt"]["run_id"] == data["runs"][0]["id"]
     page = client.get("/").text
-    assert 'id="pain-prompt"' in page and 'href="/pain"' in page
+    # 1-3 h after the run the after-run check-in asks instead (it takes a 0 as an answer too).
+    assert 'id="checkin-after-run"' in page and 'href="/pain?checkin=after-run"' in page
     assert 'id="runs-today">1<' in page
     client.post("/api/v1/pain", json={"region": "lower-back", "intensity": 1, "red_flags": []})
     assert client.get("/api/v1/today").json()["pain_prompt"] is None
@@ -105,8 +106,9 @@ def test_today_reads_through_one_connection_and_not_the_user_again(
             assert sum(s.startswith("SELECT users.") for s in statements) == 0, statements
             # BEGIN, runs, today's sessions, streaks, programme, breaks, pain after the run;
             # habit strength's sessions and breaks of the last 400 days; the open concern; the
-            # page also reads the first-day profile (whether to offer its questions)
-            assert len(statements) <= (10 if path.startswith("/api") else 11), statements
+            # page also reads the first-day profile (whether to offer its questions); the
+            # check-ins read which were answered
+            assert len(statements) <= (11 if path.startswith("/api") else 12), statements
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine.pool, "checkout", checkout)

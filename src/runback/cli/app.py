@@ -32,6 +32,8 @@ _COMMANDS = {
     "calendar": "runback.cli.calendar",
     "routine": "runback.cli.routine",
     "pain": "runback.cli.pain",
+    "checkin": "runback.cli.checkin",
+    "share": "runback.cli.share",
     "progress": "runback.cli.progress",
     "stats": "runback.cli.progress",
     "plan": "runback.cli.plan",

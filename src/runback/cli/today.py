@@ -155,7 +155,10 @@ def _show(out: Console, view: Today) -> None:
             f"{round((r.moving_s or r.elapsed_s) / 60)} min",
             highlight=False,
         )
-    if view.pain_prompt:
+    for c in view.checkins:
+        short = "pre" if c.kind == "pre-run" else "after"
+        out.print(f"{c.question} [bold]runback checkin {short} --pain N[/]", highlight=False)
+    if view.pain_prompt and not any(c.kind == "after-run" for c in view.checkins):
         out.print("You ran recently: how does your back feel? [bold]runback pain[/]")
     if view.concern is not None:
         from runback.cli.pain import print_advice, print_concern

@@ -13,6 +13,8 @@ __all__ = [
     "CONTEXTS",
     "CONTEXT_SLOTS",
     "OUTCOMES",
+    "PAIN_KINDS",
+    "PAIN_KIND_LABELS",
     "PAIN_REGIONS",
     "RUN_SPORTS",
     "SLOT_NAMES",
@@ -20,6 +22,7 @@ __all__ = [
     "Area",
     "Context",
     "Outcome",
+    "PainKind",
     "PainRegion",
     "SlotName",
     "Sport",
@@ -54,6 +57,16 @@ AREAS: tuple[str, ...] = get_args(Area)
 # Pain log regions are a subset of the areas, so cautions can be matched against pain.
 PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
 PAIN_REGIONS: tuple[str, ...] = get_args(PainRegion)
+
+# How a pain entry came: logged by choice (biased towards days it hurts), or a check-in runback
+# asked for before or after a run, answered even when it did not hurt (a 0 is data).
+PainKind = Literal["logged", "pre-run", "after-run"]
+PAIN_KINDS: tuple[str, ...] = get_args(PainKind)
+PAIN_KIND_LABELS: dict[str, str] = {
+    "logged": "logged",
+    "pre-run": "pre-run check-in",
+    "after-run": "after-run check-in",
+}
 
 Sport = Literal[
     "running",

@@ -1,7 +1,9 @@
 """An iCalendar (RFC 5545) feed of the break schedule, so a phone beeps without runback running.
 
 One weekly-recurring VEVENT per break time of day (grouped by the weekdays that share it) with
-a VALARM at its start, and one per pre-run reminder, all in the user's zone with a VTIMEZONE.
+a VALARM at its start, one per pre-run reminder (which offers the pre-run check-in) and one per
+after-run check-in of a planned run (core/checkins.py: its window, alarm at the opening), all in
+the user's zone with a VTIMEZONE.
 Times are wall-clock, like the schedule: a 09:30 break stays at 09:30 across a DST change.
 """
 
@@ -11,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from runback.core.checkins import AFTER_RUN_CLOSES, AFTER_RUN_OPENS
 from runback.core.schedule import WEEKDAYS, ReminderPrefs, Weekday
 from runback.core.timezones import to_zone
 
@@ -79,6 +82,18 @@ def _event(
     return event
 
 
+def _shifted(prefs: ReminderPrefs, by: timedelta) -> dict[tuple[time, int], list[Weekday]]:
+    """Return each run time moved by `by`, with the weekdays it then falls on (by time)."""
+    by_time: dict[tuple[time, int], list[Weekday]] = defaultdict(list)
+    for day, run_at in prefs.run_days.items():
+        start = datetime.combine(_EPOCH, run_at) + by
+        shift = (start.date() - _EPOCH).days  # a long shift can move it to another day
+        by_time[(start.time(), shift)].append(WEEKDAYS[(WEEKDAYS.index(day) + shift) % 7])
+    for days in by_time.values():
+        days.sort(key=WEEKDAYS.index)
+    return dict(sorted(by_time.items()))
+
+
 def build_calendar(prefs: ReminderPrefs, zone: str) -> bytes:
     """Return the .ics bytes for the user's breaks and pre-run reminders."""
     from icalendar import Calendar
@@ -102,22 +117,31 @@ def build_calendar(prefs: ReminderPrefs, zone: str) -> bytes:
                 zone,
             )
         )
-    by_time: dict[tuple[time, int], list[Weekday]] = defaultdict(list)
     lead = timedelta(minutes=prefs.prerun_lead_min)
-    for day, run_at in prefs.run_days.items():
-        start = datetime.combine(_EPOCH, run_at) - lead
-        shift = (start.date() - _EPOCH).days  # a long lead can move it to the day before
-        by_time[(start.time(), shift)].append(WEEKDAYS[(WEEKDAYS.index(day) + shift) % 7])
-    for (at, _shift), days in sorted(by_time.items()):
-        days.sort(key=WEEKDAYS.index)
+    for (at, _shift), days in _shifted(prefs, -lead).items():
         cal.add_component(
             _event(
                 "Back-up work before your run",
-                "Your run is coming up: do your back routine before you go.",
+                "Your run is coming up: do your back routine before you go, and check in first: "
+                "how is your back right now, 0 to 10, and any warning signs?",
                 f"prerun-{at:%H%M}-{'-'.join(days)}@runback",
                 at,
                 days,
                 10,
+                zone,
+            )
+        )
+    window = int((AFTER_RUN_CLOSES - AFTER_RUN_OPENS).total_seconds() // 60)
+    for (at, _shift), days in _shifted(prefs, AFTER_RUN_OPENS).items():
+        cal.add_component(
+            _event(
+                "After-run check-in",
+                "How is your back now, 0 to 10? Answer even if it does not hurt: "
+                "a 0 is useful too.",
+                f"checkin-{at:%H%M}-{'-'.join(days)}@runback",
+                at,
+                days,
+                window,
                 zone,
             )
         )

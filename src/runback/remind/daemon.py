@@ -1,9 +1,11 @@
 """The reminder daemon: sleep until the next deadline, then remind, listen, and log the break.
 
 There is no per-second polling: the loop sleeps (Clock.sleep) until the earliest of the next
-break, the next pre-run reminder, the next idle check (only in adaptive mode, timed so that
-an idle stretch is seen the moment it reaches the threshold) and a cap that picks up changed
-preferences (pause, resume, config) from the database.
+break, the next pre-run reminder (which offers the pre-run check-in), the next after-run
+check-in (services/checkins.py: 1-3 h after an imported or planned run), the next idle check
+(only in adaptive mode, timed so that an idle stretch is seen the moment it reaches the
+threshold) and a cap that picks up changed preferences (pause, resume, config) from the
+database.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from runback.core.schedule import BreakEvent, Schedule
 from runback.core.timezones import to_zone
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
-from runback.services import breaks, concerns, routines
+from runback.services import breaks, checkins, concerns, routines
 from runback.services.calendar_fetch import Fetcher
 from runback.services.store import LOCAL_USER_ID, Store
 
@@ -39,7 +41,7 @@ CLOCK_JUMP_S = 180.0
 
 @dataclass(frozen=True)
 class Fired:
-    """A reminder the daemon showed: kind (break | prerun | care), due and shown times, answer."""
+    """A reminder the daemon showed: kind (break | prerun | checkin | care), due, shown, answer."""
 
     kind: str
     due: datetime
@@ -114,6 +116,8 @@ class Daemon:
     calendar_fetcher: Fetcher | None = None
     _calendar_errors: dict[int, str | None] = field(default_factory=dict)
     _calendars_next: datetime | None = None  # no look at the calendars before this
+    # After-run check-ins already asked for (by kind and opening): each is asked once.
+    _checkins_shown: set[tuple[str, datetime]] = field(default_factory=set)
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -204,6 +208,8 @@ class Daemon:
         prerun = sched.next_prerun(self._prerun_after or now) if sched.prefs.enabled else None
         wake = [now + timedelta(seconds=self.max_sleep_s)]
         wake += [t for t in (due, prerun, until) if t is not None]
+        if sched.prefs.enabled:
+            wake += self._after_run_checkins(sched, now, wake[0])
         if adaptive and sched.prefs.enabled and self._next_idle_check is not None:
             wake.append(self._next_idle_check)
         elif adaptive and sched.prefs.enabled and sched.is_active(now):
@@ -289,6 +295,28 @@ class Daemon:
         self._started = self._prerun_after = self.clock.now()
         return True
 
+    def _after_run_checkins(
+        self, sched: Schedule, now: datetime, horizon: datetime
+    ) -> list[datetime]:
+        """Ask for an after-run check-in now open (once each); return later openings to wake at."""
+        for c in checkins.due_checkins(self.store, user_id=self.user_id, at=now):
+            key = (c.kind, c.opens_at)
+            if c.kind != "after-run" or key in self._checkins_shown:
+                continue
+            self._checkins_shown.add(key)
+            notice = Notice(
+                "After-run check-in",
+                f"{c.question} Answer even if it does not hurt: a 0 is useful too.",
+            )
+            self.beep()
+            self.notifier.notify(notice)
+            self.fired.append(Fired("checkin", c.opens_at, now, "shown"))
+            self._say(now, "after-run check-in asked", sched)
+        windows = checkins.checkin_windows(
+            self.store, user_id=self.user_id, since=now, until=horizon
+        )
+        return [c.opens_at for c in windows if c.kind == "after-run" and c.opens_at > now]
+
     def _due(self, sched: Schedule, now: datetime) -> datetime | None:
         if not sched.prefs.enabled:
             return None
@@ -352,7 +380,8 @@ class Daemon:
         notice = Notice(
             "Run today",
             f"Your run is at {run_at.astimezone(sched.tz):%H:%M}: "
-            "do your back-up work before you go.",
+            "do your back-up work before you go. Check in first: how is your back right now, "
+            "0 to 10, and any warning signs? (Today has the questions.)",
         )
         self.beep()
         self.notifier.notify(notice)

@@ -62,7 +62,12 @@ DOCUMENT_NAME = "runback.json"
 # Transient or bookkeeping tables that are not the user's data.
 # Logins are credentials of the moment, not data: after a restore everyone logs in again.
 # Import jobs are work in passing: the runs they imported are the data.
-_SKIPPED_TABLES = frozenset({"login_attempts", "logins", "alembic_version", "jobs", "job_files"})
+# Share links are credentials too (a restored copy must not open old links); their views and the
+# programmes sent through them go with them.
+_SKIPPED_TABLES = frozenset(
+    {"login_attempts", "logins", "alembic_version", "jobs", "job_files"}
+    | {"share_links", "share_views", "share_uploads"}
+)
 # Bookkeeping, not data: the version caches key on is the database's own, never restored.
 # A calendar's saved password (encrypted with this server's key) never leaves the database: after
 # a restore the calendar asks for it again.

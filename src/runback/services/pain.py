@@ -24,7 +24,7 @@ from runback.core.triage import (
     assess,
     validate_flags,
 )
-from runback.core.vocab import PAIN_REGIONS
+from runback.core.vocab import PAIN_KINDS, PAIN_REGIONS, PainKind
 from runback.errors import NotFoundError, ValidationError
 from runback.services.profile import risk_context
 from runback.services.store import Store
@@ -68,6 +68,7 @@ class PainEntry(BaseModel):
     notes: str
     stops_activities: bool = False
     same_as_last: bool = False
+    kind: PainKind = "logged"
 
 
 class LastAnswers(BaseModel):
@@ -187,12 +188,14 @@ def log_pain(
     stops_activities: bool = False,
     same_as_last: bool = False,
     risk: RiskContext | None = None,
+    kind: str = "logged",
 ) -> PainLogged:
     """Store a pain entry (linked to the latest run within 24 h unless told) and return advice.
 
     `red_flags` are this entry's answers (ids answered yes; none is an answer too), and they
     replace any open concern; `same_as_last` says nothing changed since the last answers, which
-    are then copied and the open concern stays as it is.
+    are then copied and the open concern stays as it is. `kind` says how it came: "logged" by
+    choice, or the answer to a check-in (services/checkins.py).
     """
     from runback.services.concerns import record_answers
 
@@ -205,6 +208,8 @@ def log_pain(
     problems = _problems(region, intensity, notes, flags)
     if run_id is not None and not link_run:
         problems.append("run: give a run id or ask for no run, not both")
+    if kind not in PAIN_KINDS:
+        problems.append(f"kind: {kind!r} is not one of {', '.join(PAIN_KINDS)}")
     now = store.clock.now()
     if at is not None and at.tzinfo is None:
         problems.append("at: needs a time zone (an aware datetime)")
@@ -242,6 +247,7 @@ def log_pain(
             notes=notes,
             stops_activities=stops_activities,
             same_as_last=same_as_last,
+            kind=kind,
         )
         session.add(row)
         session.flush()

@@ -16,6 +16,7 @@ from runback.core.slots import BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.triage import Advice
 from runback.core.vocab import CONTEXT_SLOTS
+from runback.services.checkins import CheckIn, RunSpan, due_checkins
 from runback.services.concerns import Concern, open_concern
 from runback.services.habit import HabitStrength, habit_strength
 from runback.services.runs import Run, list_runs
@@ -93,6 +94,9 @@ class Today(BaseModel):
     routine_names: dict[str, str] = Field(description="display name of each routine named here")
     concern: Concern | None = Field(
         default=None, description="red flags reported and not yet checked by a professional"
+    )
+    checkins: list[CheckIn] = Field(
+        default_factory=list, description="check-ins asked for now (before or after a run)"
     )
 
 
@@ -231,4 +235,15 @@ def today(store: Store, *, user_id: int) -> Today:
             pain_prompt=_pain_prompt(store, user_id, [r for r in runs if since <= r.start < now]),
             routine_names=dict(sorted(names.items())),
             concern=concern,
+            checkins=due_checkins(
+                store,
+                user_id=user_id,
+                at=now,
+                # The runs already read (the last 24 h and today) are the ones check-ins follow.
+                runs=[
+                    RunSpan(r.id, r.start, r.start + timedelta(seconds=r.elapsed_s))
+                    for r in runs
+                    if r.is_run
+                ],
+            ),
         )

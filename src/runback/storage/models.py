@@ -43,6 +43,9 @@ __all__ = [
     "RoutineRow",
     "RunRow",
     "SessionRow",
+    "ShareLinkRow",
+    "ShareUploadRow",
+    "ShareViewRow",
     "UserRow",
 ]
 
@@ -180,6 +183,9 @@ class PainEntryRow(Base):
     # The red flags were not asked again: the user said nothing changed since the last answers
     # (red_flags then holds those answers, copied).
     same_as_last: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How it came (core.vocab.PAIN_KINDS, migration 0013): "logged" by choice, or a check-in
+    # runback asked for ("pre-run", "after-run"), answered even when nothing hurt.
+    kind: Mapped[str] = mapped_column(String(16), default="logged", server_default="logged")
 
 
 class ConcernRow(Base):
@@ -351,3 +357,52 @@ class JobFileRow(Base):
     name: Mapped[str] = mapped_column(String(500))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     refused: Mapped[str | None] = mapped_column(Text)  # refused at upload: the reason, no data
+
+
+class ShareLinkRow(Base):
+    """A read-only, expiring link to the user's report for a physio (only its token's hash)."""
+
+    __tablename__ = "share_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # sha256 of the token: a copy of the database opens no link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ShareViewRow(Base):
+    """One look through a share link: when, and which part (page, pdf, upload)."""
+
+    __tablename__ = "share_views"
+    # A physio's look changes nothing the user's cached views show.
+    __table_args__ = (
+        Index("ix_share_views_link_at", "link_id", "at"),
+        Index("ix_share_views_user_id", "user_id"),
+        {"info": {"views_ignore": True}},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    part: Mapped[str] = mapped_column(String(16))
+
+
+class ShareUploadRow(Base):
+    """A revised programme a physio uploaded through a share link, until the user decides."""
+
+    __tablename__ = "share_uploads"
+    __table_args__ = (
+        Index("ix_share_uploads_user_id", "user_id"),
+        Index("ix_share_uploads_link_id", "link_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    file_name: Mapped[str] = mapped_column(String(200))
+    programme_name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)  # the validated programme file, as uploaded
+    status: Mapped[str] = mapped_column(String(16))  # pending | accepted | rejected
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -271,6 +271,7 @@ def _route_modules() -> list[ModuleType]:
         runs,
         sessions,
         settings,
+        share,
         shell,
         slots,
         today,
@@ -278,7 +279,8 @@ def _route_modules() -> list[ModuleType]:
 
     # In this order: a path two modules could match goes to the first.
     return [
-        health, auth, settings, home_network, calendars, calendar, profile, today, breaks, player,
+        health, auth, share, settings, home_network, calendars, calendar, profile, today, breaks,
+        player,
         played, sessions, shell, routines, runs, jobs, pain, concerns, progress, history, report,
         plans, programme, slots,
     ]  # fmt: skip

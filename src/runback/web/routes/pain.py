@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from runback.core.triage import Advice, RedFlagQuestion
-from runback.core.vocab import PAIN_REGIONS
+from runback.core.vocab import PAIN_KIND_LABELS, PAIN_REGIONS
 from runback.errors import NotFoundError, ValidationError
 from runback.services.concerns import open_concern
 from runback.services.pain import (
@@ -97,7 +97,10 @@ def _page(
     status_code: int = 200,
     changed: bool = False,
     notice: str | None = None,
+    checkin: str = "",
 ) -> HTMLResponse:
+    from runback.services.checkins import QUESTIONS as CHECKIN_QUESTIONS
+
     advice = logged.advice if logged is not None else current_advice(store, user_id=user_id)
     return page(
         request,
@@ -118,15 +121,21 @@ def _page(
             "region_label": region_label,
             "changed": changed,
             "notice": notice,
+            # A check-in asked for (Today's banner links here): its question, and the kind sent.
+            "kind_labels": PAIN_KIND_LABELS,
+            "checkin": checkin if checkin in CHECKIN_QUESTIONS else "",
+            "checkin_question": CHECKIN_QUESTIONS.get(checkin, ""),
         },
         status_code,
     )
 
 
 @router.get("/pain", response_class=HTMLResponse)
-def pain_page(request: Request, store: StoreDep, user_id: UserDep, done: str = "") -> HTMLResponse:
-    """Show the pain form, today's advice and the last four weeks of entries."""
-    return _page(request, store, user_id, notice=NOTICES.get(done))
+def pain_page(
+    request: Request, store: StoreDep, user_id: UserDep, done: str = "", checkin: str = ""
+) -> HTMLResponse:
+    """Show the pain form (as a check-in's answer when asked), advice and the last four weeks."""
+    return _page(request, store, user_id, notice=NOTICES.get(done), checkin=checkin)
 
 
 async def _form_answers(request: Request) -> dict[str, str]:
@@ -167,8 +176,11 @@ def pain_submit(
     link_run: Annotated[bool, Form()] = False,
     same_as_last: Annotated[str, Form()] = "",
     stops_activities: Annotated[str, Form()] = "",
+    checkin: Annotated[str, Form(max_length=16)] = "",
 ) -> HTMLResponse:
     """Log pain from the form and show the advice (emergency advice first and prominent)."""
+    from runback.services.checkins import answer_checkin
+
     same = same_as_last == "yes"
     flags, problems = _flags_from(answers, same)
     form = {
@@ -187,21 +199,44 @@ def pain_submit(
     if stops_activities not in ("yes", "no"):
         problems.append("day-to-day activities: answer yes or no")
     if problems:
-        return _page(request, store, user_id, errors=problems, form=form, status_code=422)
-    try:
-        logged = log_pain(
-            store,
-            region=region,
-            intensity=value,
-            red_flags=flags,
-            notes=notes,
-            link_run=link_run,
-            same_as_last=same,
-            stops_activities=stops_activities == "yes",
-            user_id=user_id,
+        return _page(
+            request, store, user_id, errors=problems, form=form, status_code=422, checkin=checkin
         )
+    try:
+        if checkin:
+            logged = answer_checkin(
+                store,
+                user_id=user_id,
+                kind=checkin,
+                region=region,
+                intensity=value,
+                red_flags=flags,
+                notes=notes,
+                same_as_last=same,
+                stops_activities=stops_activities == "yes",
+            )
+        else:
+            logged = log_pain(
+                store,
+                region=region,
+                intensity=value,
+                red_flags=flags,
+                notes=notes,
+                link_run=link_run,
+                same_as_last=same,
+                stops_activities=stops_activities == "yes",
+                user_id=user_id,
+            )
     except ValidationError as exc:
-        return _page(request, store, user_id, errors=exc.problems, form=form, status_code=422)
+        return _page(
+            request,
+            store,
+            user_id,
+            errors=exc.problems,
+            form=form,
+            status_code=422,
+            checkin=checkin,
+        )
     return _page(request, store, user_id, logged=logged)
 
 

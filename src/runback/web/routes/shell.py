@@ -46,6 +46,7 @@ MORE_LINKS = [
     ("/slots", "Break times", "When your movement breaks fall"),
     ("/welcome", "Your profile", "Sitting, back history and what to avoid"),
     ("/settings", "Settings", "Zone, reminders and the phone calendar"),
+    ("/settings/share", "Share with your physio", "A private link to your report"),
 ]
 
 THEME = "#1f6f4a"
