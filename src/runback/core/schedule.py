@@ -241,6 +241,12 @@ class Schedule:
         """Return a planned break time with why it moved (call after planning its day)."""
         return self._moved.get(at, PlannedBreak(at))
 
+    def planned_break_on(
+        self, day: date, history: Iterable[BreakEvent], at: datetime
+    ) -> PlannedBreak:
+        """Return the break of a local day's plan at `at`, with why it moved."""
+        return next((b for b in self.plan(day, history) if b.at == at), PlannedBreak(at))
+
     def plan(self, day: date, history: Iterable[BreakEvent] = ()) -> list[PlannedBreak]:
         """Return a local day's breaks (as `due_times`), each with why it moved, if it did."""
         return [self.planned_break(t) for t in self.due_times(day, history)]

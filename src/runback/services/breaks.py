@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from runback.core.schedule import WEEKDAYS, BreakEvent, ReminderPrefs, Schedule
+from runback.core.schedule import WEEKDAYS, BreakEvent, PlannedBreak, ReminderPrefs, Schedule
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.vocab import OUTCOMES, Outcome
@@ -415,6 +415,9 @@ class BreakOverview:
     summary: BreakSummary
     next_due: datetime | None
     day: BreakDay
+    # Today's plan around busy times (each break with why it moved), and the next one's why.
+    plan: list[PlannedBreak] = field(default_factory=list)
+    next_reason: str | None = None
 
 
 def breaks_today(store: Store, *, user_id: int) -> BreakOverview:
@@ -429,7 +432,17 @@ def breaks_today(store: Store, *, user_id: int) -> BreakOverview:
     last_day = [e for e in events if e.at >= recent]
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
     day = break_day(sched, week, now, sched.next_due(now, last_day))
-    return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day)
+    next_reason = None
+    if due is not None:
+        due_day = local_date(due, sched.zone)
+        start, end = day_bounds_utc(due_day, sched.zone)
+        next_reason = sched.planned_break_on(
+            due_day, [e for e in events if start <= e.at < end], due
+        ).reason
+    today = local_date(now, sched.zone)
+    start, end = day_bounds_utc(today, sched.zone)
+    plan = sched.plan(today, [e for e in week if start <= e.at < end])
+    return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day, plan, next_reason)
 
 
 @dataclass(frozen=True)
