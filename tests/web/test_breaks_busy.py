@@ -85,4 +85,4 @@ def test_feed_puts_breaks_after_the_meeting_and_links_the_guided_break(
     assert str(after["URL"]) == "http://testserver/player/desk-break?context=desk-break"
     assert "break-20260105-1000@runback" not in uids and "break-20260105-0955@runback" in uids
     weekly = uids[next(u for u in uids if u.startswith("break-1000-"))]
-    assert [x.dt for x in weekly["EXDATE"].dts][0].isoformat().startswith("2026-01-05T10:00")
+    assert "20260105T100000" in weekly.to_ical().decode()  # EXDATE of the busy Monday
