@@ -63,3 +63,12 @@ def test_focus_on_holds_the_break_to_the_meeting_end(cli: Cli, store: Store) -> 
     assert "Focus" in cli("breaks", "--focus", "on").output
     out = cli("breaks").output
     assert "09:55" not in out and "11:30 break: after your 10:00–11:30 meeting" in out
+
+
+def test_today_says_why_the_next_break_moved(cli: Cli, store: Store, clock: FakeClock) -> None:
+    busy_calendar(store, [BusyBlock(local(10), local(11, 30))])
+    clock.advance(31 * 60)  # 09:31
+    breaks.log_break(store, local(9, 30), "taken", local(9, 31), user_id=LOCAL_USER_ID)
+    out = " ".join(cli("today").output.split())
+    assert "next 09:55 (moved before your 10:00 meeting)" in out
+    assert "11:30 break after your 10:00–11:30 meeting: walk longer, stretch your upper back" in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import icalendar
 from fastapi.testclient import TestClient
 
@@ -45,7 +47,9 @@ def test_strict_mode_refuses_snooze_and_a_skip_without_why(
     prefs = breaks.get_prefs(store, user_id=LOCAL_USER_ID)
     assert prefs.strict and prefs.focus
     html = client.get("/settings").text
-    assert 'name="strict" checked' in html and 'name="focus" checked' in html
+    assert re.search(r'name="strict"[^>]* checked', html) and re.search(
+        r'name="focus"[^>]* checked', html
+    )
     clock.advance(30 * 60)
     nxt = client.get("/api/v1/breaks/next").json()
     assert (nxt["strict"], nxt["short_offered"]) == (True, True)
