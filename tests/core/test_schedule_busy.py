@@ -166,3 +166,9 @@ def test_breaks_spaced_and_sitting_bounded(
     marks = [DAY0, *times, local(17, 30)]
     for a, b in itertools.pairwise(marks):
         assert b - a <= bound, hm([a, b])
+
+
+def test_no_snooze_into_a_meeting() -> None:
+    sched = Schedule(ReminderPrefs(), ZONE, MEETINGS)
+    assert not sched.can_snooze([], local(9, 55))  # 10:00 is in the meeting
+    assert sched.can_snooze([], local(9, 30))

@@ -87,6 +87,13 @@ def test_simulated_day_with_meetings(store: Store) -> None:
         "After your 10:00–11:30 meeting. Walk for 10 min, then the seated upper-back stretch "
         "for your mid and upper back."
     )
+    # Just before the meeting no snooze fits: a 1-minute break is offered instead.
+    offered = {
+        f"{f.due.astimezone(TZ):%H:%M}": tuple(k for k, _ in n.actions)
+        for f, n in zip(daemon.fired, notifier.sent, strict=True)
+    }
+    assert offered["09:55"] == ("start", "short", "skip")
+    assert offered["09:30"] == ("start", "snooze", "skip")
     rows = breaks.history(store, local(0), user_id=LOCAL_USER_ID)
     # The idle stretch in the meeting logged nothing; lunch is the one natural break.
     assert [r.outcome for r in rows].count("natural") == 1

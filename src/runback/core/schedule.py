@@ -282,6 +282,8 @@ class Schedule:
         """Return True while another snooze is allowed (and, given `now`, fits in the day)."""
         if now is not None and not self.is_active(now + self.snooze):
             return False
+        if now is not None and self.busy_at(now + self.snooze) is not None:
+            return False  # it would fall due in a meeting
         return self.snoozes_in_a_row(history) < self.prefs.max_snoozes
 
     # -- due times -----------------------------------------------------------------------

@@ -365,7 +365,8 @@ class Daemon:
         actions = [("start", "Start")]
         if not strict and sched.can_snooze(history, now):
             actions.append(("snooze", f"Snooze {sched.prefs.snooze_min} min"))
-        if strict or sched.busy_at(now) is not None:
+        # Busy: in a meeting now, or about to be (no snooze fits before it).
+        if strict or sched.busy_at(now) or sched.busy_at(now + sched.snooze):
             actions.append(("short", "1-minute break"))
         actions.append(("skip", "Skip and say why" if strict else "Skip"))
         planned = {p.at: p for p in sched.plan(due.astimezone(sched.tz).date(), history)}

@@ -85,7 +85,9 @@ def api_next_break(store: StoreDep, user_id: UserDep) -> BreakNext:
         message = f"{planned.reason[0].upper()}{planned.reason[1:]}. {message}"
     if care is not None:
         message = f"Movement breaks are paused. {care.advice.headline}"
-    in_meeting = schedule_for(store, user_id=user_id).busy_at(now) is not None
+    sched = schedule_for(store, user_id=user_id)
+    # Busy: in a meeting now, or about to be (no snooze fits before it).
+    in_meeting = sched.busy_at(now) is not None or sched.busy_at(now + sched.snooze) is not None
     return BreakNext(
         enabled=due is not None,
         due_at=due,

@@ -58,8 +58,10 @@
       button("1-minute break", function () { answer({ outcome: "taken", short: true }); })
         .title = "Stand up, roll your shoulders 10 times, sit down again.";
     }
-    // Strict mode offers no snooze.
-    if (!b.strict) button("Snooze", function () { answer({ outcome: "snoozed" }); });
+    // Strict mode offers no snooze, nor does a meeting about to start (the 1-minute break does).
+    if (!b.strict && !b.short_offered) {
+      button("Snooze", function () { answer({ outcome: "snoozed" }); });
+    }
     var skip = button(b.strict ? "Skip…" : "Skip", function () {
       if (!b.strict) { answer({ outcome: "skipped" }); return; }
       // Strict mode: a skip says why.
