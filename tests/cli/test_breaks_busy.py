@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from runback.core.busy import BusyBlock
 from runback.core.clock import FakeClock
@@ -72,3 +73,14 @@ def test_today_says_why_the_next_break_moved(cli: Cli, store: Store, clock: Fake
     out = " ".join(cli("today").output.split())
     assert "next 09:55 (moved before your 10:00 meeting)" in out
     assert "11:30 break after your 10:00–11:30 meeting: walk longer, stretch your upper back" in out
+
+
+def test_export_puts_breaks_after_the_meeting(cli: Cli, store: Store, tmp_path: Path) -> None:
+    busy_calendar(store, [BusyBlock(local(10), local(11, 30))])
+    out = tmp_path / "breaks.ics"
+    done = cli("calendar", "export", str(out))
+    assert done.exit_code == 0, done.output
+    text = out.read_text()
+    assert "UID:break-20260105-1130@runback" in text
+    assert "UID:break-20260105-1000@runback" not in text
+    assert "URL:http://127.0.0.1:8765/player/desk-break?context=desk-break" in text
