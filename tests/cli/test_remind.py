@@ -82,7 +82,7 @@ def test_breaks_json_and_table(app: typer.Typer) -> None:
     done = runner.invoke(app, ["breaks", "--json"])
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
-    assert set(data) == {"today", "week"} and data["today"]["taken"] == 0
+    assert set(data) == {"today", "week", "moved"} and data["today"]["taken"] == 0
     assert data["today"]["away_from_keyboard"] == 0 and "natural" not in data["today"]
     # Monday 09:00 Berlin on the fake clock: nothing due yet, 16 planned.
     assert (data["today"]["due"], data["today"]["planned"]) == (0, 16)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from runback.services.store import Store
 
 __all__ = ["register"]
 
@@ -20,11 +27,38 @@ def register(app: typer.Typer) -> None:
 
     @group.callback()
     def breaks_cmd(
-        ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+        ctx: typer.Context,
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+        strict: str | None = typer.Option(
+            None, "--strict", help="on or off: no snooze, and a skip asks why.", show_default=False
+        ),
+        focus: str | None = typer.Option(
+            None,
+            "--focus",
+            help="on or off: a break due in a meeting waits for its end.",
+            show_default=False,
+        ),
     ) -> None:
-        """Show today's and this week's breaks: taken vs due, longest unbroken sit."""
+        """Show today's and this week's breaks: taken vs due, longest sit, and why any moved."""
         if ctx.invoked_subcommand is None:
-            handle_errors(_show)(ctx, json_out)
+            handle_errors(_show)(ctx, json_out, strict, focus)
+
+    @group.command("skip")
+    @handle_errors
+    def skip_cmd(
+        ctx: typer.Context,
+        reason: str | None = typer.Option(
+            None, "--reason", help="Why (strict mode asks for it), e.g. 'in a meeting'."
+        ),
+    ) -> None:
+        """Skip the break that is due now (in strict mode, say why)."""
+        _answer(ctx, "skipped", reason)
+
+    @group.command("short")
+    @handle_errors
+    def short_cmd(ctx: typer.Context) -> None:
+        """Busy? Take a 1-minute break for the one due now: stand, 10 shoulder circles, sit."""
+        _answer(ctx, "short", None)
 
     @group.command("list")
     @handle_errors
@@ -108,19 +142,82 @@ def register(app: typer.Typer) -> None:
         )
 
 
-def _show(ctx: typer.Context, json_out: bool) -> None:
+def _on_off(value: str, option: str) -> bool:
+    from runback.errors import ValidationError
+
+    clean = value.strip().lower()
+    if clean not in ("on", "off"):
+        raise ValidationError(option, [f"{value!r}: give on or off"])
+    return clean == "on"
+
+
+def _answer(ctx: typer.Context, outcome: str, reason: str | None) -> None:
+    """Answer the break due now: skipped (with a reason) or a 1-minute break (taken, short)."""
+    from runback.cli.common import console, fail, store
+    from runback.services import breaks
+    from runback.services.store import LOCAL_USER_ID
+
+    s = store(ctx)
+    due = breaks.next_break(s, user_id=LOCAL_USER_ID)
+    now = s.clock.now()
+    if due is None or due > now:
+        fail("no break is due now: answer a break once it is due (see `runback remind status`)")
+    assert due is not None
+    prefs = breaks.get_prefs(s, user_id=LOCAL_USER_ID)
+    if outcome == "skipped" and prefs.strict and not (reason or "").strip():
+        import sys
+
+        if not sys.stdin.isatty():
+            fail(breaks.STRICT_SKIP_REASON + ": give --reason")
+        reason = typer.prompt("Why skip this break?")
+    short = outcome == "short"
+    breaks.log_break(
+        s, due, "taken" if short else "skipped", now, user_id=LOCAL_USER_ID, reason=reason,
+        short=short,
+    )  # fmt: skip
+    when = f"{due.astimezone(_zone(s)):%H:%M}"
+    if short:
+        from runback.services.break_plan import SHORT_BREAK
+
+        console().print(f"1-minute break for the {when} break: {SHORT_BREAK}", highlight=False)
+    else:
+        console().print(f"Skipped the {when} break.", highlight=False)
+
+
+def _zone(s: Store) -> tzinfo:
+    from runback.core.timezones import to_zone
+    from runback.services.store import LOCAL_USER_ID
+
+    return to_zone(s.user_zone(user_id=LOCAL_USER_ID))
+
+
+def _show(ctx: typer.Context, json_out: bool, strict: str | None, focus: str | None) -> None:
     import dataclasses
     import json
 
     from rich.table import Table
 
     from runback.cli.common import console, store
-    from runback.services import breaks
+    from runback.services import break_plan, breaks
     from runback.services.store import LOCAL_USER_ID
 
-    result = breaks.summary(store(ctx), user_id=LOCAL_USER_ID)
+    s = store(ctx)
+    if strict is not None:
+        on = break_plan.set_strict(s, _on_off(strict, "--strict"), user_id=LOCAL_USER_ID)
+        console().print(f"Strict mode: {'on' if on else 'off'}.")
+    if focus is not None:
+        on = break_plan.set_focus(s, _on_off(focus, "--focus"), user_id=LOCAL_USER_ID)
+        console().print(f"Focus (breaks wait for a meeting's end): {'on' if on else 'off'}.")
+    if strict is not None or focus is not None:
+        return
+    result = breaks.summary(s, user_id=LOCAL_USER_ID)
+    plan = break_plan.day_plan(s, user_id=LOCAL_USER_ID)
     if json_out:
-        print(json.dumps(dataclasses.asdict(result), indent=2))
+        data = dataclasses.asdict(result)
+        data["moved"] = [
+            {"at": b.at.isoformat(), "reason": b.reason, "long_sit": b.long_sit} for b in plan.moved
+        ]
+        print(json.dumps(data, indent=2))
         return
     table = Table(title="Movement breaks")
     # "away" is time away from the keyboard: it restarts the schedule but is no break taken.
@@ -139,3 +236,9 @@ def _show(ctx: typer.Context, json_out: bool) -> None:
             f"{p.longest_sit_min:.0f} min",
         )
     console().print(table)
+    tz = _zone(s)
+    for b in plan.moved:
+        extra = " (a longer walk and an upper-back stretch)" if b.long_sit else ""
+        console().print(
+            f"{b.at.astimezone(tz):%H:%M} break: {b.reason}{extra}", highlight=False, soft_wrap=True
+        )

@@ -103,15 +103,24 @@ def register(app: typer.Typer) -> None:
 
 
 def _export(ctx: typer.Context, file: Path) -> None:
-    from runback.cli.common import console, store
+    from runback.cli.common import cli_state, console, store
+    from runback.core.timezones import local_date
     from runback.files import write_atomic
     from runback.remind.calendar import build_calendar
     from runback.services import breaks
     from runback.services.store import LOCAL_USER_ID
 
     s = store(ctx)
+    sched = breaks.schedule_for(s, user_id=LOCAL_USER_ID)
+    settings = cli_state(ctx).settings
+    # Each break links to the guided break on `runback serve`'s address.
+    base = f"http://{settings.host}:{settings.port}"
     data = build_calendar(
-        breaks.get_prefs(s, user_id=LOCAL_USER_ID), s.user_zone(user_id=LOCAL_USER_ID)
+        sched.prefs,
+        sched.zone,
+        busy=sched.busy,
+        today=local_date(s.clock.now(), sched.zone),
+        base_url=base,
     )
     write_atomic(file, data)
     console().print(f"Wrote {file} ({len(data)} bytes). Import it in your phone's calendar.")

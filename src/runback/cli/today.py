@@ -147,8 +147,15 @@ def _show(out: Console, view: Today) -> None:
         if view.concern is not None and view.concern.blocking:
             parts.append("paused until a professional has checked the warning signs")
         elif b.next_due:
-            parts.append(f"next {_clock(b.next_due, view.zone)}")
+            why = f" ({b.next_reason})" if b.next_reason else ""
+            parts.append(f"next {_clock(b.next_due, view.zone)}{why}")
         out.print("Breaks: " + " · ".join(parts), highlight=False)
+        for m in b.moved:
+            extra = ": walk longer, stretch your upper back" if m.long_sit else ""
+            out.print(
+                f"  [dim]{_clock(m.at, view.zone)} break {escape(m.reason)}{extra}[/]",
+                highlight=False,
+            )
     for r in view.runs:
         out.print(
             f"Run: {_clock(r.start, view.zone)} · {km(r.distance_m, 1)} · "

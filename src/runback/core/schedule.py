@@ -12,6 +12,13 @@ Rules, in the user's zone:
 - A snooze puts the break `snooze` later; at most `max_snoozes` in a row. Grid points passing
   during a snooze chain are not due: the chain is still that break.
 - Run days: a "back-up work before your run" reminder `prerun_lead` before each usual run.
+- Busy times (the user's calendars, `BusyBlock.blocks`): a grid point inside a busy time
+  moves to just before it (one break length before its start) when at least `MIN_SIT` of
+  sitting has passed since the last restart and the break before is `MIN_GAP` away, else to
+  its end; in focus mode (`prefs.focus`) it is always held to the end. The grid goes on from
+  the moved break. A busy time longer than the interval is followed by a break at its end
+  with a longer walk and an upper-back stretch (`LONG_SIT_STRETCH`). A moved break is still
+  one break: the counts below are unchanged by moving.
 
 `due_times` replays one local day's log through these rules; the tally of a day the reminder
 ran for (taken + skipped + missed) equals its `due_count`.
@@ -34,17 +41,29 @@ from pydantic import (
     model_validator,
 )
 
+from runback.core.busy import BusyBlock, merged
 from runback.core.timezones import to_zone
 from runback.core.vocab import Outcome
 
 __all__ = [
+    "LONG_SIT_STRETCH",
+    "MIN_GAP",
+    "MIN_SIT",
     "WEEKDAYS",
     "ActiveWindow",
     "BreakEvent",
+    "PlannedBreak",
     "ReminderPrefs",
     "Schedule",
     "Weekday",
 ]
+
+# A break moved before a busy time needs this much sitting since the last restart (sooner
+# is no break worth having); closer than MIN_GAP to the break before, it goes after instead.
+MIN_SIT = timedelta(minutes=10)
+MIN_GAP = timedelta(minutes=10)
+# After sitting longer than the interval: the catalog's seated upper-back stretch.
+LONG_SIT_STRETCH = "seated-upper-back-stretch"
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -96,6 +115,12 @@ class ReminderPrefs(BaseModel):
         default_factory=dict, description="usual run start per weekday, e.g. tue: 18:30"
     )
     prerun_lead_min: int = Field(default=60, ge=0, le=24 * 60)
+    focus: bool = Field(
+        default=False, description="hold a break until a meeting ends, never move it before"
+    )
+    strict: bool = Field(
+        default=False, description="no snooze; a skip asks why; a 1-minute break when busy"
+    )
     # Quiet period ("pause 1h", "until tomorrow"): aware UTC instants, or None. The start is
     # kept after the pause ends so the breaks it held back are never counted as due.
     paused_since: datetime | None = None
@@ -130,6 +155,15 @@ class BreakEvent:
 
 
 @dataclass(frozen=True)
+class PlannedBreak:
+    """One break of a day's plan, and why it is not on the plain grid (a busy time)."""
+
+    at: datetime
+    reason: str | None = None  # "after your 10:00–11:30 meeting", in the user's local time
+    long_sit: bool = False  # after a busy time longer than the interval: walk longer, stretch
+
+
+@dataclass(frozen=True)
 class _Day:
     """One local day replayed: every break time, the unanswered ones, the chain if any."""
 
@@ -142,8 +176,11 @@ class _Day:
 class Schedule:
     """Due times computed from preferences and the break history."""
 
-    def __init__(self, prefs: ReminderPrefs, zone: str) -> None:
+    def __init__(self, prefs: ReminderPrefs, zone: str, busy: Iterable[BusyBlock] = ()) -> None:
         self.prefs = prefs
+        # Only what blocks, overlapping and touching times joined: one meeting to plan around.
+        self.busy = merged(busy)
+        self._moved: dict[datetime, PlannedBreak] = {}
         self.zone = zone
         self.tz = to_zone(zone)
         self.interval = timedelta(minutes=prefs.interval_min)
@@ -166,6 +203,53 @@ class Schedule:
         """Return True when `at` lies inside that day's active hours."""
         w = self.window(at.astimezone(self.tz).date())
         return w is not None and w[0] <= at < w[1]
+
+    def busy_at(self, at: datetime) -> BusyBlock | None:
+        """Return the (joined) busy time `at` lies in, or None."""
+        for b in self.busy:
+            if b.start <= at < b.end:
+                return b
+            if b.start > at:
+                break
+        return None
+
+    def _span(self, b: BusyBlock) -> str:
+        return f"{b.start.astimezone(self.tz):%H:%M}–{b.end.astimezone(self.tz):%H:%M}"
+
+    def _placed(self, raw: datetime, restart: datetime, prev: datetime) -> datetime:
+        """Move a grid point out of a busy time (before it or to its end; see the docstring)."""
+        b = self.busy_at(raw)
+        if b is None:
+            return raw
+        early = b.start - self.break_len
+        if (
+            not self.prefs.focus
+            and early - restart >= MIN_SIT
+            and early - prev >= MIN_GAP
+            and self.busy_at(early) is None
+        ):
+            self._moved[early] = PlannedBreak(
+                early, f"moved before your {b.start.astimezone(self.tz):%H:%M} meeting"
+            )
+            return early
+        self._moved[b.end] = PlannedBreak(
+            b.end, f"after your {self._span(b)} meeting", long_sit=b.length > self.interval
+        )
+        return b.end
+
+    def planned_break(self, at: datetime) -> PlannedBreak:
+        """Return a planned break time with why it moved (call after planning its day)."""
+        return self._moved.get(at, PlannedBreak(at))
+
+    def planned_break_on(
+        self, day: date, history: Iterable[BreakEvent], at: datetime
+    ) -> PlannedBreak:
+        """Return the break of a local day's plan at `at`, with why it moved."""
+        return next((b for b in self.plan(day, history) if b.at == at), PlannedBreak(at))
+
+    def plan(self, day: date, history: Iterable[BreakEvent] = ()) -> list[PlannedBreak]:
+        """Return a local day's breaks (as `due_times`), each with why it moved, if it did."""
+        return [self.planned_break(t) for t in self.due_times(day, history)]
 
     def day_slots(self, day: date) -> list[datetime]:
         """Return the break times of a day when each break is taken on time (the fixed grid)."""
@@ -198,6 +282,8 @@ class Schedule:
         """Return True while another snooze is allowed (and, given `now`, fits in the day)."""
         if now is not None and not self.is_active(now + self.snooze):
             return False
+        if now is not None and self.busy_at(now + self.snooze) is not None:
+            return False  # it would fall due in a meeting
         return self.snoozes_in_a_row(history) < self.prefs.max_snoozes
 
     # -- due times -----------------------------------------------------------------------
@@ -214,12 +300,14 @@ class Schedule:
         if w is None or not self.prefs.enabled:
             return _Day([], [], None, None)  # reminders off: nothing is due
         w0, w1 = w
+        self._moved = {}  # why each break of this day moved, filled as the grid is placed
         day_start = datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
         day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
         events = [e for e in self._relevant(history) if day_start <= e.at < day_end]
         due: list[datetime] = []
         open_: list[datetime] = []  # fell due, not answered yet
-        nxt = w0 + self.interval
+        restart = w0  # the sitting clock's last restart
+        nxt = self._placed(w0 + self.interval, restart, restart)
         snoozes = 0
         chain: BreakEvent | None = None  # the last snooze of an honoured chain
 
@@ -229,7 +317,7 @@ class Schedule:
                 if count and not self.paused(nxt):
                     due.append(nxt)
                     open_.append(nxt)
-                nxt += self.interval
+                nxt = self._placed(nxt + self.interval, restart, nxt)
 
         for e in events:
             if e.outcome == "natural":
@@ -237,7 +325,8 @@ class Schedule:
                 advance(min(e.due_at, e.at), chain is None)
                 # Movement: a break nobody answered before going away is not asked for again.
                 chain, snoozes, open_ = None, 0, []
-                nxt = max(w0, e.at) + self.interval
+                restart = max(w0, e.at)
+                nxt = self._placed(restart + self.interval, restart, restart)
                 continue
             advance(e.at, chain is None)
             if e.outcome == "snoozed":
@@ -256,7 +345,8 @@ class Schedule:
             chain, snoozes = None, 0
             if e.outcome == "taken":
                 open_ = []
-                nxt = max(w0, e.at) + self.interval
+                restart = max(w0, e.at)
+                nxt = self._placed(restart + self.interval, restart, restart)
         if now is not None:
             advance(now, chain is None)
         planned = [*due]
@@ -264,7 +354,7 @@ class Schedule:
         while probe < w1:
             if not self.paused(probe):
                 planned.append(probe)
-            probe += self.interval
+            probe = self._placed(probe + self.interval, restart, probe)
         upcoming = nxt if nxt < w1 else None
         return _Day(planned, open_, upcoming, chain)
 
@@ -309,9 +399,8 @@ class Schedule:
             if pending:
                 return pending[0]
             if found.upcoming is not None:
-                probe: datetime | None = found.upcoming
-                while probe is not None and self.paused(probe):
-                    probe = probe + self.interval if probe + self.interval < w[1] else None
+                # The rest of the plan leaves out the paused grid points (and moved busy ones).
+                probe = next((t for t in found.planned if t >= found.upcoming), None)
                 if probe is not None:
                     return probe
         return None

@@ -5,22 +5,35 @@ a VALARM at its start, one per pre-run reminder (which offers the pre-run check-
 after-run check-in of a planned run (core/checkins.py: its window, alarm at the opening), all in
 the user's zone with a VTIMEZONE.
 Times are wall-clock, like the schedule: a 09:30 break stays at 09:30 across a DST change.
+
+Around busy times: for each of the coming `days` (default 14) with a busy time in its active
+hours, the breaks are dated events at their planned times (moved out of the meetings), and
+that day's weekly instances are left out with EXDATE, so the phone beeps after the meeting,
+not in it. Every break links to the guided Desk break (URL and description) when the feed
+knows the server's address.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from runback.core.busy import BusyBlock
 from runback.core.checkins import AFTER_RUN_CLOSES, AFTER_RUN_OPENS
-from runback.core.schedule import WEEKDAYS, ReminderPrefs, Weekday
+from runback.core.schedule import WEEKDAYS, PlannedBreak, ReminderPrefs, Schedule, Weekday
 from runback.core.timezones import to_zone
 
 if TYPE_CHECKING:
     Component = Any
 
-__all__ = ["build_calendar", "wall_slots"]
+__all__ = ["BREAK_PATH", "FEED_DAYS", "build_calendar", "planned_days", "wall_slots"]
+
+# The guided break each break event links to (played as a desk break, so it counts).
+BREAK_PATH = "/player/desk-break?context=desk-break"
+# How many coming days carry breaks at their planned times around busy times.
+FEED_DAYS = 14
 
 _ICAL_DAY = {
     "mon": "MO",
@@ -59,8 +72,33 @@ def _first_on(days: list[Weekday]) -> date:
     return day
 
 
+def planned_days(
+    prefs: ReminderPrefs, zone: str, busy: Sequence[BusyBlock], today: date, days: int = FEED_DAYS
+) -> dict[date, list[PlannedBreak]]:
+    """Return the coming days with a busy time in their active hours, and their planned breaks."""
+    # The feed never showed quiet periods (it is a standing schedule): plan without them.
+    sched = Schedule(
+        prefs.model_copy(update={"paused_since": None, "paused_until": None}), zone, busy
+    )
+    out: dict[date, list[PlannedBreak]] = {}
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        w = sched.window(day)
+        if w is not None and any(b.start < w[1] and b.end > w[0] for b in sched.busy):
+            out[day] = sched.plan(day)
+    return out
+
+
 def _event(
-    summary: str, description: str, uid: str, at: time, days: list[Weekday], minutes: int, zone: str
+    summary: str,
+    description: str,
+    uid: str,
+    at: time | datetime,
+    days: list[Weekday] | None,
+    minutes: int,
+    zone: str,
+    url: str | None = None,
+    exdates: Sequence[date] = (),
 ) -> Component:
     from icalendar import Alarm, Event
 
@@ -68,11 +106,23 @@ def _event(
     event = Event()
     event.add("uid", uid)
     event.add("summary", summary)
-    event.add("description", description)
+    event.add("description", f"{description} {url}" if url else description)
+    if url:
+        event.add("url", url)
     event.add("dtstamp", datetime.combine(_EPOCH, time(0), tzinfo=to_zone("UTC")))
-    event.add("dtstart", datetime.combine(_first_on(days), at, tzinfo=tz))
-    event.add("duration", timedelta(minutes=minutes))
-    event.add("rrule", {"freq": "weekly", "byday": [_ICAL_DAY[d] for d in days]})
+    if isinstance(at, datetime):
+        event.add("dtstart", at.astimezone(tz))  # one dated break, at its planned time
+        event.add("duration", timedelta(minutes=minutes))
+    else:
+        assert days is not None
+        event.add("dtstart", datetime.combine(_first_on(days), at, tzinfo=tz))
+        event.add("duration", timedelta(minutes=minutes))
+        event.add("rrule", {"freq": "weekly", "byday": [_ICAL_DAY[d] for d in days]})
+        wanted = {WEEKDAYS.index(d) for d in days}
+        # Days planned as dated events (around busy times) leave out their weekly instance.
+        skipped = [datetime.combine(d, at, tzinfo=tz) for d in exdates if d.weekday() in wanted]
+        if skipped:
+            event.add("exdate", skipped)
     event.add("transp", "TRANSPARENT")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -94,9 +144,20 @@ def _shifted(prefs: ReminderPrefs, by: timedelta) -> dict[tuple[time, int], list
     return dict(sorted(by_time.items()))
 
 
-def build_calendar(prefs: ReminderPrefs, zone: str) -> bytes:
-    """Return the .ics bytes for the user's breaks and pre-run reminders."""
+def build_calendar(
+    prefs: ReminderPrefs,
+    zone: str,
+    *,
+    busy: Sequence[BusyBlock] = (),
+    today: date | None = None,
+    base_url: str | None = None,
+) -> bytes:
+    """Return the .ics bytes for the user's breaks (around busy times) and pre-run reminders."""
     from icalendar import Calendar
+
+    url = f"{base_url.rstrip('/')}{BREAK_PATH}" if base_url else None
+    dated = planned_days(prefs, zone, busy, today) if busy and today is not None else {}
+    what = f"{prefs.break_min} minutes: stand up, walk, stretch your back."
 
     cal = Calendar()
     cal.add("prodid", "-//runback//movement breaks//EN")
@@ -109,14 +170,29 @@ def build_calendar(prefs: ReminderPrefs, zone: str) -> bytes:
         cal.add_component(
             _event(
                 "Movement break",
-                f"{prefs.break_min} minutes: stand up, walk, stretch your back.",
+                what,
                 uid,
                 at,
                 days,
                 prefs.break_min,
                 zone,
+                url,
+                sorted(dated),
             )
         )
+    for on, planned in sorted(dated.items()):
+        for b in planned:
+            why = f"{b.reason[0].upper()}{b.reason[1:]}. " if b.reason else ""
+            minutes = prefs.break_min + 5 if b.long_sit else prefs.break_min
+            walk = (
+                f"{minutes} minutes: a longer walk, then the seated upper-back stretch."
+                if b.long_sit
+                else what
+            )
+            uid = f"break-{on:%Y%m%d}-{b.at.astimezone(to_zone(zone)):%H%M}@runback"
+            cal.add_component(
+                _event("Movement break", why + walk, uid, b.at, None, minutes, zone, url)
+            )
     lead = timedelta(minutes=prefs.prerun_lead_min)
     for (at, _shift), days in _shifted(prefs, -lead).items():
         cal.add_component(

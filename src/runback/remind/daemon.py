@@ -19,7 +19,7 @@ from runback.core.schedule import BreakEvent, Schedule
 from runback.core.timezones import to_zone
 from runback.remind.idle import IdleSource
 from runback.remind.notify import Notice, Notifier
-from runback.services import breaks, checkins, concerns, routines
+from runback.services import break_plan, breaks, checkins, concerns, routines
 from runback.services.calendar_fetch import Fetcher
 from runback.services.store import LOCAL_USER_ID, Store
 
@@ -118,6 +118,7 @@ class Daemon:
     _calendars_next: datetime | None = None  # no look at the calendars before this
     # After-run check-ins already asked for (by kind and opening): each is asked once.
     _checkins_shown: set[tuple[str, datetime]] = field(default_factory=set)
+    _meeting_noted: datetime | None = None  # the end of the busy time last said "in a meeting"
 
     def _say(self, at: datetime, text: str, sched: Schedule) -> None:
         line = f"{at.astimezone(sched.tz):%a %H:%M:%S} {text}"
@@ -338,7 +339,12 @@ class Daemon:
         idle = timedelta(seconds=idle_s)
         if idle >= threshold:
             if self._away is None:
-                left = now - idle
+                # In a meeting, hands off the keyboard is no movement: away counts from its end.
+                left = _after_meetings(sched, now - idle, now)
+                if now - left < threshold:
+                    self._in_meeting(sched, left, now, idle_s)
+                    self._next_idle_check = left + threshold
+                    return
                 history = self._history(now)
                 if sched.snoozes_in_a_row(history):
                     # Gone during a snooze: that break was never answered.
@@ -373,6 +379,31 @@ class Daemon:
         # The earliest moment the current idle stretch could reach the threshold.
         self._next_idle_check = now + (threshold - idle)
 
+    def _skip_reason(self, wait: float) -> str | None:
+        """Strict mode: ask why the break is skipped, with the usual reasons as the choices."""
+        notice = Notice(
+            "Why skip this break?",
+            "Strict mode keeps a reason for every skipped break.",
+            tuple((str(i), r) for i, r in enumerate(break_plan.SKIP_REASONS)),
+        )
+        self.notifier.notify(notice)
+        answer = self.notifier.wait_action(wait)
+        if answer is None or not answer.isdigit() or int(answer) >= len(break_plan.SKIP_REASONS):
+            return None
+        return break_plan.SKIP_REASONS[int(answer)]
+
+    def _in_meeting(self, sched: Schedule, until: datetime, now: datetime, idle_s: float) -> None:
+        """Say once per busy time that idle in it is a meeting: no break, the clock runs on."""
+        if self._meeting_noted == until:
+            return
+        self._meeting_noted = until
+        self._say(
+            now,
+            f"in a meeting until {until.astimezone(sched.tz):%H:%M} (idle {idle_s / 60:.0f} min): "
+            "not a break, the sitting clock keeps running",
+            sched,
+        )
+
     # -- reminders -----------------------------------------------------------------------
     def _prerun(self, sched: Schedule, prerun: datetime, now: datetime) -> None:
         self._prerun_after = prerun
@@ -399,14 +430,23 @@ class Daemon:
             self.fired.append(Fired("break", due, now, "missed"))
             self._say(now, f"missed (due {due.astimezone(sched.tz):%H:%M}, woke late)", sched)
             return
+        strict = sched.prefs.strict
         actions = [("start", "Start")]
-        if sched.can_snooze(history, now):
+        if not strict and sched.can_snooze(history, now):
             actions.append(("snooze", f"Snooze {sched.prefs.snooze_min} min"))
-        actions.append(("skip", "Skip"))
+        # Busy: in a meeting now, or about to be (no snooze fits before it).
+        if strict or sched.busy_at(now) or sched.busy_at(now + sched.snooze):
+            actions.append(("short", "1-minute break"))
+        actions.append(("skip", "Skip and say why" if strict else "Skip"))
+        planned = {p.at: p for p in sched.plan(due.astimezone(sched.tz).date(), history)}
+        moved = planned.get(due)
+        body = routines.desk_break_brief(self.store, user_id=self.user_id)
+        if moved is not None and moved.long_sit:
+            body = break_plan.long_sit_advice(sched)
+        if moved is not None and moved.reason is not None:
+            body = f"{moved.reason[0].upper()}{moved.reason[1:]}. {body}"
         notice = Notice(
-            f"Time to move: a {sched.prefs.break_min}-minute desk break",
-            routines.desk_break_brief(self.store, user_id=self.user_id),
-            tuple(actions),
+            f"Time to move: a {sched.prefs.break_min}-minute desk break", body, tuple(actions)
         )
         self.beep()
         self.notifier.notify(notice)
@@ -415,13 +455,30 @@ class Daemon:
         at = self.clock.now()
         # The snooze runs from the answer: one given late must still end inside active hours,
         # or that break would never be answered (and the day's tally would miss it).
-        if answer == "snooze" and not sched.can_snooze(history, at):
+        if answer == "snooze" and (strict or not sched.can_snooze(history, at)):
             answer = None
-        outcome = {"start": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
+        reason = self._skip_reason(wait) if answer == "skip" and strict else None
+        if answer == "skip" and strict and reason is None:
+            answer = None  # strict: a skip without a reason is no answer
+        outcome = {"start": "taken", "short": "taken", "snooze": "snoozed", "skip": "skipped"}.get(
             answer or "", "missed"
         )
+        short = answer == "short"
         # Log first: the Desk break session, when it finishes, links itself to this break.
-        breaks.log_break(self.store, orig_due, outcome, at, user_id=self.user_id)  # type: ignore[arg-type]
+        breaks.log_break(
+            self.store,
+            orig_due,
+            outcome,  # type: ignore[arg-type]
+            at,
+            user_id=self.user_id,
+            reason=reason,
+            short=short,
+        )
+        if short or reason is not None:
+            self.fired.append(Fired("break", due, now, outcome))
+            what = "1-minute break" if short else reason
+            self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome} ({what})", sched)
+            return
         if outcome == "taken" and self.launcher is not None:
             how = getattr(self.launcher, "how", None)
             if how:
@@ -430,6 +487,14 @@ class Daemon:
                 self._say(self.clock.now(), "could not open the Desk break", sched)
         self.fired.append(Fired("break", due, now, outcome))
         self._say(now, f"break due {due.astimezone(sched.tz):%H:%M}: {outcome}", sched)
+
+
+def _after_meetings(sched: Schedule, left: datetime, now: datetime) -> datetime:
+    """Return when time away really began: the end of any busy time since `left` (maybe > now)."""
+    for b in sched.busy:
+        if b.start < now and b.end > left:
+            left = max(left, b.end)
+    return left
 
 
 def _chain_due(history: list[BreakEvent]) -> datetime:

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from runback.core.schedule import WEEKDAYS, BreakEvent, ReminderPrefs, Schedule
+from runback.core.schedule import WEEKDAYS, BreakEvent, PlannedBreak, ReminderPrefs, Schedule
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.vocab import OUTCOMES, Outcome
-from runback.errors import NotFoundError, ValidationError, from_pydantic
+from runback.errors import ConfigError, NotFoundError, ValidationError, from_pydantic
 from runback.services.store import Store, get_user
 from runback.storage.models import BreakRow
 
 __all__ = [
     "PREFS_KEY",
+    "REASON_MAX",
+    "STRICT_NO_SNOOZE",
+    "STRICT_SKIP_REASON",
     "BreakEntry",
     "BreakOverview",
     "BreakSummary",
@@ -45,6 +48,11 @@ __all__ = [
 ]
 
 PREFS_KEY = "reminders"
+REASON_MAX = 200  # breaks.reason's column
+STRICT_NO_SNOOZE = (
+    "strict mode is on: a break cannot be snoozed; take a 1-minute break, or skip and say why"
+)
+STRICT_SKIP_REASON = "strict mode is on: say why you skip this break (a reason)"
 
 
 def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
@@ -80,9 +88,16 @@ def set_prefs(
     return valid
 
 
-def schedule_for(store: Store, *, user_id: int) -> Schedule:
-    """Return the user's schedule in their zone."""
-    return Schedule(get_prefs(store, user_id=user_id), store.user_zone(user_id=user_id))
+def schedule_for(store: Store, *, user_id: int, around: datetime | None = None) -> Schedule:
+    """Return the user's schedule in their zone, planned around their busy times."""
+    from runback.services.busy import busy_between
+
+    at = around or store.clock.now()
+    # This week back to Monday, and as far ahead as `next_due` and the feed look.
+    busy = busy_between(
+        store, user_id=user_id, start=at - timedelta(days=8), end=at + timedelta(days=16)
+    )
+    return Schedule(get_prefs(store, user_id=user_id), store.user_zone(user_id=user_id), busy)
 
 
 def history(
@@ -108,8 +123,13 @@ def log_break(
     *,
     session_id: int | None = None,
     user_id: int,
+    reason: str | None = None,
+    short: bool = False,
 ) -> int:
-    """Record one break outcome and return its id."""
+    """Record one break outcome and return its id (strict mode: no snooze, a skip says why)."""
+    reason = (reason or "").strip() or None
+    if outcome in ("snoozed", "skipped") or short or reason:
+        _check_answer(get_prefs(store, user_id=user_id), outcome, reason, short)
     zone = store.user_zone(user_id=user_id)
     with store.tx() as session:
         row = BreakRow(
@@ -119,10 +139,26 @@ def log_break(
             zone=zone,
             outcome=outcome,
             session_id=session_id,
+            reason=reason,
+            short=short,
         )
         session.add(row)
         session.flush()
         return row.id
+
+
+def _check_answer(prefs: ReminderPrefs, outcome: str, reason: str | None, short: bool) -> None:
+    """Refuse what strict mode rules out, and a reason or 1-minute break that does not fit."""
+    if short and outcome != "taken":
+        raise ValidationError("short", ["a 1-minute break is a taken break"])
+    if reason is not None and outcome != "skipped":
+        raise ValidationError("reason", ["only a skipped break has a reason"])
+    if reason is not None and len(reason) > REASON_MAX:
+        raise ValidationError("reason", [f"keep it to {REASON_MAX} characters"])
+    if prefs.strict and outcome == "snoozed":
+        raise ConfigError(STRICT_NO_SNOOZE)
+    if prefs.strict and outcome == "skipped" and reason is None:
+        raise ConfigError(STRICT_SKIP_REASON)
 
 
 def log_break_session(
@@ -165,6 +201,8 @@ class BreakEntry(BaseModel):
     zone: str
     outcome: str
     session_id: int | None
+    reason: str | None = None
+    short: bool = False
 
 
 def _break_row(session: Any, user_id: int, break_id: int) -> BreakRow:
@@ -377,6 +415,9 @@ class BreakOverview:
     summary: BreakSummary
     next_due: datetime | None
     day: BreakDay
+    # Today's plan around busy times (each break with why it moved), and the next one's why.
+    plan: list[PlannedBreak] = field(default_factory=list)
+    next_reason: str | None = None
 
 
 def breaks_today(store: Store, *, user_id: int) -> BreakOverview:
@@ -391,7 +432,17 @@ def breaks_today(store: Store, *, user_id: int) -> BreakOverview:
     last_day = [e for e in events if e.at >= recent]
     due = sched.next_due(now, last_day) if sched.prefs.enabled else None
     day = break_day(sched, week, now, sched.next_due(now, last_day))
-    return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day)
+    next_reason = None
+    if due is not None:
+        due_day = local_date(due, sched.zone)
+        start, end = day_bounds_utc(due_day, sched.zone)
+        next_reason = sched.planned_break_on(
+            due_day, [e for e in events if start <= e.at < end], due
+        ).reason
+    today = local_date(now, sched.zone)
+    start, end = day_bounds_utc(today, sched.zone)
+    plan = sched.plan(today, [e for e in week if start <= e.at < end])
+    return BreakOverview(sched.prefs, _summarise(sched, week, now), due, day, plan, next_reason)
 
 
 @dataclass(frozen=True)
@@ -406,10 +457,11 @@ class BreaksDue:
 
 def breaks_due(store: Store, *, user_id: int, day: date | None = None) -> BreaksDue:
     """Return how many breaks of a local day (default today) are due so far and planned."""
-    sched = schedule_for(store, user_id=user_id)
     now = store.clock.now()
-    day = day or local_date(now, sched.zone)
-    start, end = day_bounds_utc(day, sched.zone)
+    zone = store.user_zone(user_id=user_id)
+    day = day or local_date(now, zone)
+    start, end = day_bounds_utc(day, zone)
+    sched = schedule_for(store, user_id=user_id, around=start)
     events = history(store, start, end, user_id=user_id)
     tally = sum(1 for e in events if e.outcome in ("taken", "skipped", "missed"))
     return BreaksDue(

@@ -28,7 +28,8 @@ def busy_between(
     store: Store, *, user_id: int, start: datetime, end: datetime, blocking_only: bool = True
 ) -> list[BusyBlock]:
     """The user's busy times overlapping [start, end), from every calendar, sorted by start."""
-    with store.tx() as session:
+    # A read (Today reads it inside Store.reading(), where tx() is refused).
+    with store.factory() as session:
         rows = session.scalars(
             select(BusyBlockRow)
             .where(

@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_ROUTINE",
     "PAIN_PROMPT_WINDOW",
     "BreaksToday",
+    "MovedBreak",
     "PainPrompt",
     "Suggestion",
     "Today",
@@ -53,6 +54,14 @@ class Suggestion(BaseModel):
     advice: Advice | None = Field(default=None, description="care first: the advice to follow")
 
 
+class MovedBreak(BaseModel):
+    """A break of today's plan moved for a busy time: when, and why."""
+
+    at: datetime
+    reason: str
+    long_sit: bool = Field(description="after a long meeting: a longer walk and a back stretch")
+
+
 class BreaksToday(BaseModel):
     """Movement breaks today: the schedule's count, what was taken, and the next one due."""
 
@@ -65,6 +74,13 @@ class BreaksToday(BaseModel):
     missed: int
     longest_sit_min: float
     next_due: datetime | None
+    next_reason: str | None = Field(
+        default=None, description="why the next break moved, e.g. after your 10:00–11:30 meeting"
+    )
+    moved: list[MovedBreak] = Field(
+        default_factory=list, description="today's breaks moved for busy times, and why"
+    )
+    strict: bool = Field(default=False, description="strict mode: no snooze, a skip says why")
 
 
 class PainPrompt(BaseModel):
@@ -178,6 +194,13 @@ def _breaks(store: Store, user_id: int) -> tuple[BreaksToday, BreakDay]:
         missed=day.missed,
         longest_sit_min=day.longest_sit_min,
         next_due=found.next_due,
+        next_reason=found.next_reason,
+        moved=[
+            MovedBreak(at=b.at, reason=b.reason, long_sit=b.long_sit)
+            for b in found.plan
+            if b.reason is not None
+        ],
+        strict=found.prefs.strict,
     )
     return out, found.day
 

@@ -222,6 +222,9 @@ class BreakRow(Base):
     zone: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(200))  # why it was skipped (strict mode)
+    # A 1-minute break taken instead (busy): stand, 10 shoulder circles, sit.
+    short: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CalendarSourceRow(Base):

@@ -180,6 +180,8 @@ def _from_form(form: dict[str, str]) -> SettingsUpdate:
 
     reminders: dict[str, Any] = {
         "enabled": form.get("enabled") == "on",
+        "focus": form.get("focus") == "on",
+        "strict": form.get("strict") == "on",
         "active_hours": {
             d: {"start": form[f"{d}_start"], "end": form[f"{d}_end"]}
             for d in WEEKDAYS

@@ -38,16 +38,56 @@
       go.textContent = "Start " + (b.routine_name || "a break");
       box.appendChild(go);
     }
-    [["taken", "I moved"], ["snoozed", "Snooze"], ["skipped", "Skip"]].forEach(function (pair) {
+    function answer(body) {
+      box.remove();
+      body.due_at = b.due_at;
+      rb.api("POST", "/api/v1/breaks", body)
+        .then(handle).catch(function () { /* the next poll shows the state */ });
+    }
+    function button(label, onClick) {
       var btn = document.createElement("button");
       btn.type = "button";
-      btn.textContent = pair[1];
-      btn.addEventListener("click", function () {
-        box.remove();
-        rb.api("POST", "/api/v1/breaks", { due_at: b.due_at, outcome: pair[0] })
-          .then(handle).catch(function () { /* the next poll shows the state */ });
-      });
+      btn.textContent = label;
+      btn.addEventListener("click", onClick);
       box.appendChild(btn);
+      return btn;
+    }
+    button("I moved", function () { answer({ outcome: "taken" }); });
+    // Busy (strict mode, or in a meeting): stand, 10 shoulder circles, sit; a short break.
+    if (b.short_offered) {
+      button("1-minute break", function () { answer({ outcome: "taken", short: true }); })
+        .title = "Stand up, roll your shoulders 10 times, sit down again.";
+    }
+    // Strict mode offers no snooze, nor does a meeting about to start (the 1-minute break does).
+    if (!b.strict && !b.short_offered) {
+      button("Snooze", function () { answer({ outcome: "snoozed" }); });
+    }
+    var skip = button(b.strict ? "Skip…" : "Skip", function () {
+      if (!b.strict) { answer({ outcome: "skipped" }); return; }
+      // Strict mode: a skip says why.
+      skip.hidden = true;
+      var form = document.createElement("form");
+      form.className = "break-skip";
+      var label = document.createElement("label");
+      label.textContent = "Why skip this break? ";
+      var input = document.createElement("input");
+      input.type = "text"; input.name = "reason"; input.required = true; input.maxLength = 200;
+      input.setAttribute("list", "break-skip-reasons");
+      var list = document.createElement("datalist");
+      list.id = "break-skip-reasons";
+      ["in a meeting", "on a call", "not feeling well"].forEach(function (r) {
+        var o = document.createElement("option"); o.value = r; list.appendChild(o);
+      });
+      label.appendChild(input);
+      var go = document.createElement("button");
+      go.type = "submit"; go.textContent = "Skip";
+      form.appendChild(label); form.appendChild(list); form.appendChild(go);
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        if (input.value.trim()) answer({ outcome: "skipped", reason: input.value.trim() });
+      });
+      box.appendChild(form);
+      input.focus();
     });
     var main = document.getElementById("main") || document.body;
     main.insertBefore(box, main.firstChild);

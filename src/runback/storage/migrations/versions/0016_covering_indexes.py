@@ -7,7 +7,7 @@ those reads select carried in the index (PostgreSQL's INCLUDE), they read the in
 SQLite has no INCLUDE: there the indexes stay as they were.
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-01 16:00:00
 """
 
