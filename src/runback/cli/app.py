@@ -37,6 +37,7 @@ _COMMAND_MODULES = [
     "runback.cli.slots",
     "runback.cli.backup",
     "runback.cli.setup",
+    "runback.cli.doctor",
 ]
 
 

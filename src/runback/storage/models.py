@@ -31,6 +31,7 @@ __all__ = [
     "Base",
     "BreakRow",
     "ConcernRow",
+    "DayRollupRow",
     "JobFileRow",
     "JobRow",
     "LoginAttemptRow",
@@ -306,3 +307,40 @@ class JobFileRow(Base):
     name: Mapped[str] = mapped_column(String(500))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     refused: Mapped[str | None] = mapped_column(Text)  # refused at upload: the reason, no data
+
+
+class DayRollupRow(Base):
+    """One user's totals for one local day (core/rollups.DayRollup), kept by storage/rollups.py.
+
+    Written in the transaction of every write to the day's sessions, breaks, pain or runs, and
+    rebuilt for the user when the zone changes; `runback doctor --rebuild` rebuilds them all.
+    """
+
+    __tablename__ = "day_rollups"
+    # Derived from the rows above and rebuilt from them: a backup leaves it out.
+    __table_args__ = (
+        Index("ix_day_rollups_user_streak", "user_id", "streak"),
+        {"info": {"derived": True}},
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    practice: Mapped[int] = mapped_column(Integer, default=0)
+    minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    done_s: Mapped[float] = mapped_column(Float, default=0.0)
+    first_practice_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_taken: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_missed: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_snoozed: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_away: Mapped[int] = mapped_column(Integer, default=0)
+    pain_entries: Mapped[int] = mapped_column(Integer, default=0)
+    worst_pain: Mapped[int | None] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    run_m: Mapped[float] = mapped_column(Float, default=0.0)
+    run_s: Mapped[float] = mapped_column(Float, default=0.0)
+    first_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    worst_run_pain: Mapped[int | None] = mapped_column(Integer)
