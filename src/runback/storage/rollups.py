@@ -72,7 +72,7 @@ def _named_users(clause: Any, table: Table) -> set[int] | None:
         isinstance(clause, BinaryExpression)
         and getattr(clause.left, "name", None) == "user_id"
         and getattr(clause.left, "table", None) is not None
-        and clause.left.table.name == table.name  # type: ignore[attr-defined]
+        and clause.left.table.name == table.name
         and isinstance(clause.right, BindParameter)
         and isinstance(clause.right.value, int)
     ):
