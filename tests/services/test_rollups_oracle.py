@@ -183,10 +183,10 @@ def _write(store: Store, h: dict[str, Any]) -> None:
     kinds = {"s": SessionRow, "b": BreakRow, "r": RunRow, "p": PainEntryRow}
     for kind, index in h["deletes"]:
         with store.tx() as s:
-            table: Any = kinds[kind]
-            rows = s.scalars(select(table).order_by(table.id)).all()
-            if rows:
-                gone = rows[index % len(rows)]
+            model: Any = kinds[kind]
+            found: list[Any] = list(s.scalars(select(model).order_by(model.id)))
+            if found:
+                gone = found[index % len(found)]
                 if kind == "r":
                     for p in s.scalars(select(PainEntryRow).where(PainEntryRow.run_id == gone.id)):
                         p.run_id = None
