@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, computed_field
+from sqlalchemy import select
 
 from runback.core.habit import break_checkmarks, practice_checkmarks, score
 from runback.core.rollups import DayRollup
 from runback.core.timezones import local_date
-from runback.services.rollups import rollups_between
 from runback.services.store import Store
+from runback.storage.models import DayRollupRow
 
 __all__ = ["WINDOW_DAYS", "HabitStrength", "habit_from", "habit_strength"]
 
@@ -53,9 +54,14 @@ def habit_from(days: Mapping[date, DayRollup], today: date) -> HabitStrength:
     since = today - timedelta(days=WINDOW_DAYS)
     window = {d: r for d, r in days.items() if since <= d <= today}
     practice = {d for d, r in window.items() if r.practice > 0}
-    # As the break summary counts them: every break due ends taken, skipped or missed;
-    # snoozes are on the way there and natural breaks (away anyway) were never due.
     counts = {d: (r.breaks_taken, r.breaks_due) for d, r in window.items() if r.breaks_due > 0}
+    return _score(practice, counts, today)
+
+
+def _score(practice: set[date], counts: dict[date, tuple[int, int]], today: date) -> HabitStrength:
+    # As the break summary counts them: every break due ends taken, skipped or missed
+    # (core/rollups.py breaks_due); snoozes are on the way there and natural breaks (away
+    # anyway) were never due.
     marks = break_checkmarks(counts, today, WINDOW_DAYS)
     return HabitStrength(
         day=today,
@@ -69,4 +75,16 @@ def habit_strength(store: Store, *, user_id: int, today: date | None = None) -> 
     if today is None:
         today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     since = today - timedelta(days=WINDOW_DAYS)
-    return habit_from(rollups_between(store, since, today, user_id=user_id), today)
+    # Five small columns of the window's rollups, not whole rows: Today reads this every time.
+    t = DayRollupRow
+    due = t.breaks_taken + t.breaks_skipped + t.breaks_missed
+    query = select(t.day, t.practice, t.breaks_taken, due).where(
+        t.user_id == user_id, t.day >= since, t.day <= today, (t.practice > 0) | (due > 0)
+    )
+    with store.factory() as session:
+        rows = session.execute(query).all()
+    return _score(
+        {day for day, practice, _, _ in rows if practice > 0},
+        {day: (taken, n) for day, _, taken, n in rows if n > 0},
+        today,
+    )

@@ -246,7 +246,7 @@ def _values(user_id: int, r: DayRollup) -> dict[str, Any]:
 
 
 def _from_row(row: Any) -> DayRollup:
-    return DayRollup(**{c: getattr(row, c) for c in ROLLUP_COLUMNS})
+    return DayRollup(*row)  # the columns are selected in ROLLUP_COLUMNS order
 
 
 def read_rollups(
