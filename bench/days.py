@@ -10,7 +10,8 @@ days with pain logged after about half of them). In-process, warm: each measurem
 median of C calls of the use case (`services.today.today`; `gather_stats` dumped to JSON, what
 `runback stats --json` prints; GET /progress through the app). Rounds interleave the versions
 and the sizes, so a busy machine slows both alike; min and median over the rounds are printed,
-with the growth from 1 to 10 years (goal: ≤ 10 ms at 10 years and within 1.5× of 1 year).
+with the growth from 1 to 10 years (goal: ≤ 10 ms at 10 years and within 1.5× of 1 year);
+the same table in CPU time (process time of the worker), which a loaded machine disturbs less.
 """
 
 from __future__ import annotations
@@ -205,12 +206,14 @@ def _worker(src: str) -> int:
             print(json.dumps({"seeded": True}), flush=True)
             continue
         target = targets.get(req["db"]) or targets.setdefault(req["db"], _Target(db))
-        times = []
+        times, cpu = [], []
         for _ in range(req["calls"]):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             target.ops[req["op"]]()
             times.append(1000 * (time.perf_counter() - t0))
-        print(json.dumps({"ms": statistics.median(times)}), flush=True)
+            cpu.append(1000 * (time.process_time() - c0))
+        answer = {"ms": statistics.median(times), "cpu": statistics.median(cpu)}
+        print(json.dumps(answer), flush=True)
     return 0
 
 
@@ -236,6 +239,32 @@ class _Worker:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
+
+
+def _table(
+    name: str,
+    results: dict[tuple[str, int, str], list[float]],
+    years: list[int],
+    rounds: int,
+    calls: int,
+) -> None:
+    print(f"{name}: {rounds} interleaved rounds, each the median of {calls} calls; ms min / median")
+    print(
+        "| work | version | "
+        + " | ".join(f"{y} y" for y in years)
+        + f" | {years[-1]} y / {years[0]} y |"
+    )
+    print("|" + "---|" * (3 + len(years)))
+    for op in OPS:
+        for version in ("before", "after"):
+            cells = []
+            for y in years:
+                ms = results[(version, y, op)]
+                cells.append(f"{min(ms):.2f} / {statistics.median(ms):.2f}")
+            growth = statistics.median(results[(version, years[-1], op)]) / statistics.median(
+                results[(version, years[0], op)]
+            )
+            print(f"| {op} | {version} | " + " | ".join(cells) + f" | {growth:.2f}× |")
 
 
 def main() -> int:
@@ -265,34 +294,19 @@ def main() -> int:
         for (version, y), db in dbs.items():
             workers[version].ask({"db": db, "seed": True, "years": y})
         results: dict[tuple[str, int, str], list[float]] = {}
+        cpu: dict[tuple[str, int, str], list[float]] = {}
         for _round in range(args.rounds):
             for y in years:
                 for version, worker in workers.items():
                     for op in OPS:
                         req = {"db": dbs[(version, y)], "op": op, "calls": args.calls}
-                        results.setdefault((version, y, op), []).append(worker.ask(req)["ms"])
+                        answer = worker.ask(req)
+                        results.setdefault((version, y, op), []).append(answer["ms"])
+                        cpu.setdefault((version, y, op), []).append(answer["cpu"])
         for worker in workers.values():
             worker.close()
-    print(
-        f"{args.rounds} interleaved rounds, each the median of {args.calls} calls; ms min / median"
-    )
-    head = (
-        "| work | version | "
-        + " | ".join(f"{y} y" for y in years)
-        + f" | {years[-1]} y / {years[0]} y |"
-    )
-    print(head)
-    print("|" + "---|" * (3 + len(years)))
-    for op in OPS:
-        for version in workers:
-            cells = []
-            for y in years:
-                ms = results[(version, y, op)]
-                cells.append(f"{min(ms):.2f} / {statistics.median(ms):.2f}")
-            growth = statistics.median(results[(version, years[-1], op)]) / statistics.median(
-                results[(version, years[0], op)]
-            )
-            print(f"| {op} | {version} | " + " | ".join(cells) + f" | {growth:.2f}× |")
+    for name, found in (("wall", results), ("CPU (process time)", cpu)):
+        _table(name, found, years, args.rounds, args.calls)
     for op in OPS:
         for y in years:
             ratio = statistics.median(results[("before", y, op)]) / statistics.median(
