@@ -317,10 +317,10 @@ class DayRollupRow(Base):
     """
 
     __tablename__ = "day_rollups"
-    # Derived from the rows above and rebuilt from them: a backup leaves it out.
+    # Derived from the rows above and rebuilt from them: a backup leaves it out (backup.py).
     __table_args__ = (
-        Index("ix_day_rollups_user_streak", "user_id", "streak"),
-        {"info": {"derived": True}},
+        # Covers the longest streak (its top) and the count of practice days (streak > 0).
+        Index("ix_day_rollups_user_streak", "user_id", "streak", "day"),
     )
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

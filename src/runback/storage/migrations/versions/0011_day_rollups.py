@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "day"),
     )
     op.create_index(
-        "ix_day_rollups_user_streak", "day_rollups", ["user_id", "streak"], unique=False
+        "ix_day_rollups_user_streak", "day_rollups", ["user_id", "streak", "day"], unique=False
     )
     from runback.storage.rollups import rebuild_all
 
