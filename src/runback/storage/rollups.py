@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, event, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.util import identity_key
 
 from runback.core.rollups import (
     BreakFacts,
@@ -125,13 +126,13 @@ def _after_flush(session: Session, _context: Any) -> None:
 
     instants: dict[int, list[datetime]] = {}
     run_ids: dict[int, set[int]] = {}
-    rezone: set[int] = set()
+    rezone: dict[int, str] = {}
     new, deleted = set(map(id, session.new)), set(map(id, session.deleted))
     for obj in (*session.new, *session.dirty, *session.deleted):
         fresh = id(obj) in new or id(obj) in deleted
         if isinstance(obj, UserRow):
             if not fresh and _changed(obj, ["zone"]):
-                rezone.add(obj.id)
+                rezone[obj.id] = obj.zone
             continue
         if isinstance(obj, SessionRow):
             attr = "started_at"
@@ -154,8 +155,8 @@ def _after_flush(session: Session, _context: Any) -> None:
     if not (instants or run_ids or rezone):
         return
     conn = session.connection()
-    for user_id in rezone:
-        rebuild_user(conn, user_id)
+    for user_id, new_zone in rezone.items():
+        rebuild_user(conn, user_id, new_zone)
     runs = _t("runs")
     for user_id, ids in run_ids.items():
         if user_id in rezone or not ids:
@@ -166,7 +167,9 @@ def _after_flush(session: Session, _context: Any) -> None:
         instants.setdefault(user_id, []).extend(starts)
     for user_id, ats in instants.items():
         if user_id not in rezone and ats:
-            zone = _zone(conn, user_id)
+            # The user row is often in the session already (the write looked it up).
+            known = session.identity_map.get(identity_key(UserRow, user_id))
+            zone = known.zone if isinstance(known, UserRow) else _zone(conn, user_id)
             if zone is not None:
                 refresh_days(conn, user_id, zone, {event_day(at, zone) for at in ats})
 
@@ -305,10 +308,10 @@ def _carry_streaks(conn: Connection, user_id: int, first: date, last: date) -> N
         prev_day, prev_practice, prev_streak = day, practice, streak
 
 
-def rebuild_user(conn: Connection, user_id: int) -> int:
+def rebuild_user(conn: Connection, user_id: int, zone: str | None = None) -> int:
     """Replace all of the user's rollups with ones computed from the raw rows; return the count."""
     t = _t("day_rollups")
-    zone = _zone(conn, user_id)
+    zone = zone or _zone(conn, user_id)
     conn.execute(delete(t).where(t.c.user_id == user_id))
     if zone is None:
         return 0
