@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -64,24 +65,28 @@ def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
     """Return the streak numbers as of `today` from a handful of indexed reads."""
     t = DayRollupRow
     mine = t.user_id == user_id
+
+    def on(day: date) -> Any:
+        return select(t.streak).where(mine, t.day == day).scalar_subquery()
+
+    # One statement of five indexed lookups. The longest streak so far ends on its best day:
+    # the (user_id, streak, day) index is read from the top until a day up to today (only
+    # sessions stamped in the future come first), and it covers the count of practice days.
+    query = select(
+        on(today),
+        on(today - timedelta(days=1)),
+        select(func.max(t.streak)).where(mine).scalar_subquery(),
+        select(t.streak)
+        .where(mine, t.day <= today)
+        .order_by(t.streak.desc())
+        .limit(1)
+        .scalar_subquery(),
+        select(func.count()).where(mine, t.streak > 0, t.day <= today).scalar_subquery(),
+    )
     with store.factory() as session:
-        near = dict(
-            session.execute(
-                select(t.day, t.streak).where(mine, t.day.in_([today, today - timedelta(days=1)]))
-            ).all()
-        )
-        longest = session.execute(select(func.max(t.streak)).where(mine)).scalar() or 0
-        # The longest streak ends on its best day; with the (user_id, streak) index this reads
-        # from the top until a day up to today (only sessions stamped in the future come first).
-        so_far = session.execute(
-            select(t.streak).where(mine, t.day <= today).order_by(t.streak.desc()).limit(1)
-        ).scalar()
-        days = session.execute(
-            select(func.count()).where(mine, t.streak > 0, t.day <= today)
-        ).scalar()
-    practiced = near.get(today, 0) > 0
-    current = near.get(today, 0) or near.get(today - timedelta(days=1), 0)
-    return StreakNumbers(practiced, current, longest, so_far or 0, days or 0)
+        now, before, longest, so_far, days = session.execute(query).one()
+    current = now or before or 0
+    return StreakNumbers(bool(now), current, longest or 0, so_far or 0, days or 0)
 
 
 def check_rollups(store: Store) -> DoctorReport:
