@@ -30,6 +30,8 @@ from runback.storage.types import UTCDateTime
 __all__ = [
     "Base",
     "BreakRow",
+    "BusyBlockRow",
+    "CalendarSourceRow",
     "ConcernRow",
     "DayRollupRow",
     "JobFileRow",
@@ -208,6 +210,42 @@ class BreakRow(Base):
     zone: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+
+
+class CalendarSourceRow(Base):
+    """One of the user's own calendars (an ICS address or file, or CalDAV), read for busy times."""
+
+    __tablename__ = "calendar_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ics-url | ics-file | caldav
+    name: Mapped[str] = mapped_column(String(100))  # the user's own label
+    location: Mapped[str] = mapped_column(Text)  # the address or file path (no credentials)
+    # Credentials: local mode keeps them in the user's local config, hosted mode encrypted here.
+    secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class BusyBlockRow(Base):
+    """A busy time synced from a calendar source: start, end, transparency and status only."""
+
+    __tablename__ = "busy_blocks"
+    __table_args__ = (Index("ix_busy_blocks_user_start", "user_id", "start_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("calendar_sources.id", ondelete="CASCADE"), index=True
+    )
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    transparency: Mapped[str] = mapped_column(String(16), default="opaque")
+    status: Mapped[str] = mapped_column(String(16), default="confirmed")
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProgrammeRow(Base):
