@@ -44,6 +44,7 @@ _COMMANDS = {
     "restore": "runback.cli.backup",
     "backup": "runback.cli.backup",
     "setup": "runback.cli.setup",
+    "doctor": "runback.cli.doctor",
 }
 
 _COMMAND_MODULES = list(dict.fromkeys(_COMMANDS.values()))

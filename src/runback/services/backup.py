@@ -63,9 +63,10 @@ DOCUMENT_NAME = "runback.json"
 # Logins are credentials of the moment, not data: after a restore everyone logs in again.
 # Import jobs are work in passing: the runs they imported are the data.
 # Share links are credentials too (a restored copy must not open old links); their views and the
-# programmes sent through them go with them.
+# programmes sent through them go with them. day_rollups is derived from the rest: a restore
+# rebuilds it.
 _SKIPPED_TABLES = frozenset(
-    {"login_attempts", "logins", "alembic_version", "jobs", "job_files"}
+    {"login_attempts", "logins", "alembic_version", "jobs", "job_files", "day_rollups"}
     | {"share_links", "share_views", "share_uploads"}
 )
 # Bookkeeping, not data: the version caches key on is the database's own, never restored.
@@ -390,6 +391,7 @@ def _reset_sequences(conn: Connection, tables: Iterable[Table]) -> None:
 def restore_document(store: Store, document: dict[str, Any], source: str) -> RestoreResult:
     """Put an export's rows into an empty database (migrated first), all in one transaction."""
     from runback.storage.migrate import upgrade
+    from runback.storage.rollups import rebuild_all
 
     engine = store.engine
     check_document(document, source)
@@ -414,6 +416,7 @@ def restore_document(store: Store, document: dict[str, Any], source: str) -> Res
                 conn.execute(table.insert(), rows[start : start + 500])
             counts[table.name] = len(rows)
         conn.execute(users.update().values(data_version=newest + 1))
+        rebuild_all(conn)  # the inserts above skip the ORM, which keeps rollups on each write
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, tables)
     return RestoreResult(counts, document.get("schema_revision"), str(document.get("exported_at")))

@@ -3,23 +3,24 @@
 Both are core/habit.py scores of a daily habit. Days are the user's local days (current zone),
 the days Today lists sessions and breaks on. Only the last WINDOW_DAYS are read: a day's weight
 halves every 13 days, so what came before cannot move the score by a millionth, and the cost
-stays the same after years of use.
+stays the same after years of use: the window is read from the day rollups (services/rollups.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select
 
 from runback.core.habit import break_checkmarks, practice_checkmarks, score
-from runback.core.streaks import counts_as_practice
-from runback.core.timezones import day_bounds_utc, local_date
+from runback.core.rollups import DayRollup
+from runback.core.timezones import local_date
 from runback.services.store import Store
-from runback.storage.models import BreakRow, SessionRow
+from runback.storage.models import DayRollupRow
 
-__all__ = ["WINDOW_DAYS", "HabitStrength", "habit_strength"]
+__all__ = ["WINDOW_DAYS", "HabitStrength", "habit_from", "habit_strength"]
 
 # 0.5 ** (400 / 13) < 1e-9: older days have no visible weight left.
 WINDOW_DAYS = 400
@@ -48,52 +49,42 @@ class HabitStrength(BaseModel):
         return None if self.breaks is None else round(self.breaks * 100)
 
 
-def _practice_days(store: Store, user_id: int, since: date, zone: str) -> set[date]:
-    start = day_bounds_utc(since, zone)[0]
-    query = select(
-        SessionRow.started_at,
-        SessionRow.planned_s,
-        SessionRow.done_s,
-        SessionRow.steps_done,
-    ).where(SessionRow.user_id == user_id, SessionRow.started_at >= start)
-    with store.factory() as s:
-        return {
-            local_date(r.started_at, zone)
-            for r in s.execute(query)
-            if counts_as_practice(planned_s=r.planned_s, done_s=r.done_s, steps_done=r.steps_done)
-        }
+def habit_from(days: Mapping[date, DayRollup], today: date) -> HabitStrength:
+    """Return the habit strength as of `today` from the day rollups of the window before it."""
+    since = today - timedelta(days=WINDOW_DAYS)
+    window = {d: r for d, r in days.items() if since <= d <= today}
+    practice = {d for d, r in window.items() if r.practice > 0}
+    counts = {d: (r.breaks_taken, r.breaks_due) for d, r in window.items() if r.breaks_due > 0}
+    return _score(practice, counts, today)
 
 
-def _break_counts(
-    store: Store, user_id: int, since: date, zone: str
-) -> dict[date, tuple[int, int]]:
-    start = day_bounds_utc(since, zone)[0]
-    query = select(BreakRow.at, BreakRow.outcome).where(
-        BreakRow.user_id == user_id, BreakRow.at >= start
+def _score(practice: set[date], counts: dict[date, tuple[int, int]], today: date) -> HabitStrength:
+    # As the break summary counts them: every break due ends taken, skipped or missed
+    # (core/rollups.py breaks_due); snoozes are on the way there and natural breaks (away
+    # anyway) were never due.
+    marks = break_checkmarks(counts, today, WINDOW_DAYS)
+    return HabitStrength(
+        day=today,
+        routine=score(practice_checkmarks(practice, today, WINDOW_DAYS)),
+        breaks=score(marks) if marks else None,
     )
-    counts: dict[date, tuple[int, int]] = {}
-    with store.factory() as s:
-        for at, outcome in s.execute(query):
-            # As the break summary counts them: every break due ends taken, skipped or missed;
-            # snoozes are on the way there and natural breaks (away anyway) were never due.
-            if outcome not in ("taken", "skipped", "missed"):
-                continue
-            day = local_date(at, zone)
-            taken, due = counts.get(day, (0, 0))
-            counts[day] = (taken + (outcome == "taken"), due + 1)
-    return counts
 
 
 def habit_strength(store: Store, *, user_id: int, today: date | None = None) -> HabitStrength:
     """Return the habit strength of the routine and of the breaks, as of `today` (local)."""
-    zone = store.user_zone(user_id=user_id)
     if today is None:
-        today = local_date(store.clock.now(), zone)
+        today = local_date(store.clock.now(), store.user_zone(user_id=user_id))
     since = today - timedelta(days=WINDOW_DAYS)
-    days = _practice_days(store, user_id, since, zone)
-    marks = break_checkmarks(_break_counts(store, user_id, since, zone), today, WINDOW_DAYS)
-    return HabitStrength(
-        day=today,
-        routine=score(practice_checkmarks(days, today, WINDOW_DAYS)),
-        breaks=score(marks) if marks else None,
+    # Five small columns of the window's rollups, not whole rows: Today reads this every time.
+    t = DayRollupRow
+    due = t.breaks_taken + t.breaks_skipped + t.breaks_missed
+    query = select(t.day, t.practice, t.breaks_taken, due).where(
+        t.user_id == user_id, t.day >= since, t.day <= today, (t.practice > 0) | (due > 0)
+    )
+    with store.factory() as session:
+        rows = session.execute(query).all()
+    return _score(
+        {day for day, practice, _, _ in rows if practice > 0},
+        {day: (taken, n) for day, _, taken, n in rows if n > 0},
+        today,
     )

@@ -5,36 +5,31 @@ Shared by `runback progress` and the Progress page; everything returned is a pla
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from runback.core.consistency import (
     Adherence,
     BeforeRun,
     Heatmap,
-    PainPoint,
-    RunPoint,
-    SessionPoint,
     WeekLoad,
-    before_run,
-    heatmap,
     week_start,
-    weekly_adherence,
-    weekly_load,
 )
 from runback.core.load import LoadSummary
 from runback.core.patterns import Patterns
-from runback.core.runs import plausible, plausible_start
-from runback.core.streaks import counts_as_practice, current_streak, longest_streak, practice_days
+from runback.core.rollups import (
+    adherence_from,
+    before_run_from,
+    heatmap_from,
+    weekly_load_from,
+)
 from runback.core.timezones import local_date
 from runback.errors import ValidationError
-from runback.services.habit import HabitStrength, habit_strength
+from runback.services.habit import WINDOW_DAYS, HabitStrength, habit_from
+from runback.services.rollups import rollups_between, streak_numbers
 from runback.services.store import Store
-from runback.storage.models import PainEntryRow, RunRow, SessionRow
 
 __all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats"]
 
@@ -72,64 +67,6 @@ class Stats(BaseModel):
     patterns: Patterns
 
 
-def _minutes(row: Any) -> float:
-    if row.active_s and row.active_s > 0:
-        return float(row.active_s) / 60
-    if row.ended_at is not None:
-        return max(0.0, float((row.ended_at - row.started_at).total_seconds()) / 60)
-    return 0.0
-
-
-def _sessions(session: Session, user_id: int, zone: str) -> tuple[list[SessionPoint], list[date]]:
-    """Return the sessions that count as back-up work, and all their practice days."""
-    rows = session.execute(
-        select(
-            SessionRow.started_at,
-            SessionRow.ended_at,
-            SessionRow.active_s,
-            SessionRow.planned_s,
-            SessionRow.done_s,
-            SessionRow.steps_done,
-        ).where(SessionRow.user_id == user_id)
-    ).all()
-    points: list[SessionPoint] = []
-    for row in rows:
-        if not counts_as_practice(
-            planned_s=row.planned_s, done_s=row.done_s, steps_done=row.steps_done
-        ):
-            continue
-        minutes = _minutes(row)
-        # An interrupted session has no end; its active time is the best guess of when it ended.
-        ended = row.ended_at or row.started_at + timedelta(minutes=minutes)
-        points.append(SessionPoint(row.started_at, ended, minutes))
-    days = practice_days((p.started_at for p in points), zone)
-    return points, sorted(days)
-
-
-def _runs(session: Session, user_id: int, since: datetime) -> list[RunPoint]:
-    rows = session.execute(
-        select(RunRow.id, RunRow.started_at, RunRow.distance_m).where(
-            RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run
-        )
-    )
-    # A row with an implausible start or distance (stored before migration 0005) is read as
-    # missing, not allowed to break the page.
-    return [
-        RunPoint(id_, start, plausible(dist) or 0.0)
-        for id_, start, dist in rows
-        if plausible_start(start)
-    ]
-
-
-def _pains(session: Session, user_id: int, since: datetime) -> list[PainPoint]:
-    rows = session.execute(
-        select(
-            PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity, PainEntryRow.run_id
-        ).where(PainEntryRow.user_id == user_id, PainEntryRow.at >= since)
-    )
-    return [PainPoint(at, zone, value, run_id) for at, zone, value, run_id in rows]
-
-
 def _target(store: Store, user_id: int) -> int:
     # Targets belong to accounts (profile settings); imported here only, so stats keeps working
     # even if that module is being changed.
@@ -151,30 +88,28 @@ def gather_stats(
     today = local_date(now, zone)
     first_day = week_start(today) - timedelta(weeks=weeks - 1)
     cells_from = week_start(today - timedelta(days=364))
-    # Two days of slack: rows are filtered again by their local day in core.
-    since = now - timedelta(days=(today - min(first_day, cells_from)).days + 2)
-    with store.factory() as session:
-        sessions, days = _sessions(session, user_id, zone)
-        runs = _runs(session, user_id, since)
-        pains = _pains(session, user_id, since)
-    days_so_far = [d for d in days if d <= today]
+    # One read of the day rollups covers the weeks, the heatmap and the habit window; the
+    # all-time streaks come from the streak each rollup carries (services/rollups.py).
+    since = min(first_day, cells_from, today - timedelta(days=WINDOW_DAYS))
+    days = rollups_between(store, since, today, user_id=user_id)
+    streak = streak_numbers(store, today, user_id=user_id)
     return Stats(
         today=today,
         zone=zone,
         weeks=weeks,
         first_day=first_day,
         streaks=Streaks(
-            current=current_streak(days_so_far, today),
-            longest=longest_streak(days_so_far),
-            practice_days=len(days_so_far),
+            current=streak.current,
+            longest=streak.longest_so_far,
+            practice_days=streak.practice_days,
         ),
-        habit=habit_strength(store, user_id=user_id, today=today),
-        adherence=weekly_adherence(
-            days_so_far, today, weeks, target if target is not None else _target(store, user_id)
+        habit=habit_from(days, today),
+        adherence=adherence_from(
+            days, today, weeks, target if target is not None else _target(store, user_id)
         ),
-        before_run=before_run(sessions, runs, zone, first_day, today),
-        weekly_load=weekly_load(runs, pains, zone, today, weeks),
-        heatmap=heatmap(sessions, runs, pains, zone, today),
+        before_run=before_run_from(days, first_day, today),
+        weekly_load=weekly_load_from(days, today, weeks),
+        heatmap=heatmap_from(days, today),
         **_load_and_patterns(store, user_id, weeks),
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from runback.core.runs import (
@@ -47,12 +47,14 @@ __all__ = [
     "ImportReport",
     "Progress",
     "Run",
+    "RunsPage",
     "delete_run",
     "edit_run",
     "get_run",
     "import_bytes",
     "import_paths",
     "list_runs",
+    "page_of_runs",
 ]
 
 MAX_NAME = 300  # the column's length
@@ -545,6 +547,47 @@ def list_runs(
         return [
             Run.from_row(r) for r in session.scalars(query.order_by(RunRow.started_at, RunRow.id))
         ]
+
+
+@dataclass(frozen=True)
+class RunsPage:
+    """One page of the runs list, newest first, with the totals the page heads it with."""
+
+    runs: list[Run]
+    shown_total: int  # activities the filter matches
+    total: int  # runs (core.runs.is_run), whatever the filter
+    total_km: float
+    others: int  # activities that are not runs
+
+
+def page_of_runs(
+    store: Store,
+    *,
+    user_id: int,
+    sport: SportFilter = "all",
+    limit: int = 100,
+    offset: int = 0,
+) -> RunsPage:
+    """Return `limit` activities from `offset`, newest first, and the list's totals, in SQL."""
+    if limit < 1 or offset < 0:
+        raise ValidationError(
+            "page", [f"limit must be 1 or more and offset 0 or more, got {limit}, {offset}"]
+        )
+    mine = RunRow.user_id == user_id
+    query = _filtered(select(RunRow).where(mine), sport)
+    query = query.order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(limit).offset(offset)
+    counted = _filtered(select(func.count()).select_from(RunRow).where(mine), sport)
+    with store.factory() as session:
+        rows = [Run.from_row(r) for r in session.scalars(query)]
+        shown = session.execute(counted).scalar() or 0
+        runs, km, every = session.execute(
+            select(
+                func.count().filter(RunRow.is_run),
+                func.coalesce(func.sum(RunRow.distance_m).filter(RunRow.is_run), 0.0),
+                func.count(),
+            ).where(mine)
+        ).one()
+    return RunsPage(rows, shown, runs, float(km) / 1000, every - runs)
 
 
 def _own(session: Any, user_id: int, run_id: int) -> RunRow:

@@ -164,9 +164,11 @@ def make_engine(url: str) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to the engine (its writes bump users.data_version)."""
+    """Return a session factory bound to the engine (writes bump data_version, keep rollups)."""
+    from runback.storage.rollups import track_rollups
     from runback.storage.versions import track_user_writes
 
     factory = sessionmaker(engine, expire_on_commit=False)
     track_user_writes(factory)
+    track_rollups(factory)
     return factory

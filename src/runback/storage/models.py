@@ -33,6 +33,7 @@ __all__ = [
     "BusyBlockRow",
     "CalendarSourceRow",
     "ConcernRow",
+    "DayRollupRow",
     "JobFileRow",
     "JobRow",
     "LoginAttemptRow",
@@ -127,7 +128,7 @@ class RunRow(Base):
     __tablename__ = "runs"
     __table_args__ = (
         UniqueConstraint("user_id", "content_hash"),
-        # Carrying what /progress selects: an index-only scan (migration 0016).
+        # Carrying what /progress selects: an index-only scan (migration 0014).
         Index(
             "ix_runs_user_started",
             "user_id",
@@ -212,7 +213,7 @@ class BreakRow(Base):
     # Breaks are read by when they happened (`at`: today's, this week's, the last day's).
     __table_args__ = (
         Index("ix_breaks_user_due", "user_id", "due_at"),
-        # Carrying what Today and habit strength select: an index-only scan (migration 0016).
+        # Carrying what Today and habit strength select: an index-only scan (migration 0014).
         Index("ix_breaks_user_at", "user_id", "at", postgresql_include=["id", "outcome", "due_at"]),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -409,3 +410,40 @@ class ShareUploadRow(Base):
     text: Mapped[str] = mapped_column(Text)  # the validated programme file, as uploaded
     status: Mapped[str] = mapped_column(String(16))  # pending | accepted | rejected
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DayRollupRow(Base):
+    """One user's totals for one local day (core/rollups.DayRollup), kept by storage/rollups.py.
+
+    Written in the transaction of every write to the day's sessions, breaks, pain or runs, and
+    rebuilt for the user when the zone changes; `runback doctor --rebuild` rebuilds them all.
+    """
+
+    __tablename__ = "day_rollups"
+    # Derived from the rows above and rebuilt from them: a backup leaves it out (backup.py).
+    __table_args__ = (
+        # Covers the longest streak (its top) and the count of practice days (streak > 0).
+        Index("ix_day_rollups_user_streak", "user_id", "streak", "day"),
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    practice: Mapped[int] = mapped_column(Integer, default=0)
+    minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    done_s: Mapped[float] = mapped_column(Float, default=0.0)
+    first_practice_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_taken: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_missed: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_snoozed: Mapped[int] = mapped_column(Integer, default=0)
+    breaks_away: Mapped[int] = mapped_column(Integer, default=0)
+    pain_entries: Mapped[int] = mapped_column(Integer, default=0)
+    worst_pain: Mapped[int | None] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    run_m: Mapped[float] = mapped_column(Float, default=0.0)
+    run_s: Mapped[float] = mapped_column(Float, default=0.0)
+    first_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    worst_run_pain: Mapped[int | None] = mapped_column(Integer)

@@ -6,8 +6,8 @@ followed by one heap block per row: ~1,150 block reads for a year of breaks. Wit
 those reads select carried in the index (PostgreSQL's INCLUDE), they read the index alone.
 SQLite has no INCLUDE: there the indexes stay as they were.
 
-Revision ID: 0016
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0016"
-down_revision = "0014"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

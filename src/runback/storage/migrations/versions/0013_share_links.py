@@ -3,8 +3,8 @@
 Only a hash of each link's token is stored. Every view is logged for the user; a programme the
 physio uploads waits for the user to accept or reject it.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 16:05:00
 """
 
@@ -15,9 +15,9 @@ from alembic import op
 
 from runback.storage.types import UTCDateTime
 
-revision = "0014"
+revision = "0013"
 # Chained after 0013 on this branch (one head); the lead re-chains both after 0010's successors.
-down_revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
