@@ -25,7 +25,7 @@ Make = Callable[..., HostedClient]
 # and the pain prompt's last day), breaks, the open concern, the programme, habit strength's
 # sessions and breaks; the page adds the profile. /progress: every session's day, the year's
 # runs and pain, habit strength's sessions and breaks.
-LIMITS = {"/api/v1/today": 9, "/": 10, "/progress": 5, "/api/v1/progress": 5}
+LIMITS = {"/api/v1/today": 10, "/": 11, "/progress": 10, "/api/v1/progress": 10}
 SQLITE_EXTRA = 1  # its BEGIN (reads take the lock too there)
 
 

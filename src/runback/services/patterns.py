@@ -30,7 +30,7 @@ from runback.core.streaks import counts_as_practice
 from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
-from runback.storage.models import BreakRow, PainEntryRow, RunRow, SessionRow, UserRow
+from runback.storage.models import BreakRow, PainEntryRow, RunRow, SessionRow
 
 __all__ = [
     "CACHE_ENTRIES",
@@ -96,7 +96,8 @@ def gather_patterns(store: Store, *, user_id: int, days: int = DAYS, seed: int =
     zone = store.user_zone(user_id=user_id)
     today = local_date(now, zone)
     with store.factory() as s:
-        version = s.execute(select(UserRow.data_version).where(UserRow.id == user_id)).scalar()
+        # The row a request's login check read, when there is one: no query of its own.
+        version = get_user(s, user_id=user_id).data_version
     key: _Key = (user_id, int(version or 0), today, days, seed)
     found = _cached(store.engine, key)
     if found is None:
