@@ -102,13 +102,23 @@ def seed(url: str, users: int, years: int) -> dict[str, int]:
         for sql in stmts:
             # psycopg placeholders use %: the SQL modulo operator must be doubled.
             conn.execute(sql.replace(" % ", " %% "), params)
+    # The rows went in as plain SQL, past the write path that keeps the day rollups: fill them
+    # as `runback doctor --rebuild` would, before the pages read them.
+    from runback.storage.db import make_engine
+    from runback.storage.rollups import rebuild_all
+
+    engine = make_engine(url)
+    with engine.begin() as sa_conn:
+        rebuild_all(sa_conn)
+    engine.dispose()
+    with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         # A second pass marks the pages all-visible (the first after a bulk load leaves
         # pg_class.relallvisible at 0, measured), as autovacuum has in a database that has
         # lived: without it no index-only scan is chosen.
         conn.execute("VACUUM")
         counts = {}
-        for table in ("users", "sessions", "runs", "pain_entries", "breaks"):
+        for table in ("users", "sessions", "runs", "pain_entries", "breaks", "day_rollups"):
             row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
             counts[table] = int(row[0]) if row else 0
     return counts
