@@ -240,17 +240,18 @@ def sync_source(
             raise NotFoundError(f"no calendar {source_id}")
         kind, location, secret = row.kind, row.location, row.secret
         etag, last_modified, last_ok = row.etag, row.last_modified, row.last_ok_at
+        full_at = row.full_read_at
     zone = store.user_zone(user_id=user_id)
     now = store.clock.now()
     start, end = now - BEHIND, now + AHEAD
     source = _fetcher(store, fetcher)
     unchanged = False
-    full_at, sent_etag = _unpack(etag)
+    sent_etag = etag
     if full_at is None or now - full_at >= FULL_READ_EVERY:
         # "Not modified" keeps busy times worked out at the last full read: the two weeks
         # ahead move on, so at least once a day the whole calendar is read again.
         sent_etag, last_modified = None, None
-    new_etag, new_modified = etag, last_modified
+    new_etag, new_modified, new_full_at = etag, last_modified, full_at
     try:
         if kind == "ics-url":
             fetched = source.fetch_ics(location, etag=sent_etag, last_modified=last_modified)
@@ -258,7 +259,8 @@ def sync_source(
             if unchanged:
                 new_etag, new_modified = etag, fetched.last_modified or last_modified
             else:
-                new_etag, new_modified = _pack(now, fetched.etag), fetched.last_modified
+                new_etag, new_modified = fetched.etag, fetched.last_modified
+                new_full_at = now
             blocks = [] if fetched.data is None else _parse(fetched.data, start, end, zone)
         elif kind == "ics-file":
             blocks = _parse(_read_file(store, location), start, end, zone)
@@ -279,22 +281,8 @@ def sync_source(
         row.last_tried_at = row.last_ok_at = now
         row.last_error = None
         row.etag, row.last_modified = new_etag, new_modified
+        row.full_read_at = new_full_at
     return _one(store, user_id, source_id)
-
-
-def _pack(at: datetime, etag: str | None) -> str | None:
-    """Keep the time of the full read with its ETag (one column: `<iso time> <etag>`)."""
-    return f"{at.isoformat()} {etag}"[:200] if etag else f"{at.isoformat()} "
-
-
-def _unpack(value: str | None) -> tuple[datetime | None, str | None]:
-    if not value or " " not in value:
-        return None, None
-    at, etag = value.split(" ", 1)
-    try:
-        return datetime.fromisoformat(at), etag or None
-    except ValueError:
-        return None, None
 
 
 def _parse(data: bytes, start: datetime, end: datetime, zone: str) -> list[BusyBlock]:
@@ -323,7 +311,7 @@ def _failed(
         row.last_error = message[:300]
         if stale:
             # Nothing kept to be "not modified" against: the next read downloads it all.
-            row.etag = row.last_modified = None
+            row.etag = row.last_modified = row.full_read_at = None
     return _one(store, user_id, source_id)
 
 

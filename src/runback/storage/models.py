@@ -241,6 +241,9 @@ class CalendarSourceRow(Base):
     secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The last read of the whole calendar: "not modified" answers are trusted for a day only,
+    # as the two weeks ahead move on.
+    full_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("secret", sa.LargeBinary(), nullable=True),
         sa.Column("etag", sa.String(length=200), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
+        sa.Column("full_read_at", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("last_tried_at", UTCDateTime(), nullable=True),
         sa.Column("last_ok_at", UTCDateTime(), nullable=True),
