@@ -181,7 +181,6 @@ class HttpFetcher:
             username=username or None,
             password=password or None,
             timeout=max(1, round(self.timeout_s)),
-            enable_rfc6764=False,
         )
         out: list[bytes] = []
         try:
