@@ -93,6 +93,13 @@ def _mostly(good: st.SearchStrategy[str], bad: st.SearchStrategy[str]) -> st.Sea
     return st.sampled_from(range(10)).flatmap(lambda n: bad if n == 9 else good)
 
 
+# Heart rates: mostly plausible, some that must be dropped (too low, too high, not a number).
+_HR = _mostly(
+    st.integers(30, 250).map(str) | st.floats(30, 250).map(lambda f: f"{f:.1f}"),
+    st.sampled_from(["", "0", "29", "251", "255", "abc", "nan", " 140 ", "-5"]),
+)
+
+
 _TEXT = st.text(
     st.characters(categories=("L", "N", "Zs", "P")).filter(lambda c: c not in "<&"), max_size=6
 )
@@ -119,8 +126,16 @@ def _point(draw: st.DrawFn, tag: str) -> str:
     if draw(st.integers(0, 9)) == 0:
         extra = draw(st.sampled_from(["speed", "hdop", "sat", "name", "fix", "course"]))
         parts.append(f"<{extra}>{draw(st.one_of(_NUMBER, _TEXT))}</{extra}>")
-    if draw(st.booleans()):
-        parts.append("<extensions><x:hr>120</x:hr></extensions>")
+    kind = draw(st.integers(0, 5))
+    if kind == 1:
+        parts.append(f"<extensions><x:hr>{draw(_HR)}</x:hr></extensions>")
+    elif kind in (2, 3, 4):
+        parts.append(
+            "<extensions><gpxtpx:TrackPointExtension><gpxtpx:cad>80</gpxtpx:cad>"
+            f"<gpxtpx:hr>{draw(_HR)}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>"
+        )
+    elif kind == 5:
+        parts.append("<extensions><x:power>200</x:power></extensions>")
     return f'<{tag} lat="{lat}" lon="{lon}">{"".join(parts)}</{tag}>'
 
 
@@ -135,6 +150,7 @@ def gpx_files(draw: st.DrawFn) -> bytes:
     )
     attrs = (f' version="{version}"' if version else "") + (f' xmlns="{ns}"' if ns else "")
     attrs += ' creator="gen" xmlns:x="urn:x"'
+    attrs += ' xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1"'
     body = []
     if draw(st.booleans()):
         body.append(f"<metadata><name>{draw(_TEXT)}</name><time>{draw(_TIME)}</time></metadata>")
@@ -181,15 +197,26 @@ def tcx_files(draw: st.DrawFn) -> bytes:
         start = draw(_mostly(_GOOD_TIME, _TIME))
         points = []
         for _ in range(draw(st.integers(0, 6))):
+            heart = (
+                f"<HeartRateBpm><Value>{draw(_HR)}</Value></HeartRateBpm>"
+                if draw(st.booleans())
+                else ""
+            )
             points.append(
                 f"<Trackpoint><Time>{draw(_mostly(_GOOD_TIME, _TIME))}</Time>"
                 f"<AltitudeMeters>{draw(_mostly(_METRES, _NUMBER))}</AltitudeMeters>"
-                f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters></Trackpoint>"
+                f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters>"
+                f"{heart}</Trackpoint>"
             )
+        lap_hr = ""
+        if draw(st.booleans()):
+            lap_hr += f"<AverageHeartRateBpm><Value>{draw(_HR)}</Value></AverageHeartRateBpm>"
+        if draw(st.booleans()):
+            lap_hr += f"<MaximumHeartRateBpm><Value>{draw(_HR)}</Value></MaximumHeartRateBpm>"
         laps.append(
             f'<Lap StartTime="{start}"><TotalTimeSeconds>'
             f"{draw(_mostly(_METRES, _NUMBER))}</TotalTimeSeconds>"
-            f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters>"
+            f"<DistanceMeters>{draw(_mostly(_METRES, _NUMBER))}</DistanceMeters>{lap_hr}"
             f"<Track>{''.join(points)}</Track></Lap>"
         )
     activity = (

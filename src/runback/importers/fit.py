@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from runback.errors import DamagedFileError, NotAnActivityError, UnsafeFileError
-from runback.importers.activity import Activity, content_hash, map_sport
+from runback.importers.activity import (
+    Activity,
+    content_hash,
+    map_sport,
+    plausible_hr,
+    weighted_hr,
+)
 
 __all__ = ["LENIENT_NOTE", "parse_fit"]
 
@@ -146,7 +152,29 @@ def parse_fit(data: bytes, source: str) -> Activity:
         source_format="fit",
         content_hash=content_hash(data),
         note=note,
+        avg_hr=_avg_hr(usable),
+        max_hr=_max_hr(usable),
     )
+
+
+def _avg_hr(sessions: list[dict[str, Any]]) -> int | None:
+    # The sessions' own averages (records are not decoded), weighted by each session's time.
+    return weighted_hr(
+        (
+            plausible_hr(s.get("avg_heart_rate")),
+            _seconds(s.get("total_timer_time")) or _seconds(s.get("total_elapsed_time")),
+        )
+        for s in sessions
+    )
+
+
+def _max_hr(sessions: list[dict[str, Any]]) -> int | None:
+    rates = [r for s in sessions if (r := plausible_hr(s.get("max_heart_rate"))) is not None]
+    return round(max(rates)) if rates else None
+
+
+def _seconds(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _total(sessions: list[dict[str, Any]], key: str) -> float | None:

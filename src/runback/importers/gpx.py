@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from runback.errors import DamagedFileError, NotAnActivityError
-from runback.importers.activity import Activity, content_hash, map_sport
+from runback.importers.activity import Activity, HeartRateTrack, content_hash, map_sport
 from runback.importers.xmlsafe import decode_xml, parse_xml
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def parse_gpx(data: bytes, source: str) -> Activity:
     import gpxpy
     import gpxpy.gpx
 
-    from runback.importers.gpx_fast import read_gpx
+    from runback.importers.gpx_fast import extension_hr, read_gpx
 
     # One streaming pass that measures as it reads; None: it does not vouch for this file, so
     # read it carefully (limits, a vetted tree, gpxpy), which also says what is wrong with it.
@@ -52,6 +52,10 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         if point.time is not None:
             point.time = _utc(point.time)
     times = [p.time for p in points if p.time is not None]
+    heart = HeartRateTrack()
+    for point in points:
+        # gpxpy lists a point's extensions only in GPX 1.1, which is where they exist.
+        heart.add(extension_hr(point.extensions) if gpx.version == "1.1" else None, point.time)
     _check_times(
         min(times) if times else None,
         len(times),
@@ -86,6 +90,8 @@ def parse_gpx(data: bytes, source: str) -> Activity:
         device=gpx.creator or None,
         source_format="gpx",
         content_hash=content_hash(data),
+        avg_hr=heart.average(),
+        max_hr=heart.maximum(),
     )
 
 
@@ -117,6 +123,8 @@ def _from_summary(summary: GpxSummary, data: bytes, source: str) -> Activity:
         device=gpx.creator or None,
         source_format="gpx",
         content_hash=content_hash(data),
+        avg_hr=summary.avg_hr,
+        max_hr=summary.max_hr,
     )
 
 

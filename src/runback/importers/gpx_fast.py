@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["GpxSummary", "read_gpx"]
+__all__ = ["GpxSummary", "extension_hr", "read_gpx"]
 
 _DEFAULT_NS = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
 # Children of a track point read here; any other makes gpxpy's field code read that point.
@@ -55,6 +55,26 @@ class GpxSummary:
     moving_s: float  # gpx.get_moving_data().moving_time
     uphill_m: float  # gpx.get_uphill_downhill().uphill
     length_2d_m: float  # gpx.length_2d()
+    avg_hr: int | None = None  # the points' heart rate (GPX 1.1 extensions), time-weighted
+    max_hr: int | None = None
+
+
+def extension_hr(children: Any) -> float | None:
+    """Return the heart rate in a point's extensions (as gpxpy lists them), or None.
+
+    Garmin's <gpxtpx:TrackPointExtension><gpxtpx:hr> (any prefix or version), or a bare <hr>.
+    """
+    from runback.importers.activity import plausible_hr
+
+    for child in children:
+        name = str(child.tag).rpartition("}")[2]
+        if name == "hr":
+            return plausible_hr(child.text)
+        if name == "TrackPointExtension":
+            for inner in child:
+                if str(inner.tag).rpartition("}")[2] == "hr":
+                    return plausible_hr(inner.text)
+    return None
 
 
 def _float(text: str | None) -> float | None:
@@ -117,6 +137,7 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
     import gpxpy.gpx
     from gpxpy.gpxfield import TIME_TYPE
 
+    from runback.importers.activity import HeartRateTrack
     from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
 
     parse_time = TIME_TYPE.from_string
@@ -163,6 +184,9 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
     seg_up = 0.0
     heights = 0
     e_before = e_last = s_last = 0.0
+    heart = HeartRateTrack()
+    # gpxpy reads a point's extensions only in GPX 1.1 (1.0 has none in its schema).
+    with_extensions = False
     parser = XMLParser(target=TreeBuilder())
     # The events go straight into a list (as iterparse's own queue gets them), without
     # iterparse's two generators per event: a third of the bare loop's time.
@@ -192,6 +216,7 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                     if elem.tag != prefix + "gpx":
                         raise _Unsure
                     version = elem.get("version")
+                    with_extensions = version == "1.1"
                 elif depth == 2:
                     in_track = elem.tag == trk
                     if in_track:
@@ -214,6 +239,7 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                     raise _Unsure
                 ele = None
                 when: datetime | None = None
+                extensions: Any = None
                 plain = True
                 for child in elem:
                     # The names as gpxpy sees them: the default namespace dropped, or none.
@@ -237,7 +263,10 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                                     if when.tzinfo is None
                                     else when.astimezone(utc)
                                 )
-                    elif name != ext_tag and name != "extensions":
+                    elif name == ext_tag or name == "extensions":
+                        if extensions is None:
+                            extensions = child  # gpxpy reads the first
+                    else:
                         plain = False
                 lat_text, lon_text = elem.get("lat"), elem.get("lon")
                 if lat_text is None or lon_text is None:
@@ -254,12 +283,19 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                         point.elevation,
                         point.time,
                     )
+                    extensions = point.extensions
                     if when is not None:
                         when = (
                             when.replace(tzinfo=utc)
                             if when.tzinfo is None
                             else when.astimezone(utc)
                         )
+                heart.add(
+                    extension_hr(extensions)
+                    if with_extensions and extensions is not None
+                    else None,
+                    when,
+                )
                 # parse_gpx refuses a point that is not a real place; the careful path words it.
                 if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
                     raise _Unsure
@@ -392,6 +428,8 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
         moving_s=gpx_moving,
         uphill_m=gpx_uphill if tracks else 0,
         length_2d_m=gpx_length,
+        avg_hr=heart.average(),
+        max_hr=heart.maximum(),
     )
 
 

@@ -97,6 +97,8 @@ def activity_to_json(activity: Activity) -> dict[str, Any]:
         "source_format": activity.source_format,
         "content_hash": activity.content_hash,
         "note": activity.note,
+        "avg_hr": activity.avg_hr,
+        "max_hr": activity.max_hr,
     }
 
 

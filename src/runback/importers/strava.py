@@ -86,6 +86,9 @@ def _with_csv(activity: Activity, row: CsvActivity | None) -> Activity:
     sport = row.sport or activity.sport
     if sport == "running" and is_run(activity.sport):
         sport = activity.sport
+    # The file's own heart rate wins; Strava's columns fill a file that recorded none.
+    if activity.avg_hr is None and activity.max_hr is None:
+        activity = replace(activity, avg_hr=row.avg_hr, max_hr=row.max_hr)
     return replace(activity, name=row.name or activity.name, sport=sport)
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from runback.core.vocab import Sport
 from runback.errors import ActivityFileError, DamagedFileError
-from runback.importers.activity import Activity, content_hash, map_sport
+from runback.importers.activity import Activity, content_hash, map_sport, plausible_hr
 
 __all__ = ["CsvActivity", "parse_activities_csv", "parse_strava_date"]
 
@@ -27,6 +27,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "filename": ("filename", "dateiname"),
     "moving": ("moving time", "bewegungszeit", "zeit in bewegung"),
     "ascent": ("elevation gain", "höhenzunahme", "höhenmeter bergauf", "anstieg"),
+    # Max Heart Rate repeats (after Elapsed Time, and again near Average Heart Rate); both
+    # carry the same bpm when Strava has any, so the first one with a value is read.
+    "avg_hr": ("average heart rate", "durchschnittliche herzfrequenz", "ø herzfrequenz"),
+    "max_hr": ("max heart rate", "maximale herzfrequenz", "max. herzfrequenz"),
 }
 # Where the fields sit in the export layout of 2022-2024 (used when a header is unknown).
 _POSITIONS = {"id": 0, "date": 1, "name": 2, "type": 3, "elapsed": 5, "moving": 16, "ascent": 20}
@@ -64,6 +68,8 @@ class CsvActivity:
     moving_s: float | None
     distance_m: float | None
     ascent_m: float | None
+    avg_hr: int | None = None  # bpm, what Strava shows (from the file, or a strap it knew)
+    max_hr: int | None = None
 
     def to_activity(self, source: str) -> Activity:
         """Build an Activity from the row alone (a manual entry), or say what is missing."""
@@ -83,6 +89,8 @@ class CsvActivity:
             source_format="strava-csv",
             content_hash=content_hash(f"strava-activity:{self.activity_id}".encode()),
             note="entered by hand on Strava: imported from activities.csv",
+            avg_hr=self.avg_hr,
+            max_hr=self.max_hr,
         )
 
 
@@ -166,9 +174,20 @@ def parse_activities_csv(data: bytes, source: str) -> list[CsvActivity]:
                 if metres is not None
                 else (km * 1000 if km is not None else None),
                 ascent_m=_number(cell(row, "ascent")),
+                avg_hr=_heart(cell(row, "avg_hr", 0), cell(row, "avg_hr", 1)),
+                max_hr=_heart(cell(row, "max_hr", 0), cell(row, "max_hr", 1)),
             )
         )
     return result
+
+
+def _heart(*cells: str | None) -> int | None:
+    """Return the first plausible heart rate (bpm) among the cells, or None."""
+    for text in cells:
+        rate = plausible_hr(_number(text))
+        if rate is not None:
+            return round(rate)
+    return None
 
 
 def _find_filename_column(rows: list[list[str]]) -> list[int]:

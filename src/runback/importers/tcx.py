@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from runback.errors import DamagedFileError, NotAnActivityError
-from runback.importers.activity import Activity, content_hash, map_sport
+from runback.importers.activity import (
+    Activity,
+    HeartRateTrack,
+    content_hash,
+    map_sport,
+    plausible_hr,
+    weighted_hr,
+)
 from runback.importers.xmlsafe import parse_xml
 
 _POINT_TAGS = frozenset({"trkpt", "Trackpoint"})
@@ -80,10 +87,12 @@ class _Points:
         self.climb = 0.0
         self._ref = 0.0
         self.height_error: DamagedFileError | None = None
+        self.heart = HeartRateTrack()
 
     def add(self, point: Element) -> None:
         """Read one Trackpoint element."""
         when = distance = height = None
+        heart: str | None = None
         for child in point:
             text = child.text
             if not text or not (text := text.strip()):
@@ -97,7 +106,12 @@ class _Points:
                     distance = text
             elif name == "AltitudeMeters" and height is None:
                 height = text
+        for child in point:
+            # <HeartRateBpm><Value>148</Value></HeartRateBpm>: its text is only whitespace.
+            if heart is None and child.tag.rpartition("}")[2] == "HeartRateBpm":
+                heart = _child_text(child, "Value")
         self.count += 1
+        timed: datetime | None = None
         if when is not None and self.time_error is None:
             try:
                 value = _time(when, self.source)
@@ -106,6 +120,8 @@ class _Points:
             else:
                 if value is not None:
                     self._timed(value)
+                    timed = value
+        self.heart.add(plausible_hr(heart), timed)
         if distance is not None and self.distance_error is None:
             try:
                 metres = float(distance)
@@ -229,7 +245,27 @@ def parse_tcx(data: bytes, source: str) -> Activity:
         source_format="tcx",
         content_hash=content_hash(data),
         note=note,
+        **_heart_rate(laps, lap_times, points),
     )
+
+
+def _heart_rate(
+    laps: list[Element], lap_times: list[float | None], points: _Points
+) -> dict[str, int | None]:
+    """Return avg_hr and max_hr: the laps' own values, else the track points' readings."""
+    averages = [_lap_hr(lap, "AverageHeartRateBpm") for lap in laps]
+    average = weighted_hr(zip(averages, lap_times, strict=True))
+    peaks = [r for lap in laps if (r := _lap_hr(lap, "MaximumHeartRateBpm")) is not None]
+    return {
+        "avg_hr": average if average is not None else points.heart.average(),
+        "max_hr": round(max(peaks)) if peaks else points.heart.maximum(),
+    }
+
+
+def _lap_hr(lap: Element, name: str) -> float | None:
+    for child in _children(lap, name):
+        return plausible_hr(_child_text(child, "Value"))
+    return None
 
 
 _CHUNK = 64 * 1024  # bytes fed to the parser at a time

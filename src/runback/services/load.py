@@ -40,6 +40,11 @@ def _measured(prefs: dict[str, Any]) -> tuple[float | None, float | None]:
     return values[0], values[1]
 
 
+def _avg_hr(value: int | None) -> float | None:
+    # The importers keep 30-250 bpm; a row written another way is read the same.
+    return float(value) if value is not None and 30 <= value <= 250 else None
+
+
 def heart_rates(store: Store, *, user_id: int) -> HeartRates:
     """Return the user's resting and maximum heart rate: measured if stored, else estimated."""
     from runback.services.profile import get_profile
@@ -67,19 +72,29 @@ def gather_load(store: Store, *, user_id: int, days: int = 84) -> LoadSummary:
     pain_since = now - timedelta(days=PAIN_RECENT_DAYS + PAIN_BEFORE_DAYS + 2)
     with store.factory() as session:
         rows = session.execute(
-            select(RunRow.started_at, RunRow.elapsed_s, RunRow.moving_s, RunRow.distance_m).where(
-                RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run
-            )
+            select(
+                RunRow.started_at,
+                RunRow.elapsed_s,
+                RunRow.moving_s,
+                RunRow.distance_m,
+                RunRow.avg_hr,
+            ).where(RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run)
         ).all()
         pain_rows = session.execute(
             select(PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity).where(
                 PainEntryRow.user_id == user_id, PainEntryRow.at >= pain_since
             )
         ).all()
-    # No heart rate is stored with runs yet: a run's load is its minutes (docs/training-load.md).
+    # A run with an average heart rate weighs by TRIMP, one without by its minutes
+    # (docs/training-load.md).
     runs = [
-        LoadPoint(start, plausible(moving) or plausible(elapsed) or 0.0, plausible(dist) or 0.0)
-        for start, elapsed, moving, dist in rows
+        LoadPoint(
+            start,
+            plausible(moving) or plausible(elapsed) or 0.0,
+            plausible(dist) or 0.0,
+            _avg_hr(hr),
+        )
+        for start, elapsed, moving, dist, hr in rows
         if plausible_start(start)
     ]
     pains = [PainPoint(at, z, value) for at, z, value in pain_rows]

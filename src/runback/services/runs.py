@@ -122,6 +122,8 @@ class Run(BaseModel):
     moving_s: float | None
     distance_m: float
     ascent_m: float | None
+    avg_hr: int | None = None  # bpm; None: the file recorded none
+    max_hr: int | None = None
     sport: str
     name: str | None
     source_format: str
@@ -152,6 +154,8 @@ class Run(BaseModel):
             moving_s=plausible(row.moving_s),
             distance_m=plausible(row.distance_m) or 0.0,
             ascent_m=plausible(row.ascent_m),
+            avg_hr=row.avg_hr,
+            max_hr=row.max_hr,
             sport=row.sport,
             name=row.name,
             source_format=row.source_format,
@@ -169,6 +173,8 @@ class Run(BaseModel):
             "moving_s": self.moving_s,
             "distance_m": self.distance_m,
             "ascent_m": self.ascent_m,
+            "avg_hr": self.avg_hr,
+            "max_hr": self.max_hr,
             "sport": self.sport,
             "name": self.name,
             "source_format": self.source_format,
@@ -228,6 +234,9 @@ def _store_activity(
                 row, why = found
                 if row.name is None and activity.name:
                     row.name = activity.name  # Strava knows the name the watch never had
+                if row.avg_hr is None and row.max_hr is None and activity.avg_hr is not None:
+                    # The watch's file knows the heart rate Strava's copy did not carry.
+                    row.avg_hr, row.max_hr = activity.avg_hr, activity.max_hr
                 return FileResult(name, "duplicate", why, row.id, activity.note)
             row = RunRow(
                 user_id=user_id,
@@ -237,6 +246,8 @@ def _store_activity(
                 moving_s=activity.moving_s,
                 distance_m=activity.distance_m,
                 ascent_m=activity.ascent_m,
+                avg_hr=activity.avg_hr,
+                max_hr=activity.max_hr,
                 sport=activity.sport,
                 name=activity.name[:300] if activity.name else None,
                 source_format=activity.source_format,

@@ -144,6 +144,9 @@ class RunRow(Base):
     moving_s: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float] = mapped_column(Float)
     ascent_m: Mapped[float | None] = mapped_column(Float)
+    # Heart rate over the run, bpm, as the file recorded it (None: not recorded; migration 0016).
+    avg_hr: Mapped[int | None] = mapped_column(Integer, default=None)
+    max_hr: Mapped[int | None] = mapped_column(Integer, default=None)
     sport: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(String(300))
     source_format: Mapped[str] = mapped_column(String(16))
