@@ -89,3 +89,44 @@ def test_patterns_are_kept_until_data_or_day_change(store: Store, clock: FakeClo
     assert moved is not reread and moved.last == reread.last + timedelta(days=1)
     patterns.clear_cache()
     assert gather_patterns(store, user_id=LOCAL_USER_ID) == moved  # recomputed: the same
+
+
+def test_a_run_with_heart_rate_weighs_by_trimp(store: Store) -> None:
+    from runback.core.load import trimp_factor
+    from runback.storage.models import RunRow
+
+    easy = add_run(store, local(2026, 1, 4, 8), 10)
+    add_run(store, local(2026, 1, 3, 8), 10)  # no heart rate: its 60 minutes
+    with store.tx() as s:
+        row = s.get(RunRow, easy)
+        assert row is not None
+        row.avg_hr, row.max_hr = 150, 170
+    summary = gather_load(store, user_id=LOCAL_USER_ID)
+    by_day = {d.day.isoformat(): d for d in summary.days}
+    # HRr = (150 - 60) / (190 - 60) = 0.692; 60 x 0.692 x 0.64 e^(1.92 x 0.692) = 100.4
+    want = 60 * trimp_factor(150, HeartRates(rest=60, max=190))
+    assert by_day["2026-01-04"].load == round(want, 1) == 100.4
+    assert by_day["2026-01-03"].load == 60
+    assert summary.heart_rate_runs == 1
+
+
+def test_imported_heart_rate_is_stored_and_a_later_copy_fills_it(store: Store) -> None:
+    from runback.importers.files import parse_activity
+    from runback.services.runs import get_run, import_paths
+    from tests.conftest import SHARED_FIXTURES
+
+    strava = SHARED_FIXTURES / "strava-export" / "activities" / "12866632127.fit.gz"
+    watch = SHARED_FIXTURES / "same-run" / "2022-05-29-15-53-35_Laufen_Landal_Park.fit"
+
+    def parse(name: str, data: bytes, _max: int) -> object:
+        return parse_activity(name, data)
+
+    first = import_paths(store, [strava], user_id=LOCAL_USER_ID, parser=parse)  # type: ignore[arg-type]
+    run_id = first.results[0].run_id
+    assert run_id is not None
+    assert get_run(store, user_id=LOCAL_USER_ID, run_id=run_id).avg_hr is None
+    again = import_paths(store, [watch], user_id=LOCAL_USER_ID, parser=parse)  # type: ignore[arg-type]
+    assert again.results[0].status == "duplicate"
+    run = get_run(store, user_id=LOCAL_USER_ID, run_id=run_id)
+    assert (run.avg_hr, run.max_hr) == (136, 169)
+    assert run.to_json()["avg_hr"] == 136
