@@ -52,6 +52,10 @@ def test_import_all_fixtures_then_compare_with_reference(
         "source_file",
     } <= set(runs[0])
     assert all(r["start"].endswith("+00:00") for r in runs)
+    # Heart rate where the file recorded it (tests/importers/test_heart_rate.py has them all).
+    hr = {Path(r["source_file"]).name: (r["avg_hr"], r["max_hr"]) for r in runs}
+    assert hr["test.tcx"] == (160, 189) and hr["garmin-fenix-5-run.fit"] == (90, 112)
+    assert hr["cerknicko-jezero.gpx"] == (None, None)
     compared = subprocess.run(
         [sys.executable, str(COMPARE)], input=listed.stdout, capture_output=True, text=True
     )

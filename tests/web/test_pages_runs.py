@@ -101,3 +101,14 @@ def test_upload_form_accepts_every_registered_format(client: TestClient) -> None
     from runback.importers.formats import accept_attribute
 
     assert f'accept="{accept_attribute()}"' in client.get("/runs").text
+
+
+def test_the_runs_page_shows_the_average_heart_rate(client: TestClient, fixtures_dir: Path) -> None:
+    out = upload(client, _files(fixtures_dir, "tcx/test.tcx", "gpx/cerknicko-jezero.gpx"))
+    assert out["imported"] == 2
+    page = client.get("/runs").text
+    assert page.count("avg heart rate 160 bpm") == 1  # the GPX recorded none: nothing shown
+    run_id = next(f["run_id"] for f in out["files"] if f["file"] == "test.tcx")
+    assert "avg heart rate 160 bpm, highest 189 bpm" in client.get(f"/runs/{run_id}").text
+    api = {r["id"]: r for r in client.get("/api/v1/runs").json()}
+    assert (api[run_id]["avg_hr"], api[run_id]["max_hr"]) == (160, 189)

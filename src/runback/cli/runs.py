@@ -54,9 +54,9 @@ def _print_runs(runs: list[Run], zone: str) -> None:
     if others:
         title += f" · {others} other activit{'y' if others == 1 else 'ies'}"
     table = Table(title=f"{title} (times in {zone})")
-    columns = ("id", "start", "km", "time", "pace", "avg heart rate", "sport", "name or file")
+    columns = ("id", "start", "km", "time", "pace", "avg bpm", "sport", "name or file")
     for name in columns:
-        right = name in ("id", "km", "time")
+        right = name in ("id", "km", "time", "avg bpm")
         # Dates and times never wrap; long names do.
         table.add_column(
             name,
@@ -71,7 +71,7 @@ def _print_runs(runs: list[Run], zone: str) -> None:
             km(run.distance_m, unit=""),
             clock_time(run.moving_s or run.elapsed_s),
             pace(run.pace_s_per_km) if run.is_run else "[dim]not a run[/]",
-            f"{run.avg_hr} bpm" if run.avg_hr is not None else "–",
+            str(run.avg_hr) if run.avg_hr is not None else "–",
             run.sport,
             escape(run.name or Path(run.source_file).name),
         )
