@@ -54,6 +54,10 @@ def test_runs_page_on_a_phone_and_a_desktop(page: Page, browser: Any, server: Li
     # Nothing wider than the phone but the table's own scroll box.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    # The TCX and the watch's FIT files recorded heart rate; the fenix 2 file did not.
+    table = page.locator("table.runs").inner_text()
+    assert "avg heart rate 160 bpm" in table and "avg heart rate 90 bpm" in table
+    assert table.count("avg heart rate") == 4  # Strava's copy of a run carries none
     shot(page, "runs-phone")
     for desktop in _sized(browser, server, 1280, 900):
         desktop.goto("/runs")
