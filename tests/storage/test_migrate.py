@@ -132,3 +132,37 @@ def test_0003_backfills_hold_seconds_from_active_time(tmp_path: Path) -> None:
         row = conn.execute(text("SELECT planned_s, done_s, active_s FROM sessions")).one()
     assert row == (None, 61.5, 61.5)
     engine.dispose()
+
+
+def test_0016_adds_heart_rate_empty_for_stored_runs_and_goes_back(tmp_path: Path) -> None:
+    from alembic import command
+
+    from runback.storage.migrate import _config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0015")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, zone, prefs, created_at, data_version)"
+                " VALUES (1, 'UTC', '{}', '2026-01-05 08:00:00.000000', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO runs (user_id, started_at, zone, elapsed_s, distance_m, sport,"
+                " source_format, source_file, content_hash, imported_at) VALUES (1,"
+                " '2026-01-05 08:00:00.000000', 'UTC', 1800, 5000, 'running', 'gpx', 'r.gpx',"
+                " 'h', '2026-01-05 09:00:00.000000')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT avg_hr, max_hr FROM runs")).one() == (None, None)
+    with engine.begin() as conn:
+        config = _config()
+        config.attributes["connection"] = conn  # type: ignore[attr-defined]
+        command.downgrade(config, "0015")  # type: ignore[arg-type]
+    columns = {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "avg_hr" not in columns and "max_hr" not in columns
+    engine.dispose()

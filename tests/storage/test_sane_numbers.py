@@ -141,6 +141,8 @@ def test_reading_tolerates_a_bad_row_that_slipped_in(bad_db: Path) -> None:
     with sqlite3.connect(bad_db) as conn:
         conn.execute("ALTER TABLE runs ADD COLUMN repair_note VARCHAR(300)")
         conn.execute("ALTER TABLE runs RENAME COLUMN start_at TO started_at")  # as 0008 does
+        conn.execute("ALTER TABLE runs ADD COLUMN avg_hr INTEGER")  # as 0016 does
+        conn.execute("ALTER TABLE runs ADD COLUMN max_hr INTEGER")
     from sqlalchemy.orm import Session
 
     engine = make_engine(f"sqlite:///{bad_db}")
