@@ -83,6 +83,13 @@ def gather_stats(
         raise ValidationError("weeks", [f"must be 1 to {MAX_WEEKS}, got {weeks}"])
     if target is not None and not 1 <= target <= 7:
         raise ValidationError("target", [f"must be 1 to 7 days a week, got {target}"])
+    # One read scope (reused when the caller opened one): one connection and one user row
+    # for all the reads below, instead of a checkout and a user read for each.
+    with store.reading() as store:
+        return _gather(store, user_id=user_id, weeks=weeks, target=target)
+
+
+def _gather(store: Store, *, user_id: int, weeks: int, target: int | None) -> Stats:
     now = store.clock.now()
     zone = store.user_zone(user_id=user_id)
     today = local_date(now, zone)
