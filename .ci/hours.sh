@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 TESTS=${HOURS_TESTS:-tests/cli tests/core tests/services}
 MARKS=${HOURS_MARKS:-not slow and not postgres and not browser}
+JOBS=${JOBS:-2}  # pytest-xdist workers inside each run
 out=$(mktemp -d)
 codes=()
 for at in "2026-12-01 09:30:00" "2026-12-05 23:30:00"; do
     log="$out/${at// /_}.log"
     # shellcheck disable=SC2086
-    TZ=Europe/Berlin faketime -f "@$at" "$BIN/pytest" -q -p no:cacheprovider -m "$MARKS" $TESTS >"$log" 2>&1
+    TZ=Europe/Berlin faketime -f "@$at" "$BIN/pytest" -q -p no:cacheprovider -n "$JOBS" -m "$MARKS" $TESTS >"$log" 2>&1
     codes+=("$?")
 done
 rc=0

@@ -6,7 +6,6 @@ axe-core comes inside the axe-playwright-python package (no CDN).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,13 +61,6 @@ ID_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server: every page empty first, then with data."""
-    with live_server(tmp_path_factory.mktemp("axe"), start_at=START) as s:
-        yield s
-
-
 def seed(server: LiveServer, fixtures_dir: Path) -> dict[str, str]:
     """Give the user a run (with a long file name), a pain note and a session."""
     gpx = (fixtures_dir / "gpx/cerknicko-jezero.gpx").read_bytes()
@@ -97,41 +89,46 @@ def _name(path: str) -> str:
     return path.strip("/").replace("/", "-").replace("?", "-").replace("=", "") or "today"
 
 
-def sweep(browser: Any, server: LiveServer, paths: list[str], tag: str) -> list[str]:
-    """Run axe on every page in every look; save a screenshot of each; return violations."""
+def sweep(
+    browser: Any, server: LiveServer, paths: list[str], tag: str, look: tuple[str, Any, str]
+) -> list[str]:
+    """Run axe on every page in one look; save a screenshot of each; return violations."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     found: list[str] = []
-    for size, viewport, scheme in LOOKS:
-        context = browser.new_context(
-            base_url=server.url, viewport=viewport, color_scheme=scheme, device_scale_factor=1
-        )
-        # No service worker here: each page as the server renders it.
-        context.add_init_script("delete Navigator.prototype.serviceWorker;")
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        for path in paths:
-            page.goto(path)
-            page.wait_for_load_state("load")
-            results = axe.run(page)
-            for v in results.response["violations"]:
-                targets = [n["target"] for n in v["nodes"]][:3]
-                found.append(f"{tag} {size} {scheme} {path}: {v['id']} {v['help']} {targets}")
-            # No page may scroll sideways on a phone.
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                found.append(f"{tag} {size} {scheme} {path}: {width} px wide")
-            shot(page, f"all-{tag}-{_name(path)}-{viewport['width']}-{scheme}")
-        context.close()
+    size, viewport, scheme = look
+    context = browser.new_context(
+        base_url=server.url, viewport=viewport, color_scheme=scheme, device_scale_factor=1
+    )
+    # No service worker here: each page as the server renders it.
+    context.add_init_script("delete Navigator.prototype.serviceWorker;")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    for path in paths:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        results = axe.run(page)
+        for v in results.response["violations"]:
+            targets = [n["target"] for n in v["nodes"]][:3]
+            found.append(f"{tag} {size} {scheme} {path}: {v['id']} {v['help']} {targets}")
+        # No page may scroll sideways on a phone.
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > viewport["width"]:
+            found.append(f"{tag} {size} {scheme} {path}: {width} px wide")
+        shot(page, f"all-{tag}-{_name(path)}-{viewport['width']}-{scheme}")
+    context.close()
     return found
 
 
+@pytest.mark.parametrize("look", LOOKS, ids=[f"{size}-{scheme}" for size, _, scheme in LOOKS])
 def test_every_page_has_no_axe_violations(
-    browser: Any, server: LiveServer, fixtures_dir: Path
+    browser: Any, tmp_path: Path, fixtures_dir: Path, look: tuple[str, Any, str]
 ) -> None:
-    found = sweep(browser, server, PLAIN_PAGES, "empty")
-    ids = seed(server, fixtures_dir)
-    pages = PLAIN_PAGES + [p.format(**ids) for p in ID_PAGES]
-    found += sweep(browser, server, pages, "data")
+    # A server of its own per look: every page empty first, then with data.
+    with live_server(tmp_path, start_at=START) as server:
+        found = sweep(browser, server, PLAIN_PAGES, "empty", look)
+        ids = seed(server, fixtures_dir)
+        pages = PLAIN_PAGES + [p.format(**ids) for p in ID_PAGES]
+        found += sweep(browser, server, pages, "data", look)
     assert not found, "\n".join(found)

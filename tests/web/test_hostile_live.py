@@ -21,6 +21,9 @@ from tests.pg import PgServer, pg_server_or_skip
 from tests.web.browser import live_server
 from tests.web.live import hosted_env, serve_hosted, stop
 
+# Waits of other requests are timed: run alone, not beside other tests (Makefile).
+pytestmark = pytest.mark.latency
+
 PER_FILE_S = 10.0
 MAX_HEALTH_WAIT_S = 1.0
 

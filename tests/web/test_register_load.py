@@ -18,7 +18,8 @@ import pytest
 from tests.web.conftest import PASSWORD
 from tests.web.live import hosted_env, rss_mb, serve_hosted, stop
 
-pytestmark = pytest.mark.postgres
+# Waits of other requests are timed: run alone, not beside other tests (Makefile).
+pytestmark = [pytest.mark.postgres, pytest.mark.latency]
 
 CONCURRENT = 80
 MAX_RSS_MB = 600

@@ -12,9 +12,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.web.browser import live_server
 from tests.web.uploads import many_runs
+
+# Waits of other requests are timed: run alone, not beside other tests (Makefile).
+pytestmark = pytest.mark.latency
 
 FILES = 45
 POINTS = 1000
