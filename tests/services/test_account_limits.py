@@ -8,8 +8,9 @@ import pytest
 
 from runback.core.clock import FakeClock
 from runback.errors import AuthError, RateLimitedError
-from runback.services import accounts, logins
-from runback.services.accounts import HashGate, address_block
+from runback.services import accounts, logins, passwords
+from runback.services.accounts import address_block
+from runback.services.passwords import HashGate
 from runback.services.store import Store
 
 PASSWORD = "correct horse battery staple"
@@ -18,9 +19,9 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        accounts, "HASH_PARAMS", {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+        passwords, "HASH_PARAMS", {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
     )
-    accounts.hasher.cache_clear()
+    passwords.hasher.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -131,4 +132,4 @@ def test_argon2_runs_at_a_lower_cpu_priority() -> None:
         pytest.skip("per-thread priority is Linux's")
     gate = HashGate(slots=1, queue=0)
     nice = gate.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-    assert nice >= accounts.HASH_NICE
+    assert nice >= passwords.HASH_NICE

@@ -28,12 +28,12 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use a cheap argon2 cost in tests (the real cost is for real passwords)."""
-    from runback.services import accounts
+    from runback.services import passwords
 
     monkeypatch.setattr(
-        accounts, "HASH_PARAMS", {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+        passwords, "HASH_PARAMS", {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
     )
-    accounts.hasher.cache_clear()
+    passwords.hasher.cache_clear()
 
 
 @pytest.fixture

@@ -65,7 +65,8 @@ def change_password(
     Raises AuthError when `current` is wrong, RateLimitedError after too many wrong ones from
     `ip` (the login limits), ValidationError when `new` is too short or long.
     """
-    from runback.services.accounts import check_password, hash_password, verify_current_password
+    from runback.services.accounts import verify_current_password
+    from runback.services.passwords import check_password, hash_password
 
     check_password(new)
     verify_current_password(store, current, ip, user_id=user_id)

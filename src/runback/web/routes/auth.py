@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from runback.errors import AuthError, RateLimitedError, ValidationError
-from runback.services import accounts, logins
+from runback.services import accounts, logins, passwords
 from runback.services.store import Store
 from runback.web.api import API
 from runback.web.auth import SESSION_COOKIE, clear_session, issue_session, read_session, safe_next
@@ -24,7 +24,7 @@ class Credentials(BaseModel):
     """Email and password."""
 
     email: str = Field(max_length=320)
-    password: str = Field(max_length=accounts.MAX_PASSWORD)
+    password: str = Field(max_length=passwords.MAX_PASSWORD)
 
 
 class Registration(Credentials):
@@ -146,7 +146,7 @@ def login_form(
     request: Request,
     store: StoreDep,
     email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    password: Annotated[str, Form(max_length=passwords.MAX_PASSWORD)],
     _: CsrfDep,
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
@@ -171,7 +171,7 @@ def register_page(request: Request) -> Response:
     """Show the sign-up form."""
     if request.app.state.settings.mode != "hosted":
         return RedirectResponse("/", 303)
-    context = {"email": "", "zone": "", "error": None, "min_password": accounts.MIN_PASSWORD}
+    context = {"email": "", "zone": "", "error": None, "min_password": passwords.MIN_PASSWORD}
     return render(request, "register.html", context)
 
 
@@ -180,13 +180,13 @@ def register_form(
     request: Request,
     store: StoreDep,
     email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    password: Annotated[str, Form(max_length=passwords.MAX_PASSWORD)],
     _: CsrfDep,
     zone: Annotated[str, Form(max_length=64)] = "UTC",
 ) -> Response:
     """Create an account from the form and log in."""
     _hosted_only(request)
-    context = {"email": email, "zone": zone, "min_password": accounts.MIN_PASSWORD}
+    context = {"email": email, "zone": zone, "min_password": passwords.MIN_PASSWORD}
     try:
         account = accounts.register(
             store, email, password, zone or "UTC", ip=client_address(request)
@@ -216,8 +216,8 @@ def logout_form(request: Request, store: StoreDep, _: CsrfDep) -> Response:
 class PasswordChange(BaseModel):
     """The current password and the new one."""
 
-    current_password: str = Field(max_length=accounts.MAX_PASSWORD)
-    new_password: str = Field(max_length=accounts.MAX_PASSWORD)
+    current_password: str = Field(max_length=passwords.MAX_PASSWORD)
+    new_password: str = Field(max_length=passwords.MAX_PASSWORD)
 
 
 class LoginsEnded(BaseModel):
@@ -267,8 +267,8 @@ def password_form(
     request: Request,
     store: StoreDep,
     user_id: UserDep,
-    current_password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
-    new_password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    current_password: Annotated[str, Form(max_length=passwords.MAX_PASSWORD)],
+    new_password: Annotated[str, Form(max_length=passwords.MAX_PASSWORD)],
     _: CsrfDep,
 ) -> Response:
     """Change the password from the settings page."""
