@@ -136,7 +136,8 @@ def _login(base: str, users: int, n: int) -> list[str]:
     import httpx
 
     cookies = []
-    with httpx.Client(base_url=base) as http:
+    # argon2 at its real cost: a login takes seconds when the machine is busy.
+    with httpx.Client(base_url=base, timeout=60) as http:
         for i in range(n):
             r = http.get("/api/v1/csrf")
             csrf = _set_cookie(r, "runback_csrf")
