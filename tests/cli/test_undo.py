@@ -126,6 +126,18 @@ def test_breaks_list_edit_delete_and_the_summary_follows(
     assert json.loads(cli("breaks", "list", "--json").output) == []
 
 
+def test_breaks_list_says_why_a_break_was_skipped_and_which_were_short(
+    cli: Cli, store: Store, clock: FakeClock
+) -> None:
+    at = clock.now()
+    breaks.log_break(store, at, "skipped", user_id=LOCAL_USER_ID, reason="[bold]in a meeting")
+    breaks.log_break(store, at, "taken", user_id=LOCAL_USER_ID, short=True)
+    listed = cli("breaks", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "skipped — [bold]in a meeting" in listed.output  # as typed, not read as markup
+    assert "taken — 1-minute break" in listed.output
+
+
 def test_routine_delete_is_refused_while_a_slot_uses_it(cli: Cli, store: Store) -> None:
     create_routine(
         store, "Lunch stretch", [RoutineStep(exercise="roll-down")], user_id=LOCAL_USER_ID

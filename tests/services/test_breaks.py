@@ -171,3 +171,20 @@ def test_breaks_today_equals_summary_and_next_break(
         )
     finally:
         clock.advance(-hours * 3600)
+
+
+def test_a_listed_break_says_why_it_was_skipped_or_that_it_was_short(
+    store: Store, clock: FakeClock
+) -> None:
+    at = clock.now()
+    skipped = breaks.log_break(store, at, "skipped", user_id=LOCAL_USER_ID, reason="in a meeting")
+    short = breaks.log_break(store, at, "taken", user_id=LOCAL_USER_ID, short=True)
+    plain = breaks.log_break(store, at, "taken", user_id=LOCAL_USER_ID)
+    notes = {b.id: b.note for b in breaks.list_breaks(store, user_id=LOCAL_USER_ID)}
+    assert notes == {skipped: "in a meeting", short: "1-minute break", plain: None}
+    # Changed to another outcome, the old answer no longer describes it.
+    assert breaks.update_break(store, skipped, outcome="taken", user_id=LOCAL_USER_ID).note is None
+    assert breaks.update_break(store, short, outcome="missed", user_id=LOCAL_USER_ID).note is None
+    # The note is for people: the JSON keeps the stored fields only.
+    listed = breaks.get_break(store, skipped, user_id=LOCAL_USER_ID).model_dump()
+    assert "note" not in listed and listed["reason"] == "in a meeting"

@@ -55,14 +55,30 @@ def test_runs_page_on_a_phone_and_a_desktop(page: Page, browser: Any, server: Li
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     # The TCX and the watch's FIT files recorded heart rate; the fenix 2 file did not.
-    table = page.locator("table.runs").inner_text()
-    assert "avg heart rate 160 bpm" in table and "avg heart rate 90 bpm" in table
-    assert table.count("avg heart rate") == 4  # Strava's copy of a run carries none
+    hr = page.locator("table.runs td.run-hr:not(.is-none)")
+    assert hr.count() == 4  # Strava's copy of a run carries none
+    assert {"160 bpm", "90 bpm"} <= set(hr.all_inner_texts())
     shot(page, "runs-phone")
-    for desktop in _sized(browser, server, 1280, 900):
+    # On a phone card its label and its value stay one line each, however tall the row.
+    for cell in hr.all():
+        lines = cell.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return [r.getClientRects().length, e.getClientRects()[0].height,"
+            " parseFloat(getComputedStyle(e, '::before').lineHeight)] }"
+        )
+        assert lines[0] == 1, f"the heart rate value wraps: {lines}"
+    assert not page.locator("table.runs td.run-hr.is-none").first.is_visible()
+    for desktop in _sized(browser, server, 1280, 800):
         desktop.goto("/runs")
         assert desktop.locator("tr[data-run-id]").count() == 6
+        assert desktop.get_by_role("columnheader", name="Average heart rate").is_visible()
+        assert desktop.evaluate("document.documentElement.scrollWidth") <= 1280
         shot(desktop, "runs-desktop")
+    for tablet in _sized(browser, server, 800, 1000):
+        # Just wide enough for the table: one line a cell must still fit, the names wrap.
+        tablet.goto("/runs")
+        assert tablet.evaluate("document.documentElement.scrollWidth") <= 800
+        shot(tablet, "runs-tablet")
 
 
 def test_filter_fix_and_delete_without_javascript_tricks(page: Page) -> None:

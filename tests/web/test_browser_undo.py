@@ -134,3 +134,32 @@ def test_deleting_a_routine_a_slot_uses_is_refused_on_its_page(
         assert "Desk breaks slot uses 'Lunch stretch': pick another routine for it first" in text
         shot(pg, f"undo-routine-refused-{size}")
         context.close()
+
+
+def test_history_shows_skip_reasons_and_short_breaks(browser: Any, server: LiveServer) -> None:
+    # Any due time will do: the History page lists breaks by when they were answered (now).
+    due = "2026-01-05T09:00:00+00:00"
+    answers = [
+        {"due_at": due, "outcome": "skipped", "reason": "in a meeting"},
+        {"due_at": due, "outcome": "taken", "short": True},
+        {
+            "due_at": due,
+            "outcome": "skipped",
+            "reason": "presenting the quarterly numbers to the whole department, back at three",
+        },
+    ]
+    for size, (width, height) in {"phone": (390, 844), "laptop": (1280, 800)}.items():
+        context = browser.new_context(
+            base_url=server.url, viewport={"width": width, "height": height}
+        )
+        pg = context.new_page()
+        if size == "phone":
+            for answer in answers:
+                assert pg.request.post("/api/v1/breaks", data=answer).ok
+        pg.goto("/history")
+        text = pg.locator("#history-breaks").inner_text()
+        assert "Skipped — in a meeting" in text and "Taken — 1-minute break" in text
+        # Nothing sticks out sideways, however long the reason.
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        shot(pg, f"history-break-notes-{size}")
+        context.close()

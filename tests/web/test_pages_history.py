@@ -94,6 +94,21 @@ def test_editing_a_session_saves_and_says_so(client: TestClient, store: Store) -
     assert future.status_code == 422 and "Nothing was saved" in future.text
 
 
+def test_history_says_why_a_break_was_skipped_and_which_were_short(
+    client: TestClient, store: Store, clock: FakeClock
+) -> None:
+    at = clock.now()
+    skipped = breaks.log_break(store, at, "skipped", user_id=LOCAL_USER_ID, reason="in a meeting")
+    breaks.log_break(store, at, "taken", user_id=LOCAL_USER_ID, short=True)
+    breaks.log_break(store, at, "skipped", user_id=LOCAL_USER_ID, reason="<b>boss</b> & co")
+    text = " ".join(_visible(client.get("/history").text).split())
+    assert "Skipped — in a meeting" in text and "Taken — 1-minute break" in text
+    assert "Skipped — &lt;b&gt;boss&lt;/b&gt; &amp; co" in text  # the user's text, never markup
+    confirm = client.get(f"/history/breaks/{skipped}/delete").text
+    assert "Skipped — in a meeting" in confirm
+    assert not _TECHNICAL.search(text)
+
+
 def test_a_break_is_edited_and_deleted_and_counts_follow(
     client: TestClient, store: Store, clock: FakeClock
 ) -> None:

@@ -107,7 +107,9 @@ def test_the_runs_page_shows_the_average_heart_rate(client: TestClient, fixtures
     out = upload(client, _files(fixtures_dir, "tcx/test.tcx", "gpx/cerknicko-jezero.gpx"))
     assert out["imported"] == 2
     page = client.get("/runs").text
-    assert page.count("avg heart rate 160 bpm") == 1  # the GPX recorded none: nothing shown
+    assert '<abbr title="Average heart rate">Avg HR</abbr>' in page
+    assert page.count('data-label="Avg heart rate">160 bpm<') == 1
+    assert page.count('run-hr is-none" data-label="Avg heart rate">–<') == 1  # the GPX: none
     run_id = next(f["run_id"] for f in out["files"] if f["file"] == "test.tcx")
     assert "avg heart rate 160 bpm, highest 189 bpm" in client.get(f"/runs/{run_id}").text
     api = {r["id"]: r for r in client.get("/api/v1/runs").json()}

@@ -70,6 +70,7 @@ def register(app: typer.Typer) -> None:
         """List the breaks logged in the last days, newest first, with their ids."""
         import json
 
+        from rich.markup import escape
         from rich.table import Table
 
         from runback.cli.common import console, local_when, opened_store
@@ -89,7 +90,9 @@ def register(app: typer.Typer) -> None:
             table.add_column(col, justify="right" if col == "id" else "left")
         for b in found:
             session = str(b.session_id) if b.session_id is not None else "-"
-            table.add_row(str(b.id), local_when(b.at, b.zone), b.outcome, session)
+            # The reason is the user's own text: shown as typed, never read as markup.
+            what = b.outcome if b.note is None else f"{b.outcome} — {escape(b.note)}"
+            table.add_row(str(b.id), local_when(b.at, b.zone), what, session)
         console().print(table)
 
     @group.command("delete")

@@ -41,12 +41,12 @@ def register(app: typer.Typer) -> None:
         """Answer a check-in before or after a run, even when nothing hurts (a 0 is data)."""
         import json
 
-        from runback.cli.common import console, err_console, fail, local_when, store
+        from runback.cli.common import console, fail, local_when, store
         from runback.cli.pain import (
             NOT_ANSWERED,
             _ask_flags,
             parse_flags,
-            print_advice,
+            print_logged,
             stdin_is_terminal,
         )
         from runback.services.checkins import answer_checkin, due_checkins
@@ -101,18 +101,7 @@ def register(app: typer.Typer) -> None:
             red_flags=flags,
             same_as_last=same_as_last,
         )
-        advice = logged.advice
-        if json_out:
-            if advice.level == "emergency":
-                err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
-            print(logged.model_dump_json(indent=2))
-            return
-        if advice.level == "emergency":
-            out.print(f"[bold red]{advice.headline}[/]\n")
         e = logged.entry
         linked = f", after run {e.run_id}" if e.run_id is not None else ""
-        out.print(
-            f"Checked in ({full}): {e.region} {e.intensity}/10{linked} (entry {e.id}).",
-            highlight=False,
-        )
-        print_advice(out, advice)
+        summary = f"Checked in ({full}): {e.region} {e.intensity}/10{linked} (entry {e.id})."
+        print_logged(logged, summary, json_out=json_out)

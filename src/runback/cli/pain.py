@@ -13,9 +13,16 @@ if TYPE_CHECKING:
 
     from runback.core.triage import Advice
     from runback.services.concerns import Concern
-    from runback.services.pain import PainEntry
+    from runback.services.pain import PainEntry, PainLogged
 
-__all__ = ["parse_flags", "print_advice", "print_concern", "register", "stdin_is_terminal"]
+__all__ = [
+    "parse_flags",
+    "print_advice",
+    "print_concern",
+    "print_logged",
+    "register",
+    "stdin_is_terminal",
+]
 
 # A seam: tests drive the questions through CliRunner's input, which is not a terminal.
 stdin_is_terminal: Callable[[], bool] = lambda: sys.stdin.isatty()  # noqa: E731
@@ -64,6 +71,24 @@ def print_advice(out: Console, advice: Advice) -> None:
         lines += ["", "[bold]Why:[/]"] + [f"• {escape(r)}" for r in advice.reasons]
     lines += ["", f"[dim]{escape(advice.disclaimer)}[/]"]
     out.print(Panel("\n".join(lines), title=_TITLE[advice.level], border_style=style))
+
+
+def print_logged(logged: PainLogged, summary: str, *, json_out: bool) -> None:
+    """Print an entry just stored: JSON, or the summary line and its advice (emergency first)."""
+    from runback.cli.common import console, err_console
+
+    advice = logged.advice
+    if json_out:
+        if advice.level == "emergency":
+            # Scripts read stdout; a person watching still needs to see this.
+            err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
+        print(logged.model_dump_json(indent=2))
+        return
+    out = console()
+    if advice.level == "emergency":
+        out.print(f"[bold red]{advice.headline}[/]\n")
+    out.print(summary, highlight=False)
+    print_advice(out, advice)
 
 
 def print_concern(out: Console, concern: Concern) -> None:
@@ -340,19 +365,13 @@ def register(app: typer.Typer) -> None:
             same_as_last=same_as_last,
             user_id=LOCAL_USER_ID,
         )
-        advice = logged.advice
-        if json_out:
-            if advice.level == "emergency":
-                # Scripts read stdout; a person watching still needs to see this.
-                err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
-            print(logged.model_dump_json(indent=2))
-            return
-        if advice.level == "emergency":
-            out.print(f"[bold red]{advice.headline}[/]\n")
         e = logged.entry
         linked = f", linked to run {e.run_id}" if e.run_id is not None else ", no run linked"
-        out.print(f"Logged {e.region} pain {e.intensity}/10{linked} (entry {e.id}).")
-        print_advice(out, advice)
+        print_logged(
+            logged,
+            f"Logged {e.region} pain {e.intensity}/10{linked} (entry {e.id}).",
+            json_out=json_out,
+        )
 
     @group.command("delete")
     @handle_errors
@@ -390,7 +409,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Change a pain entry's region, intensity, notes or red flags; the advice is redone."""
-        from runback.cli.common import console, err_console, fail, opened_store
+        from runback.cli.common import fail, opened_store
         from runback.services.pain import update_pain
         from runback.services.store import LOCAL_USER_ID
 
@@ -409,18 +428,9 @@ def register(app: typer.Typer) -> None:
                 notes=notes,
                 red_flags=flags,
             )
-        advice = changed.advice
-        if json_out:
-            if advice.level == "emergency":
-                err_console().print(f"[bold red]EMERGENCY: {advice.headline}[/]")
-            print(changed.model_dump_json(indent=2))
-            return
-        out = console()
-        if advice.level == "emergency":
-            out.print(f"[bold red]{advice.headline}[/]\n")
         e = changed.entry
-        out.print(f"Changed entry {e.id}: {e.region} pain {e.intensity}/10.", highlight=False)
-        print_advice(out, advice)
+        summary = f"Changed entry {e.id}: {e.region} pain {e.intensity}/10."
+        print_logged(changed, summary, json_out=json_out)
 
     @group.command("checked")
     @handle_errors

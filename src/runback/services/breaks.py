@@ -21,6 +21,7 @@ from runback.storage.models import BreakRow
 __all__ = [
     "PREFS_KEY",
     "REASON_MAX",
+    "SHORT_NOTE",
     "STRICT_NO_SNOOZE",
     "STRICT_SKIP_REASON",
     "BreakEntry",
@@ -53,6 +54,7 @@ STRICT_NO_SNOOZE = (
     "strict mode is on: a break cannot be snoozed; take a 1-minute break, or skip and say why"
 )
 STRICT_SKIP_REASON = "strict mode is on: say why you skip this break (a reason)"
+SHORT_NOTE = "1-minute break"  # a short taken break, as the History page and `breaks list` say
 
 
 def _validate(raw: Mapping[str, Any], source: str) -> ReminderPrefs:
@@ -203,6 +205,16 @@ class BreakEntry(BaseModel):
     session_id: int | None
     reason: str | None = None
     short: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """Say what the answer added in plain words: "1-minute break", or why it was skipped."""
+        # An edit may change the outcome and keep these: they only mean something for theirs.
+        if self.short and self.outcome == "taken":
+            return SHORT_NOTE
+        if self.reason and self.outcome == "skipped":
+            return self.reason
+        return None
 
 
 def _break_row(session: Any, user_id: int, break_id: int) -> BreakRow:

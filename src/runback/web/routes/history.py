@@ -212,6 +212,12 @@ def session_delete(
 # ---- breaks --------------------------------------------------------------------------------
 
 
+def _break_what(b: BreakEntry) -> str:
+    """Return "Skipped — in a meeting": the outcome and what the answer added."""
+    label = OUTCOME_LABELS.get(b.outcome, b.outcome)
+    return label if b.note is None else f"{label} — {b.note}"
+
+
 def _break_form(
     request: Request, b: BreakEntry, errors: list[str] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -274,7 +280,7 @@ def break_delete_page(
     return confirm_page(
         request,
         title="Delete this break?",
-        lines=[OUTCOME_LABELS.get(b.outcome, b.outcome), local_time(b.at, b.zone)],
+        lines=[_break_what(b), local_time(b.at, b.zone)],
         note="Today's and this week's break counts will no longer include it.",
         action=f"/history/breaks/{b.id}/delete",
         back="/history",

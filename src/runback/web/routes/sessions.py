@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from runback.core.phases import expand, held_s, planned_hold_s
 from runback.core.vocab import Context
 from runback.errors import ValidationError
+from runback.services.played import start_once
 from runback.services.player import resolve_for_player
 from runback.services.sessions import (
     SessionPublic,
@@ -23,7 +24,6 @@ from runback.services.sessions import (
     list_sessions,
     rate_session,
     record_progress,
-    start_session,
     update_session,
 )
 from runback.services.store import Store
@@ -140,20 +140,13 @@ def api_session(session_id: IdPath, store: StoreDep, user_id: UserDep) -> Sessio
 
 @router.post(f"{API}/sessions", status_code=201)
 def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep) -> SessionPublic:
-    """Start a session now; it is stored (as partial) before any step runs."""
-    if body.client_key is not None:
-        from runback.services.played import find_by_key
-
-        # Sent again (the answer was lost on a bad network): the session already started.
-        found = find_by_key(store, user_id=user_id, client_key=body.client_key)
-        if found is not None:
-            return get_session(store, found[0], user_id=user_id)
+    """Start a session now; it is stored (as partial) before any step runs (once per key)."""
     catalog, routine = resolve_routine(store, user_id, body.routine_slug)
     # The first get-ready lasts what the player plays: the user's extra seconds included.
     steps = resolve_for_player(store, catalog, routine, user_id=user_id)[0]
     phases = expand(steps)
     state = Snapshot(phase_index=0, remaining_s=phases[0].duration_s, paused=True)
-    session_id = start_session(
+    session_id = start_once(
         store,
         routine,
         body.context,
@@ -162,7 +155,7 @@ def api_start(body: SessionStart, store: StoreDep, user_id: UserDep, _: CsrfDep)
         state=state.model_dump(),
         client_key=body.client_key,
         user_id=user_id,
-    )
+    )[0]
     return get_session(store, session_id, user_id=user_id)
 
 
