@@ -8,6 +8,7 @@ are built (pain to one decimal, shares to 0.01), so no screen or JSON shows floa
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -141,7 +142,8 @@ def week_start(day: date) -> date:
 
 def heat_level(minutes: float) -> int:
     """Return the heatmap shade 0-4 for minutes of back-up work."""
-    return sum(1 for step in HEAT_STEPS if minutes > step)
+    # The steps are sorted: the count of steps below `minutes` is where it would go among them.
+    return bisect_left(HEAT_STEPS, minutes)
 
 
 def weekly_adherence(

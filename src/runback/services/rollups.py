@@ -12,15 +12,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from runback.core.rollups import DayRollup, with_streaks
+from runback.core.rollups import DayRollup, DayTotals, with_streaks
 from runback.services.store import Store
 from runback.storage.models import DayRollupRow, UserRow
-from runback.storage.rollups import compute_user, read_rollups, rebuild_all
+from runback.storage.rollups import compute_user, read_day_totals, read_rollups, rebuild_all
 
 __all__ = [
     "DoctorReport",
     "StreakNumbers",
     "check_rollups",
+    "day_totals_between",
     "rebuild_rollups",
     "rollups_between",
     "streak_numbers",
@@ -59,6 +60,14 @@ def rollups_between(
     """Return the user's day rollups in [first, last], by day (days with nothing are absent)."""
     with store.factory() as session:
         return {r.day: r for r in read_rollups(session.connection(), user_id, first, last)}
+
+
+def day_totals_between(
+    store: Store, first: date, last: date, *, user_id: int
+) -> dict[date, DayTotals]:
+    """Return the totals the progress numbers read of the rollups in [first, last], by day."""
+    with store.factory() as session:
+        return {r.day: r for r in read_day_totals(session.connection(), user_id, first, last)}
 
 
 def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
