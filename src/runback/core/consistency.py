@@ -158,11 +158,13 @@ def weekly_adherence(
     if not 1 <= target <= 7:
         raise ValueError("the weekly target must be 1 to 7 days")
     this_week = week_start(today)
+    done_days = set(practice_days)
     rows: list[WeekAdherence] = []
     for back in range(weeks - 1, -1, -1):
         start = this_week - timedelta(weeks=back)
         so_far = min(7, (today - start).days + 1)
-        done = sum(1 for d in practice_days if start <= d < start + timedelta(days=so_far))
+        # The week's days looked up, not every practice day scanned for each week.
+        done = sum(1 for k in range(so_far) if start + timedelta(days=k) in done_days)
         rows.append(
             WeekAdherence(
                 week_start=start,

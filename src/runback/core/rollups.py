@@ -294,14 +294,11 @@ def weekly_load_from(days: Mapping[date, DayTotals], today: date, weeks: int) ->
     """Return km run and the mean daily worst pain for each of the last `weeks` weeks."""
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    by_week: dict[date, list[DayTotals]] = {s: [] for s in starts}
-    for d, r in sorted(days.items()):
-        wk = week_start(d)
-        if wk in by_week and d <= today:
-            by_week[wk].append(r)
     out = []
     for s in starts:
-        rs = by_week[s]
+        # The week's days looked up, oldest first (the rollups read cover far more weeks).
+        week = (s + timedelta(days=k) for k in range(7))
+        rs = [r for d in week if d <= today and (r := days.get(d)) is not None]
         worst = [r.worst_pain for r in rs if r.worst_pain is not None]
         out.append(
             WeekLoad(

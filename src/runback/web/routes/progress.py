@@ -45,24 +45,30 @@ class Charts(BaseModel):
     load: str
 
 
+# English names, as strftime's %a and %b give them in the C locale the server runs in: a table
+# lookup is a tenth of the cost of strftime, which the calendar's tooltips call 371 times.
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def _week(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]}"
 
 
 def _heat_cells(stats: Stats) -> list[HeatCell]:
     cells = []
     for day in stats.heatmap.days:
-        parts = [f"{round(day.minutes)} min back-up work" if day.minutes else "no back-up work"]
-        if day.run:
-            parts.append("run")
-        if day.max_pain is not None:
-            parts.append(f"pain {day.max_pain}/10")
-        tip = f"{_day(day.day)}: {', '.join(parts)}"
-        cells.append(HeatCell(day.day, day.level, tip, dot=day.run))
+        minutes, run, pain = day.minutes, day.run, day.max_pain
+        tip = f"{round(minutes)} min back-up work" if minutes else "no back-up work"
+        if run:
+            tip += ", run"
+        if pain is not None:
+            tip += f", pain {pain}/10"
+        cells.append(HeatCell(day.day, day.level, f"{_day(day.day)}: {tip}", dot=run))
     return cells
 
 
