@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Select, bindparam, func, select
 
 from runback.core.rollups import DayRollup, DayTotals, with_streaks
 from runback.services.store import Store
@@ -70,20 +70,20 @@ def day_totals_between(
         return {r.day: r for r in read_day_totals(session.connection(), user_id, first, last)}
 
 
-def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
-    """Return the streak numbers as of `today` from a handful of indexed reads."""
+def _streak_query() -> Select[Any]:
     t = DayRollupRow
-    mine = t.user_id == user_id
+    mine = t.user_id == bindparam("user_id")
+    today, yesterday = bindparam("today", type_=Date), bindparam("yesterday", type_=Date)
 
-    def on(day: date) -> Any:
+    def on(day: Any) -> Any:
         return select(t.streak).where(mine, t.day == day).scalar_subquery()
 
     # One statement of five indexed lookups. The longest streak so far ends on its best day:
     # the (user_id, streak, day) index is read from the top until a day up to today (only
     # sessions stamped in the future come first), and it covers the count of practice days.
-    query = select(
+    return select(
         on(today),
-        on(today - timedelta(days=1)),
+        on(yesterday),
         select(func.max(t.streak)).where(mine).scalar_subquery(),
         select(t.streak)
         .where(mine, t.day <= today)
@@ -92,8 +92,17 @@ def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
         .scalar_subquery(),
         select(func.count()).where(mine, t.streak > 0, t.day <= today).scalar_subquery(),
     )
+
+
+# Built once, with bound parameters: SQLAlchemy keeps its cache key, most of a fresh build's cost.
+_STREAKS = _streak_query()
+
+
+def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
+    """Return the streak numbers as of `today` from a handful of indexed reads."""
+    params = {"user_id": user_id, "today": today, "yesterday": today - timedelta(days=1)}
     with store.factory() as session:
-        now, before, longest, so_far, days = session.execute(query).one()
+        now, before, longest, so_far, days = session.execute(_STREAKS, params).one()
     current = now or before or 0
     return StreakNumbers(bool(now), current, longest or 0, so_far or 0, days or 0)
 

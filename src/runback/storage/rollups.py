@@ -11,9 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, fields
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, event, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.orm.util import identity_key
@@ -267,15 +280,13 @@ def read_rollups(
     return [_from_row(r) for r in conn.execute(query.order_by(t.c.day))]
 
 
-def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> list[DayTotals]:
-    """Return the totals of the user's stored rollups in [first, last], oldest first.
-
-    Only the columns the progress numbers read; the run-day and before-run comparisons are
-    made in the query, so no instant is turned into a datetime (most of a whole row's cost).
-    """
+@cache
+def _totals_query() -> Select[Any]:
+    # Built once, with bound parameters: SQLAlchemy then keeps its cache key too, which is
+    # most of what a statement costs to run when built afresh on every call.
     t = _t("day_rollups")
     run_at, ended = t.c.first_run_at, t.c.first_practice_end
-    query = (
+    return (
         select(
             t.c.day,
             t.c.practice,
@@ -289,10 +300,23 @@ def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> 
             run_at.is_not(None),
             and_(run_at.is_not(None), ended.is_not(None), ended <= run_at),
         )
-        .where(t.c.user_id == user_id, t.c.day >= first, t.c.day <= last)
+        .where(
+            t.c.user_id == bindparam("user_id"),
+            t.c.day >= bindparam("first", type_=Date),
+            t.c.day <= bindparam("last", type_=Date),
+        )
         .order_by(t.c.day)
     )
-    return [DayTotals._make(r) for r in conn.execute(query)]
+
+
+def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> list[DayTotals]:
+    """Return the totals of the user's stored rollups in [first, last], oldest first.
+
+    Only the columns the progress numbers read; the run-day and before-run comparisons are
+    made in the query, so no instant is turned into a datetime (most of a whole row's cost).
+    """
+    rows = conn.execute(_totals_query(), {"user_id": user_id, "first": first, "last": last})
+    return [DayTotals._make(r) for r in rows]
 
 
 def refresh_days(conn: Connection, user_id: int, zone: str, days: set[date]) -> None:
