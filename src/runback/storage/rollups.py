@@ -315,8 +315,9 @@ def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> 
     Only the columns the progress numbers read; the run-day and before-run comparisons are
     made in the query, so no instant is turned into a datetime (most of a whole row's cost).
     """
-    rows = conn.execute(_totals_query(), {"user_id": user_id, "first": first, "last": last})
-    return [DayTotals._make(r) for r in rows]
+    params = {"user_id": user_id, "first": first, "last": last}
+    # all(): one fetchall, not a fetchone per row as iterating the result does.
+    return [DayTotals._make(r) for r in conn.execute(_totals_query(), params).all()]
 
 
 def refresh_days(conn: Connection, user_id: int, zone: str, days: set[date]) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -73,10 +72,12 @@ def _heat_cells(stats: Stats) -> list[HeatCell]:
 
 
 def _weekly_minutes(stats: Stats) -> dict[date, float]:
-    out: dict[date, float] = defaultdict(float)
+    # Day numbers, not date arithmetic: this runs over the year's 371 cells on every view.
+    by_monday: dict[int, float] = {}
     for day in stats.heatmap.days:
-        out[day.day - timedelta(days=day.day.weekday())] += day.minutes
-    return out
+        monday = day.day.toordinal() - day.day.weekday()
+        by_monday[monday] = by_monday.get(monday, 0.0) + day.minutes
+    return {date.fromordinal(n): total for n, total in by_monday.items()}
 
 
 def charts_for(stats: Stats) -> Charts:
