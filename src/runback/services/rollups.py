@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, Select, bindparam, func, select
@@ -70,7 +71,10 @@ def day_totals_between(
         return {r.day: r for r in read_day_totals(session.connection(), user_id, first, last)}
 
 
+@cache
 def _streak_query() -> Select[Any]:
+    # Built once, on first use, with bound parameters: SQLAlchemy keeps its cache key, most of
+    # what a statement built afresh on every call costs.
     t = DayRollupRow
     mine = t.user_id == bindparam("user_id")
     today, yesterday = bindparam("today", type_=Date), bindparam("yesterday", type_=Date)
@@ -94,15 +98,11 @@ def _streak_query() -> Select[Any]:
     )
 
 
-# Built once, with bound parameters: SQLAlchemy keeps its cache key, most of a fresh build's cost.
-_STREAKS = _streak_query()
-
-
 def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
     """Return the streak numbers as of `today` from a handful of indexed reads."""
     params = {"user_id": user_id, "today": today, "yesterday": today - timedelta(days=1)}
     with store.factory() as session:
-        now, before, longest, so_far, days = session.execute(_STREAKS, params).one()
+        now, before, longest, so_far, days = session.execute(_streak_query(), params).one()
     current = now or before or 0
     return StreakNumbers(bool(now), current, longest or 0, so_far or 0, days or 0)
 
