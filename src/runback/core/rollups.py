@@ -317,21 +317,22 @@ def heatmap_from(days: Mapping[date, DayTotals], today: date) -> Heatmap:
     """Return one cell per local day from the Monday a year back through today."""
     first = week_start(today - timedelta(days=364))
     cells = []
-    for i in range((today - first).days + 1):
-        day = first + timedelta(days=i)
-        r = days.get(day)
+    day, one, get = first, timedelta(days=1), days.get
+    while day <= today:
+        r = get(day)
         if r is None:
             cells.append({"day": day, "minutes": 0.0, "level": 0, "run": False, "max_pain": None})
-            continue
-        minutes = r.minutes
-        cells.append(
-            {
-                "day": day,
-                "minutes": round(minutes, 2),
-                "level": heat_level(minutes),
-                "run": r.runs > 0,
-                "max_pain": r.worst_pain,
-            }
-        )
+        else:
+            minutes = r.minutes
+            cells.append(
+                {
+                    "day": day,
+                    "minutes": round(minutes, 2),
+                    "level": heat_level(minutes),
+                    "run": r.runs > 0,
+                    "max_pain": r.worst_pain,
+                }
+            )
+        day += one
     # Validated in one call (the cells as plain dicts): a third of building 371 models one by one.
     return Heatmap.model_validate({"first": first, "last": today, "days": cells})
