@@ -41,7 +41,9 @@ class Bar:
 
 def _fmt(x: float) -> str:
     """Format a coordinate compactly (SVG needs no more than one decimal here)."""
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+    # One decimal: only a trailing ".0" can go (what stripping zeros, then the point, leaves).
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _num(x: float) -> str:
