@@ -317,7 +317,7 @@ def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> 
     """
     params = {"user_id": user_id, "first": first, "last": last}
     # all(): one fetchall, not a fetchone per row as iterating the result does.
-    return [DayTotals._make(r) for r in conn.execute(_totals_query(), params).all()]
+    return list(map(DayTotals._make, conn.execute(_totals_query(), params).all()))
 
 
 def refresh_days(conn: Connection, user_id: int, zone: str, days: set[date]) -> None:
