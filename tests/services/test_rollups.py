@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from runback.core.clock import FakeClock
-from runback.core.rollups import DayRollup
+from runback.core.rollups import DayRollup, DayTotals
 from runback.errors import ValidationError
 from runback.services.accounts import set_zone
 from runback.services.breaks import delete_break, log_break, update_break
@@ -16,6 +16,7 @@ from runback.services.catalog import load_builtin
 from runback.services.pain import delete_pain, log_pain
 from runback.services.rollups import (
     check_rollups,
+    day_totals_between,
     rebuild_rollups,
     rollups_between,
     streak_numbers,
@@ -151,3 +152,19 @@ def test_the_runs_page_is_one_page_and_the_totals(store: Store, clock: FakeClock
     assert only.shown_total == 8 and all(r.is_run for r in only.runs)
     with pytest.raises(ValidationError, match="limit"):
         page_of_runs(store, user_id=U, limit=0)
+
+
+def test_the_day_totals_are_the_rollups_with_the_run_comparisons_made_in_sql(
+    store: Store,
+) -> None:
+    _runs(store, 5)  # 08:00 UTC each day back; days 0 and 3 are rides
+    now = store.clock.now()
+    _session(store, now - timedelta(hours=1))  # day 0: a ride, not a run day
+    _session(store, now - timedelta(days=1, hours=1))  # day 1: ended before the run
+    _session(store, now - timedelta(days=2) + timedelta(hours=1))  # day 2: after it
+    first = MONDAY - timedelta(days=6)
+    totals = day_totals_between(store, first, MONDAY, user_id=U)
+    whole = rollups_between(store, first, MONDAY, user_id=U)
+    assert totals == {d: DayTotals.of(r) for d, r in whole.items()}
+    flags = {(MONDAY - d).days: (t.run_day, t.prepared) for d, t in totals.items()}
+    assert flags == {0: (False, False), 1: (True, True), 2: (True, False), 4: (True, False)}

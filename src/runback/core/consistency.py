@@ -8,6 +8,7 @@ are built (pain to one decimal, shares to 0.01), so no screen or JSON shows floa
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -141,7 +142,8 @@ def week_start(day: date) -> date:
 
 def heat_level(minutes: float) -> int:
     """Return the heatmap shade 0-4 for minutes of back-up work."""
-    return sum(1 for step in HEAT_STEPS if minutes > step)
+    # The steps are sorted: the count of steps below `minutes` is where it would go among them.
+    return bisect_left(HEAT_STEPS, minutes)
 
 
 def weekly_adherence(
@@ -156,11 +158,13 @@ def weekly_adherence(
     if not 1 <= target <= 7:
         raise ValueError("the weekly target must be 1 to 7 days")
     this_week = week_start(today)
+    done_days = set(practice_days)
     rows: list[WeekAdherence] = []
     for back in range(weeks - 1, -1, -1):
         start = this_week - timedelta(weeks=back)
         so_far = min(7, (today - start).days + 1)
-        done = sum(1 for d in practice_days if start <= d < start + timedelta(days=so_far))
+        # The week's days looked up, not every practice day scanned for each week.
+        done = sum(1 for k in range(so_far) if start + timedelta(days=k) in done_days)
         rows.append(
             WeekAdherence(
                 week_start=start,

@@ -228,21 +228,22 @@ def load_summary(
     first = today - timedelta(days=days - 1 + CHRONIC_DAYS)
     series = daily_loads(runs, zone, first, today, hr)
     loads = [load for _, load, _ in series]
-    rows: list[DayLoad] = []
+    # Plain dicts, validated with the summary in one call: a third of building each DayLoad.
+    rows: list[dict[str, object]] = []
     for i, (day, load, km) in enumerate(series):
         if i < CHRONIC_DAYS:
             continue
         acute = rolling_mean(loads, i, ACUTE_DAYS)
         chronic = rolling_mean(loads, i, CHRONIC_DAYS)
         rows.append(
-            DayLoad(
-                day=day,
-                load=round(load, 1),
-                km=round(km, 2),
-                acute=round(acute, 1),
-                chronic=round(chronic, 1),
-                ratio=_round(acute / chronic) if chronic > 0 else None,
-            )
+            {
+                "day": day,
+                "load": round(load, 1),
+                "km": round(km, 2),
+                "acute": round(acute, 1),
+                "chronic": round(chronic, 1),
+                "ratio": _round(acute / chronic) if chronic > 0 else None,
+            }
         )
     end = len(series) - 1
     acute = rolling_mean(loads, end, ACUTE_DAYS)
@@ -258,29 +259,31 @@ def load_summary(
     high = (
         ramp is not None and ramp > RAMP_HIGH_PERCENT and ratio is not None and ratio > RATIO_HIGH
     )
-    counted_from = rows[0].day if rows else today
+    counted_from = series[CHRONIC_DAYS][0] if rows else today
     hr_runs = sum(
         1
         for r in runs
         if r.avg_hr is not None and counted_from <= event_day(r.started_at, zone) <= today
     )
-    return LoadSummary(
-        today=today,
-        days=rows,
-        acute=round(acute, 1),
-        chronic=round(chronic, 1),
-        ratio=_round(ratio),
-        km_last_7=round(km_last, 2),
-        km_prev_7=round(km_prev, 2),
-        ramp_percent=_round(ramp, 1),
-        monotony=_round(mono),
-        strain=_round(strain, 1),
-        heart_rate_runs=hr_runs,
-        pain_recent=_round(recent, 1),
-        pain_before=_round(before, 1),
-        pain_rising=rising,
-        ramp_high=high,
-        nudge=NUDGE if high and rising else None,
+    return LoadSummary.model_validate(
+        {
+            "today": today,
+            "days": rows,
+            "acute": round(acute, 1),
+            "chronic": round(chronic, 1),
+            "ratio": _round(ratio),
+            "km_last_7": round(km_last, 2),
+            "km_prev_7": round(km_prev, 2),
+            "ramp_percent": _round(ramp, 1),
+            "monotony": _round(mono),
+            "strain": _round(strain, 1),
+            "heart_rate_runs": hr_runs,
+            "pain_recent": _round(recent, 1),
+            "pain_before": _round(before, 1),
+            "pain_rising": rising,
+            "ramp_high": high,
+            "nudge": NUDGE if high and rising else None,
+        }
     )
 
 

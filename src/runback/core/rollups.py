@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sized
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from runback.core.consistency import (
     Adherence,
     BeforeRun,
-    HeatDay,
     Heatmap,
     WeekLoad,
     heat_level,
@@ -36,6 +36,7 @@ from runback.core.vocab import RUN_SPORTS
 __all__ = [
     "BreakFacts",
     "DayRollup",
+    "DayTotals",
     "PainFacts",
     "RunFacts",
     "SessionFacts",
@@ -127,6 +128,41 @@ class DayRollup:
             and self.pain_entries == 0
             and self.runs == 0
             and self.worst_run_pain is None
+        )
+
+
+class DayTotals(NamedTuple):
+    """The part of a day rollup the progress numbers read (a lean row: read hundreds at once)."""
+
+    day: date
+    practice: int
+    minutes: float
+    breaks_taken: int
+    breaks_due: int  # taken + skipped + missed (DayRollup.breaks_due)
+    pain_entries: int
+    worst_pain: int | None
+    runs: int
+    run_m: float
+    run_day: bool  # a first run is known (DayRollup.first_run_at is set)
+    prepared: bool  # back-up work ended before the day's first run (both known)
+
+    @classmethod
+    def of(cls, r: DayRollup) -> DayTotals:
+        """Return the totals of a whole day rollup."""
+        return cls(
+            r.day,
+            r.practice,
+            r.minutes,
+            r.breaks_taken,
+            r.breaks_due,
+            r.pain_entries,
+            r.worst_pain,
+            r.runs,
+            r.run_m,
+            r.first_run_at is not None,
+            r.first_practice_end is not None
+            and r.first_run_at is not None
+            and r.first_practice_end <= r.first_run_at,
         )
 
 
@@ -240,48 +276,29 @@ def with_streaks(days: Iterable[DayRollup], before: DayRollup | None = None) -> 
 
 
 def adherence_from(
-    days: Mapping[date, DayRollup], today: date, weeks: int, target: int
+    days: Mapping[date, DayTotals], today: date, weeks: int, target: int
 ) -> Adherence:
     """Return weekly adherence from day rollups (core.consistency.weekly_adherence)."""
     return weekly_adherence([d for d, r in days.items() if r.practice > 0], today, weeks, target)
 
 
-def _first_runs(days: Mapping[date, DayRollup], first: date, last: date) -> dict[date, DayRollup]:
-    return {d: r for d, r in days.items() if first <= d <= last and r.first_run_at is not None}
-
-
-def _prepared(run_days: Mapping[date, DayRollup]) -> set[date]:
-    return {
-        d
-        for d, r in run_days.items()
-        if r.first_practice_end is not None
-        and r.first_run_at is not None
-        and r.first_practice_end <= r.first_run_at
-    }
-
-
-def before_run_from(days: Mapping[date, DayRollup], first: date, last: date) -> BeforeRun:
+def before_run_from(days: Mapping[date, DayTotals], first: date, last: date) -> BeforeRun:
     """Return the share of run days with back-up work done before the day's first run."""
-    run_days = _first_runs(days, first, last)
-    prepared = _prepared(run_days)
+    run_days = [r for d, r in days.items() if first <= d <= last and r.run_day]
     n = len(run_days)
-    return BeforeRun(
-        run_days=n, prepared_days=len(prepared), share=len(prepared) / n if n else None
-    )
+    prepared = sum(1 for r in run_days if r.prepared)
+    return BeforeRun(run_days=n, prepared_days=prepared, share=prepared / n if n else None)
 
 
-def weekly_load_from(days: Mapping[date, DayRollup], today: date, weeks: int) -> list[WeekLoad]:
+def weekly_load_from(days: Mapping[date, DayTotals], today: date, weeks: int) -> list[WeekLoad]:
     """Return km run and the mean daily worst pain for each of the last `weeks` weeks."""
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    by_week: dict[date, list[DayRollup]] = {s: [] for s in starts}
-    for d, r in sorted(days.items()):
-        wk = week_start(d)
-        if wk in by_week and d <= today:
-            by_week[wk].append(r)
     out = []
     for s in starts:
-        rs = by_week[s]
+        # The week's days looked up, oldest first (the rollups read cover far more weeks).
+        week = (s + timedelta(days=k) for k in range(7))
+        rs = [r for d in week if d <= today and (r := days.get(d)) is not None]
         worst = [r.worst_pain for r in rs if r.worst_pain is not None]
         out.append(
             WeekLoad(
@@ -296,21 +313,26 @@ def weekly_load_from(days: Mapping[date, DayRollup], today: date, weeks: int) ->
     return out
 
 
-def heatmap_from(days: Mapping[date, DayRollup], today: date) -> Heatmap:
+def heatmap_from(days: Mapping[date, DayTotals], today: date) -> Heatmap:
     """Return one cell per local day from the Monday a year back through today."""
     first = week_start(today - timedelta(days=364))
     cells = []
-    for i in range((today - first).days + 1):
-        day = first + timedelta(days=i)
-        r = days.get(day)
-        minutes = r.minutes if r is not None else 0.0
-        cells.append(
-            HeatDay(
-                day=day,
-                minutes=round(minutes, 2),
-                level=heat_level(minutes),
-                run=r is not None and r.runs > 0,
-                max_pain=r.worst_pain if r is not None else None,
+    day, one, get = first, timedelta(days=1), days.get
+    while day <= today:
+        r = get(day)
+        if r is None:
+            cells.append({"day": day, "minutes": 0.0, "level": 0, "run": False, "max_pain": None})
+        else:
+            minutes = r.minutes
+            cells.append(
+                {
+                    "day": day,
+                    "minutes": round(minutes, 2),
+                    "level": heat_level(minutes),
+                    "run": r.runs > 0,
+                    "max_pain": r.worst_pain,
+                }
             )
-        )
-    return Heatmap(first=first, last=today, days=cells)
+        day += one
+    # Validated in one call (the cells as plain dicts): a third of building 371 models one by one.
+    return Heatmap.model_validate({"first": first, "last": today, "days": cells})

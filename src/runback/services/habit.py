@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select
 
 from runback.core.habit import break_checkmarks, practice_checkmarks, score
-from runback.core.rollups import DayRollup
+from runback.core.rollups import DayTotals
 from runback.core.timezones import local_date
 from runback.services.store import Store
 from runback.storage.models import DayRollupRow
@@ -49,12 +49,17 @@ class HabitStrength(BaseModel):
         return None if self.breaks is None else round(self.breaks * 100)
 
 
-def habit_from(days: Mapping[date, DayRollup], today: date) -> HabitStrength:
+def habit_from(days: Mapping[date, DayTotals], today: date) -> HabitStrength:
     """Return the habit strength as of `today` from the day rollups of the window before it."""
     since = today - timedelta(days=WINDOW_DAYS)
-    window = {d: r for d, r in days.items() if since <= d <= today}
-    practice = {d for d, r in window.items() if r.practice > 0}
-    counts = {d: (r.breaks_taken, r.breaks_due) for d, r in window.items() if r.breaks_due > 0}
+    practice: set[date] = set()
+    counts: dict[date, tuple[int, int]] = {}
+    for d, r in days.items():  # one pass: this runs over a window of rollups on every view
+        if since <= d <= today:
+            if r.practice > 0:
+                practice.add(d)
+            if r.breaks_due > 0:
+                counts[d] = (r.breaks_taken, r.breaks_due)
     return _score(practice, counts, today)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from runback.core.load import (
     CHRONIC_DAYS,
@@ -24,6 +25,7 @@ from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import PainEntryRow, RunRow
+from runback.storage.types import UTCDateTime
 
 __all__ = ["PREFS_KEY", "gather_load", "heart_rates"]
 
@@ -43,6 +45,27 @@ def _measured(prefs: dict[str, Any]) -> tuple[float | None, float | None]:
 def _avg_hr(value: int | None) -> float | None:
     # The importers keep 30-250 bpm; a row written another way is read the same.
     return float(value) if value is not None and 30 <= value <= 250 else None
+
+
+@cache
+def _runs_query() -> Select[datetime, float, float | None, float, int | None]:
+    # Built once, on first use, with bound parameters: SQLAlchemy keeps its cache key, most of
+    # what a statement built afresh costs (the Progress page reads this on every view).
+    return select(
+        RunRow.started_at, RunRow.elapsed_s, RunRow.moving_s, RunRow.distance_m, RunRow.avg_hr
+    ).where(
+        RunRow.user_id == bindparam("user_id"),
+        RunRow.started_at >= bindparam("since", type_=UTCDateTime()),
+        RunRow.is_run,
+    )
+
+
+@cache
+def _pains_query() -> Select[datetime, str, int]:
+    return select(PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity).where(
+        PainEntryRow.user_id == bindparam("user_id"),
+        PainEntryRow.at >= bindparam("since", type_=UTCDateTime()),
+    )
 
 
 def heart_rates(store: Store, *, user_id: int) -> HeartRates:
@@ -71,20 +94,8 @@ def gather_load(store: Store, *, user_id: int, days: int = 84) -> LoadSummary:
     since = now - timedelta(days=back)
     pain_since = now - timedelta(days=PAIN_RECENT_DAYS + PAIN_BEFORE_DAYS + 2)
     with store.factory() as session:
-        rows = session.execute(
-            select(
-                RunRow.started_at,
-                RunRow.elapsed_s,
-                RunRow.moving_s,
-                RunRow.distance_m,
-                RunRow.avg_hr,
-            ).where(RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run)
-        ).all()
-        pain_rows = session.execute(
-            select(PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity).where(
-                PainEntryRow.user_id == user_id, PainEntryRow.at >= pain_since
-            )
-        ).all()
+        rows = session.execute(_runs_query(), {"user_id": user_id, "since": since}).all()
+        pain_rows = session.execute(_pains_query(), {"user_id": user_id, "since": pain_since}).all()
     # A run with an average heart rate weighs by TRIMP, one without by its minutes
     # (docs/training-load.md).
     runs = [

@@ -12,8 +12,9 @@ import threading
 import weakref
 from collections import OrderedDict
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Integer, Select, bindparam, select
 
 from runback.core.pain import PainPoint
 from runback.core.patterns import (
@@ -31,6 +32,7 @@ from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import BreakRow, PainEntryRow, RunRow, SessionRow
+from runback.storage.types import UTCDateTime
 
 __all__ = [
     "CACHE_ENTRIES",
@@ -106,40 +108,52 @@ def gather_patterns(store: Store, *, user_id: int, days: int = DAYS, seed: int =
     return found
 
 
+@cache
+def _queries() -> tuple[
+    Select[datetime, datetime | None, float, float | None, float, list[str], str, str],
+    Select[int, datetime],
+    Select[datetime, str, int, int | None],
+    Select[datetime, str],
+]:
+    """Return the reads of the window's sessions, runs, pain and breaks (built once)."""
+    # With bound parameters: SQLAlchemy keeps their cache keys, most of what a statement built
+    # afresh on every call costs.
+    user = bindparam("user_id", type_=Integer())
+    since = bindparam("since", type_=UTCDateTime())
+    return (
+        select(
+            SessionRow.started_at,
+            SessionRow.ended_at,
+            SessionRow.active_s,
+            SessionRow.planned_s,
+            SessionRow.done_s,
+            SessionRow.steps_done,
+            SessionRow.routine_slug,
+            SessionRow.routine_name,
+        ).where(SessionRow.user_id == user, SessionRow.started_at >= since),
+        select(RunRow.id, RunRow.started_at).where(
+            RunRow.user_id == user, RunRow.started_at >= since, RunRow.is_run
+        ),
+        select(
+            PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity, PainEntryRow.run_id
+        ).where(PainEntryRow.user_id == user, PainEntryRow.at >= since),
+        select(BreakRow.at, BreakRow.outcome).where(BreakRow.user_id == user, BreakRow.at >= since),
+    )
+
+
 def _compute(
     store: Store, user_id: int, zone: str, now: datetime, today: date, days: int, seed: int
 ) -> Patterns:
     """Read the user's log and compare (what gather_patterns keeps)."""
     first = today - timedelta(days=days - 1)
     since = now - timedelta(days=days + 2)
+    params = {"user_id": user_id, "since": since}
+    sessions_q, runs_q, pains_q, breaks_q = _queries()
     with store.factory() as s:
-        session_rows = s.execute(
-            select(
-                SessionRow.started_at,
-                SessionRow.ended_at,
-                SessionRow.active_s,
-                SessionRow.planned_s,
-                SessionRow.done_s,
-                SessionRow.steps_done,
-                SessionRow.routine_slug,
-                SessionRow.routine_name,
-            ).where(SessionRow.user_id == user_id, SessionRow.started_at >= since)
-        ).all()
-        run_rows = s.execute(
-            select(RunRow.id, RunRow.started_at).where(
-                RunRow.user_id == user_id, RunRow.started_at >= since, RunRow.is_run
-            )
-        ).all()
-        pain_rows = s.execute(
-            select(
-                PainEntryRow.at, PainEntryRow.zone, PainEntryRow.intensity, PainEntryRow.run_id
-            ).where(PainEntryRow.user_id == user_id, PainEntryRow.at >= since)
-        ).all()
-        break_rows = s.execute(
-            select(BreakRow.at, BreakRow.outcome).where(
-                BreakRow.user_id == user_id, BreakRow.at >= since
-            )
-        ).all()
+        session_rows = s.execute(sessions_q, params).all()
+        run_rows = s.execute(runs_q, params).all()
+        pain_rows = s.execute(pains_q, params).all()
+        break_rows = s.execute(breaks_q, params).all()
     sessions: list[PatternSession] = []
     names: dict[str, str] = {}
     for r in session_rows:

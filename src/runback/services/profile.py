@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import time
-from typing import Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 from pydantic import BaseModel, Field
@@ -23,6 +24,9 @@ from runback.core.triage import RiskContext
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import ProfileRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 __all__ = [
     "ProfilePrompts",
@@ -69,11 +73,18 @@ def _row_profile(row: ProfileRow) -> Profile:
     )
 
 
-def _row(store: Store, user_id: int) -> tuple[ProfileStatus, Profile]:
-    from sqlalchemy import select
+@cache
+def _profile_query() -> Select[ProfileRow]:
+    # Built once, on first use, with a bound parameter: SQLAlchemy keeps its cache key (the
+    # Progress page reads the profile on every view, for the heart rates).
+    from sqlalchemy import bindparam, select
 
+    return select(ProfileRow).where(ProfileRow.user_id == bindparam("user_id"))
+
+
+def _row(store: Store, user_id: int) -> tuple[ProfileStatus, Profile]:
     with store.factory() as session:
-        row = session.scalars(select(ProfileRow).where(ProfileRow.user_id == user_id)).first()
+        row = session.scalars(_profile_query(), {"user_id": user_id}).first()
         if row is None:
             return "new", Profile()
         return ("skipped" if row.status == "skipped" else "answered"), _row_profile(row)

@@ -28,7 +28,7 @@ from runback.core.rollups import (
 from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.habit import WINDOW_DAYS, HabitStrength, habit_from
-from runback.services.rollups import rollups_between, streak_numbers
+from runback.services.rollups import day_totals_between, streak_numbers
 from runback.services.store import Store
 
 __all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats"]
@@ -98,7 +98,7 @@ def _gather(store: Store, *, user_id: int, weeks: int, target: int | None) -> St
     # One read of the day rollups covers the weeks, the heatmap and the habit window; the
     # all-time streaks come from the streak each rollup carries (services/rollups.py).
     since = min(first_day, cells_from, today - timedelta(days=WINDOW_DAYS))
-    days = rollups_between(store, since, today, user_id=user_id)
+    days = day_totals_between(store, since, today, user_id=user_id)
     streak = streak_numbers(store, today, user_id=user_id)
     return Stats(
         today=today,

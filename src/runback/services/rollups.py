@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Select, bindparam, func, select
 
-from runback.core.rollups import DayRollup, with_streaks
+from runback.core.rollups import DayRollup, DayTotals, with_streaks
 from runback.services.store import Store
 from runback.storage.models import DayRollupRow, UserRow
-from runback.storage.rollups import compute_user, read_rollups, rebuild_all
+from runback.storage.rollups import compute_user, read_day_totals, read_rollups, rebuild_all
 
 __all__ = [
     "DoctorReport",
     "StreakNumbers",
     "check_rollups",
+    "day_totals_between",
     "rebuild_rollups",
     "rollups_between",
     "streak_numbers",
@@ -61,20 +63,31 @@ def rollups_between(
         return {r.day: r for r in read_rollups(session.connection(), user_id, first, last)}
 
 
-def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
-    """Return the streak numbers as of `today` from a handful of indexed reads."""
-    t = DayRollupRow
-    mine = t.user_id == user_id
+def day_totals_between(
+    store: Store, first: date, last: date, *, user_id: int
+) -> dict[date, DayTotals]:
+    """Return the totals the progress numbers read of the rollups in [first, last], by day."""
+    with store.factory() as session:
+        return {r.day: r for r in read_day_totals(session.connection(), user_id, first, last)}
 
-    def on(day: date) -> Any:
+
+@cache
+def _streak_query() -> Select[Any]:
+    # Built once, on first use, with bound parameters: SQLAlchemy keeps its cache key, most of
+    # what a statement built afresh on every call costs.
+    t = DayRollupRow
+    mine = t.user_id == bindparam("user_id")
+    today, yesterday = bindparam("today", type_=Date), bindparam("yesterday", type_=Date)
+
+    def on(day: Any) -> Any:
         return select(t.streak).where(mine, t.day == day).scalar_subquery()
 
     # One statement of five indexed lookups. The longest streak so far ends on its best day:
     # the (user_id, streak, day) index is read from the top until a day up to today (only
     # sessions stamped in the future come first), and it covers the count of practice days.
-    query = select(
+    return select(
         on(today),
-        on(today - timedelta(days=1)),
+        on(yesterday),
         select(func.max(t.streak)).where(mine).scalar_subquery(),
         select(t.streak)
         .where(mine, t.day <= today)
@@ -83,8 +96,13 @@ def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
         .scalar_subquery(),
         select(func.count()).where(mine, t.streak > 0, t.day <= today).scalar_subquery(),
     )
+
+
+def streak_numbers(store: Store, today: date, *, user_id: int) -> StreakNumbers:
+    """Return the streak numbers as of `today` from a handful of indexed reads."""
+    params = {"user_id": user_id, "today": today, "yesterday": today - timedelta(days=1)}
     with store.factory() as session:
-        now, before, longest, so_far, days = session.execute(query).one()
+        now, before, longest, so_far, days = session.execute(_streak_query(), params).one()
     current = now or before or 0
     return StreakNumbers(bool(now), current, longest or 0, so_far or 0, days or 0)
 

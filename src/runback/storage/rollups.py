@@ -11,9 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, fields
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, event, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.orm.util import identity_key
@@ -21,6 +34,7 @@ from sqlalchemy.orm.util import identity_key
 from runback.core.rollups import (
     BreakFacts,
     DayRollup,
+    DayTotals,
     PainFacts,
     RunFacts,
     SessionFacts,
@@ -33,6 +47,7 @@ from runback.core.vocab import RUN_SPORTS
 __all__ = [
     "ROLLUP_COLUMNS",
     "compute_user",
+    "read_day_totals",
     "read_rollups",
     "rebuild_all",
     "rebuild_user",
@@ -263,6 +278,46 @@ def read_rollups(
     if last is not None:
         query = query.where(t.c.day <= last)
     return [_from_row(r) for r in conn.execute(query.order_by(t.c.day))]
+
+
+@cache
+def _totals_query() -> Select[Any]:
+    # Built once, with bound parameters: SQLAlchemy then keeps its cache key too, which is
+    # most of what a statement costs to run when built afresh on every call.
+    t = _t("day_rollups")
+    run_at, ended = t.c.first_run_at, t.c.first_practice_end
+    return (
+        select(
+            t.c.day,
+            t.c.practice,
+            t.c.minutes,
+            t.c.breaks_taken,
+            t.c.breaks_taken + t.c.breaks_skipped + t.c.breaks_missed,
+            t.c.pain_entries,
+            t.c.worst_pain,
+            t.c.runs,
+            t.c.run_m,
+            run_at.is_not(None),
+            and_(run_at.is_not(None), ended.is_not(None), ended <= run_at),
+        )
+        .where(
+            t.c.user_id == bindparam("user_id"),
+            t.c.day >= bindparam("first", type_=Date),
+            t.c.day <= bindparam("last", type_=Date),
+        )
+        .order_by(t.c.day)
+    )
+
+
+def read_day_totals(conn: Connection, user_id: int, first: date, last: date) -> list[DayTotals]:
+    """Return the totals of the user's stored rollups in [first, last], oldest first.
+
+    Only the columns the progress numbers read; the run-day and before-run comparisons are
+    made in the query, so no instant is turned into a datetime (most of a whole row's cost).
+    """
+    params = {"user_id": user_id, "first": first, "last": last}
+    # all(): one fetchall, not a fetchone per row as iterating the result does.
+    return list(map(DayTotals._make, conn.execute(_totals_query(), params).all()))
 
 
 def refresh_days(conn: Connection, user_id: int, zone: str, days: set[date]) -> None:

