@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from runback.core.catalog import Catalog, Equipment, Exercise, ResolvedStep, Routine, RoutineStep
+from runback.core.model import Model
 from runback.core.profile import CONTRAINDICATION_LABELS, Contraindication, left_out_by
 from runback.core.vocab import AREAS, PainRegion
 from runback.errors import PlanError
@@ -61,7 +62,7 @@ _EQUIPMENT: dict[str, frozenset[str]] = {
 }
 
 
-class PlanRequest(BaseModel):
+class PlanRequest(Model):
     """What to plan for: time, body areas, place, and what the user's history says."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

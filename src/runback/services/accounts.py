@@ -28,15 +28,15 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import delete, func, select, text
 
+from runback.core.model import Model
 from runback.errors import AuthError, RateLimitedError, ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import LoginAttemptRow, UserRow
@@ -105,7 +105,7 @@ class Account:
     password_hash: str | None
 
 
-class Targets(BaseModel):
+class Targets(Model):
     """Weekly and daily goals for back-up work (users.prefs["targets"])."""
 
     model_config = ConfigDict(extra="forbid")
@@ -140,6 +140,9 @@ class HashGate:
     """
 
     def __init__(self, slots: int, queue: int) -> None:
+        # Imported here: Today and the progress read targets from this module, and never hash.
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pool = ThreadPoolExecutor(slots, "argon2", initializer=_background_priority)
         self._lock = threading.Lock()
         self._admitted = 0

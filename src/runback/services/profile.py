@@ -8,9 +8,10 @@ from datetime import time
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from runback.core.catalog import Exercise
+from runback.core.model import Model
 from runback.core.profile import (
     CONTRAINDICATIONS,
     MIN_BIRTH_YEAR,
@@ -49,7 +50,7 @@ _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off", ""}
 
 
-class ProfileView(BaseModel):
+class ProfileView(Model):
     """The profile as the pages and `--json` show it: answers, run days, age and status."""
 
     status: ProfileStatus
@@ -300,7 +301,7 @@ def parse_answers(answers: Mapping[str, Any], *, this_year: int) -> Profile:
         ) from None
 
 
-class ProfilePrompts(BaseModel):
+class ProfilePrompts(Model):
     """What Today offers from the profile: the first-day questions, and the physio advice."""
 
     ask: bool = Field(description="the user has neither answered nor skipped the questions")

@@ -128,13 +128,10 @@ class RunRow(Base):
     __tablename__ = "runs"
     __table_args__ = (
         UniqueConstraint("user_id", "content_hash"),
-        # Carrying what /progress selects: an index-only scan (migration 0014).
-        Index(
-            "ix_runs_user_started",
-            "user_id",
-            "started_at",
-            postgresql_include=["id", "sport", "distance_m"],
-        ),
+        # Migration 0014 makes it carry id, sport and distance_m on PostgreSQL (INCLUDE: an
+        # index-only scan for /progress). Not named here: a `postgresql_include` would import
+        # the whole PostgreSQL dialect on every start-up, SQLite too, to check the option.
+        Index("ix_runs_user_started", "user_id", "started_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -216,8 +213,9 @@ class BreakRow(Base):
     # Breaks are read by when they happened (`at`: today's, this week's, the last day's).
     __table_args__ = (
         Index("ix_breaks_user_due", "user_id", "due_at"),
-        # Carrying what Today and habit strength select: an index-only scan (migration 0014).
-        Index("ix_breaks_user_at", "user_id", "at", postgresql_include=["id", "outcome", "due_at"]),
+        # Migration 0014 makes it carry id, outcome and due_at on PostgreSQL (an index-only scan
+        # for Today and habit strength); not named here, as on ix_runs_user_started.
+        Index("ix_breaks_user_at", "user_id", "at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
