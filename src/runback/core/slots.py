@@ -16,8 +16,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from runback.core.model import Model
-from runback.core.planner import Place
-from runback.core.vocab import CONTEXT_SLOTS, SlotName
+from runback.core.vocab import CONTEXT_SLOTS, Place, SlotName
 
 __all__ = [
     "DEFAULT_SLOTS",

@@ -16,6 +16,7 @@ __all__ = [
     "PAIN_KINDS",
     "PAIN_KIND_LABELS",
     "PAIN_REGIONS",
+    "PLACES",
     "RUN_SPORTS",
     "SLOT_NAMES",
     "SPORTS",
@@ -24,6 +25,7 @@ __all__ = [
     "Outcome",
     "PainKind",
     "PainRegion",
+    "Place",
     "SlotName",
     "Sport",
 ]
@@ -57,6 +59,10 @@ AREAS: tuple[str, ...] = get_args(Area)
 # Pain log regions are a subset of the areas, so cautions can be matched against pain.
 PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
 PAIN_REGIONS: tuple[str, ...] = get_args(PainRegion)
+
+# Where a planned routine will be done (what the planner may ask for there).
+Place = Literal["desk", "home", "anywhere"]
+PLACES: tuple[str, ...] = get_args(Place)
 
 # How a pain entry came: logged by choice (biased towards days it hurts), or a check-in runback
 # asked for before or after a run, answered even when it did not hurt (a 0 is data).

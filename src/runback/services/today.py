@@ -153,14 +153,14 @@ def _routines(store: Store, user_id: int, slugs: set[str]) -> tuple[dict[str, st
     """Return the names and lengths (whole minutes) of these routines; unknown ones are left out."""
     from runback.errors import RunbackError
     from runback.services.catalog import load_builtin
-    from runback.services.routines import user_catalog
 
     catalog = load_builtin()
     try:
         if not slugs <= catalog.routines.keys():
-            catalog = user_catalog(
-                store, user_id=user_id
-            )  # one read, only when the user's are named
+            # One read (and the routines module), only when the user's own are named.
+            from runback.services.routines import user_catalog
+
+            catalog = user_catalog(store, user_id=user_id)
         found = [catalog.routines[slug] for slug in slugs if slug in catalog.routines]
         names = {r.slug: r.name for r in found}
         minutes = {r.slug: max(1, round(catalog.duration_s(r) / 60)) for r in found}
