@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from runback.core.model import Model
 from runback.errors import LimitError, NotFoundError, ValidationError
 from runback.services.store import Store
-from runback.storage.models import ShareLinkRow, ShareUploadRow, ShareViewRow
+from runback.storage.web_models import ShareLinkRow, ShareUploadRow, ShareViewRow
 
 if TYPE_CHECKING:
     from runback.services.programmes import StoredProgramme
