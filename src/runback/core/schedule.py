@@ -43,7 +43,7 @@ from pydantic import (
 from runback.core.busy import BusyBlock, merged
 from runback.core.model import Model
 from runback.core.timezones import to_zone
-from runback.core.vocab import Outcome
+from runback.core.vocab import WEEKDAYS, Outcome, Weekday
 
 __all__ = [
     "LONG_SIT_STRETCH",
@@ -64,9 +64,6 @@ MIN_SIT = timedelta(minutes=10)
 MIN_GAP = timedelta(minutes=10)
 # After sitting longer than the interval: the catalog's seated upper-back stretch.
 LONG_SIT_STRETCH = "seated-upper-back-stretch"
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ActiveWindow(Model):

@@ -20,6 +20,7 @@ __all__ = [
     "RUN_SPORTS",
     "SLOT_NAMES",
     "SPORTS",
+    "WEEKDAYS",
     "Area",
     "Context",
     "Outcome",
@@ -28,6 +29,7 @@ __all__ = [
     "Place",
     "SlotName",
     "Sport",
+    "Weekday",
 ]
 
 # Where a guided session was done: a slot's context, or "other".
@@ -59,6 +61,10 @@ AREAS: tuple[str, ...] = get_args(Area)
 # Pain log regions are a subset of the areas, so cautions can be matched against pain.
 PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
 PAIN_REGIONS: tuple[str, ...] = get_args(PainRegion)
+
+# The days of the week, as the run days and the break days name them.
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 
 # Where a planned routine will be done (what the planner may ask for there).
 Place = Literal["desk", "home", "anywhere"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 from pydantic import Field
 
-from runback.core.catalog import Exercise
 from runback.core.model import Model
 from runback.core.profile import (
     CONTRAINDICATIONS,
@@ -18,12 +17,15 @@ from runback.core.profile import (
     Profile,
     age_in,
 )
-from runback.core.schedule import WEEKDAYS, ReminderPrefs, Weekday
 from runback.core.timezones import local_date
 from runback.core.triage import RiskContext
+from runback.core.vocab import WEEKDAYS, Weekday
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import ProfileRow
+
+if TYPE_CHECKING:
+    from runback.core.catalog import Exercise
 
 __all__ = [
     "ProfilePrompts",
@@ -114,6 +116,7 @@ def save_profile(
     """Store the answered profile and (when given) the run days, all in one transaction."""
     from sqlalchemy import select
 
+    from runback.core.schedule import ReminderPrefs
     from runback.services.breaks import PREFS_KEY, get_prefs
 
     reminders: ReminderPrefs | None = None
