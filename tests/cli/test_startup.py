@@ -88,3 +88,28 @@ def test_a_read_command_on_a_current_database_imports_nothing_heavy(
     )
     assert heavy == []
     assert "sqlalchemy.orm" in loaded  # the probe sees the command's own imports
+
+
+_GC = """
+import gc, sys
+sys.argv = ["runback", *sys.argv[1:]]
+from runback.cli.app import main
+try:
+    main()
+finally:
+    print("\\ngc " + str(gc.isenabled()), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "enabled"),
+    [(["today"], False), (["runs"], False), (["routine", "list"], True), (["--help"], True)],
+)
+def test_only_the_quick_read_commands_run_without_the_cyclic_collector(
+    cli_env: dict[str, str], args: list[str], enabled: bool
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _GC, *args], capture_output=True, text=True, env=cli_env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == f"gc {enabled}"
