@@ -145,8 +145,6 @@ def main() -> int:
     commands = {"python -c pass": [sys.executable, "-c", "pass"]}
     commands |= {name: [str(runback), *name.split()] for name in names}
     entry = "from runback.cli.app import main; main()"
-    commands["floor"] = [sys.executable, "-c", FLOOR]
-    names.append("floor")
     if args.src:
         commands |= {
             f"{name} (src)": [
@@ -156,6 +154,9 @@ def main() -> int:
             for name in names
         }
         names += [f"{name} (src)" for name in names]
+    # The floor has no "(src)" twin: it imports no runback.
+    commands["floor"] = [sys.executable, "-c", FLOOR]
+    names.append("floor")
     times = measure(commands, repeat, env)
 
     cpu = {

@@ -12,7 +12,8 @@ import typer
 
 from runback.cli import app as app_module
 
-# Heavy modules the four read commands never use: the web stack, migrations, PDFs, images.
+# Heavy modules the four read commands never use: the web stack, migrations, PDFs, images,
+# the PostgreSQL dialect (on SQLite), the web tables, the TOML writer, the planner, threads.
 NEVER = [
     "alembic",
     "fastapi",
@@ -23,6 +24,13 @@ NEVER = [
     "PIL",
     "pydantic_settings",
     "multiprocessing",
+    "sqlalchemy.dialects.postgresql",
+    "runback.storage.web_models",
+    "tomli_w",
+    "runback.core.planner",
+    "runback.services.plans",
+    "runback.services.routines",
+    "concurrent.futures.thread",
 ]
 
 _RUN = """
@@ -62,9 +70,12 @@ def test_every_command_name_maps_to_the_module_that_registers_it() -> None:
     ("args", "extra"),
     [
         (["today"], ["runback.cli.runs", "runback.cli.session"]),
-        (["stats", "--json"], ["rich", "runback.cli.today"]),
-        (["runs"], ["runback.cli.today", "runback.importers.sandbox"]),
-        (["breaks"], ["runback.cli.today", "runback.services.runs"]),
+        (
+            ["stats", "--json"],
+            ["rich", "runback.cli.today", "runback.core.catalog", "runback.core.schedule"],
+        ),
+        (["runs"], ["runback.cli.today", "runback.importers.sandbox", "runback.core.catalog"]),
+        (["breaks"], ["runback.cli.today", "runback.services.runs", "runback.core.catalog"]),
     ],
 )
 def test_a_read_command_on_a_current_database_imports_nothing_heavy(
@@ -77,3 +88,28 @@ def test_a_read_command_on_a_current_database_imports_nothing_heavy(
     )
     assert heavy == []
     assert "sqlalchemy.orm" in loaded  # the probe sees the command's own imports
+
+
+_GC = """
+import gc, sys
+sys.argv = ["runback", *sys.argv[1:]]
+from runback.cli.app import main
+try:
+    main()
+finally:
+    print("\\ngc " + str(gc.isenabled()), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "enabled"),
+    [(["today"], False), (["runs"], False), (["routine", "list"], True), (["--help"], True)],
+)
+def test_only_the_quick_read_commands_run_without_the_cyclic_collector(
+    cli_env: dict[str, str], args: list[str], enabled: bool
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _GC, *args], capture_output=True, text=True, env=cli_env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == f"gc {enabled}"

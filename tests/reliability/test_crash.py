@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from runback.importers.files import parse_activity
+from runback.storage import web_models  # noqa: F401  (its tables are in the schema too)
 from runback.storage.migrate import head_revision
 from runback.storage.models import Base
 from tests.conftest import SHARED_FIXTURES

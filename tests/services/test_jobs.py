@@ -24,7 +24,8 @@ from runback.services.jobs import (
 )
 from runback.services.runs import import_bytes, list_runs
 from runback.services.store import LOCAL_USER_ID, Store
-from runback.storage.models import JobFileRow, JobRow, UserRow
+from runback.storage.models import UserRow
+from runback.storage.web_models import JobFileRow, JobRow
 
 GOOD = ("gpx/cerknicko-jezero.gpx", "fit/garmin-fenix-5-run.fit")
 

@@ -15,7 +15,8 @@ from runback.services.accounts import register
 from runback.services.pain import log_pain
 from runback.services.programmes import active_programme
 from runback.services.store import LOCAL_USER_ID, Store
-from runback.storage.models import ProgrammeRow, ShareLinkRow, ShareUploadRow
+from runback.storage.models import ProgrammeRow
+from runback.storage.web_models import ShareLinkRow, ShareUploadRow
 
 U = LOCAL_USER_ID
 EXAMPLE = (

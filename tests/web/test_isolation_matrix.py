@@ -22,6 +22,7 @@ from sqlalchemy import select
 from runback.core.clock import FakeClock
 from runback.services.store import Store
 from runback.storage import models as m
+from runback.storage import web_models as wm
 from tests.web.conftest import PASSWORD, HostedClient, api_routes, signup
 
 Make = Callable[..., HostedClient]
@@ -124,7 +125,7 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
             body={"name": f"{MARK} programme"},
             imported_at=now,
         )
-        job = m.JobRow(
+        job = wm.JobRow(
             user_id=user_id,
             kind="runs",
             status="done",
@@ -182,8 +183,8 @@ def _seed(store: Store, user_id: int, clock: FakeClock) -> dict[str, list[Any]]:
 
     link = create_link(store, user_id=user_id).link
     with store.tx() as s:
-        s.add(m.ShareViewRow(user_id=user_id, link_id=link.id, at=now, part="page"))
-        up = m.ShareUploadRow(
+        s.add(wm.ShareViewRow(user_id=user_id, link_id=link.id, at=now, part="page"))
+        up = wm.ShareUploadRow(
             user_id=user_id,
             link_id=link.id,
             at=now,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from runback.services.jobs import claim_next, work
 from runback.services.store import Store
-from runback.storage.models import JobRow
+from runback.storage.web_models import JobRow
 from tests.web.conftest import HostedClient, finished_job, signup
 
 Make = Callable[..., HostedClient]

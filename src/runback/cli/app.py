@@ -50,6 +50,9 @@ _COMMANDS = {
 _COMMAND_MODULES = list(dict.fromkeys(_COMMANDS.values()))
 """Every command module, in the order `runback --help` lists their commands."""
 
+_QUICK = frozenset({"today", "runs", "breaks", "progress", "stats"})
+"""Read commands that end within a second or so: they run without the cyclic collector."""
+
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
@@ -82,6 +85,13 @@ def main() -> None:
     # pydantic otherwise scans every installed package's entry points for plugins on the first
     # model (~20 ms of each command); runback uses none. An explicit setting is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if sys.argv[1:2] and sys.argv[1] in _QUICK:
+        import gc
+
+        # Their time is mostly imports, during which the collector runs hundreds of times over
+        # the new modules' objects (none of them garbage): ~10 % of the command. Off, the peak
+        # memory of a read stays within 1 MB of what it was; the process frees it all at exit.
+        gc.disable()
     try:
         # Only the command asked for: `runback today` need not import and build the other 17.
         _register(sys.argv[1:])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from runback.core.model import Model
 from runback.core.profile import ExerciseContraindication
 from runback.core.vocab import Area, PainRegion
 
@@ -42,7 +43,7 @@ _SETUP_BY_POSITION: dict[str, int] = {"standing": SETUP_S, "seated": 8, "floor":
 _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-class Exercise(BaseModel):
+class Exercise(Model):
     """One stretch or movement, described in our own words."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -83,7 +84,7 @@ def default_setup_s(ex: Exercise) -> int:
     return max(by_equipment, _SETUP_BY_POSITION.get(ex.position, SETUP_S))
 
 
-class RoutineStep(BaseModel):
+class RoutineStep(Model):
     """An exercise in a routine, optionally overriding its hold, reps and sides."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -99,7 +100,7 @@ class RoutineStep(BaseModel):
 MAX_ROUTINE_STEPS = 60
 
 
-class Routine(BaseModel):
+class Routine(Model):
     """A named sequence of steps; custom exercises may be described inline."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

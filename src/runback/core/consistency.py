@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
+from runback.core.model import Model
 from runback.core.pain import PainPoint, mean_worst, worst_by_day
 from runback.core.timezones import event_day
 
@@ -74,7 +75,7 @@ class RunPoint:
     distance_m: float
 
 
-class _Model(BaseModel):
+class _Model(Model):
     model_config = ConfigDict(frozen=True)
 
 

@@ -19,7 +19,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from runback.core.model import Model
 
 __all__ = [
     "ANGLE_NAMES",
@@ -121,7 +123,7 @@ STANDING: dict[str, float] = {
 _FRONT_STANDING = {**STANDING, "foot_l": 75.0, "foot_r": -75.0}
 
 
-class Anchor(BaseModel):
+class Anchor(Model):
     """Which body point is fixed in the picture, and where."""
 
     model_config = ConfigDict(extra="forbid")
@@ -136,7 +138,7 @@ class Anchor(BaseModel):
         return self
 
 
-class Pose(BaseModel):
+class Pose(Model):
     """Segment angles that differ from standing, out-of-plane angles, and the anchored point."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -158,7 +160,7 @@ class Pose(BaseModel):
         return self
 
 
-class Prop(BaseModel):
+class Prop(Model):
     """A table, chair, wall, mat or doorway; x is its near edge, y its lowest point."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -169,7 +171,7 @@ class Prop(BaseModel):
     back: Literal["none", "start", "end"] = "none"  # a chair's backrest side
 
 
-class Figure(BaseModel):
+class Figure(Model):
     """An exercise's drawing: a view, key poses in order, props and the side shown first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from runback.core.model import Model
 from runback.core.pain import PainPoint, worst_by_day
 from runback.core.timezones import event_day
 
@@ -90,7 +91,7 @@ class LoadPoint:
     avg_hr: float | None = None
 
 
-class _Model(BaseModel):
+class _Model(Model):
     model_config = ConfigDict(frozen=True)
 
 

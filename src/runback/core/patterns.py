@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from runback.core.model import Model
 from runback.core.pain import PainPoint, worst_by
 from runback.core.timezones import event_day
 
@@ -99,7 +100,7 @@ class DayRecord:
     next_day_pain: int | None
 
 
-class _Model(BaseModel):
+class _Model(Model):
     model_config = ConfigDict(frozen=True)
 
 

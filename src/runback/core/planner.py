@@ -10,13 +10,13 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from runback.core.catalog import Catalog, Equipment, Exercise, ResolvedStep, Routine, RoutineStep
+from runback.core.model import Model
 from runback.core.profile import CONTRAINDICATION_LABELS, Contraindication, left_out_by
-from runback.core.vocab import AREAS, PainRegion
+from runback.core.vocab import AREAS, PLACES, PainRegion, Place
 from runback.errors import PlanError
 
 __all__ = [
@@ -33,8 +33,6 @@ __all__ = [
     "plan",
 ]
 
-Place = Literal["desk", "home", "anywhere"]
-PLACES: tuple[str, ...] = Place.__args__  # type: ignore[attr-defined]
 # Holds are stretched or shortened within these bounds; shorter does little, longer is tedious.
 HOLD_MIN_S = 20
 HOLD_MAX_S = 90
@@ -61,7 +59,7 @@ _EQUIPMENT: dict[str, frozenset[str]] = {
 }
 
 
-class PlanRequest(BaseModel):
+class PlanRequest(Model):
     """What to plan for: time, body areas, place, and what the user's history says."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from runback.core.model import Model
 
 __all__ = [
     "CONTRAINDICATIONS",
@@ -58,7 +60,7 @@ PHYSIO_ADVICE = (
 )
 
 
-class Profile(BaseModel):
+class Profile(Model):
     """What the user told runback on the first day (every answer optional but the booleans)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

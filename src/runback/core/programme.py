@@ -10,10 +10,11 @@ import re
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from runback.core import toml_write
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep, Sides
+from runback.core.model import Model
 
 __all__ = [
     "FORMAT_VERSION",
@@ -31,7 +32,7 @@ FORMAT_VERSION = 1
 _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-class Prescribed(BaseModel):
+class Prescribed(Model):
     """One prescribed exercise: a catalog slug or one of the file's own exercises."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,7 +46,7 @@ class Prescribed(BaseModel):
     notes: str = Field(default="", max_length=500)
 
 
-class Programme(BaseModel):
+class Programme(Model):
     """A prescribed programme: exercises, dose, frequency, dates and the clinician's notes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -117,7 +118,7 @@ def to_routine(programme: Programme, catalog: Catalog) -> Routine:
     )
 
 
-class DayCount(BaseModel):
+class DayCount(Model):
     """Sessions done on one local day of a programme week."""
 
     day: date
@@ -125,7 +126,7 @@ class DayCount(BaseModel):
     prescribed: int
 
 
-class WeekAdherence(BaseModel):
+class WeekAdherence(Model):
     """A programme week: sessions done against sessions prescribed."""
 
     week_start: date

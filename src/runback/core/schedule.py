@@ -33,7 +33,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -42,8 +41,9 @@ from pydantic import (
 )
 
 from runback.core.busy import BusyBlock, merged
+from runback.core.model import Model
 from runback.core.timezones import to_zone
-from runback.core.vocab import Outcome
+from runback.core.vocab import WEEKDAYS, Outcome, Weekday
 
 __all__ = [
     "LONG_SIT_STRETCH",
@@ -65,11 +65,8 @@ MIN_GAP = timedelta(minutes=10)
 # After sitting longer than the interval: the catalog's seated upper-back stretch.
 LONG_SIT_STRETCH = "seated-upper-back-stretch"
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-
-class ActiveWindow(BaseModel):
+class ActiveWindow(Model):
     """Working hours on one weekday, local wall time; start before end (no overnight)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -91,7 +88,7 @@ def _workweek() -> dict[Weekday, ActiveWindow]:
     return {d: ActiveWindow(start=time(9, 0), end=time(17, 30)) for d in WEEKDAYS[:5]}
 
 
-class ReminderPrefs(BaseModel):
+class ReminderPrefs(Model):
     """Movement-break and pre-run reminder preferences (users.prefs["reminders"])."""
 
     model_config = ConfigDict(extra="forbid")

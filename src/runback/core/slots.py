@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from runback.core.planner import Place
-from runback.core.vocab import CONTEXT_SLOTS, SlotName
+from runback.core.model import Model
+from runback.core.vocab import CONTEXT_SLOTS, Place, SlotName
 
 __all__ = [
     "DEFAULT_SLOTS",
@@ -53,7 +53,7 @@ def slot_label(name: str) -> str:
     return _LABELS.get(name, name)
 
 
-class PlanSpec(BaseModel):
+class PlanSpec(Model):
     """The part of a plan request a slot stores; history is added when the plan is made."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -63,7 +63,7 @@ class PlanSpec(BaseModel):
     where: Place = "anywhere"
 
 
-class Slot(BaseModel):
+class Slot(Model):
     """One moment of the day and what to do in it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -142,7 +142,7 @@ class SlotSession:
     completed: bool
 
 
-class DueSlot(BaseModel):
+class DueSlot(Model):
     """A slot's state right now: what to do, how many done, and why it is (or is not) due."""
 
     slot: str

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import tomli_w
-
 __all__ = ["dumps"]
 
 
 def dumps(data: Mapping[str, Any], comments: Sequence[str] = ()) -> str:
     """Return `data` as TOML headed by `comments`, each top-level list of tables as `[[key]]`."""
+    # Imported here: every command that reads routines imports this module, few write one.
+    import tomli_w
+
     # tomli-w escapes every control character (DEL included) so the file always reads back.
     plain = {k: v for k, v in data.items() if not _is_table_list(v)}
     out = ["".join(f"# {line}\n" for line in comments)]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from runback.core.model import Model
 from runback.core.pain import PainPoint, mean_worst, worst_by_day
 from runback.core.timezones import event_day
 from runback.errors import ValidationError
@@ -57,7 +58,7 @@ TREND_SLOPE = 0.15  # points per day (about +2 over two weeks)
 TREND_RISE = 2
 
 
-class RedFlagQuestion(BaseModel):
+class RedFlagQuestion(Model):
     """One yes/no screening question with the level a "yes" leads to."""
 
     model_config = ConfigDict(frozen=True)
@@ -68,7 +69,7 @@ class RedFlagQuestion(BaseModel):
     label: str  # a short restatement used in the advice ("You said: ...")
 
 
-class Advice(BaseModel):
+class Advice(Model):
     """What to do next, how soon, and why; never a diagnosis."""
 
     model_config = ConfigDict(frozen=True)

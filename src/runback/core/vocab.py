@@ -16,16 +16,20 @@ __all__ = [
     "PAIN_KINDS",
     "PAIN_KIND_LABELS",
     "PAIN_REGIONS",
+    "PLACES",
     "RUN_SPORTS",
     "SLOT_NAMES",
     "SPORTS",
+    "WEEKDAYS",
     "Area",
     "Context",
     "Outcome",
     "PainKind",
     "PainRegion",
+    "Place",
     "SlotName",
     "Sport",
+    "Weekday",
 ]
 
 # Where a guided session was done: a slot's context, or "other".
@@ -57,6 +61,14 @@ AREAS: tuple[str, ...] = get_args(Area)
 # Pain log regions are a subset of the areas, so cautions can be matched against pain.
 PainRegion = Literal["lower-back", "mid-back", "upper-back", "neck-shoulders", "hips"]
 PAIN_REGIONS: tuple[str, ...] = get_args(PainRegion)
+
+# The days of the week, as the run days and the break days name them.
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+
+# Where a planned routine will be done (what the planner may ask for there).
+Place = Literal["desk", "home", "anywhere"]
+PLACES: tuple[str, ...] = get_args(Place)
 
 # How a pain entry came: logged by choice (biased towards days it hurts), or a check-in runback
 # asked for before or after a run, answered even when it did not hurt (a 0 is data).

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import delete, func, select, text
 
+from runback.core.model import Model
 from runback.errors import AuthError, RateLimitedError, ValidationError
 from runback.services.passwords import (
     check_password,
@@ -35,7 +36,7 @@ from runback.services.passwords import (
     verify_password,
 )
 from runback.services.store import Store, get_user
-from runback.storage.models import LoginAttemptRow, UserRow
+from runback.storage.models import UserRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -78,7 +79,7 @@ class Account:
     password_hash: str | None
 
 
-class Targets(BaseModel):
+class Targets(Model):
     """Weekly and daily goals for back-up work (users.prefs["targets"])."""
 
     model_config = ConfigDict(extra="forbid")
@@ -163,6 +164,10 @@ def _key(*parts: str) -> str:
 
 
 def _failures(session: Session, key: str, since: Any) -> tuple[int, Any]:
+    # The web tables are imported where used (here and below): Today and the progress import
+    # this module for the targets, and never build them.
+    from runback.storage.web_models import LoginAttemptRow
+
     count, oldest = session.execute(
         select(func.count(), func.min(LoginAttemptRow.at)).where(
             LoginAttemptRow.key == key, LoginAttemptRow.at >= since
@@ -187,6 +192,8 @@ def _reserve(store: Store, limits: list[tuple[str, int, str]], lock: str) -> lis
 
     Raises RateLimitedError with that limit's message (and nothing counted) if one is reached.
     """
+    from runback.storage.web_models import LoginAttemptRow
+
     now = store.clock.now()
     with store.tx() as session:
         _lock(session, lock)
@@ -225,6 +232,8 @@ def _count_signup(store: Store, ip: str) -> None:
 
 def _limited_check(store: Store, pair: str, addr: str, digest: str | None, password: str) -> bool:
     """Check a password under the failure limits of `pair` and `addr`; True if it matches."""
+    from runback.storage.web_models import LoginAttemptRow
+
     limits = [(pair, MAX_PER_EMAIL_IP, _LOGIN_LIMITED), (addr, MAX_PER_IP, _LOGIN_LIMITED)]
     # Admitted first: a request turned away as too busy was no attempt, and costs no query.
     with hash_gate().admit():

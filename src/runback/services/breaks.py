@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from sqlalchemy import select
 
+from runback.core.model import Model
 from runback.core.schedule import WEEKDAYS, BreakEvent, PlannedBreak, ReminderPrefs, Schedule
 from runback.core.slots import BreakDay
 from runback.core.timezones import day_bounds_utc, local_date
@@ -192,7 +193,7 @@ def log_break_session(
     )
 
 
-class BreakEntry(BaseModel):
+class BreakEntry(Model):
     """A logged break as the CLI, web app and API show it (with its id, to edit or delete)."""
 
     model_config = ConfigDict(from_attributes=True)

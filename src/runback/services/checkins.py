@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from runback.core.checkins import (
@@ -22,6 +22,7 @@ from runback.core.checkins import (
     Window,
     windows_for_day,
 )
+from runback.core.model import Model
 from runback.core.timezones import local_date
 from runback.core.vocab import PAIN_KIND_LABELS
 from runback.errors import ValidationError
@@ -44,7 +45,7 @@ QUESTIONS: dict[str, str] = {
 }
 
 
-class CheckIn(BaseModel):
+class CheckIn(Model):
     """A check-in asked for now: what, until when, and about which run."""
 
     kind: CheckInKind

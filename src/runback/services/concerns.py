@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runback.core.emergency import number_for_zone, valid_number
+from runback.core.model import Model
 from runback.core.timezones import local_date
 from runback.core.triage import Advice, Level, assess, question
 from runback.errors import NotFoundError, ValidationError
@@ -38,7 +39,7 @@ BLOCKING: frozenset[Level] = frozenset({"emergency", "urgent"})
 EMERGENCY_NUMBER_KEY = "emergency_number"  # users.prefs; absent: from the zone
 
 
-class Concern(BaseModel):
+class Concern(Model):
     """An open concern as every surface shows it: since when, which signs, and the advice."""
 
     id: int

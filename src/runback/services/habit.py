@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import ConfigDict, computed_field
 from sqlalchemy import select
 
 from runback.core.habit import break_checkmarks, practice_checkmarks, score
+from runback.core.model import Model
 from runback.core.rollups import DayTotals
 from runback.core.timezones import local_date
 from runback.services.store import Store
@@ -26,7 +27,7 @@ __all__ = ["WINDOW_DAYS", "HabitStrength", "habit_from", "habit_strength"]
 WINDOW_DAYS = 400
 
 
-class HabitStrength(BaseModel):
+class HabitStrength(Model):
     """How settled the habits are, 0 (not yet) to 1 (every day for weeks)."""
 
     model_config = ConfigDict(frozen=True)

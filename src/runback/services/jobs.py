@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from runback.errors import LimitError, NotFoundError, RunbackError
 from runback.services.runs import FileResult, ImportReport, import_bytes
 from runback.services.store import Store
-from runback.storage.models import JobFileRow, JobRow
+from runback.storage.web_models import JobFileRow, JobRow
 
 __all__ = [
     "HEARTBEAT_S",

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from runback.services.store import Store, get_user
-from runback.storage.models import LoginRow
+from runback.storage.web_models import LoginRow
 
 __all__ = ["LOGIN_MAX_AGE", "change_password", "end_login", "end_other_logins", "open_login"]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import ConfigDict, computed_field
 from sqlalchemy import func, select
 
+from runback.core.model import Model
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.services.store import Store
 from runback.storage.models import SessionRow
@@ -19,7 +20,7 @@ from runback.storage.models import SessionRow
 __all__ = ["DailyMinutes", "minutes_today"]
 
 
-class DailyMinutes(BaseModel):
+class DailyMinutes(Model):
     """Minutes held on one local day and the user's daily target."""
 
     model_config = ConfigDict(frozen=True)

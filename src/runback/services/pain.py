@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from runback.core.model import Model
 from runback.core.timezones import event_day, local_date
 from runback.core.triage import (
     PERSIST_WINDOW,
@@ -53,7 +54,7 @@ KNOWN_FLAGS = frozenset(q.id for q in QUESTIONS)
 MAX_NOTES = 2000
 
 
-class PainEntry(BaseModel):
+class PainEntry(Model):
     """A stored pain entry as the CLI, web app and API show it."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -71,7 +72,7 @@ class PainEntry(BaseModel):
     kind: PainKind = "logged"
 
 
-class LastAnswers(BaseModel):
+class LastAnswers(Model):
     """The latest answers to the safety questions: when they were given and the flags."""
 
     at: datetime
@@ -79,7 +80,7 @@ class LastAnswers(BaseModel):
     red_flags: list[str]
 
 
-class PainLogged(BaseModel):
+class PainLogged(Model):
     """The entry just stored and the advice that follows from it."""
 
     entry: PainEntry

@@ -15,7 +15,6 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
@@ -79,6 +78,9 @@ class HashGate:
     """
 
     def __init__(self, slots: int, queue: int) -> None:
+        # Imported here: the read commands import this module's neighbours and never hash.
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pool = ThreadPoolExecutor(slots, "argon2", initializer=_background_priority)
         self._lock = threading.Lock()
         self._admitted = 0

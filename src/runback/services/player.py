@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 
 from runback.core.catalog import Catalog, ResolvedStep, Routine
+from runback.core.model import Model
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import SessionRow
@@ -28,7 +29,7 @@ PLAYER_KEY = "player"
 NEW_EXERCISE_EXTRA_S = 10
 
 
-class PlayerPrefs(BaseModel):
+class PlayerPrefs(Model):
     """How the player runs for this user (users.prefs["player"])."""
 
     model_config = ConfigDict(extra="forbid")

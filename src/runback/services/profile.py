@@ -9,24 +9,26 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from runback.core.catalog import Exercise
+from runback.core.model import Model
 from runback.core.profile import (
     CONTRAINDICATIONS,
     MIN_BIRTH_YEAR,
     Profile,
     age_in,
 )
-from runback.core.schedule import WEEKDAYS, ReminderPrefs, Weekday
 from runback.core.timezones import local_date
 from runback.core.triage import RiskContext
+from runback.core.vocab import WEEKDAYS, Weekday
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import ProfileRow
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
+
+    from runback.core.catalog import Exercise
 
 __all__ = [
     "ProfilePrompts",
@@ -53,7 +55,7 @@ _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off", ""}
 
 
-class ProfileView(BaseModel):
+class ProfileView(Model):
     """The profile as the pages and `--json` show it: answers, run days, age and status."""
 
     status: ProfileStatus
@@ -124,6 +126,7 @@ def save_profile(
     """Store the answered profile and (when given) the run days, all in one transaction."""
     from sqlalchemy import select
 
+    from runback.core.schedule import ReminderPrefs
     from runback.services.breaks import PREFS_KEY, get_prefs
 
     reminders: ReminderPrefs | None = None
@@ -311,7 +314,7 @@ def parse_answers(answers: Mapping[str, Any], *, this_year: int) -> Profile:
         ) from None
 
 
-class ProfilePrompts(BaseModel):
+class ProfilePrompts(Model):
     """What Today offers from the profile: the first-day questions, and the physio advice."""
 
     ask: bool = Field(description="the user has neither answered nor skipped the questions")

@@ -23,7 +23,6 @@ from runback.core.programme import (
     week_adherence,
 )
 from runback.errors import NotFoundError, ValidationError
-from runback.services.routines import upsert_routine
 from runback.services.store import Store
 from runback.services.toml_locate import Loc, TomlLocator
 from runback.storage.models import ProgrammeRow, SessionRow
@@ -208,6 +207,9 @@ def import_programme(
     store: Store, text: str, source: str, catalog: Catalog | None = None, *, user_id: int
 ) -> StoredProgramme:
     """Validate and store a programme as the active one; earlier programmes are kept inactive."""
+    # Imported here: Today reads the active programme, only an import writes its routine.
+    from runback.services.routines import upsert_routine
+
     catalog = _catalog(catalog)
     programme = parse_programme(text, source, catalog)
     routine = to_routine(programme, catalog)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from runback.core.consistency import (
     Adherence,
@@ -18,6 +18,7 @@ from runback.core.consistency import (
     week_start,
 )
 from runback.core.load import LoadSummary
+from runback.core.model import Model
 from runback.core.patterns import Patterns
 from runback.core.rollups import (
     adherence_from,
@@ -36,7 +37,7 @@ __all__ = ["MAX_WEEKS", "Stats", "Streaks", "gather_stats"]
 MAX_WEEKS = 260  # five years of weekly rows is more than any screen needs
 
 
-class Streaks(BaseModel):
+class Streaks(Model):
     """Consecutive days of back-up work."""
 
     model_config = ConfigDict(frozen=True)
@@ -46,7 +47,7 @@ class Streaks(BaseModel):
     practice_days: int  # all time
 
 
-class Stats(BaseModel):
+class Stats(Model):
     """Everything `runback progress` and the Progress page show (the API schema `Stats`)."""
 
     model_config = ConfigDict(frozen=True)

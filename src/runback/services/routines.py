@@ -9,13 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runback.core import toml_write
 from runback.core.catalog import Catalog, Exercise, Routine, RoutineStep
 from runback.core.desk_break import DESK_BREAK, brief, dose
+from runback.core.model import Model
 from runback.errors import InUseError, NotFoundError, RunbackError, ValidationError
 from runback.services.catalog import (
     load_builtin,
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 
-class RoutineSummary(BaseModel):
+class RoutineSummary(Model):
     """One line of the routine list."""
 
     slug: str
@@ -62,10 +63,11 @@ class RoutineSummary(BaseModel):
     builtin: bool
     steps: int
     duration_s: int
-    exercises: list[str] = []  # the steps' exercise slugs, in order (for the figure strip)
+    # The steps' exercise slugs, in order (for the figure strip).
+    exercises: list[str] = Field(default=[])
 
 
-class ImportResult(BaseModel):
+class ImportResult(Model):
     """What an import did."""
 
     routine: Routine

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import ConfigDict, computed_field
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from runback.core.model import Model
 from runback.core.runs import (
     EARLIEST_START,
     SportFilter,
@@ -110,7 +111,7 @@ class ImportReport:
         }
 
 
-class Run(BaseModel):
+class Run(Model):
     """A stored run, detached from the database (also the web API's run model)."""
 
     model_config = ConfigDict(frozen=True, from_attributes=True)

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from sqlalchemy import select
 
 from runback.core.catalog import Routine
+from runback.core.model import Model
 from runback.core.vocab import CONTEXTS
 from runback.errors import NotFoundError, RunbackError, ValidationError
 from runback.services.store import Store
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-class SessionPublic(BaseModel):
+class SessionPublic(Model):
     """A stored session as the CLI, web app and API show it."""
 
     model_config = ConfigDict(from_attributes=True)

@@ -15,13 +15,14 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from runback.core.model import Model
 from runback.errors import LimitError, NotFoundError, ValidationError
 from runback.services.store import Store
-from runback.storage.models import ShareLinkRow, ShareUploadRow, ShareViewRow
+from runback.storage.web_models import ShareLinkRow, ShareUploadRow, ShareViewRow
 
 if TYPE_CHECKING:
     from runback.services.programmes import StoredProgramme
@@ -60,14 +61,14 @@ _NOT_FOUND = "no shared report at this address: the link may be wrong, expired o
 Part = Literal["page", "pdf", "upload"]
 
 
-class ShareView(BaseModel):
+class ShareView(Model):
     """One use of a share link: when, and which part."""
 
     at: datetime
     part: Part
 
 
-class ShareLink(BaseModel):
+class ShareLink(Model):
     """A share link as the user sees it (never its token, which is shown once)."""
 
     id: int
@@ -78,14 +79,14 @@ class ShareLink(BaseModel):
     views: list[ShareView] = Field(default_factory=list, description="newest first")
 
 
-class NewShareLink(BaseModel):
+class NewShareLink(Model):
     """A link just made: its token (shown this once) and the link."""
 
     token: str
     link: ShareLink
 
 
-class ShareUpload(BaseModel):
+class ShareUpload(Model):
     """A programme file the physio uploaded through a link, and what the user decided."""
 
     id: int

@@ -26,7 +26,6 @@ from runback.core.slots import (
 )
 from runback.core.vocab import AREAS, SLOT_NAMES
 from runback.errors import PlanError, RunbackError, ValidationError, from_pydantic
-from runback.services.plans import make_plan
 from runback.services.store import Store
 from runback.storage.models import RunRow, SessionRow, UserRow
 
@@ -74,6 +73,8 @@ def _routine_problem(slug: str, known: list[str]) -> str:
 
 def check_slots(store: Store, slots: Sequence[Slot], *, user_id: int) -> None:
     """Raise ValidationError listing every problem with these slots (routines, plans, windows)."""
+    # Imported here: only a change of slots plans; Today and the breaks only read them.
+    from runback.services.plans import make_plan
     from runback.services.routines import list_routines
 
     known = [r.slug for r in list_routines(store, user_id=user_id)]

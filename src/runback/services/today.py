@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from runback.core.model import Model
 from runback.core.slots import BreakDay, DueSlot
 from runback.core.timezones import day_bounds_utc, local_date
 from runback.core.triage import Advice
@@ -40,7 +41,7 @@ DEFAULT_ROUTINE = "back-up-basics"
 PAIN_PROMPT_WINDOW = timedelta(hours=24)
 
 
-class Suggestion(BaseModel):
+class Suggestion(Model):
     """The next thing to do, as data: a slot due now, the daily routine, a slot due later today
     after the day's back-up work, nothing left today, or care first (an open red flag)."""
 
@@ -54,7 +55,7 @@ class Suggestion(BaseModel):
     advice: Advice | None = Field(default=None, description="care first: the advice to follow")
 
 
-class MovedBreak(BaseModel):
+class MovedBreak(Model):
     """A break of today's plan moved for a busy time: when, and why."""
 
     at: datetime
@@ -62,7 +63,7 @@ class MovedBreak(BaseModel):
     long_sit: bool = Field(description="after a long meeting: a longer walk and a back stretch")
 
 
-class BreaksToday(BaseModel):
+class BreaksToday(Model):
     """Movement breaks today: the schedule's count, what was taken, and the next one due."""
 
     enabled: bool
@@ -83,14 +84,14 @@ class BreaksToday(BaseModel):
     strict: bool = Field(default=False, description="strict mode: no snooze, a skip says why")
 
 
-class PainPrompt(BaseModel):
+class PainPrompt(Model):
     """A run without a pain entry since: ask how the back feels."""
 
     run_id: int
     run_start: datetime
 
 
-class Today(BaseModel):
+class Today(Model):
     """Everything Today shows, for every surface."""
 
     date: date
@@ -152,14 +153,14 @@ def _routines(store: Store, user_id: int, slugs: set[str]) -> tuple[dict[str, st
     """Return the names and lengths (whole minutes) of these routines; unknown ones are left out."""
     from runback.errors import RunbackError
     from runback.services.catalog import load_builtin
-    from runback.services.routines import user_catalog
 
     catalog = load_builtin()
     try:
         if not slugs <= catalog.routines.keys():
-            catalog = user_catalog(
-                store, user_id=user_id
-            )  # one read, only when the user's are named
+            # One read (and the routines module), only when the user's own are named.
+            from runback.services.routines import user_catalog
+
+            catalog = user_catalog(store, user_id=user_id)
         found = [catalog.routines[slug] for slug in slugs if slug in catalog.routines]
         names = {r.slug: r.name for r in found}
         minutes = {r.slug: max(1, round(catalog.duration_s(r) / 60)) for r in found}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from runback.storage import web_models  # noqa: F401  (its tables join Base.metadata)
 from runback.storage.models import Base
 
 config = context.config
