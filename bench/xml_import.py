@@ -4,8 +4,10 @@ Usage: .venv/bin/python bench/xml_import.py [--mb 50] [--rounds 5] [--old] [--no
        [--before SRC] [--json]
 
 Generates one GPX and one TCX of about --mb MB (a run of points with elevation, time, heart
-rate and cadence: under the 200,000-point limit at 50 MB), then, in interleaved rounds, runs
-each reader in a fresh process (so peak memory is its own):
+rate and cadence: about 4,300 GPX points a MB, so a 50 MB GPX holds ~214,000, over the
+200,000-point limit; the in-process modes lift the limit, the command keeps it and refuses the
+file, so end to end use --mb 45 or less), then, in interleaved rounds, runs each reader in a
+fresh process (so peak memory is its own):
 - "bare": `for _e, el in iterparse(f): el.clear()` over the bytes, timed inside the process;
 - "runback": parse_activity (the importer's whole parse, protections on), timed the same way;
 - "old" (with --old): the careful path (gpxpy / a whole tree) that the fast passes fall back to;
