@@ -68,6 +68,65 @@ def test_depth_past_the_limit_is_refused() -> None:
         parse_activity("deep.gpx", deep)
 
 
+def test_tcx_depth_past_the_limit_is_refused() -> None:
+    from runback.importers.limits import MAX_XML_DEPTH
+
+    deep = (
+        b"<TrainingCenterDatabase><Activities><Activity><Lap><Track><Trackpoint>"
+        + b"<a>" * MAX_XML_DEPTH
+        + b"</a>" * MAX_XML_DEPTH
+        + b"</Trackpoint></Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    )
+    assert tcx._stream(deep, "deep.tcx") is None
+    with pytest.raises(UnsafeFileError, match="nested"):
+        parse_activity("deep.tcx", deep)
+
+
+def test_too_many_elements_stop_the_chunked_feed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runback.importers import limits
+
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 50)
+    flat = b'<gpx version="1.1">' + b"<a/>" * 100 + b"</gpx>"
+    with pytest.raises(xmlsafe.TooManyElements):
+        list(xmlsafe.event_chunks(flat))
+    assert read_gpx(flat) is None
+    tcd = b"<TrainingCenterDatabase>" + b"<a/>" * 100 + b"</TrainingCenterDatabase>"
+    assert tcx._stream(tcd, "flat.tcx") is None
+    with pytest.raises(UnsafeFileError, match="elements"):
+        parse_activity("flat.tcx", tcd)
+
+
+def _prefixed_tcx(points: int) -> bytes:
+    ns = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+    track = "".join(
+        f"<t:Trackpoint><t:Time>2026-05-03T07:00:{i:02d}Z</t:Time>"
+        f"<t:DistanceMeters>{i * 3}</t:DistanceMeters></t:Trackpoint>"
+        for i in range(points)
+    )
+    return (
+        f'<?xml version="1.0"?><TrainingCenterDatabase xmlns="{ns}" xmlns:t="{ns}">'
+        '<Activities><Activity Sport="Running"><Lap StartTime="2026-05-03T07:00:00Z"><Track>'
+        f"{track}</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def test_prefixed_track_points_are_counted_against_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The byte marks (`<Trackpoint`, `:Trackpoint`) bound the points; past the limit the pass
+    # counts the elements themselves, so a prefixed point cannot slip by it.
+    from runback.importers import limits
+
+    monkeypatch.setattr(limits, "MAX_TRACK_POINTS", 5)
+    few = _prefixed_tcx(4)  # 8 marks (start and end tags), 4 points: counted, and read
+    assert tcx._stream(few, "few.tcx") is not None
+    assert _outcome("few.tcx", few, True) == _outcome("few.tcx", few, False)
+    many = _prefixed_tcx(6)
+    assert tcx._stream(many, "many.tcx") is None
+    with pytest.raises(UnsafeFileError, match="track points"):
+        parse_activity("many.tcx", many)
+
+
 # --- generated files ---------------------------------------------------------------------------
 
 _NUMBER = st.one_of(

@@ -117,6 +117,11 @@ def register(app: typer.Typer) -> None:
         """Import runs from .fit/.gpx/.tcx files (also .gz), folders and Strava exports."""
         import json
 
+        from runback.importers import sandbox
+
+        # The parsing worker (a fresh interpreter importing every parser) starts now, while
+        # this process imports the services and opens the database, not after.
+        sandbox.warm()
         from runback.cli.common import err_console, handle_errors, opened_store
         from runback.services.runs import import_paths
         from runback.services.store import LOCAL_USER_ID

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from runback.importers.activity import plausible_hr
+
 __all__ = ["GpxSummary", "extension_hr", "read_gpx"]
 
 _DEFAULT_NS = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
@@ -33,7 +35,6 @@ _ZULU = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _EARTH_RADIUS = 6378.137 * 1000
 _ONE_DEGREE = (2 * math.pi * _EARTH_RADIUS) / 360
 _STOPPED_KMH = 1
-_CHUNK = 64 * 1024  # bytes fed to the parser at a time
 
 
 class _Unsure(Exception):
@@ -64,8 +65,6 @@ def extension_hr(children: Any) -> float | None:
 
     Garmin's <gpxtpx:TrackPointExtension><gpxtpx:hr> (any prefix or version), or a bare <hr>.
     """
-    from runback.importers.activity import plausible_hr
-
     for child in children:
         name = str(child.tag).rpartition("}")[2]
         if name == "hr":
@@ -108,22 +107,18 @@ def _default_namespaces(data: bytes) -> list[str]:
 
 def read_gpx(data: bytes) -> GpxSummary | None:
     """Return the GPX file's summary as gpxpy would measure it, or None (the careful path)."""
-    from runback.importers.xmlsafe import no_dtd, plain_encoding, strip_xml_prelude
+    from runback.importers.xmlsafe import streamable
 
-    data = strip_xml_prelude(data)
-    if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):
-        return None  # a DTD possible, or another encoding: the careful path
+    vetted = streamable(data, b"<trkpt")
+    if vetted is None:
+        return None  # a DTD possible, another encoding, over the point limit: the careful path
     # gpxpy drops the first default namespace it finds; more than one would need its tree.
-    from runback.importers.limits import MAX_TRACK_POINTS
-
-    if data.count(b"<trkpt") > MAX_TRACK_POINTS:
-        return None  # over the limit for sure: the careful path refuses it at once
-    namespaces = _default_namespaces(data)
+    namespaces = _default_namespaces(vetted)
     if len(namespaces) > 1:
         return None
     uri = namespaces[0] if namespaces else None
     try:
-        return _read(data, uri)
+        return _read(vetted, uri)
     except _Unsure:
         return None
     except Exception:  # malformed XML, arithmetic gpxpy would fail on: the careful path names it
@@ -132,13 +127,12 @@ def read_gpx(data: bytes) -> GpxSummary | None:
 
 def _read(data: bytes, uri: str | None) -> GpxSummary:
     # The C parser (defusedxml's is pure Python, 3x slower); safe given the checks above.
-    from xml.etree.ElementTree import TreeBuilder, XMLParser
-
     import gpxpy.gpx
     from gpxpy.gpxfield import TIME_TYPE
 
     from runback.importers.activity import HeartRateTrack
-    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH
+    from runback.importers.xmlsafe import event_chunks
 
     parse_time = TIME_TYPE.from_string
     zulu = _ZULU.fullmatch
@@ -155,7 +149,7 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
     ele_tag, time_tag, ext_tag = prefix + "ele", prefix + "time", prefix + "extensions"
     tracks: list[Any] = []
     version: str | None = None
-    depth = elements = points = timed = 0
+    depth = points = timed = 0
     first_timed = last_timed = has_elevation = False
     earliest: datetime | None = None
     root: Any = None
@@ -185,24 +179,10 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
     heights = 0
     e_before = e_last = s_last = 0.0
     heart = HeartRateTrack()
+    heart_add, points_hr = heart.add, extension_hr
     # gpxpy reads a point's extensions only in GPX 1.1 (1.0 has none in its schema).
     with_extensions = False
-    parser = XMLParser(target=TreeBuilder())
-    # The events go straight into a list (as iterparse's own queue gets them), without
-    # iterparse's two generators per event: a third of the bare loop's time.
-    events: list[tuple[str, Any]] = []
-    parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
-    view = memoryview(data)
-    for offset in [*range(0, len(data), _CHUNK), -1]:
-        if offset < 0:
-            parser.close()
-        else:
-            parser.feed(view[offset : offset + _CHUNK])
-        # Each element starts once: the events bound the element count (a file near the
-        # limit goes to the careful path, which counts exactly).
-        elements += len(events)
-        if elements > MAX_XML_ELEMENTS:
-            raise _Unsure
+    for events in event_chunks(data):
         for event, elem in events:
             if event == "start":
                 depth += 1
@@ -256,7 +236,7 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                             except ValueError:  # gpxpy's TIME_TYPE: an impossible time is None
                                 when = None
                         else:
-                            when = parse_time(text)
+                            when = parse_time(text)  # type: ignore[arg-type]  # gpxpy reads None as None
                             if when is not None:
                                 when = (
                                     when.replace(tzinfo=utc)
@@ -290,10 +270,8 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                             if when.tzinfo is None
                             else when.astimezone(utc)
                         )
-                heart.add(
-                    extension_hr(extensions)
-                    if with_extensions and extensions is not None
-                    else None,
+                heart_add(
+                    points_hr(extensions) if with_extensions and extensions is not None else None,
                     when,
                 )
                 # parse_gpx refuses a point that is not a real place; the careful path words it.
@@ -410,7 +388,6 @@ def _read(data: bytes, uri: str | None) -> GpxSummary:
                 gpx_uphill += trk_uphill or 0
                 if trk_length:
                     gpx_length += trk_length
-        events.clear()
     if root is None:
         raise _Unsure
     # The rest of <gpx> (metadata, waypoints, routes: small) by gpxpy's own field code.

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["parse_tcx"]
 
 _CLIMB_THRESHOLD_M = 3.0
+_NAMES_KEPT = 64  # local names remembered per file: a hostile file's many tags are not kept
 
 
 def _local(tag: str) -> str:
@@ -88,16 +89,27 @@ class _Points:
         self._ref = 0.0
         self.height_error: DamagedFileError | None = None
         self.heart = HeartRateTrack()
+        self._names: dict[str, str] = {}  # tag -> local name, for the first few tags seen
 
     def add(self, point: Element) -> None:
         """Read one Trackpoint element."""
-        when = distance = height = None
-        heart: str | None = None
+        when = distance = height = heart = None
+        names = self._names
         for child in point:
+            tag = child.tag
+            name = names.get(tag)
+            if name is None:
+                name = tag.rpartition("}")[2]
+                if len(names) < _NAMES_KEPT:
+                    names[tag] = name
+            if name == "HeartRateBpm":
+                # <HeartRateBpm><Value>148</Value></HeartRateBpm>: its text is only whitespace.
+                if heart is None:
+                    heart = _child_text(child, "Value")
+                continue
             text = child.text
             if not text or not (text := text.strip()):
                 continue
-            name = child.tag.rpartition("}")[2]
             if name == "Time":
                 if when is None:
                     when = text
@@ -106,21 +118,22 @@ class _Points:
                     distance = text
             elif name == "AltitudeMeters" and height is None:
                 height = text
-        for child in point:
-            # <HeartRateBpm><Value>148</Value></HeartRateBpm>: its text is only whitespace.
-            if heart is None and child.tag.rpartition("}")[2] == "HeartRateBpm":
-                heart = _child_text(child, "Value")
         self.count += 1
         timed: datetime | None = None
         if when is not None and self.time_error is None:
             try:
-                value = _time(when, self.source)
+                timed = _time(when, self.source)
             except DamagedFileError as exc:
                 self.time_error = exc
-            else:
-                if value is not None:
-                    self._timed(value)
-                    timed = value
+            if timed is not None:
+                self.timed += 1
+                if self.first_time is None:
+                    self.first_time = timed
+                # As min() and max(): the first of equal times is kept.
+                if self.earliest is None or timed < self.earliest:
+                    self.earliest = timed
+                if self.latest is None or timed > self.latest:
+                    self.latest = timed
         self.heart.add(plausible_hr(heart), timed)
         if distance is not None and self.distance_error is None:
             try:
@@ -141,29 +154,16 @@ class _Points:
                     self.source, f"damaged TCX: AltitudeMeters {height!r} is not a number"
                 )
             else:
-                self._height(metres)
-
-    def _timed(self, value: datetime) -> None:
-        self.timed += 1
-        if self.first_time is None:
-            self.first_time = value
-        # As min() and max(): the first of equal times is kept.
-        if self.earliest is None or value < self.earliest:
-            self.earliest = value
-        if self.latest is None or value > self.latest:
-            self.latest = value
-
-    def _height(self, height: float) -> None:
-        # Barometric altitude jitters by a metre or two; count a climb only once it passes the
-        # threshold, or a flat hour would "climb" hundreds of metres.
-        self.heights += 1
-        if self.heights == 1:
-            self._ref = height
-        elif height - self._ref >= _CLIMB_THRESHOLD_M:
-            self.climb += height - self._ref
-            self._ref = height
-        elif height < self._ref:
-            self._ref = height
+                # Barometric altitude jitters by a metre or two; count a climb only once it
+                # passes the threshold, or a flat hour would "climb" hundreds of metres.
+                self.heights += 1
+                if self.heights == 1:
+                    self._ref = metres
+                elif metres - self._ref >= _CLIMB_THRESHOLD_M:
+                    self.climb += metres - self._ref
+                    self._ref = metres
+                elif metres < self._ref:
+                    self._ref = metres
 
     def ascent(self) -> float | None:
         """Return the climb, or None with fewer than two heights; raise an unreadable height."""
@@ -268,9 +268,6 @@ def _lap_hr(lap: Element, name: str) -> float | None:
     return None
 
 
-_CHUNK = 64 * 1024  # bytes fed to the parser at a time
-
-
 def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
     """Read the file in one pass of the C parser, summing the first activity's points.
 
@@ -278,52 +275,42 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
     or workout emptied) and the points' summary; None when this pass does not vouch for the
     file (a DTD possible, another encoding, malformed, a limit passed): the careful path.
     """
-    from xml.etree.ElementTree import TreeBuilder, XMLParser
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH
+    from runback.importers.xmlsafe import event_chunks, streamable
 
-    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH, MAX_XML_ELEMENTS
-    from runback.importers.xmlsafe import no_dtd, plain_encoding, strip_xml_prelude
-
-    data = strip_xml_prelude(data)
-    if not data.startswith(b"<") or not no_dtd(data) or not plain_encoding(data):
+    vetted = streamable(data, b"<Trackpoint")
+    if vetted is None:
         return None
-    if data.count(b"<Trackpoint") > MAX_TRACK_POINTS:
-        return None  # over the limit for sure: the careful path refuses it at once
+    # Every point element's start tag holds one of these, so when they are few enough no
+    # element can pass the limit and the pass need not look at each tag; else it counts.
+    counting = (
+        sum(vetted.count(mark) for mark in (b"<Trackpoint", b":Trackpoint", b"<trkpt", b":trkpt"))
+        > MAX_TRACK_POINTS
+    )
     points = _Points(source)
     add = points.add
-    depth = elements = marks = activities = 0
+    depth = marks = activities = 0
     root: Element | None = None
     # Where the pass is: in <Activities>, the first activity, one of its laps, their tracks.
     in_group = first = in_lap = in_track = False
     track: Element | None = None
-    parser = XMLParser(target=TreeBuilder())
-    # Events straight into a list, as iterparse's own queue gets them, minus its generators.
-    events: list[tuple[str, Element]] = []
-    parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
-    view = memoryview(data)
     try:
-        for offset in [*range(0, len(data), _CHUNK), -1]:
-            if offset < 0:
-                parser.close()
-            else:
-                parser.feed(view[offset : offset + _CHUNK])
-            # Each element starts once: the events bound the element count (a file near the
-            # limit goes to the careful path, which counts exactly).
-            elements += len(events)
-            if elements > MAX_XML_ELEMENTS:
-                return None
+        for events in event_chunks(vetted):
             for event, elem in events:
-                tag = elem.tag
                 if event == "start":
                     depth += 1
                     if depth > MAX_XML_DEPTH:
                         return None
-                    # Both point names end in "t": most tags are passed by one comparison.
-                    if tag[-1:] == "t" and (tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS):
-                        marks += 1
-                        if marks > MAX_TRACK_POINTS:
-                            return None
+                    if counting:
+                        tag = elem.tag
+                        # Both point names end in "t": most tags pass by one comparison.
+                        if tag[-1:] == "t" and (tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS):
+                            marks += 1
+                            if marks > MAX_TRACK_POINTS:
+                                return None
                     if depth > 5:
                         continue
+                    tag = elem.tag
                     if root is None:
                         root = elem
                     elif depth == 2:
@@ -340,17 +327,19 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
                 depth -= 1
                 if depth > 5 and first:
                     continue  # a point's child: read with its point
-                if depth == 5 and in_track and track is not None and _local(tag) == "Trackpoint":
-                    add(elem)
-                    elem.clear()
-                    # The track may hold later points already; each event holds its own.
-                    track.clear()
-                elif depth >= 2 and not first:
+                if depth == 5 and in_track and track is not None:
+                    tag = elem.tag
+                    if tag.endswith("}Trackpoint") or tag == "Trackpoint":
+                        add(elem)
+                        elem.clear()
+                        # The track may hold later points already; each event holds its own.
+                        track.clear()
+                        continue
+                if depth >= 2 and not first:
                     elem.clear()  # not the first activity: only its being there counts
                 elif depth == 2:
                     first = False
-            events.clear()
-    except Exception:  # malformed, an encoding expat refuses: the careful path words it
+    except Exception:  # malformed, an encoding expat refuses, too many elements: careful path
         return None
     if root is None:
         return None
