@@ -26,7 +26,7 @@ from runback.core.clock import SystemClock
 from runback.importers import files as in_process
 from runback.importers import sandbox
 from runback.importers.activity import Activity
-from runback.services.runs import import_paths
+from runback.services.run_import import import_paths
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 

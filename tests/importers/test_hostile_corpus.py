@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runback.services.runs import import_bytes
+from runback.services.run_import import import_bytes
 from runback.services.store import LOCAL_USER_ID, Store
 from tests.conftest import Cli
 from tests.importers.hostile_corpus import BAD_UPLOAD_NAMES, EXPECTED, good_fit, write_corpus

@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 from runback.importers.activity import Activity
 from runback.importers.files import activity_key, parse_activity
 from runback.importers.strava import Parser
-from runback.services.runs import import_bytes, import_paths
+from runback.services.run_import import import_bytes, import_paths
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import RunRow
 

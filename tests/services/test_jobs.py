@@ -22,7 +22,8 @@ from runback.services.jobs import (
     run_job,
     work,
 )
-from runback.services.runs import import_bytes, list_runs
+from runback.services.run_import import import_bytes
+from runback.services.runs import list_runs
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import UserRow
 from runback.storage.web_models import JobFileRow, JobRow

@@ -112,7 +112,8 @@ def test_a_run_with_heart_rate_weighs_by_trimp(store: Store) -> None:
 
 def test_imported_heart_rate_is_stored_and_a_later_copy_fills_it(store: Store) -> None:
     from runback.importers.files import parse_activity
-    from runback.services.runs import get_run, import_paths
+    from runback.services.run_import import import_paths
+    from runback.services.runs import get_run
     from tests.conftest import SHARED_FIXTURES
 
     strava = SHARED_FIXTURES / "strava-export" / "activities" / "12866632127.fit.gz"

@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
-from runback.services import runs as runs_service
-from runback.services.runs import import_bytes, import_paths, list_runs
+from runback.services import run_import
+from runback.services.run_import import import_bytes, import_paths
+from runback.services.runs import list_runs
 from runback.services.store import LOCAL_USER_ID, Store
 
 SAME_RUN_START = datetime(2022, 5, 29, 15, 53, 35, tzinfo=UTC)
 
 
-def _statuses(report: runs_service.ImportReport) -> dict[str, str]:
+def _statuses(report: run_import.ImportReport) -> dict[str, str]:
     return {Path(r.name).name: r.status for r in report.results}
 
 

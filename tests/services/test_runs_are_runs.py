@@ -14,7 +14,8 @@ from runback.errors import NotFoundError, ValidationError
 from runback.services.pain import log_pain
 from runback.services.progress import gather_stats
 from runback.services.report import gather_report
-from runback.services.runs import delete_run, edit_run, get_run, import_paths, list_runs
+from runback.services.run_import import import_paths
+from runback.services.runs import delete_run, edit_run, get_run, list_runs
 from runback.services.slots import due_slots
 from runback.services.store import LOCAL_USER_ID, Store
 from runback.storage.models import PainEntryRow, RunRow, UserRow

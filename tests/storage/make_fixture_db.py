@@ -53,7 +53,7 @@ def _at(clock: FakeClock, when: datetime) -> None:
 
 def populate(store: Store, clock: FakeClock, days: int = 6) -> None:
     """Fill a store with a week of realistic use: runs, sessions, pain, breaks, routines."""
-    from runback.services import breaks, pain, programmes, routines, runs, sessions
+    from runback.services import breaks, pain, programmes, routines, run_import, sessions
     from runback.services.accounts import Targets, new_calendar_token, set_targets
 
     _at(clock, START)
@@ -70,7 +70,7 @@ def populate(store: Store, clock: FakeClock, days: int = 6) -> None:
         user_id=LOCAL_USER_ID,
     )
     programmes.import_programme(store, PROGRAMME, "physio.toml", user_id=LOCAL_USER_ID)
-    runs.import_paths(store, [SHARED / f for f in ACTIVITY_FILES], user_id=LOCAL_USER_ID)
+    run_import.import_paths(store, [SHARED / f for f in ACTIVITY_FILES], user_id=LOCAL_USER_ID)
     routine = routines.get_routine(store, "back-up-basics", user_id=LOCAL_USER_ID)
     steps = [s.exercise for s in routine.steps]
     for day in range(days):

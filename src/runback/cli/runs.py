@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from runback.services.runs import ImportReport, Run
+    from runback.services.run_import import ImportReport
+    from runback.services.runs import Run
 
 __all__ = ["register"]
 
@@ -123,7 +124,7 @@ def register(app: typer.Typer) -> None:
         # this process imports the services and opens the database, not after.
         sandbox.warm()
         from runback.cli.common import err_console, handle_errors, opened_store
-        from runback.services.runs import import_paths
+        from runback.services.run_import import import_paths
         from runback.services.store import LOCAL_USER_ID
 
         @handle_errors

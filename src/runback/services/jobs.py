@@ -3,9 +3,10 @@
 The web app only stores the uploaded files (`enqueue_import`) and answers at once; a worker
 (`runback worker` on any host, or `JobThread` inside a local web process) claims the oldest
 waiting job with `SELECT … FOR UPDATE SKIP LOCKED` (on SQLite the write lock of BEGIN IMMEDIATE
-does the same), imports each file through `services.runs.import_bytes`, and writes the progress
-and each file's result after every file. A worker that dies stops renewing its job's heartbeat:
-after `LEASE` another worker takes the job up where it stopped, at most `MAX_ATTEMPTS` times.
+does the same), imports each file through `services.run_import.import_bytes`, and writes the
+progress and each file's result after every file. A worker that dies stops renewing its job's
+heartbeat: after `LEASE` another worker takes the job up where it stopped, at most
+`MAX_ATTEMPTS` times.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, delete, func, or_, select
 
 from runback.errors import LimitError, NotFoundError, RunbackError
-from runback.services.runs import FileResult, ImportReport, import_bytes
+from runback.services.run_import import FileResult, ImportReport, import_bytes
 from runback.services.store import Store
 from runback.storage.web_models import JobFileRow, JobRow
 

@@ -18,9 +18,8 @@ from runback.errors import NotFoundError, ValidationError
 from runback.importers.formats import accept_attribute
 from runback.services.job_thread import JobThread
 from runback.services.jobs import Job, Upload, enqueue_import, get_job
+from runback.services.run_import import FileResult, ImportReport
 from runback.services.runs import (
-    FileResult,
-    ImportReport,
     Run,
     delete_run,
     edit_run,
