@@ -51,8 +51,10 @@ def test_the_page_follows_the_import_on_a_phone(page: Page) -> None:
     page.set_input_files("#upload-form input[type=file]", [*_payloads(REAL), *_generated(30, 0)])
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#upload-form[data-state=importing]")
+    # A function, not a bare expression: Playwright evals an expression, which the page's
+    # Content-Security-Policy (no unsafe-eval) refuses once it has to poll.
     page.wait_for_function(
-        "document.getElementById('upload-status').textContent.includes(' of 34 files done')"
+        "() => document.getElementById('upload-status').textContent.includes(' of 34 files done')"
     )
     shot(page, "runs-upload-importing-phone")
     page.wait_for_selector("#upload-form[data-state=done]", timeout=WAIT_MS * 3)
