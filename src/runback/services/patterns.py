@@ -172,9 +172,11 @@ def _compute(
     params = {"user_id": user_id, "since": since, "first": first, "last": today}
     days_q, sessions_q, pains_q = _queries()
     with store.factory() as s:
-        day_rows = s.execute(days_q, params).all()
-        session_rows = s.execute(sessions_q, params).all()
-        pain_rows = s.execute(pains_q, params).all()
+        # On the connection: plain column reads need none of the ORM's execution steps.
+        conn = s.connection()
+        day_rows = conn.execute(days_q, params).all()
+        session_rows = conn.execute(sessions_q, params).all()
+        pain_rows = conn.execute(pains_q, params).all()
         n_breaks = _min_breaks(get_user(s, user_id=user_id).prefs)
     practice: list[tuple[datetime, str]] = []
     names: dict[str, str] = {}
