@@ -195,8 +195,10 @@ def _draw_sums(pmf: Sequence[float], rng: random.Random, k: int) -> list[int]:
     top = cum[-1]
     cum = [c / top for c in cum]
     cum[-1] = 1.0  # random() < 1.0: every draw lands on an offset, whatever the float sums
-    find, draw = bisect.bisect, rng.random
-    return [find(cum, draw()) for _ in itertools.repeat(None, k)]
+    # The draws and their lookups in C (starmap calls random() k times, in order): the same
+    # numbers as a loop calling find(cum, random()), in about half the time.
+    draws = itertools.starmap(rng.random, itertools.repeat((), k))
+    return list(map(bisect.bisect, itertools.repeat(cum, k), draws))
 
 
 def _resampled_sums(values: Sequence[float], rng: random.Random, resamples: int) -> list[float]:
@@ -252,7 +254,10 @@ def bootstrap_interval(
         raise ValueError("each group needs at least 2 values")
     sums_a = _resampled_sums(a, rng, resamples)
     sums_b = _resampled_sums(b, rng, resamples)
-    diffs = sorted(sa / na - sb / nb for sa, sb in zip(sums_a, sums_b, strict=True))
+    # The same floats as sa / na - sb / nb pair by pair, computed by map in C.
+    means_a = map(operator.truediv, sums_a, itertools.repeat(na))
+    means_b = map(operator.truediv, sums_b, itertools.repeat(nb))
+    diffs = sorted(map(operator.sub, means_a, means_b))
     q_low = diffs[math.floor(0.025 * (resamples - 1))]
     q_high = diffs[math.ceil(0.975 * (resamples - 1))]
     observed = statistics.fmean(a) - statistics.fmean(b)
