@@ -31,24 +31,25 @@ typecheck: setup
 
 # `make test` runs a bounded version of every test; the full-size slow ones (8 × 500 writes,
 # many kill points, long fuzzing) run in `make check-all`.
-# Tests run on up to four cores side by side (pytest-xdist); the few that time how long other
-# requests wait (marked `latency`) run afterwards on their own, so a neighbour cannot slow them.
+# Tests run on up to four cores side by side (pytest-xdist); the few that time real waits or run
+# at a real-time speed (marked `realtime`) run afterwards on their own, so a neighbour cannot
+# slow them.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
 pytest: setup
-	$(BIN)/pytest -q -n $(JOBS) -m "not slow and not latency"
-	$(BIN)/pytest -q -m "latency and not slow"
+	$(BIN)/pytest -q -n $(JOBS) -m "not slow and not realtime"
+	$(BIN)/pytest -q -m "realtime and not slow"
 
 # No test may read the real clock: the clock-sensitive parts again at 09:30 on a weekday and at
 # 23:30 on a Saturday, Berlin time, under faketime (.ci/hours.sh).
 pytest-hours: setup
 	BIN=$(BIN) JOBS=$(JOBS) bash .ci/hours.sh
 
-# -m "not latency" undoes the addopts -m (which leaves out slow and reliability): every test
-# runs, the latency ones alone afterwards.
+# -m "not realtime" undoes the addopts -m (which leaves out slow and reliability): every test
+# runs, the real-time ones alone afterwards.
 pytest-all: setup
-	$(BIN)/pytest -q -n $(JOBS) -m "not latency"
-	$(BIN)/pytest -q -m "latency"
+	$(BIN)/pytest -q -n $(JOBS) -m "not realtime"
+	$(BIN)/pytest -q -m "realtime"
 
 test: system-deps setup lint typecheck pytest pytest-hours
 

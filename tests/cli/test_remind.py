@@ -125,6 +125,7 @@ DEMO = [
 ]  # fmt: skip
 
 
+@pytest.mark.realtime  # the daemon at 600x real speed: run alone
 def test_demo_runs_on_a_throwaway_database(app: typer.Typer, db_url: str) -> None:
     # The user's own settings are copied into the demo: breaks every 20 minutes.
     assert runner.invoke(app, ["remind", "config", "--set", "interval_min=20"]).exit_code == 0
@@ -140,6 +141,7 @@ def test_demo_runs_on_a_throwaway_database(app: typer.Typer, db_url: str) -> Non
     assert status["next_break"].startswith("2026-01-05T")  # not pushed to tomorrow
 
 
+@pytest.mark.realtime  # the daemon at 600x real speed: run alone
 def test_demo_with_record_keeps_its_breaks(app: typer.Typer, db_url: str) -> None:
     done = runner.invoke(app, [*DEMO, "--record"])
     assert done.exit_code == 0, done.output

@@ -15,6 +15,9 @@ from runback.services.sessions import SessionPublic, list_sessions
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
+# Sessions at 60-500x real speed in a real terminal: run alone (the `realtime` pass).
+pytestmark = pytest.mark.realtime
+
 RUNBACK = Path(sys.executable).parent / "runback"
 STEPS = ["hip-table-stretch", "seated-upper-back-stretch", "roll-down"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from runback.errors import DamagedFileError, UnsafeFileError
 from runback.importers import files, sandbox
-from runback.importers.sandbox import Limits, run_sandboxed
+from runback.importers.sandbox import Limits, SandboxPool, run_sandboxed
 from tests.conftest import SHARED_FIXTURES
 
 MB = 1024 * 1024
@@ -49,6 +49,17 @@ def test_a_hang_is_stopped_at_the_wall_clock_deadline() -> None:
         run_sandboxed("probe", b"spin", limits, source="hang.fit")
     assert caught.value.source == "hang.fit"
     assert run_sandboxed("probe", b"again", limits) == "again"
+
+
+@pytest.mark.realtime  # a 20 ms limit on a real clock: run alone
+def test_a_fresh_workers_start_is_not_counted_against_the_files_limit() -> None:
+    # A new interpreter importing every parser takes longer than this limit on any machine;
+    # the file's clock starts once the worker says it is ready, so the file still gets read.
+    pool = SandboxPool(Limits(wall_s=0.02, cpu_s=30))
+    try:
+        assert pool.run("probe", b"fine", {"name": "f.gpx"}, "f.gpx") == "fine"
+    finally:
+        pool.close()
 
 
 def test_cpu_time_is_limited_per_job() -> None:

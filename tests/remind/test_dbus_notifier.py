@@ -16,6 +16,9 @@ from runback.services import breaks
 from runback.services.store import LOCAL_USER_ID, open_store
 from runback.settings import Settings
 
+# The daemon at 600x real speed, answered by a real bus: run alone (the `realtime` pass).
+pytestmark = pytest.mark.realtime
+
 SERVER = Path(__file__).with_name("notification_server.py")
 
 

@@ -22,7 +22,7 @@ from tests.web.browser import live_server
 from tests.web.live import hosted_env, serve_hosted, stop
 
 # Waits of other requests are timed: run alone, not beside other tests (Makefile).
-pytestmark = pytest.mark.latency
+pytestmark = pytest.mark.realtime
 
 PER_FILE_S = 10.0
 MAX_HEALTH_WAIT_S = 1.0

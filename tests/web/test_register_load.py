@@ -19,7 +19,7 @@ from tests.web.conftest import PASSWORD
 from tests.web.live import hosted_env, rss_mb, serve_hosted, stop
 
 # Waits of other requests are timed: run alone, not beside other tests (Makefile).
-pytestmark = [pytest.mark.postgres, pytest.mark.latency]
+pytestmark = [pytest.mark.postgres, pytest.mark.realtime]
 
 CONCURRENT = 80
 MAX_RSS_MB = 600

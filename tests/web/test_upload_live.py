@@ -18,7 +18,7 @@ from tests.web.browser import live_server
 from tests.web.uploads import many_runs
 
 # Waits of other requests are timed: run alone, not beside other tests (Makefile).
-pytestmark = pytest.mark.latency
+pytestmark = pytest.mark.realtime
 
 FILES = 45
 POINTS = 1000

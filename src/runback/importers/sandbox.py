@@ -44,6 +44,10 @@ __all__ = [
     "warm",
 ]
 
+# A fresh worker says it is ready once its imports are done; the file's own wall-clock limit
+# starts only then, so a busy machine's slow interpreter start is never blamed on a file.
+START_S = 120.0
+READY = b"ready"
 MAX_TASKS_PER_WORKER = 1000  # then a fresh worker, so a slow leak in a parser cannot grow
 _PRELOAD = [
     "runback.importers.files",
@@ -167,6 +171,7 @@ def _serve(recv: Connection, send: Connection, memory_bytes: int) -> None:
 
     for module in _PRELOAD:
         importlib.import_module(module)
+    send.send_bytes(READY)
     while True:
         try:
             header = json.loads(recv.recv_bytes())
@@ -198,6 +203,7 @@ class _Worker:
         self.send = send
         self.recv = recv
         self.tasks = 0
+        self.ready = False  # True once the worker has said READY (its imports are done)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -288,6 +294,14 @@ class SandboxPool:
         limits = self.limits
         header = {"job": job, "args": args, "cpu_s": limits.cpu_s}
         try:
+            if not worker.ready:
+                if not worker.recv.poll(START_S) or worker.recv.recv_bytes() != READY:
+                    worker.kill()
+                    raise UnsafeFileError(
+                        source,
+                        "could not be read: the reading process did not start in time; try again",
+                    )
+                worker.ready = True
             worker.send.send_bytes(json.dumps(header).encode())
             worker.send.send_bytes(data)
             if not worker.recv.poll(limits.wall_s):
