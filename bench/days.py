@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,9 @@ class _Target:
         }
         self.app = self.http.app
         self.loop = asyncio.new_event_loop()
+        self.queue: asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]
+        self.queue = self.loop.run_until_complete(_make_queue())
+        self.server = self.loop.create_task(_serve(self.queue))
         first = self.http.get("/progress")  # sets the CSRF cookie the next requests send
         self.ops["progress asgi"] = self._direct("/progress", first.content)
         self.ops["health asgi"] = self._direct("/api/v1/health", None)
@@ -223,6 +226,13 @@ class _Target:
             self.ops[f"{name} miss"] = _missing(self.ops[name], forget)
         for op in self.ops.values():
             op()  # warm: imports, catalog, templates, statement caches
+
+    def close(self) -> None:
+        """End the serving task (the thread pool's threads end with it) and the loop."""
+        self.server.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            self.loop.run_until_complete(self.server)
+        self.loop.close()
 
     def _scope(self, path: str) -> dict[str, Any]:
         """Return the ASGI scope of the GET TestClient sends for `path` (headers, cookies)."""
@@ -254,7 +264,7 @@ class _Target:
             async def receive() -> dict[str, Any]:
                 return {"type": "http.request", "body": b"", "more_body": False}
 
-            async def send(message: dict[str, Any]) -> None:
+            async def send(message: MutableMapping[str, Any]) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
@@ -267,12 +277,31 @@ class _Target:
             return b"".join(body)
 
         def run() -> bytes:
-            return self.loop.run_until_complete(call())
+            # Served by the worker's long-lived task, as a server's requests are: the thread
+            # pool's threads live as long as that task, so each call does not start one.
+            answer: asyncio.Future[bytes] = self.loop.create_future()
+            self.queue.put_nowait((call, answer))
+            return self.loop.run_until_complete(answer)
 
         got = run()
         if expected is not None and CSRF.sub(b"", got) != CSRF.sub(b"", expected):
             raise SystemExit(f"GET {path} called directly differs from TestClient's page")
         return run
+
+
+async def _make_queue() -> asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]:
+    """Return a queue made on the running loop (the worker's)."""
+    return asyncio.Queue()
+
+
+async def _serve(queue: asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]) -> None:
+    """Run the requests put on `queue`, one at a time, setting each one's future."""
+    while True:
+        call, answer = await queue.get()
+        try:
+            answer.set_result(await call())
+        except BaseException as exc:  # the bench reports it from the worker's call
+            answer.set_exception(exc)
 
 
 def _missing(warm: Callable[[], object], forget: Callable[[], None] | None) -> Callable[[], object]:
@@ -313,6 +342,8 @@ def _worker(src: str) -> int:
             cpu.append(1000 * (time.process_time() - c0))
         answer = {"ms": statistics.median(times), "cpu": statistics.median(cpu)}
         print(json.dumps(answer), flush=True)
+    for target in targets.values():
+        target.close()
     return 0
 
 
