@@ -10,6 +10,10 @@ days with pain logged after about half of them). In-process, warm: each measurem
 median of C calls of the use case (`services.today.today`; `gather_stats` dumped to JSON, what
 `runback stats --json` prints; GET /progress through the app; and those two again after
 forgetting the kept personal-pattern comparisons, as the first view after a write does).
+GET /progress is also timed calling the ASGI app directly ("progress asgi", on one event loop
+the worker keeps, with the headers and cookies TestClient sends; its body is checked once to be
+TestClient's page apart from the CSRF token), since TestClient's client side (httpx, a thread
+hop per request) is not the app; GET /api/v1/health both ways is the framework's floor.
 Rounds interleave the versions and the sizes, so a busy machine slows both alike; min and
 median over the rounds are printed, with the growth from 1 to 10 years (goal: ≤ 10 ms at 10
 years and within 1.5× of 1 year); the same table in CPU time (process time of the worker),
@@ -19,15 +23,17 @@ which a loaded machine disturbs less.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +44,21 @@ NOW = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)  # a Wednesday
 ZONE = "Europe/Berlin"
 # "… miss": the same call after forgetting the kept personal-pattern comparisons (a write makes
 # them stale, so the first view after one computes them; the warm calls above reuse them).
-OPS = ("today", "stats", "progress", "stats miss", "progress miss")
+OPS = (
+    "today",
+    "stats",
+    "progress",
+    "stats miss",
+    "progress miss",
+    "progress asgi",
+    "progress asgi miss",
+    "health",
+    "health asgi",
+)
+# "… asgi": the app called directly on one event loop the worker keeps (the request TestClient
+# sends, as an ASGI scope), without TestClient's client side (httpx, a thread hop per request);
+# "health": GET /api/v1/health, the framework's floor for a request, both ways.
+CSRF = re.compile(rb'(name="csrf-token" content=|name="csrf_token" value=)"[^"]*"')
 
 __all__ = ["main"]
 
@@ -189,14 +209,99 @@ class _Target:
             "today": lambda: today(self.store, user_id=1),
             "stats": lambda: gather_stats(self.store, user_id=1).model_dump_json(),
             "progress": lambda: self.http.get("/progress").raise_for_status(),
+            "health": lambda: self.http.get("/api/v1/health").raise_for_status(),
         }
+        self.app = self.http.app
+        self.loop = asyncio.new_event_loop()
+        self.queue: asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]
+        self.queue = self.loop.run_until_complete(_make_queue())
+        self.server = self.loop.create_task(_serve(self.queue))
+        first = self.http.get("/progress")  # sets the CSRF cookie the next requests send
+        self.ops["progress asgi"] = self._direct("/progress", first.content)
+        self.ops["health asgi"] = self._direct("/api/v1/health", None)
         forget: Callable[[], None] | None = None
         with contextlib.suppress(ImportError):  # older code keeps no comparisons
             from runback.services.patterns import clear_cache as forget
-        for name in ("stats", "progress"):
+        for name in ("stats", "progress", "progress asgi"):
             self.ops[f"{name} miss"] = _missing(self.ops[name], forget)
         for op in self.ops.values():
             op()  # warm: imports, catalog, templates, statement caches
+
+    def close(self) -> None:
+        """End the serving task (the thread pool's threads end with it) and the loop."""
+        self.server.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            self.loop.run_until_complete(self.server)
+        self.loop.close()
+
+    def _scope(self, path: str) -> dict[str, Any]:
+        """Return the ASGI scope of the GET TestClient sends for `path` (headers, cookies)."""
+        request = self.http.build_request("GET", path)
+        headers = [(k.lower().encode(), v.encode()) for k, v in request.headers.multi_items()]
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("testclient", 50000),
+            "server": ("127.0.0.1", 8630),
+            "extensions": {"http.response.debug": {}},
+        }
+
+    def _direct(self, path: str, expected: bytes | None) -> Callable[[], bytes]:
+        """Return a call of the app for GET `path`, checked against TestClient's body once."""
+        template = self._scope(path)
+
+        async def call() -> bytes:
+            status, body = 0, []
+
+            async def receive() -> dict[str, Any]:
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(message: MutableMapping[str, Any]) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                elif message["type"] == "http.response.body":
+                    body.append(message.get("body", b""))
+
+            await self.app(dict(template), receive, send)
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status} called directly")
+            return b"".join(body)
+
+        def run() -> bytes:
+            # Served by the worker's long-lived task, as a server's requests are: the thread
+            # pool's threads live as long as that task, so each call does not start one.
+            answer: asyncio.Future[bytes] = self.loop.create_future()
+            self.queue.put_nowait((call, answer))
+            return self.loop.run_until_complete(answer)
+
+        got = run()
+        if expected is not None and CSRF.sub(b"", got) != CSRF.sub(b"", expected):
+            raise SystemExit(f"GET {path} called directly differs from TestClient's page")
+        return run
+
+
+async def _make_queue() -> asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]:
+    """Return a queue made on the running loop (the worker's)."""
+    return asyncio.Queue()
+
+
+async def _serve(queue: asyncio.Queue[tuple[Callable[[], Any], asyncio.Future[bytes]]]) -> None:
+    """Run the requests put on `queue`, one at a time, setting each one's future."""
+    while True:
+        call, answer = await queue.get()
+        try:
+            answer.set_result(await call())
+        except BaseException as exc:  # the bench reports it from the worker's call
+            answer.set_exception(exc)
 
 
 def _missing(warm: Callable[[], object], forget: Callable[[], None] | None) -> Callable[[], object]:
@@ -237,6 +342,8 @@ def _worker(src: str) -> int:
             cpu.append(1000 * (time.process_time() - c0))
         answer = {"ms": statistics.median(times), "cpu": statistics.median(cpu)}
         print(json.dumps(answer), flush=True)
+    for target in targets.values():
+        target.close()
     return 0
 
 
