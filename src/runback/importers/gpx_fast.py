@@ -140,7 +140,7 @@ class _NeedsTree(Exception):
 _SEGMENT, _SEGMENT_END, _TRACK, _TRACK_END, _DONE = range(5)
 
 
-def _measurer() -> Generator[tuple[Any, ...] | None, Any, None]:
+def _measurer() -> Generator[dict[str, Any] | None, Any, None]:
     """Measure the points sent in, with gpxpy's formulas in gpxpy's order; _DONE yields totals.
 
     Per segment, then per track, then for the file, so the floats are gpxpy's: `length_2d`,
@@ -153,7 +153,7 @@ def _measurer() -> Generator[tuple[Any, ...] | None, Any, None]:
     cos, radians, sqrt, sin, asin = math.cos, math.radians, math.sqrt, math.sin, math.asin
     isfinite = math.isfinite
     one_degree = _ONE_DEGREE
-    points = timed = 0
+    points = timed = tracks = 0
     first_timed = last_timed = has_elevation = False
     earliest: datetime | None = None
     # The file's totals, as gpxpy's GPX methods add up their tracks'.
@@ -269,11 +269,7 @@ def _measurer() -> Generator[tuple[Any, ...] | None, Any, None]:
                     duration = None
                 else:
                     duration = (last - first).total_seconds()
-            if trk_duration is not None:
-                if duration or duration == 0:
-                    trk_duration += duration
-                else:
-                    trk_duration = None
+            trk_duration = _plus(trk_duration, duration)
             trk_moving += seg_moving
             if heights >= 2:
                 rise = e_last - s_last
@@ -286,64 +282,42 @@ def _measurer() -> Generator[tuple[Any, ...] | None, Any, None]:
             trk_segments = 0
             trk_duration, trk_moving, trk_uphill, trk_length = 0.0, 0.0, 0, 0
         elif message == _TRACK_END:
+            tracks += 1
             if not trk_segments:
                 trk_duration, trk_uphill = 0.0, 0
-            if gpx_duration is not None:
-                if trk_duration or trk_duration == 0:
-                    gpx_duration += trk_duration
-                else:
-                    gpx_duration = None
+            gpx_duration = _plus(gpx_duration, trk_duration)
             gpx_moving += trk_moving
             gpx_uphill += trk_uphill or 0
             if trk_length:
                 gpx_length += trk_length
         else:
-            message = yield (
-                points,
-                timed,
-                first_timed,
-                last_timed,
-                has_elevation,
-                earliest,
-                gpx_duration,
-                gpx_moving,
-                gpx_uphill,
-                gpx_length,
-            )
+            message = yield {
+                "points": points,
+                "timed": timed,
+                "first_timed": first_timed,
+                "last_timed": last_timed,
+                "has_elevation": has_elevation,
+                "earliest": earliest,
+                "duration_s": gpx_duration if tracks else 0.0,
+                "moving_s": gpx_moving,
+                "uphill_m": gpx_uphill if tracks else 0,
+                "length_2d_m": gpx_length,
+            }
             continue
         message = yield None
 
 
+def _plus(total: float | None, part: float | None) -> float | None:
+    """Add a part's duration as gpxpy sums them: one unknown part makes the total unknown."""
+    if total is None:
+        return None
+    return total + part if part or part == 0 else None
+
+
 def _summary(gpx: Any, measure: Any, heart: Any) -> GpxSummary:
     """Return the summary of a read file: gpxpy's GPX, the measurer's totals, the heart rate."""
-    (
-        points,
-        timed,
-        first_timed,
-        last_timed,
-        has_elevation,
-        earliest,
-        duration,
-        moving,
-        uphill,
-        length,
-    ) = measure.send(_DONE)
-    tracks = bool(gpx.tracks)
-    return GpxSummary(
-        gpx=gpx,
-        points=points,
-        timed=timed,
-        first_timed=first_timed,
-        last_timed=last_timed,
-        has_elevation=has_elevation,
-        earliest=earliest,
-        duration_s=duration if tracks else 0.0,
-        moving_s=moving,
-        uphill_m=uphill if tracks else 0,
-        length_2d_m=length,
-        avg_hr=heart.average(),
-        max_hr=heart.maximum(),
-    )
+    totals: dict[str, Any] = measure.send(_DONE)
+    return GpxSummary(gpx=gpx, avg_hr=heart.average(), max_hr=heart.maximum(), **totals)
 
 
 def _zulu_time(text: str | None) -> datetime | None:
@@ -426,10 +400,12 @@ def _read_expat(data: bytes, uri: str | None) -> GpxSummary:
         if depth > MAX_XML_DEPTH:
             raise _Unsure
         if in_segment:
-            if reading:
-                value(join(parts) or None)  # the awaited element has a child: its text ends
             if parts:
+                if reading:
+                    value(join(parts))  # the awaited element has a child: its text ends
                 parts.clear()
+            elif reading:
+                value(None)
             if depth == 4:
                 in_point = name == trkpt
                 if in_point:
@@ -487,10 +463,12 @@ def _read_expat(data: bytes, uri: str | None) -> GpxSummary:
         level = depth
         depth -= 1
         if in_segment:
-            if reading == level:
-                value(join(parts) or None)
             if parts:
+                if reading == level:
+                    value(join(parts))
                 parts.clear()
+            elif reading == level:
+                value(None)
             if level == 4:
                 if in_point:
                     in_point = False

@@ -223,11 +223,9 @@ def expat_pass(
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    parser.StartElementHandler, parser.EndElementHandler = start, end
     parser.CharacterDataHandler = text
     for chunk in _chunks(data):
         if chunk is None:
