@@ -410,3 +410,75 @@ def test_the_streaming_tcx_pass_equals_the_tree(shape: str) -> None:
     ).encode()
     assert tcx._stream(data, "shape.tcx") is not None
     assert _outcome("shape.tcx", data, True) == _outcome("shape.tcx", data, False)
+
+
+# --- the handler passes ------------------------------------------------------------------------
+
+
+def _gpx_pass(read: object, data: bytes) -> str:
+    """Return a GPX pass's summary (repr), "tree" when it asks for the element pass, or None."""
+    vetted = xmlsafe.streamable(data, b"<trkpt")
+    assert vetted is not None
+    namespaces = gpx_fast._default_namespaces(vetted)
+    uri = namespaces[0] if namespaces else None
+    try:
+        return repr(read(vetted, uri))  # type: ignore[operator]
+    except gpx_fast._NeedsTree:
+        return "tree"
+    except Exception:  # read_gpx: the careful path
+        return "None"
+
+
+@pytest.mark.parametrize("path", [p for p in XML_FILES if p.suffix == ".gpx"], ids=lambda p: p.name)
+def test_the_handler_pass_reads_every_gpx_fixture_as_the_element_pass(path: Path) -> None:
+    data = path.read_bytes()
+    handlers = _gpx_pass(gpx_fast._read_expat, data)
+    assert handlers.startswith("GpxSummary("), handlers
+    assert handlers == _gpx_pass(gpx_fast._read_tree, data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=gpx_files())
+def test_the_handler_pass_equals_the_element_pass(data: bytes) -> None:
+    if xmlsafe.streamable(data, b"<trkpt") is None:
+        return
+    handlers = _gpx_pass(gpx_fast._read_expat, data)
+    if handlers != "tree":  # a point with other children: the element pass reads the file
+        assert handlers == _gpx_pass(gpx_fast._read_tree, data)
+
+
+@pytest.mark.parametrize("path", XML_FILES, ids=lambda p: str(p.relative_to(SHARED_FIXTURES)))
+def test_text_split_between_feeds_reads_the_same(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 7-byte chunks split every name and value across feeds: expat hands the text over in parts.
+    data = path.read_bytes()
+    whole = _outcome(path.name, data, True)
+    monkeypatch.setattr(xmlsafe, "_CHUNK", 7)
+    assert _outcome(path.name, data, True) == whole
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>',
+        b'<!DOCTYPE gpx SYSTEM "file:///etc/passwd"><gpx/>',
+        b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY e SYSTEM "file:///etc/passwd">]><gpx>&e;</gpx>',
+    ],
+    ids=["entity", "outside DTD", "outside entity"],
+)
+def test_the_handler_feed_refuses_any_dtd_itself(bad: bytes) -> None:
+    # streamable keeps these out first; the feed refuses them even when called without it.
+    seen: list[str] = []
+    with pytest.raises(xmlsafe._Refused):
+        xmlsafe.expat_pass(bad, lambda name, _a: seen.append(name), seen.append, seen.append)
+    assert seen == []
+
+
+def test_the_handler_feed_bounds_the_elements(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runback.importers import limits
+
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 50)
+    flat = b'<gpx version="1.1">' + b"<a/>" * 100 + b"</gpx>"
+    with pytest.raises(xmlsafe.TooManyElements):
+        xmlsafe.expat_pass(flat, lambda _n, _a: None, lambda _n: None, lambda _t: None)
