@@ -377,7 +377,7 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
                     pass
                 elif depth == 7:
                     # As _Points.add: the first of each with text, a heart rate's first <Value>.
-                    child = local(name)
+                    child = names.get(name) or local(name)
                     in_heart = child == "HeartRateBpm"
                     if (
                         (child == "Time" and when is None)
