@@ -1,17 +1,19 @@
 """One streaming pass over a GPX file into its measured summary, with the XML protections kept.
 
-ElementTree's C iterparse runs once over a file whose prolog holds no DTD (so no entities:
-without one expat knows only the five built-in ones), counting depth, elements and points as it
-goes and stopping past the limits. Each track point is measured as it ends and then dropped:
-no list of points and no gpxpy point objects. The numbers are computed with gpxpy's own
-formulas in gpxpy's order (per segment, then per track, then for the file), so they are the
-same floats gpxpy gives: `length_2d`, `get_duration`, `get_moving_data().moving_time` and
+pyexpat's handlers run once over a file whose prolog holds no DTD (so no entities: without one
+expat knows only the five built-in ones; `xmlsafe.expat_pass` refuses a declaration anyway),
+counting depth and points as they go and stopping past the limits. A track point is read from
+its children's text as the parser hands it over and measured as it ends: no element, no list
+of points, no gpxpy point object. The numbers are computed with gpxpy's own formulas in gpxpy's
+order (per segment, then per track, then for the file: `_measurer`), so they are the same
+floats gpxpy gives: `length_2d`, `get_duration`, `get_moving_data().moving_time` and
 `get_uphill_downhill().uphill`. The tracks' own fields, waypoints, routes and metadata (small)
-are read by gpxpy's own field code, and so is a point with any child but ele, time and
-extensions. Whatever this pass does not vouch for (a DTD possible, limits passed, malformed
-XML, more than one default namespace, another encoding, a value gpxpy would refuse, a position
-out of range, arithmetic that fails) returns None: the caller takes the careful path (gpxpy
-itself), which also words the error.
+are built as elements and read by gpxpy's own field code. A point with any child but ele, time
+and extensions sends the file to the pass on ElementTree's events (`_read_tree`), which builds
+each point's element and lets gpxpy's field code read that point. Whatever neither pass vouches
+for (a DTD possible, limits passed, malformed XML, more than one default namespace, another
+encoding, a value gpxpy would refuse, a position out of range, arithmetic that fails) returns
+None: the caller takes the careful path (gpxpy itself), which also words the error.
 """
 
 from __future__ import annotations
