@@ -1,4 +1,4 @@
-"""TCX (Garmin Training Center) activities: one pass on pyexpat's handlers, or a tree from defusedxml."""
+"""TCX (Garmin Training Center) activities: one pass on pyexpat handlers, or a defusedxml tree."""
 
 from __future__ import annotations
 
