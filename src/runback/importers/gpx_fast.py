@@ -1,26 +1,23 @@
 """One streaming pass over a GPX file into its measured summary, with the XML protections kept.
 
-pyexpat's handlers run once over a file whose prolog holds no DTD (so no entities: without one
-expat knows only the five built-in ones; `xmlsafe.expat_pass` refuses a declaration anyway),
-counting depth and points as they go and stopping past the limits. A track point is read from
-its children's text as the parser hands it over and measured as it ends: no element, no list
-of points, no gpxpy point object. The numbers are computed with gpxpy's own formulas in gpxpy's
-order (per segment, then per track, then for the file: `_measurer`), so they are the same
-floats gpxpy gives: `length_2d`, `get_duration`, `get_moving_data().moving_time` and
+ElementTree's C iterparse runs once over a file whose prolog holds no DTD (so no entities:
+without one expat knows only the five built-in ones), counting depth, elements and points as it
+goes and stopping past the limits. Each track point is measured as it ends and then dropped:
+no list of points and no gpxpy point objects. The numbers are computed with gpxpy's own
+formulas in gpxpy's order (per segment, then per track, then for the file), so they are the
+same floats gpxpy gives: `length_2d`, `get_duration`, `get_moving_data().moving_time` and
 `get_uphill_downhill().uphill`. The tracks' own fields, waypoints, routes and metadata (small)
-are built as elements and read by gpxpy's own field code. A point with any child but ele, time
-and extensions sends the file to the pass on ElementTree's events (`_read_tree`), which builds
-each point's element and lets gpxpy's field code read that point. Whatever neither pass vouches
-for (a DTD possible, limits passed, malformed XML, more than one default namespace, another
-encoding, a value gpxpy would refuse, a position out of range, arithmetic that fails) returns
-None: the caller takes the careful path (gpxpy itself), which also words the error.
+are read by gpxpy's own field code, and so is a point with any child but ele, time and
+extensions. Whatever this pass does not vouch for (a DTD possible, limits passed, malformed
+XML, more than one default namespace, another encoding, a value gpxpy would refuse, a position
+out of range, arithmetic that fails) returns None: the caller takes the careful path (gpxpy
+itself), which also words the error.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -120,44 +117,44 @@ def read_gpx(data: bytes) -> GpxSummary | None:
     if len(namespaces) > 1:
         return None
     uri = namespaces[0] if namespaces else None
-    from runback.importers.xmlsafe import TooManyElements
-
     try:
-        return _read_expat(vetted, uri)
-    except (_NeedsTree, TooManyElements):
-        pass  # a point gpxpy's field code must read, or elements to count: the tree pass
+        return _read(vetted, uri)
+    except _Unsure:
+        return None
     except Exception:  # malformed XML, arithmetic gpxpy would fail on: the careful path names it
         return None
-    try:
-        return _read_tree(vetted, uri)
-    except Exception:  # as above; _Unsure too
-        return None
 
 
-class _NeedsTree(Exception):
-    """A point with children gpxpy's field code must read: the pass that builds elements."""
+def _read(data: bytes, uri: str | None) -> GpxSummary:
+    # The C parser (defusedxml's is pure Python, 3x slower); safe given the checks above.
+    import gpxpy.gpx
+    from gpxpy.gpxfield import TIME_TYPE
 
+    from runback.importers.activity import HeartRateTrack
+    from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH
+    from runback.importers.xmlsafe import event_chunks
 
-# Messages to the measurer besides a point's (lat, lon, ele, when).
-_SEGMENT, _SEGMENT_END, _TRACK, _TRACK_END, _DONE = range(5)
-
-
-def _measurer() -> Generator[dict[str, Any] | None, Any, None]:
-    """Measure the points sent in, with gpxpy's formulas in gpxpy's order; _DONE yields totals.
-
-    Per segment, then per track, then for the file, so the floats are gpxpy's: `length_2d`,
-    `get_duration`, `get_moving_data().moving_time`, `get_uphill_downhill().uphill`. Both
-    passes send into it: a point as (lat, lon, ele, when), its boundaries as _SEGMENT,
-    _SEGMENT_END, _TRACK, _TRACK_END. A point out of range raises _Unsure.
-    """
-    from runback.importers.limits import MAX_TRACK_POINTS
-
+    parse_time = TIME_TYPE.from_string
+    zulu = _ZULU.fullmatch
+    fromiso = datetime.fromisoformat
+    utc = UTC
     cos, radians, sqrt, sin, asin = math.cos, math.radians, math.sqrt, math.sin, math.asin
     isfinite = math.isfinite
     one_degree = _ONE_DEGREE
-    points = timed = tracks = 0
+    track_point = gpxpy.gpx.GPXTrackPoint
+
+    prefix = f"{{{uri}}}" if uri else ""
+    cut = len(prefix)
+    trk, trkseg, trkpt = prefix + "trk", prefix + "trkseg", prefix + "trkpt"
+    ele_tag, time_tag, ext_tag = prefix + "ele", prefix + "time", prefix + "extensions"
+    tracks: list[Any] = []
+    version: str | None = None
+    depth = points = timed = 0
     first_timed = last_timed = has_elevation = False
     earliest: datetime | None = None
+    root: Any = None
+    segment_elem: Any = None
+    in_track = False
     # The file's totals, as gpxpy's GPX methods add up their tracks'.
     gpx_duration: float | None = 0.0
     gpx_moving = 0.0
@@ -181,355 +178,6 @@ def _measurer() -> Generator[dict[str, Any] | None, Any, None]:
     seg_up = 0.0
     heights = 0
     e_before = e_last = s_last = 0.0
-    message = yield None
-    while True:
-        if message.__class__ is tuple:
-            lat, lon, ele, when = message
-            points += 1
-            if points > MAX_TRACK_POINTS:
-                raise _Unsure
-            # parse_gpx refuses a point that is not a real place; the careful path words it.
-            if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-                raise _Unsure
-            if ele is not None:
-                if not isfinite(ele):
-                    raise _Unsure
-                has_elevation = True
-                # Uphill as calculate_uphill_downhill: each height smoothed with its neighbours.
-                if heights == 0:
-                    e_last = s_last = ele
-                elif heights == 1:
-                    e_before, e_last = e_last, ele
-                else:
-                    smoothed = e_before * 0.3 + e_last * 0.4 + ele * 0.3
-                    rise = smoothed - s_last
-                    if rise > 0:
-                        seg_up += rise
-                    s_last = smoothed
-                    e_before, e_last = e_last, ele
-                heights += 1
-            if when is not None:
-                timed += 1
-                if earliest is None or when < earliest:
-                    earliest = when
-            if points == 1:
-                first_timed = when is not None
-            last_timed = when is not None
-            if n:
-                # gpxpy.geo.distance(current, previous), 2-D for the length and 3-D (when both
-                # heights are non-zero) for the moving time; haversine for distant points.
-                if abs(lat - p_lat) > 0.2 or abs(lon - p_lon) > 0.2:
-                    d_lon = radians(lon - p_lon)
-                    lat1, lat2 = radians(lat), radians(p_lat)
-                    d_lat = lat1 - lat2
-                    a = math.pow(sin(d_lat / 2), 2) + math.pow(sin(d_lon / 2), 2) * cos(lat1) * cos(
-                        lat2
-                    )
-                    flat = _EARTH_RADIUS * (2 * asin(sqrt(a)))
-                    far = True
-                else:
-                    coef = cos(radians(lat))
-                    x = lat - p_lat
-                    y = (lon - p_lon) * coef
-                    flat = sqrt(x * x + y * y) * one_degree
-                    far = False
-                if flat:
-                    seg_length += flat
-                if when is not None and p_time is not None:
-                    if ele and p_ele and not far and ele != p_ele:
-                        distance = sqrt(flat**2 + (ele - p_ele) ** 2)
-                    else:
-                        distance = flat
-                    seconds = (when - p_time).total_seconds()
-                    if (
-                        seconds > 0
-                        and distance
-                        and (distance / 1000) / (seconds / 60**2) > _STOPPED_KMH
-                    ):
-                        seg_moving += seconds
-                t_before, t_last = t_last, when
-                if n == 1:
-                    t_second = when
-            else:
-                t_first = t_last = when
-            n += 1
-            p_lat, p_lon, p_ele, p_time = lat, lon, ele, when
-        elif message == _SEGMENT:
-            trk_segments += 1
-            n = heights = 0
-            t_first = t_second = t_last = t_before = None
-            seg_moving, seg_length, seg_up = 0.0, 0, 0.0
-        elif message == _SEGMENT_END:
-            # GPXTrackSegment.get_duration: the first and last timed of the two at each end.
-            duration: float | None
-            if n < 2:
-                duration = 0.0
-            else:
-                first = t_first if t_first is not None else t_second
-                last = t_last if t_last is not None else t_before
-                if first is None or last is None or last < first:
-                    duration = None
-                else:
-                    duration = (last - first).total_seconds()
-            trk_duration = _plus(trk_duration, duration)
-            trk_moving += seg_moving
-            if heights >= 2:
-                rise = e_last - s_last
-                if rise > 0:
-                    seg_up += rise
-            trk_uphill += seg_up or 0.0
-            if seg_length:
-                trk_length += seg_length
-        elif message == _TRACK:
-            trk_segments = 0
-            trk_duration, trk_moving, trk_uphill, trk_length = 0.0, 0.0, 0, 0
-        elif message == _TRACK_END:
-            tracks += 1
-            if not trk_segments:
-                trk_duration, trk_uphill = 0.0, 0
-            gpx_duration = _plus(gpx_duration, trk_duration)
-            gpx_moving += trk_moving
-            gpx_uphill += trk_uphill or 0
-            if trk_length:
-                gpx_length += trk_length
-        else:
-            message = yield {
-                "points": points,
-                "timed": timed,
-                "first_timed": first_timed,
-                "last_timed": last_timed,
-                "has_elevation": has_elevation,
-                "earliest": earliest,
-                "duration_s": gpx_duration if tracks else 0.0,
-                "moving_s": gpx_moving,
-                "uphill_m": gpx_uphill if tracks else 0,
-                "length_2d_m": gpx_length,
-            }
-            continue
-        message = yield None
-
-
-def _plus(total: float | None, part: float | None) -> float | None:
-    """Add a part's duration as gpxpy sums them: one unknown part makes the total unknown."""
-    if total is None:
-        return None
-    return total + part if part or part == 0 else None
-
-
-def _summary(gpx: Any, measure: Any, heart: Any) -> GpxSummary:
-    """Return the summary of a read file: gpxpy's GPX, the measurer's totals, the heart rate."""
-    totals: dict[str, Any] = measure.send(_DONE)
-    return GpxSummary(gpx=gpx, avg_hr=heart.average(), max_hr=heart.maximum(), **totals)
-
-
-def _zulu_time(text: str | None) -> datetime | None:
-    """Return a point's time as gpxpy reads it, in UTC; the usual `…Z` shape read fast."""
-    if text is not None and len(text) == 20 and _ZULU.fullmatch(text):
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:  # gpxpy's TIME_TYPE: an impossible time is None
-            return None
-    from gpxpy.gpxfield import TIME_TYPE
-
-    when: datetime | None = TIME_TYPE.from_string(text)  # type: ignore[arg-type]  # gpxpy reads None as None
-    if when is not None:
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return when
-
-
-def _read_expat(data: bytes, uri: str | None) -> GpxSummary:
-    """Read the file on pyexpat's handlers: points measured from their text, no element each.
-
-    Elements are built (by ElementTree's TreeBuilder, as its parser builds them) only outside
-    the tracks' segments: the file's and the tracks' own fields, waypoints, routes, metadata,
-    which gpxpy's field code reads. A point with a child but ele, time and extensions raises
-    _NeedsTree: the pass that builds each point's element reads it with gpxpy's field code.
-    """
-    from xml.etree.ElementTree import TreeBuilder
-
-    import gpxpy.gpx
-
-    from runback.importers.activity import HeartRateTrack
-    from runback.importers.limits import MAX_XML_DEPTH
-    from runback.importers.xmlsafe import expat_pass
-
-    # expat's names are `uri}local`; ElementTree's (and so the tree's) `{uri}local`.
-    ns = f"{uri}}}" if uri else ""
-    prefix = f"{{{uri}}}" if uri else ""
-    cut = len(prefix)
-    gpx_tag, trk, trkseg, trkpt = ns + "gpx", ns + "trk", ns + "trkseg", ns + "trkpt"
-    ele_tag, time_tag, ext_tag = ns + "ele", ns + "time", ns + "extensions"
-    builder = TreeBuilder()
-    tracks: list[Any] = []
-    measure = _measurer()
-    measure.send(None)
-    send = measure.send
-    heart = HeartRateTrack()
-    heart_add = heart.add
-    parts: list[str] = []  # the text since the last start or end tag
-    join = "".join
-    depth = 0
-    root: Any = None
-    version: str | None = None
-    with_extensions = False  # gpxpy reads a point's extensions only in GPX 1.1
-    in_track = in_segment = in_point = False
-    # The point being read; `reading` is the depth of the element whose text is awaited (0:
-    # none) and `kind` which value it is: 1 ele, 2 time, 3 heart rate.
-    lat_text = lon_text = None
-    ele: float | None = None
-    when: datetime | None = None
-    hr: float | None = None
-    reading = kind = 0
-    extensions_seen = in_extensions = in_hr_extension = hr_found = False
-
-    def value(text: str | None) -> None:
-        # The text of the element awaited (ElementTree's `.text`): a point's height, time or
-        # heart rate.
-        nonlocal ele, when, hr, reading
-        reading = 0
-        if kind == 1:
-            ele = None if text is None else float(text)  # float() skips what gpxpy strips
-        elif kind == 2:
-            when = _zulu_time(text)
-        else:
-            hr = plausible_hr(text)
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth, root, version, with_extensions, in_track, in_segment, in_point
-        nonlocal lat_text, lon_text, ele, when, hr, reading, kind
-        nonlocal extensions_seen, in_extensions, in_hr_extension, hr_found
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise _Unsure
-        if in_segment:
-            if parts:
-                if reading:
-                    value(join(parts))  # the awaited element has a child: its text ends
-                parts.clear()
-            elif reading:
-                value(None)
-            if depth == 4:
-                in_point = name == trkpt
-                if in_point:
-                    lat_text, lon_text = attrs.get("lat"), attrs.get("lon")
-                    ele = when = hr = None
-                    extensions_seen = hr_found = False
-            elif not in_point:
-                pass  # not a point (or inside one): gpxpy does not read it
-            elif depth == 5:
-                # As the tree pass reads a point's children: the first of each, in order.
-                if (name == ele_tag or name == "ele") and ele is None:
-                    reading, kind = 5, 1
-                elif (name == time_tag or name == "time") and when is None:
-                    reading, kind = 5, 2
-                elif name == ext_tag or name == "extensions":
-                    in_extensions = with_extensions and not extensions_seen
-                    extensions_seen = True
-                else:
-                    raise _NeedsTree
-            elif in_extensions and not hr_found:
-                # extension_hr: an <hr> in the extensions, or in a TrackPointExtension there.
-                local = name.rpartition("}")[2]
-                if depth == 6:
-                    in_hr_extension = local == "TrackPointExtension"
-                    if local == "hr":
-                        hr_found, reading, kind = True, 6, 3
-                elif depth == 7 and in_hr_extension and local == "hr":
-                    hr_found, reading, kind = True, 7, 3
-            return
-        if depth == 3 and in_track and name == trkseg:
-            in_segment = True
-            parts.clear()
-            send(_SEGMENT)
-            return
-        if parts:
-            builder.data(join(parts))
-            parts.clear()
-        elem = builder.start(
-            "{" + name if "}" in name else name,
-            {("{" + k if "}" in k else k): v for k, v in attrs.items()},
-        )
-        if depth == 1:
-            if name != gpx_tag:
-                raise _Unsure
-            root = elem
-            version = attrs.get("version")
-            with_extensions = version == "1.1"
-        elif depth == 2:
-            in_track = name == trk
-            if in_track:
-                send(_TRACK)
-
-    def end(name: str) -> None:
-        nonlocal depth, in_segment, in_point, in_extensions, in_hr_extension
-        level = depth
-        depth -= 1
-        if in_segment:
-            if parts:
-                if reading == level:
-                    value(join(parts))
-                parts.clear()
-            elif reading == level:
-                value(None)
-            if level == 4:
-                if in_point:
-                    in_point = False
-                    if lat_text is None or lon_text is None:
-                        raise _Unsure
-                    heart_add(hr, when)
-                    send((float(lat_text), float(lon_text), ele, when))
-            elif level == 5:
-                in_extensions = False
-            elif level == 6:
-                in_hr_extension = False
-            elif level == 3:
-                in_segment = False
-                send(_SEGMENT_END)
-            return
-        if parts:
-            builder.data(join(parts))
-            parts.clear()
-        elem = builder.end("{" + name if "}" in name else name)
-        if level == 2 and name == trk:
-            # gpxpy reads the track's own fields (which differ between GPX 1.0 and 1.1) from
-            # the element without its segments; the segments were measured above.
-            tracks.append(_by_gpxpy(gpxpy.gpx.GPXTrack, elem, version, prefix, cut))
-            root.remove(elem)
-            send(_TRACK_END)
-
-    expat_pass(data, start, end, parts.append)
-    if root is None:
-        raise _Unsure
-    # The rest of <gpx> (metadata, waypoints, routes: small) by gpxpy's own field code.
-    gpx = _by_gpxpy(gpxpy.gpx.GPX, root, version, prefix, cut)
-    gpx.tracks = tracks
-    return _summary(gpx, measure, heart)
-
-
-def _read_tree(data: bytes, uri: str | None) -> GpxSummary:
-    """Read the file on ElementTree's events, each point's element read as it ends."""
-    import gpxpy.gpx
-
-    from runback.importers.activity import HeartRateTrack
-    from runback.importers.limits import MAX_XML_DEPTH
-    from runback.importers.xmlsafe import event_chunks
-
-    utc = UTC
-    track_point = gpxpy.gpx.GPXTrackPoint
-
-    prefix = f"{{{uri}}}" if uri else ""
-    cut = len(prefix)
-    trk, trkseg, trkpt = prefix + "trk", prefix + "trkseg", prefix + "trkpt"
-    ele_tag, time_tag, ext_tag = prefix + "ele", prefix + "time", prefix + "extensions"
-    tracks: list[Any] = []
-    version: str | None = None
-    depth = 0
-    root: Any = None
-    segment_elem: Any = None
-    in_track = False
-    measure = _measurer()
-    measure.send(None)
-    send = measure.send
     heart = HeartRateTrack()
     heart_add, points_hr = heart.add, extension_hr
     # gpxpy reads a point's extensions only in GPX 1.1 (1.0 has none in its schema).
@@ -552,16 +200,23 @@ def _read_tree(data: bytes, uri: str | None) -> GpxSummary:
                 elif depth == 2:
                     in_track = elem.tag == trk
                     if in_track:
-                        send(_TRACK)
+                        trk_segments = 0
+                        trk_duration, trk_moving, trk_uphill, trk_length = 0.0, 0.0, 0, 0
                 elif depth == 3 and in_track and elem.tag == trkseg:
                     segment_elem = elem
-                    send(_SEGMENT)
+                    trk_segments += 1
+                    n = heights = 0
+                    t_first = t_second = t_last = t_before = None
+                    seg_moving, seg_length, seg_up = 0.0, 0, 0.0
                 continue
             depth -= 1
             if depth > 3:
                 continue  # a point's child: read with its point
             tag = elem.tag
             if depth == 3 and tag == trkpt and segment_elem is not None:
+                points += 1
+                if points > MAX_TRACK_POINTS:
+                    raise _Unsure
                 ele = None
                 when: datetime | None = None
                 extensions: Any = None
@@ -574,7 +229,20 @@ def _read_tree(data: bytes, uri: str | None) -> GpxSummary:
                         # float() skips the whitespace gpxpy strips; a ValueError: careful path.
                         ele = None if text is None else float(text)
                     elif (name == time_tag or name == "time") and when is None:
-                        when = _zulu_time(child.text)
+                        text = child.text
+                        if text is not None and len(text) == 20 and zulu(text):
+                            try:
+                                when = fromiso(text)
+                            except ValueError:  # gpxpy's TIME_TYPE: an impossible time is None
+                                when = None
+                        else:
+                            when = parse_time(text)  # type: ignore[arg-type]  # gpxpy reads None as None
+                            if when is not None:
+                                when = (
+                                    when.replace(tzinfo=utc)
+                                    if when.tzinfo is None
+                                    else when.astimezone(utc)
+                                )
                     elif name == ext_tag or name == "extensions":
                         if extensions is None:
                             extensions = child  # gpxpy reads the first
@@ -606,14 +274,102 @@ def _read_tree(data: bytes, uri: str | None) -> GpxSummary:
                     points_hr(extensions) if with_extensions and extensions is not None else None,
                     when,
                 )
-                send((lat, lon, ele, when))
+                # parse_gpx refuses a point that is not a real place; the careful path words it.
+                if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                    raise _Unsure
+                if ele is not None:
+                    if not isfinite(ele):
+                        raise _Unsure
+                    has_elevation = True
+                    # Uphill as calculate_uphill_downhill: each height smoothed with its neighbours.
+                    if heights == 0:
+                        e_last = s_last = ele
+                    elif heights == 1:
+                        e_before, e_last = e_last, ele
+                    else:
+                        smoothed = e_before * 0.3 + e_last * 0.4 + ele * 0.3
+                        rise = smoothed - s_last
+                        if rise > 0:
+                            seg_up += rise
+                        s_last = smoothed
+                        e_before, e_last = e_last, ele
+                    heights += 1
+                if when is not None:
+                    timed += 1
+                    if earliest is None or when < earliest:
+                        earliest = when
+                if points == 1:
+                    first_timed = when is not None
+                last_timed = when is not None
+                if n:
+                    # gpxpy.geo.distance(current, previous), 2-D for the length and 3-D (when both
+                    # heights are non-zero) for the moving time; haversine for distant points.
+                    if abs(lat - p_lat) > 0.2 or abs(lon - p_lon) > 0.2:
+                        d_lon = radians(lon - p_lon)
+                        lat1, lat2 = radians(lat), radians(p_lat)
+                        d_lat = lat1 - lat2
+                        a = math.pow(sin(d_lat / 2), 2) + math.pow(sin(d_lon / 2), 2) * cos(
+                            lat1
+                        ) * cos(lat2)
+                        flat = _EARTH_RADIUS * (2 * asin(sqrt(a)))
+                        far = True
+                    else:
+                        coef = cos(radians(lat))
+                        x = lat - p_lat
+                        y = (lon - p_lon) * coef
+                        flat = sqrt(x * x + y * y) * one_degree
+                        far = False
+                    if flat:
+                        seg_length += flat
+                    if when is not None and p_time is not None:
+                        if ele and p_ele and not far and ele != p_ele:
+                            distance = sqrt(flat**2 + (ele - p_ele) ** 2)
+                        else:
+                            distance = flat
+                        seconds = (when - p_time).total_seconds()
+                        if (
+                            seconds > 0
+                            and distance
+                            and (distance / 1000) / (seconds / 60**2) > _STOPPED_KMH
+                        ):
+                            seg_moving += seconds
+                    t_before, t_last = t_last, when
+                    if n == 1:
+                        t_second = when
+                else:
+                    t_first = t_last = when
+                n += 1
+                p_lat, p_lon, p_ele, p_time = lat, lon, ele, when
                 elem.clear()
                 # Drop read points from their <trkseg> too, so the tree stays small; the parser
                 # may have attached later points already, but each event holds its own element.
                 segment_elem.clear()
             elif depth == 2 and tag == trkseg and segment_elem is not None:
                 segment_elem = None
-                send(_SEGMENT_END)
+                # GPXTrackSegment.get_duration: the first and last timed of the two at each end.
+                duration: float | None
+                if n < 2:
+                    duration = 0.0
+                else:
+                    first = t_first if t_first is not None else t_second
+                    last = t_last if t_last is not None else t_before
+                    if first is None or last is None or last < first:
+                        duration = None
+                    else:
+                        duration = (last - first).total_seconds()
+                if trk_duration is not None:
+                    if duration or duration == 0:
+                        trk_duration += duration
+                    else:
+                        trk_duration = None
+                trk_moving += seg_moving
+                if heights >= 2:
+                    rise = e_last - s_last
+                    if rise > 0:
+                        seg_up += rise
+                trk_uphill += seg_up or 0.0
+                if seg_length:
+                    trk_length += seg_length
             elif depth == 1 and tag == trk:
                 # gpxpy reads the track's own fields (which differ between GPX 1.0 and 1.1) from
                 # the element without its segments; the segments were measured above.
@@ -621,13 +377,37 @@ def _read_tree(data: bytes, uri: str | None) -> GpxSummary:
                     elem.remove(child)
                 tracks.append(_by_gpxpy(gpxpy.gpx.GPXTrack, elem, version, prefix, cut))
                 root.remove(elem)
-                send(_TRACK_END)
+                if not trk_segments:
+                    trk_duration, trk_uphill = 0.0, 0
+                if gpx_duration is not None:
+                    if trk_duration or trk_duration == 0:
+                        gpx_duration += trk_duration
+                    else:
+                        gpx_duration = None
+                gpx_moving += trk_moving
+                gpx_uphill += trk_uphill or 0
+                if trk_length:
+                    gpx_length += trk_length
     if root is None:
         raise _Unsure
     # The rest of <gpx> (metadata, waypoints, routes: small) by gpxpy's own field code.
     gpx = _by_gpxpy(gpxpy.gpx.GPX, root, version, prefix, cut)
     gpx.tracks = tracks
-    return _summary(gpx, measure, heart)
+    return GpxSummary(
+        gpx=gpx,
+        points=points,
+        timed=timed,
+        first_timed=first_timed,
+        last_timed=last_timed,
+        has_elevation=has_elevation,
+        earliest=earliest,
+        duration_s=gpx_duration if tracks else 0.0,
+        moving_s=gpx_moving,
+        uphill_m=gpx_uphill if tracks else 0,
+        length_2d_m=gpx_length,
+        avg_hr=heart.average(),
+        max_hr=heart.maximum(),
+    )
 
 
 def _by_gpxpy(kind: Any, elem: Any, version: str | None, prefix: str, cut: int) -> Any:

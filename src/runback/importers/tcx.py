@@ -1,4 +1,4 @@
-"""TCX (Garmin Training Center) activities: one pass on pyexpat handlers, or a defusedxml tree."""
+"""TCX (Garmin Training Center) activities: one streaming pass, or a tree from defusedxml."""
 
 from __future__ import annotations
 
@@ -93,10 +93,7 @@ class _Points:
 
     def add(self, point: Element) -> None:
         """Read one Trackpoint element."""
-        when: str | None = None
-        distance: str | None = None
-        height: str | None = None
-        heart: str | None = None
+        when = distance = height = heart = None
         names = self._names
         for child in point:
             tag = child.tag
@@ -121,12 +118,6 @@ class _Points:
                     distance = text
             elif name == "AltitudeMeters" and height is None:
                 height = text
-        self.add_texts(when, distance, height, heart)
-
-    def add_texts(
-        self, when: str | None, distance: str | None, height: str | None, heart: str | None
-    ) -> None:
-        """Take one point's values as the texts of its children (stripped, or None)."""
         self.count += 1
         timed: datetime | None = None
         if when is not None and self.time_error is None:
@@ -278,18 +269,14 @@ def _lap_hr(lap: Element, name: str) -> float | None:
 
 
 def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
-    """Read the file in one pass on pyexpat's handlers, summing the first activity's points.
+    """Read the file in one pass of the C parser, summing the first activity's points.
 
-    Returns the root (the first activity kept with its tracks emptied, any other activity,
-    course or workout emptied) and the points' summary; None when this pass does not vouch for
-    the file (a DTD possible, another encoding, malformed, a limit passed): the careful path.
-    Elements are built (by ElementTree's TreeBuilder, as its parser builds them) only for what
-    parse_tcx reads; a track point's values come straight from its children's text.
+    Returns the root (the first activity kept without its points, any other activity, course
+    or workout emptied) and the points' summary; None when this pass does not vouch for the
+    file (a DTD possible, another encoding, malformed, a limit passed): the careful path.
     """
-    from xml.etree.ElementTree import TreeBuilder
-
     from runback.importers.limits import MAX_TRACK_POINTS, MAX_XML_DEPTH
-    from runback.importers.xmlsafe import expat_pass, streamable
+    from runback.importers.xmlsafe import event_chunks, streamable
 
     vetted = streamable(data, b"<Trackpoint")
     if vetted is None:
@@ -301,159 +288,62 @@ def _stream(data: bytes, source: str) -> tuple[Element, _Points] | None:
         > MAX_TRACK_POINTS
     )
     points = _Points(source)
-    add = points.add_texts
-    builder = TreeBuilder()
-    parts: list[str] = []  # the text since the last start or end tag
-    join = "".join
-    names: dict[str, str] = {}  # tag -> local name, for the first few tags seen
-    root: Element | None = None
+    add = points.add
     depth = marks = activities = 0
-    # Where the pass is: in <Activities>, the first activity, one of its laps, their tracks,
-    # a track point, its <HeartRateBpm>.
-    in_group = first = in_lap = in_track = in_point = in_heart = False
-    # The point's values as text; `reading` is the depth of the element whose text is awaited
-    # (0: none) and `kind` its name.
-    when: str | None = None
-    distance: str | None = None
-    height: str | None = None
-    heart: str | None = None
-    reading = 0
-    kind = ""
-
-    def local(name: str) -> str:
-        found = names.get(name)
-        if found is None:
-            found = name.rpartition("}")[2]
-            if len(names) < _NAMES_KEPT:
-                names[name] = found
-        return found
-
-    def value(text: str | None) -> None:
-        # The awaited element's text (ElementTree's `.text`), as _Points.add reads it.
-        nonlocal reading, when, distance, height, heart
-        reading = 0
-        if not text or not (text := text.strip()):
-            return
-        if kind == "Time":
-            when = text
-        elif kind == "DistanceMeters":
-            distance = text
-        elif kind == "AltitudeMeters":
-            height = text
-        else:
-            heart = text
-
-    def begin(name: str, attrs: dict[str, str]) -> Element:
-        if parts:
-            builder.data(join(parts))
-            parts.clear()
-        return builder.start("{" + name if "}" in name else name, _attributes(attrs))
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal root, depth, marks, activities, in_group, first, in_lap, in_track
-        nonlocal in_point, in_heart, when, distance, height, heart, reading, kind
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise _Refused
-        if counting and name[-1:] == "t" and (name.endswith(_POINT_ENDINGS) or name in _POINT_TAGS):
-            marks += 1
-            if marks > MAX_TRACK_POINTS:
-                raise _Refused
-        if depth > 3:
-            if not first:
-                if parts:
-                    parts.clear()  # another activity, a course: only its being there counts
-                return
-            if in_track:
-                if reading:
-                    value(join(parts) or None)  # the awaited element has a child: its text ends
-                if parts:
-                    parts.clear()
-                if depth == 6:
-                    in_point = local(name) == "Trackpoint"
-                    if in_point:
-                        when = distance = height = heart = None
-                elif not in_point:
-                    pass
-                elif depth == 7:
-                    # As _Points.add: the first of each with text, a heart rate's first <Value>.
-                    child = names.get(name) or local(name)
-                    in_heart = child == "HeartRateBpm"
-                    if (
-                        (child == "Time" and when is None)
-                        or (child == "DistanceMeters" and distance is None)
-                        or (child == "AltitudeMeters" and height is None)
-                    ):
-                        reading, kind = 7, child
-                elif depth == 8 and in_heart and heart is None and local(name) == "Value":
-                    reading, kind = 8, "Value"
-                return
-            if depth == 4:
-                in_lap = local(name) == "Lap"
-            elif depth == 5 and in_lap and local(name) == "Track":
-                in_track = True
-        elif depth == 3:
-            if in_group and local(name) == "Activity":
-                activities += 1
-                first = activities == 1
-            if not first:
-                begin(name, {})  # emptied: only its being there counts
-                return
-        elif depth == 2:
-            in_group = local(name) == "Activities"
-        elem = begin(name, attrs)
-        if root is None:
-            root = elem
-
-    def end(name: str) -> None:
-        nonlocal depth, first, in_track, in_point, in_heart
-        level = depth
-        depth -= 1
-        if level > 3:
-            if not first:
-                if parts:
-                    parts.clear()
-                return
-            if in_track:
-                if reading == level:
-                    value(join(parts) or None)
-                if parts:
-                    parts.clear()
-                if level == 6:
-                    if in_point:
-                        in_point = False
-                        add(when, distance, height, heart)
-                    return
-                if level == 7:
-                    in_heart = False
-                if level > 5:
-                    return
-                in_track = False  # the track ends, kept without its points
-        elif level == 3:
-            if not first:
-                parts.clear()  # an emptied element keeps no text
-            first = False
-        if parts:
-            builder.data(join(parts))
-            parts.clear()
-        builder.end("{" + name if "}" in name else name)
-
+    root: Element | None = None
+    # Where the pass is: in <Activities>, the first activity, one of its laps, their tracks.
+    in_group = first = in_lap = in_track = False
+    track: Element | None = None
     try:
-        expat_pass(vetted, start, end, parts.append)
+        for events in event_chunks(vetted):
+            for event, elem in events:
+                if event == "start":
+                    depth += 1
+                    if depth > MAX_XML_DEPTH:
+                        return None
+                    if counting:
+                        tag = elem.tag
+                        # Both point names end in "t": most tags pass by one comparison.
+                        if tag[-1:] == "t" and (tag.endswith(_POINT_ENDINGS) or tag in _POINT_TAGS):
+                            marks += 1
+                            if marks > MAX_TRACK_POINTS:
+                                return None
+                    if depth > 5:
+                        continue
+                    tag = elem.tag
+                    if root is None:
+                        root = elem
+                    elif depth == 2:
+                        in_group = _local(tag) == "Activities"
+                    elif depth == 3 and in_group and _local(tag) == "Activity":
+                        activities += 1
+                        first = activities == 1
+                    elif depth == 4:
+                        in_lap = first and _local(tag) == "Lap"
+                    elif depth == 5:
+                        in_track = in_lap and _local(tag) == "Track"
+                        track = elem if in_track else None
+                    continue
+                depth -= 1
+                if depth > 5 and first:
+                    continue  # a point's child: read with its point
+                if depth == 5 and in_track and track is not None:
+                    tag = elem.tag
+                    if tag.endswith("}Trackpoint") or tag == "Trackpoint":
+                        add(elem)
+                        elem.clear()
+                        # The track may hold later points already; each event holds its own.
+                        track.clear()
+                        continue
+                if depth >= 2 and not first:
+                    elem.clear()  # not the first activity: only its being there counts
+                elif depth == 2:
+                    first = False
     except Exception:  # malformed, an encoding expat refuses, too many elements: careful path
         return None
     if root is None:
         return None
     return root, points
-
-
-class _Refused(Exception):
-    """A limit passed: the careful path refuses the file and words it."""
-
-
-def _attributes(attrs: dict[str, str]) -> dict[str, str]:
-    # ElementTree's names for namespaced attributes: `{uri}local`.
-    return {("{" + k if "}" in k else k): v for k, v in attrs.items()} if attrs else {}
 
 
 def _device(activity: Element) -> str | None:

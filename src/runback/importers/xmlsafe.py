@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from runback.errors import DamagedFileError, UnsafeFileError
 
@@ -18,7 +18,6 @@ __all__ = [
     "check_shape",
     "decode_xml",
     "event_chunks",
-    "expat_pass",
     "no_dtd",
     "parse_xml",
     "plain_encoding",
@@ -167,71 +166,18 @@ def event_chunks(data: bytes) -> Iterator[list[tuple[str, Element]]]:
     parser = XMLParser(target=TreeBuilder())
     events: list[tuple[str, Element]] = []
     parser._setevents(events, ("start", "end"))  # type: ignore[attr-defined]
+    view = memoryview(data)
     elements = 0
-    for chunk in _chunks(data):
-        if chunk is None:
+    for offset in [*range(0, len(data), _CHUNK), -1]:
+        if offset < 0:
             parser.close()
         else:
-            parser.feed(chunk)
+            parser.feed(view[offset : offset + _CHUNK])
         elements += len(events)
         if elements > MAX_XML_ELEMENTS:
             raise TooManyElements
         yield events
         events.clear()
-
-
-def _chunks(data: bytes) -> Iterator[memoryview | None]:
-    """Yield the bytes 64 KB at a time, then None (time to close the parser)."""
-    view = memoryview(data)
-    for offset in range(0, len(data), _CHUNK):
-        yield view[offset : offset + _CHUNK]
-    yield None
-
-
-class _Refused(Exception):
-    """The bytes declare a DTD or an entity, or refer to an outside one: never read."""
-
-
-def _refuse(*_args: object) -> NoReturn:
-    raise _Refused
-
-
-def expat_pass(
-    data: bytes,
-    start: Callable[[str, dict[str, str]], object],
-    end: Callable[[str], object],
-    text: Callable[[str], object],
-) -> None:
-    """Run vetted bytes (see streamable) through pyexpat's handlers, 64 KB at a time.
-
-    The readers' own handlers see every element (names as expat gives them, `uri}local`) and
-    its text, with no ElementTree element or event in between: the floor of the C parser.
-    They count depth themselves (their start handler runs anyway) and must refuse past
-    MAX_XML_DEPTH. Here: a DTD or entity declaration, or an outside entity, stops the pass
-    before expat reads it (streamable already keeps those out; this makes it sure); the
-    elements are bounded by the bytes, every element's start tag holding a `<`: past
-    MAX_XML_ELEMENTS of them it raises TooManyElements without parsing (the caller takes a
-    path that counts exactly). Malformed XML raises expat's ExpatError; a handler's exception
-    passes through.
-    """
-    from xml.parsers import expat
-
-    from runback.importers.limits import MAX_XML_ELEMENTS
-
-    if data.count(b"<") > MAX_XML_ELEMENTS:
-        raise TooManyElements
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
-    for chunk in _chunks(data):
-        if chunk is None:
-            parser.Parse(b"", True)
-        else:
-            parser.Parse(chunk, False)
 
 
 def _vetted_tree(data: bytes) -> Element | None:
