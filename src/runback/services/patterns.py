@@ -30,6 +30,7 @@ from runback.core.timezones import local_date
 from runback.errors import ValidationError
 from runback.services.store import Store, get_user
 from runback.storage.models import DayRollupRow, PainEntryRow, RunRow, SessionRow
+from runback.storage.rollups import prepared_before_run
 from runback.storage.types import UTCDateTime
 
 __all__ = [
@@ -130,8 +131,7 @@ def _queries() -> tuple[
         away,
         t.worst_pain,
         run_at,
-        # Compared in SQL, as the progress numbers do (storage/rollups.read_day_totals).
-        and_(run_at.is_not(None), ended.is_not(None), ended <= run_at),
+        prepared_before_run(ended, run_at),
     ).where(
         t.user_id == user,
         t.day >= bindparam("first", type_=Date()),

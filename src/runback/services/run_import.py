@@ -157,7 +157,7 @@ def _store_activity(
                 avg_hr=activity.avg_hr,
                 max_hr=activity.max_hr,
                 sport=activity.sport,
-                name=activity.name[:300] if activity.name else None,
+                name=activity.name[:MAX_NAME] if activity.name else None,
                 source_format=activity.source_format,
                 source_file=name[-500:],
                 device=activity.device[:200] if activity.device else None,

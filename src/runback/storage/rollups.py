@@ -47,6 +47,7 @@ from runback.core.vocab import RUN_SPORTS
 __all__ = [
     "ROLLUP_COLUMNS",
     "compute_user",
+    "prepared_before_run",
     "read_day_totals",
     "read_rollups",
     "rebuild_all",
@@ -280,6 +281,12 @@ def read_rollups(
     return [_from_row(r) for r in conn.execute(query.order_by(t.c.day))]
 
 
+def prepared_before_run(ended: Any, run_at: Any) -> Any:
+    """Return the SQL test of a day rollup: back-up work ended before the day's first run."""
+    # Compared in the query, so no instant is read into a datetime (DayTotals.of says the same).
+    return and_(run_at.is_not(None), ended.is_not(None), ended <= run_at)
+
+
 @cache
 def _totals_query() -> Select[Any]:
     # Built once, with bound parameters: SQLAlchemy then keeps its cache key too, which is
@@ -298,7 +305,7 @@ def _totals_query() -> Select[Any]:
             t.c.runs,
             t.c.run_m,
             run_at.is_not(None),
-            and_(run_at.is_not(None), ended.is_not(None), ended <= run_at),
+            prepared_before_run(ended, run_at),
         )
         .where(
             t.c.user_id == bindparam("user_id"),
