@@ -19,6 +19,7 @@ from runback.storage.migrate import (
     upgrade,
 )
 from runback.storage.models import SessionRow
+from tests.storage.old_schema import database_at
 
 
 def test_migrations_apply_on_empty_database(tmp_path: Path) -> None:
@@ -110,15 +111,8 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
 
 
 def test_0003_backfills_hold_seconds_from_active_time(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0002")
+    engine = database_at(tmp_path / "old.db", "0002")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (id, zone, prefs, created_at, data_version)"
-                " VALUES (1, 'UTC', '{}', '2026-01-05 08:00:00.000000', 0)"
-            )
-        )
         conn.execute(
             text(
                 "INSERT INTO sessions (user_id, routine_slug, routine_name, started_at, zone,"
@@ -139,15 +133,8 @@ def test_0016_adds_heart_rate_empty_for_stored_runs_and_goes_back(tmp_path: Path
 
     from runback.storage.migrate import _config
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0015")
+    engine = database_at(tmp_path / "old.db", "0015")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (id, zone, prefs, created_at, data_version)"
-                " VALUES (1, 'UTC', '{}', '2026-01-05 08:00:00.000000', 0)"
-            )
-        )
         conn.execute(
             text(
                 "INSERT INTO runs (user_id, started_at, zone, elapsed_s, distance_m, sport,"

@@ -6,20 +6,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from runback.storage.db import make_engine
 from runback.storage.migrate import upgrade
+from tests.storage.old_schema import database_at
 
 
 def test_0015_fills_the_rollups_of_stored_rows(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0014")
+    engine = database_at(tmp_path / "old.db", "0014", zone="Europe/Berlin")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO users (id, zone, prefs, created_at, data_version)"
-                " VALUES (1, 'Europe/Berlin', '{}', '2026-01-05 08:00:00.000000', 0)"
-            )
-        )
         # 23:30 UTC on the 4th is the 5th in Berlin; both are practice (half the hold held).
         for started in ("2026-01-04 23:30:00.000000", "2026-01-06 08:00:00.000000"):
             conn.execute(
